@@ -1,0 +1,32 @@
+# Two commands for a newcomer: `make run` and `make test`. Everything else is a detail.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+
+.PHONY: setup run test lint bench clean
+
+$(VENV)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $@
+
+setup: $(VENV)/.installed
+
+# Set up, migrate, load the demo (once), and serve everything on http://127.0.0.1:8000
+run: setup
+	$(BIN)/ips db upgrade
+	$(BIN)/ips demo-data --if-empty
+	$(BIN)/ips serve
+
+# Set up and run the whole suite on SQLite and PostgreSQL (127.0.0.1:5432, database test)
+test: setup
+	$(BIN)/ruff check .
+	$(BIN)/pytest -n 2 -q
+
+lint: setup
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+clean:
+	rm -rf $(VENV) var .pytest_cache
