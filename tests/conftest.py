@@ -41,8 +41,9 @@ def _postgres_database() -> Database:
 
 def _migrate(database: Database) -> None:
     with database.engine.begin() as conn:
-        from caseload.migrate import alembic_config
         from alembic import command
+
+        from caseload.migrate import alembic_config
 
         config = alembic_config(database.url)
         config.attributes["connection"] = conn

@@ -1,0 +1,97 @@
+"""Better-off calculation records: how many were done, and how many showed the person better off.
+
+Only a digest of the inputs is stored: enough to recognise the same calculation again,
+nothing about the household itself.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from datetime import datetime
+from decimal import Decimal
+from typing import Annotated, Any
+
+from pydantic import Field
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from caseload.access import require_change_client, require_role, sees_all_teams
+from caseload.audit import record_change
+from caseload.errors import InvalidInput, NotAllowed
+from caseload.models import BetterOffCalculation, BetterOffOutcome, Client, Role, Staff
+from caseload.validation import Input
+
+CALCULATION_ROLES = (
+    Role.BENEFITS_ADVISOR, Role.EMPLOYMENT_SPECIALIST, Role.TEAM_LEADER, Role.ADMIN,
+    Role.REGIONAL_TRAINER,
+)
+# Within a penny either way, the person is neither better nor worse off.
+NO_CHANGE_MARGIN = Decimal("0.01")
+
+
+def inputs_digest(inputs: dict[str, Any]) -> str:
+    canonical = json.dumps(inputs, sort_keys=True, separators=(",", ":"), default=str)
+    return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+def outcome_for(better_off_per_month: Decimal) -> BetterOffOutcome:
+    if better_off_per_month >= NO_CHANGE_MARGIN:
+        return BetterOffOutcome.BETTER_OFF
+    if better_off_per_month <= -NO_CHANGE_MARGIN:
+        return BetterOffOutcome.WORSE_OFF
+    return BetterOffOutcome.NO_CHANGE
+
+
+class CalculationRecord(Input):
+    tax_year: Annotated[str, Field(pattern=r"^20[0-9]{2}-[0-9]{2}$")]
+    inputs_digest: Annotated[str, Field(pattern=r"^[0-9a-f]{64}$")]
+    better_off_per_month: Annotated[Decimal, Field(ge=-100000, le=100000, decimal_places=2)]
+    client_id: int | None = None
+
+
+def record_calculation(
+    session: Session, actor: Staff, record: CalculationRecord
+) -> BetterOffCalculation:
+    require_role(actor, CALCULATION_ROLES, "save better-off calculations")
+    team_id = actor.team_id
+    if record.client_id is not None:
+        client = session.get(Client, record.client_id)
+        if client is None:
+            raise InvalidInput.one("client_id", f"there is no client with id {record.client_id}")
+        if actor.role == Role.BENEFITS_ADVISOR:
+            # Advisors work for the whole team without seeing its client records.
+            if client.team_id != actor.team_id:
+                raise NotAllowed("You can only save calculations against clients of your team.")
+        else:
+            require_change_client(actor, client, "save a calculation against")
+        team_id = client.team_id
+    row = BetterOffCalculation(
+        staff_id=actor.id,
+        team_id=team_id,
+        client_id=record.client_id,
+        tax_year=record.tax_year,
+        inputs_digest=record.inputs_digest,
+        better_off_per_month=record.better_off_per_month,
+        outcome=outcome_for(record.better_off_per_month),
+    )
+    session.add(row)
+    if record.client_id is not None:
+        record_change(session, actor=actor, action="better_off_calculation", record=row,
+                      before=None)
+    else:
+        session.flush()
+    return row
+
+
+def list_calculations(
+    session: Session, actor: Staff, since: datetime | None = None
+) -> list[BetterOffCalculation]:
+    """Calculation records the actor may see: their team's, or all for trainers and admins."""
+    require_role(actor, CALCULATION_ROLES, "see calculation records")
+    query = select(BetterOffCalculation).order_by(BetterOffCalculation.calculated_at.desc())
+    if not sees_all_teams(actor):
+        query = query.where(BetterOffCalculation.team_id == actor.team_id)
+    if since is not None:
+        query = query.where(BetterOffCalculation.calculated_at >= since)
+    return list(session.scalars(query))

@@ -1,0 +1,332 @@
+"""A client's journey: referral, acceptance, job search, hold, discharge and re-referral.
+
+Each function checks the actor's access, validates, changes the record and writes an audit
+row, all in the caller's transaction: a refused change raises before anything is written.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated
+
+from pydantic import AfterValidator, Field, field_validator
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from caseload import clock
+from caseload.access import (
+    CLINICAL_REFERRERS,
+    require_change_client,
+    require_see_client,
+    require_team_lead,
+    require_team_member_or_all,
+    sees_all_teams,
+    visible_clients,
+)
+from caseload.audit import record_change, snapshot
+from caseload.errors import Conflict, InvalidInput, NotAllowed, NotFound
+from caseload.models import Client, ClientStatus, Role, Staff, Team
+from caseload.references import client_reference_problem
+from caseload.validation import Input, clean_free_text, not_in_future
+
+PastDate = Annotated[date, AfterValidator(not_in_future)]
+FreeText = Annotated[str | None, Field(max_length=2000), AfterValidator(clean_free_text)]
+Reason = Annotated[str, Field(min_length=3, max_length=500), AfterValidator(clean_free_text)]
+
+
+def _check_reference(value: str) -> str:
+    problem = client_reference_problem(value)
+    if problem:
+        raise ValueError(problem)
+    return value.upper()
+
+
+ClientReference = Annotated[str, AfterValidator(_check_reference)]
+
+
+def _consent_given(value: bool) -> bool:
+    if not value:
+        raise ValueError("the client's consent to the referral must be recorded first")
+    return value
+
+
+Consent = Annotated[bool, AfterValidator(_consent_given)]
+
+
+class Referral(Input):
+    reference: ClientReference
+    team_id: int
+    care_coordinator_id: int | None = Field(
+        default=None, description="Defaults to the referrer when the referrer is a care coordinator."
+    )
+    specialist_id: int | None = None
+    work_preferences: FreeText = None
+    consent_recorded: Consent
+    received_on: PastDate | None = None
+
+
+class ReReferral(Input):
+    care_coordinator_id: int | None = None
+    specialist_id: int | None = None
+    work_preferences: FreeText = None
+    consent_recorded: Consent
+    received_on: PastDate | None = None
+
+
+class Hold(Input):
+    reason: Reason
+    until: date | None = None
+
+    @field_validator("until")
+    @classmethod
+    def _future(cls, value: date | None) -> date | None:
+        if value is not None and value <= clock.today():
+            raise ValueError("a hold must end after today (leave it empty for no end date)")
+        return value
+
+
+class Discharge(Input):
+    reason: Reason
+    on: PastDate | None = None
+
+
+def _staff_in_team(session: Session, staff_id: int, team_id: int, role: Role, field: str) -> Staff:
+    staff = session.get(Staff, staff_id)
+    label = role.value.replace("_", " ")
+    if staff is None:
+        raise InvalidInput.one(field, f"there is no staff member with id {staff_id}")
+    if staff.role != role:
+        raise InvalidInput.one(field, f"{staff.display_name} is not a {label}")
+    if staff.team_id != team_id:
+        raise InvalidInput.one(field, f"{staff.display_name} is not in this client's team")
+    if not staff.active:
+        raise InvalidInput.one(field, f"{staff.display_name} is no longer active")
+    return staff
+
+
+def _open_episode(session: Session, team_id: int, reference: str) -> Client | None:
+    return session.scalar(
+        select(Client).where(
+            Client.team_id == team_id,
+            Client.reference == reference,
+            Client.status != ClientStatus.DISCHARGED,
+        )
+    )
+
+
+def _insert_client(session: Session, client: Client) -> None:
+    # The partial unique index is the last word when two people refer at the same moment.
+    try:
+        with session.begin_nested():
+            session.add(client)
+            session.flush()
+    except IntegrityError:
+        raise Conflict(
+            f"{client.reference} already has an open referral in this team."
+        ) from None
+
+
+def refer(session: Session, actor: Staff, referral: Referral) -> Client:
+    team = session.get(Team, referral.team_id)
+    if team is None:
+        raise InvalidInput.one("team_id", f"there is no team with id {referral.team_id}")
+    if actor.role not in CLINICAL_REFERRERS and not sees_all_teams(actor):
+        raise NotAllowed("Referrals are made by care coordinators, specialists or team leaders.")
+    require_team_member_or_all(actor, team.id, "make referrals")
+    coordinator_id = referral.care_coordinator_id
+    if coordinator_id is None and actor.role == Role.CARE_COORDINATOR:
+        coordinator_id = actor.id
+    if coordinator_id is not None:
+        _staff_in_team(session, coordinator_id, team.id, Role.CARE_COORDINATOR,
+                       "care_coordinator_id")
+    if referral.specialist_id is not None:
+        _staff_in_team(session, referral.specialist_id, team.id, Role.EMPLOYMENT_SPECIALIST,
+                       "specialist_id")
+    if _open_episode(session, team.id, referral.reference) is not None:
+        raise Conflict(
+            f"{referral.reference} already has an open referral in {team.name}; "
+            "look it up with /ips client rather than referring again."
+        )
+    client = Client(
+        team_id=team.id,
+        reference=referral.reference,
+        care_coordinator_id=coordinator_id,
+        specialist_id=referral.specialist_id,
+        status=ClientStatus.REFERRED,
+        referral_received_on=referral.received_on or clock.today(),
+        work_preferences=referral.work_preferences,
+        consent_recorded=True,
+        referred_by_id=actor.id,
+    )
+    _insert_client(session, client)
+    record_change(session, actor=actor, action="refer", record=client, before=None)
+    return client
+
+
+def re_refer(session: Session, actor: Staff, client: Client, again: ReReferral) -> Client:
+    """Open a new episode for a discharged client, linked to the old one."""
+    require_change_client(actor, client, "re-refer")
+    if client.status != ClientStatus.DISCHARGED:
+        raise Conflict(f"{client.reference} is still open ({client.status.value}); "
+                       "only a discharged client can be re-referred.")
+    referral = Referral(
+        reference=client.reference,
+        team_id=client.team_id,
+        care_coordinator_id=again.care_coordinator_id or client.care_coordinator_id,
+        specialist_id=again.specialist_id,
+        work_preferences=again.work_preferences or client.work_preferences,
+        consent_recorded=again.consent_recorded,
+        received_on=again.received_on,
+    )
+    new = refer(session, actor, referral)
+    new.previous_episode_id = client.id
+    session.flush()
+    return new
+
+
+def accept(
+    session: Session, actor: Staff, client: Client, on: date | None = None,
+    specialist_id: int | None = None,
+) -> Client:
+    """Accept a referral onto the caseload (team leader, or the specialist it was sent to)."""
+    is_assigned_specialist = (
+        actor.role == Role.EMPLOYMENT_SPECIALIST and client.specialist_id == actor.id
+    )
+    if not is_assigned_specialist:
+        require_team_lead(actor, client.team_id, "accept a referral")
+    require_change_client(actor, client, "accept")
+    if client.status != ClientStatus.REFERRED:
+        raise Conflict(f"{client.reference} is {client.status.value}, not awaiting acceptance.")
+    on = on or clock.today()
+    if on > clock.today():
+        raise InvalidInput.one("accepted_on", "cannot be in the future")
+    if on < client.referral_received_on:
+        raise InvalidInput.one("accepted_on", "cannot be before the referral was received "
+                               f"({client.referral_received_on.isoformat()})")
+    if specialist_id is not None:
+        _staff_in_team(session, specialist_id, client.team_id, Role.EMPLOYMENT_SPECIALIST,
+                       "specialist_id")
+    before = snapshot(client)
+    if specialist_id is not None:
+        client.specialist_id = specialist_id
+    client.status = ClientStatus.ACCEPTED
+    client.accepted_on = on
+    record_change(session, actor=actor, action="accept", record=client, before=before)
+    return client
+
+
+def assign(session: Session, actor: Staff, client: Client, specialist_id: int) -> Client:
+    """Assign or reassign the client's employment specialist (team leader's call)."""
+    require_team_lead(actor, client.team_id, "assign or reassign a specialist")
+    if client.status == ClientStatus.DISCHARGED:
+        raise Conflict(f"{client.reference} is discharged; re-refer before assigning.")
+    _staff_in_team(session, specialist_id, client.team_id, Role.EMPLOYMENT_SPECIALIST,
+                   "specialist_id")
+    if client.specialist_id == specialist_id:
+        return client
+    before = snapshot(client)
+    client.specialist_id = specialist_id
+    action = "assign" if before["specialist_id"] is None else "reassign"
+    record_change(session, actor=actor, action=action, record=client, before=before)
+    return client
+
+
+def start_job_search(session: Session, actor: Staff, client: Client,
+                     on: date | None = None) -> Client:
+    require_change_client(actor, client)
+    if client.status != ClientStatus.ACCEPTED:
+        raise Conflict(f"{client.reference} is {client.status.value}; job search starts "
+                       "once a referral is accepted.")
+    before = snapshot(client)
+    client.status = ClientStatus.JOB_SEEKING
+    client.job_search_started_on = on or clock.today()
+    record_change(session, actor=actor, action="start_job_search", record=client, before=before)
+    return client
+
+
+def put_on_hold(session: Session, actor: Staff, client: Client, hold: Hold) -> Client:
+    require_change_client(actor, client, "put on hold")
+    if client.status in (ClientStatus.ON_HOLD, ClientStatus.DISCHARGED):
+        raise Conflict(f"{client.reference} is {client.status.value.replace('_', ' ')} already.")
+    before = snapshot(client)
+    client.status_before_hold = client.status
+    client.status = ClientStatus.ON_HOLD
+    client.hold_reason = hold.reason
+    client.hold_until = hold.until
+    record_change(session, actor=actor, action="hold", record=client, before=before)
+    return client
+
+
+def resume(session: Session, actor: Staff | None, client: Client) -> Client:
+    """Take a client off hold, back to where they were. `actor=None` is the clock."""
+    if actor is not None:
+        require_change_client(actor, client, "take off hold")
+    if client.status != ClientStatus.ON_HOLD:
+        raise Conflict(f"{client.reference} is not on hold.")
+    before = snapshot(client)
+    client.status = client.status_before_hold or ClientStatus.REFERRED
+    client.status_before_hold = None
+    client.hold_reason = None
+    client.hold_until = None
+    record_change(session, actor=actor, action="resume", record=client, before=before)
+    return client
+
+
+def discharge(session: Session, actor: Staff, client: Client, discharge: Discharge) -> Client:
+    require_change_client(actor, client, "discharge")
+    if client.status == ClientStatus.DISCHARGED:
+        raise Conflict(f"{client.reference} is already discharged.")
+    on = discharge.on or clock.today()
+    if on < client.referral_received_on:
+        raise InvalidInput.one("on", "cannot be before the referral was received")
+    before = snapshot(client)
+    client.status = ClientStatus.DISCHARGED
+    client.status_before_hold = None
+    client.hold_reason = None
+    client.hold_until = None
+    client.discharged_on = on
+    client.discharge_reason = discharge.reason
+    record_change(session, actor=actor, action="discharge", record=client, before=before)
+    return client
+
+
+def find_client(session: Session, actor: Staff, reference: str, team_id: int | None = None
+                ) -> Client:
+    """The open episode (else the latest) for `reference` that `actor` may see."""
+    reference = reference.strip().upper()
+    query = select(Client).where(Client.reference == reference)
+    if team_id is not None:
+        query = query.where(Client.team_id == team_id)
+    elif not sees_all_teams(actor) and actor.team_id is not None:
+        query = query.where(Client.team_id == actor.team_id)
+    candidates = list(session.scalars(query.order_by(Client.id.desc())))
+    if not candidates:
+        raise NotFound(f"No client {reference} in your team.")
+    open_ = [c for c in candidates if c.status != ClientStatus.DISCHARGED]
+    if len({c.team_id for c in open_}) > 1:
+        raise InvalidInput.one("team", f"{reference} is open in more than one team; name the team")
+    client = open_[0] if open_ else candidates[0]
+    require_see_client(actor, client)
+    return client
+
+
+def get_client(session: Session, actor: Staff, client_id: int) -> Client:
+    client = session.get(Client, client_id)
+    if client is None:
+        raise NotFound(f"No client with id {client_id}.")
+    require_see_client(actor, client)
+    return client
+
+
+def list_clients(
+    session: Session, actor: Staff, statuses: tuple[ClientStatus, ...] | None = None,
+    team_id: int | None = None,
+) -> list[Client]:
+    """The clients `actor` may see, oldest referral first."""
+    query = select(Client).where(visible_clients(actor))
+    if statuses:
+        query = query.where(Client.status.in_(statuses))
+    if team_id is not None:
+        query = query.where(Client.team_id == team_id)
+    return list(session.scalars(query.order_by(Client.referral_received_on, Client.id)))

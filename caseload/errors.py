@@ -1,0 +1,63 @@
+"""Errors the caseload services raise; every front end turns them into one clear message."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from pydantic import ValidationError
+
+
+class CaseloadError(Exception):
+    """Base class: `str(error)` is a complete sentence fit to show a user."""
+
+
+@dataclass(frozen=True)
+class FieldError:
+    field: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.field}: {self.message}"
+
+
+class InvalidInput(CaseloadError):
+    """Input broke a rule; each error names the field it is about."""
+
+    def __init__(self, errors: list[FieldError]) -> None:
+        self.errors = errors
+        super().__init__("; ".join(str(e) for e in errors))
+
+    @classmethod
+    def one(cls, field: str, message: str) -> InvalidInput:
+        return cls([FieldError(field, message)])
+
+    @classmethod
+    def from_pydantic(cls, exc: ValidationError) -> InvalidInput:
+        errors = []
+        for err in exc.errors():
+            field = ".".join(str(part) for part in err["loc"]) or "input"
+            message = err["msg"]
+            # pydantic prefixes custom messages with "Value error, "; users need only the rule.
+            message = message.removeprefix("Value error, ").removeprefix("Assertion failed, ")
+            errors.append(FieldError(field, message))
+        return cls(errors)
+
+
+class NotAllowed(CaseloadError):
+    """The actor's role or team does not permit this; the message says what is not allowed."""
+
+
+class UnknownUser(NotAllowed):
+    def __init__(self, slack_user_id: str) -> None:
+        self.slack_user_id = slack_user_id
+        super().__init__(
+            "You are not set up in IPS Assist yet: ask your team leader to add you."
+        )
+
+
+class NotFound(CaseloadError):
+    pass
+
+
+class Conflict(CaseloadError):
+    """The request clashes with what is already recorded (a duplicate, or the wrong status)."""

@@ -1,0 +1,222 @@
+"""Fidelity reviews on the 25-item IPS scale: scheduling, scoring, bands and the next review.
+
+Items and bands: IPS-25 (Becker et al. 2008; UK form by the Centre for Mental Health), as
+summarised in domain.md. Reviews come every 6 months until a service reaches good
+fidelity, then every 12.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated
+
+from dateutil.relativedelta import relativedelta
+from pydantic import AfterValidator, Field, model_validator
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from caseload import clock
+from caseload.access import require_team_lead, sees_all_teams
+from caseload.audit import record_change, snapshot
+from caseload.errors import Conflict, InvalidInput, NotAllowed, NotFound
+from caseload.models import (
+    FidelityActionItem,
+    FidelityBand,
+    FidelityItemScore,
+    FidelityReview,
+    ReviewStatus,
+    Staff,
+    Team,
+)
+from caseload.validation import Input, clean_free_text, not_in_future
+
+FIDELITY_ITEMS: dict[str, str] = {
+    "S1": "Caseload size",
+    "S2": "Employment services staff",
+    "S3": "Vocational generalists",
+    "O1": "Integration of rehabilitation with mental health treatment through team assignment",
+    "O2": "Integration of rehabilitation with mental health treatment through frequent team "
+    "member contact",
+    "O3": "Collaboration between employment specialists and benefits and employment agencies",
+    "O4": "Vocational unit",
+    "O5": "Role of employment supervisor",
+    "O6": "Zero exclusion criteria",
+    "O7": "Agency focus on competitive employment",
+    "O8": "Executive team support for supported employment",
+    "V1": "Work incentives planning (benefits counselling)",
+    "V2": "Disclosure",
+    "V3": "Ongoing, work-based vocational assessment",
+    "V4": "Rapid search for competitive job",
+    "V5": "Individualised job search",
+    "V6": "Job development: frequent employer contact",
+    "V7": "Job development: quality of employer contact",
+    "V8": "Diversity of job types",
+    "V9": "Diversity of employers",
+    "V10": "Competitive jobs",
+    "V11": "Individualised follow-along supports",
+    "V12": "Time-unlimited follow-along supports",
+    "V13": "Community-based services",
+    "V14": "Assertive engagement and outreach by integrated treatment team",
+}
+MAX_TOTAL = 5 * len(FIDELITY_ITEMS)
+
+
+def band_for(total: int) -> FidelityBand:
+    """115–125 exemplary; 100–114 good; 74–99 fair; 73 or less not IPS."""
+    if not 25 <= total <= MAX_TOTAL:
+        raise ValueError(f"a fidelity total is between 25 and {MAX_TOTAL}, not {total}")
+    if total >= 115:
+        return FidelityBand.EXEMPLARY
+    if total >= 100:
+        return FidelityBand.GOOD
+    if total >= 74:
+        return FidelityBand.FAIR
+    return FidelityBand.NOT_IPS
+
+
+def next_review_after(conducted_on: date, band: FidelityBand) -> date:
+    months = 12 if band in (FidelityBand.GOOD, FidelityBand.EXEMPLARY) else 6
+    return conducted_on + relativedelta(months=months)
+
+
+Notes = Annotated[str | None, Field(max_length=2000), AfterValidator(clean_free_text)]
+
+
+class ItemScore(Input):
+    code: str
+    score: Annotated[int, Field(ge=1, le=5)]
+    notes: Notes = None
+
+    @model_validator(mode="after")
+    def _known(self) -> ItemScore:
+        if self.code not in FIDELITY_ITEMS:
+            raise ValueError(f"{self.code!r} is not an item of the 25-item fidelity scale")
+        return self
+
+
+class ActionItem(Input):
+    description: Annotated[str, Field(min_length=3, max_length=1000),
+                           AfterValidator(clean_free_text)]
+    owner_id: int | None = None
+    due_on: date
+
+
+class ScheduleReview(Input):
+    team_id: int
+    scheduled_for: date
+    reviewer_id: int | None = None
+
+
+class ReviewScores(Input):
+    conducted_on: Annotated[date, AfterValidator(not_in_future)]
+    items: list[ItemScore]
+    actions: list[ActionItem] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _complete(self) -> ReviewScores:
+        codes = [i.code for i in self.items]
+        duplicates = sorted({c for c in codes if codes.count(c) > 1})
+        if duplicates:
+            raise ValueError(f"each item is scored once; scored twice: {', '.join(duplicates)}")
+        missing = [c for c in FIDELITY_ITEMS if c not in codes]
+        if missing:
+            raise ValueError(
+                f"a completed review scores all 25 items; {len(missing)} missing: "
+                + ", ".join(missing)
+            )
+        return self
+
+
+def schedule_review(session: Session, actor: Staff, plan: ScheduleReview) -> FidelityReview:
+    require_team_lead(actor, plan.team_id, "schedule a fidelity review")
+    if session.get(Team, plan.team_id) is None:
+        raise InvalidInput.one("team_id", f"there is no team with id {plan.team_id}")
+    if plan.scheduled_for < clock.today():
+        raise InvalidInput.one("scheduled_for", "is in the past; schedule reviews ahead")
+    if plan.reviewer_id is not None and session.get(Staff, plan.reviewer_id) is None:
+        raise InvalidInput.one("reviewer_id", f"there is no staff member with id {plan.reviewer_id}")
+    pending = session.scalar(
+        select(FidelityReview).where(
+            FidelityReview.team_id == plan.team_id,
+            FidelityReview.status == ReviewStatus.SCHEDULED,
+        )
+    )
+    if pending is not None:
+        raise Conflict(
+            f"This team already has a review scheduled for {pending.scheduled_for.isoformat()}; "
+            "move that one instead."
+        )
+    review = FidelityReview(
+        team_id=plan.team_id,
+        scheduled_for=plan.scheduled_for,
+        reviewer_id=plan.reviewer_id,
+        status=ReviewStatus.SCHEDULED,
+    )
+    session.add(review)
+    record_change(session, actor=actor, action="schedule_review", record=review, before=None)
+    return review
+
+
+def score_review(
+    session: Session, actor: Staff, review_id: int, scores: ReviewScores
+) -> FidelityReview:
+    """Record all 25 scores, total and band, action items, and schedule the next review."""
+    review = session.get(FidelityReview, review_id)
+    if review is None:
+        raise NotFound(f"There is no fidelity review with id {review_id}.")
+    if not (sees_all_teams(actor) or actor.id == review.reviewer_id):
+        raise NotAllowed("Only the named reviewer, a regional trainer or an admin can score "
+                         "a fidelity review.")
+    if review.status == ReviewStatus.COMPLETED:
+        raise Conflict("This review is already scored.")
+    for index, action in enumerate(scores.actions):
+        if action.owner_id is not None and session.get(Staff, action.owner_id) is None:
+            raise InvalidInput.one(f"actions.{index}.owner_id",
+                                   f"there is no staff member with id {action.owner_id}")
+        if action.due_on < scores.conducted_on:
+            raise InvalidInput.one(f"actions.{index}.due_on", "is before the review took place")
+
+    before = snapshot(review)
+    total = sum(item.score for item in scores.items)
+    band = band_for(total)
+    review.status = ReviewStatus.COMPLETED
+    review.conducted_on = scores.conducted_on
+    review.total = total
+    review.band = band
+    review.next_review_due = next_review_after(scores.conducted_on, band)
+    if review.reviewer_id is None:
+        review.reviewer_id = actor.id
+    order = list(FIDELITY_ITEMS)
+    for item in sorted(scores.items, key=lambda i: order.index(i.code)):
+        review.items.append(FidelityItemScore(item_code=item.code, score=item.score,
+                                              notes=item.notes))
+    for action in scores.actions:
+        review.actions.append(FidelityActionItem(description=action.description,
+                                                 owner_id=action.owner_id, due_on=action.due_on))
+    record_change(session, actor=actor, action="score_review", record=review, before=before)
+
+    following = FidelityReview(
+        team_id=review.team_id,
+        scheduled_for=review.next_review_due,
+        reviewer_id=review.reviewer_id,
+        status=ReviewStatus.SCHEDULED,
+    )
+    session.add(following)
+    record_change(session, actor=None, action="schedule_review", record=following, before=None)
+    return review
+
+
+def upcoming_review(session: Session, team_id: int) -> FidelityReview | None:
+    return session.scalar(
+        select(FidelityReview).where(
+            FidelityReview.team_id == team_id, FidelityReview.status == ReviewStatus.SCHEDULED
+        ).order_by(FidelityReview.scheduled_for)
+    )
+
+
+def latest_completed_review(session: Session, team_id: int) -> FidelityReview | None:
+    return session.scalar(
+        select(FidelityReview).where(
+            FidelityReview.team_id == team_id, FidelityReview.status == ReviewStatus.COMPLETED
+        ).order_by(FidelityReview.conducted_on.desc())
+    )

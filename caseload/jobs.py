@@ -1,0 +1,148 @@
+"""Job starts and ends, and whether a start counts as a competitive employment outcome.
+
+A job start counts when it is open to anyone (not set aside for people with a mental health
+condition) and pays at least the minimum wage for the person's age band (domain.md,
+"Outcomes"). A start that does not count is still recorded, with the reason.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from typing import Annotated
+
+from pydantic import AfterValidator, Field
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from calculator.parameters import minimum_hourly_wage
+from caseload.access import require_change_client, require_role
+from caseload.audit import record_change, snapshot
+from caseload.errors import Conflict, InvalidInput, NotFound
+from caseload.models import AgeBand, Client, ClientStatus, Job, JobType, Role, Staff
+from caseload.validation import Input, clean_free_text, not_in_future
+
+JOB_ROLES = (Role.EMPLOYMENT_SPECIALIST, Role.TEAM_LEADER, Role.ADMIN, Role.REGIONAL_TRAINER)
+CAN_START_JOB = (ClientStatus.ACCEPTED, ClientStatus.JOB_SEEKING, ClientStatus.IN_WORK)
+
+Text200 = Annotated[str, Field(min_length=2, max_length=200), AfterValidator(clean_free_text)]
+
+
+class NewJobStart(Input):
+    client_id: int
+    employer: Text200
+    job_title: Text200
+    job_type: JobType
+    hours_per_week: Annotated[Decimal, Field(gt=0, le=100, decimal_places=2)]
+    hourly_wage: Annotated[Decimal, Field(gt=0, le=500, decimal_places=2)]
+    age_band: AgeBand = AgeBand.AGE_21_AND_OVER
+    open_to_anyone: bool = Field(
+        default=True,
+        description="False when the job is set aside for people with a mental health condition.",
+    )
+    started_on: Annotated[date, AfterValidator(not_in_future)]
+
+
+class JobEnd(Input):
+    ended_on: Annotated[date, AfterValidator(not_in_future)]
+    end_reason: Annotated[str, Field(min_length=3, max_length=500), AfterValidator(clean_free_text)]
+
+
+def competitive_outcome(start: NewJobStart) -> tuple[bool, str | None]:
+    """Whether a start counts as a competitive outcome, and the plain reason when not."""
+    reasons = []
+    if not start.open_to_anyone:
+        reasons.append("the job is set aside for people with a mental health condition, "
+                       "not open to anyone")
+    minimum = minimum_hourly_wage(start.started_on, start.age_band.value)
+    if start.hourly_wage < minimum:
+        band = start.age_band.value.replace("_", " ")
+        reasons.append(
+            f"£{start.hourly_wage:.2f} an hour is below the minimum wage of £{minimum:.2f} "
+            f"for the {band} age band on {start.started_on.isoformat()}"
+        )
+    if reasons:
+        return False, "Not a competitive outcome: " + "; ".join(reasons) + "."
+    return True, None
+
+
+def record_job_start(session: Session, actor: Staff, start: NewJobStart) -> Job:
+    require_role(actor, JOB_ROLES, "record job starts")
+    client = session.get(Client, start.client_id)
+    if client is None:
+        raise InvalidInput.one("client_id", f"there is no client with id {start.client_id}")
+    require_change_client(actor, client, "record a job start for")
+    if client.status not in CAN_START_JOB:
+        raise Conflict(
+            f"{client.reference} is {client.status.value.replace('_', ' ')}; a job start is "
+            "recorded for a client accepted onto the caseload."
+        )
+    anchor = client.accepted_on or client.referral_received_on
+    if start.started_on < client.referral_received_on:
+        raise InvalidInput.one(
+            "started_on",
+            f"is before {client.reference} was referred ({anchor.isoformat()}); "
+            "only jobs started after referral are outcomes",
+        )
+    competitive, reason = competitive_outcome(start)
+    job = Job(
+        client_id=client.id,
+        team_id=client.team_id,
+        recorded_by_id=actor.id,
+        employer=start.employer,
+        job_title=start.job_title,
+        job_type=start.job_type,
+        hours_per_week=start.hours_per_week,
+        hourly_wage=start.hourly_wage,
+        age_band=start.age_band,
+        open_to_anyone=start.open_to_anyone,
+        started_on=start.started_on,
+        is_competitive=competitive,
+        not_competitive_reason=reason,
+    )
+    session.add(job)
+    record_change(session, actor=actor, action="job_start", record=job, before=None)
+    if client.status != ClientStatus.IN_WORK:
+        before = snapshot(client)
+        if client.job_search_started_on is None:
+            client.job_search_started_on = start.started_on
+        client.status = ClientStatus.IN_WORK
+        record_change(session, actor=actor, action="in_work", record=client, before=before)
+    return job
+
+
+def record_job_end(session: Session, actor: Staff, job_id: int, end: JobEnd) -> Job:
+    require_role(actor, JOB_ROLES, "record job ends")
+    job = session.get(Job, job_id)
+    if job is None:
+        raise NotFound(f"There is no job with id {job_id}.")
+    client = job.client
+    require_change_client(actor, client, "record a job end for")
+    if job.ended_on is not None:
+        raise Conflict(f"This job already ended on {job.ended_on.isoformat()}.")
+    if end.ended_on < job.started_on:
+        raise InvalidInput.one(
+            "ended_on", f"is before the job started ({job.started_on.isoformat()})"
+        )
+    before = snapshot(job)
+    job.ended_on = end.ended_on
+    job.end_reason = end.end_reason
+    record_change(session, actor=actor, action="job_end", record=job, before=before)
+
+    still_working = session.scalar(
+        select(func.count(Job.id)).where(
+            Job.client_id == client.id, Job.ended_on.is_(None), Job.id != job.id
+        )
+    )
+    if client.status == ClientStatus.IN_WORK and not still_working:
+        before = snapshot(client)
+        client.status = ClientStatus.JOB_SEEKING
+        record_change(session, actor=actor, action="job_seeking", record=client, before=before)
+    return job
+
+
+def jobs_for_client(session: Session, client: Client) -> list[Job]:
+    return list(session.scalars(select(Job).where(Job.client_id == client.id)
+                                .order_by(Job.started_on)))
+
+

@@ -1,0 +1,78 @@
+"""The four-week rule: who on the caseload has gone too long without an employer contact.
+
+A client looking for work is overdue when there has been no face-to-face employer contact
+on their behalf for more than 28 days since their referral was accepted or since the last
+such contact (domain.md, "The four-week rule"). The last contact date is kept on the client
+row by the contact service, so this is one indexed pass over the open caseload.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from sqlalchemy import ColumnElement, Date, and_, case, cast, func, select
+from sqlalchemy.orm import Session
+
+from caseload.access import visible_clients
+from caseload.models import LOOKING_FOR_WORK, Client, Staff
+
+FOUR_WEEKS_DAYS = 28
+
+
+@dataclass(frozen=True)
+class OverdueClient:
+    client_id: int
+    reference: str
+    team_id: int
+    specialist_id: int | None
+    since: date
+    days_without_contact: int
+
+    @property
+    def days_overdue(self) -> int:
+        return self.days_without_contact - FOUR_WEEKS_DAYS
+
+
+def contact_clock_start() -> ColumnElement[date]:
+    """SQL for the date the four-week clock runs from: the later of acceptance and last contact."""
+    referral = func.coalesce(Client.accepted_on, Client.referral_received_on)
+    last = Client.last_face_to_face_contact_on
+    return cast(
+        case((and_(last.is_not(None), last > referral), last), else_=referral), Date
+    )
+
+
+def overdue_for_employer_contact(
+    session: Session,
+    on: date,
+    *,
+    team_id: int | None = None,
+    specialist_id: int | None = None,
+    actor: Staff | None = None,
+) -> list[OverdueClient]:
+    """Clients overdue on `on`, longest-waiting first. `actor` limits it to what they may see."""
+    start = contact_clock_start().label("since")
+    query = (
+        select(Client.id, Client.reference, Client.team_id, Client.specialist_id, start)
+        .where(Client.status.in_(LOOKING_FOR_WORK))
+        .where(start < on - timedelta(days=FOUR_WEEKS_DAYS))
+    )
+    if team_id is not None:
+        query = query.where(Client.team_id == team_id)
+    if specialist_id is not None:
+        query = query.where(Client.specialist_id == specialist_id)
+    if actor is not None:
+        query = query.where(visible_clients(actor))
+    query = query.order_by(start, Client.id)
+    return [
+        OverdueClient(
+            client_id=row.id,
+            reference=row.reference,
+            team_id=row.team_id,
+            specialist_id=row.specialist_id,
+            since=row.since,
+            days_without_contact=(on - row.since).days,
+        )
+        for row in session.execute(query)
+    ]

@@ -1,0 +1,85 @@
+"""Staff: who people are in Slack, their role, team and hours."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Annotated
+
+from pydantic import Field, model_validator
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from caseload.errors import Conflict, InvalidInput, NotFound, UnknownUser
+from caseload.models import Role, Staff, Team
+from caseload.validation import Input
+
+TEAMLESS_ROLES = (Role.REGIONAL_TRAINER, Role.ADMIN)
+
+
+class NewStaff(Input):
+    slack_user_id: Annotated[str, Field(pattern=r"^[UW][A-Z0-9]{6,20}$")]
+    display_name: Annotated[str, Field(min_length=1, max_length=100)]
+    role: Role
+    team_id: int | None = None
+    fte: Annotated[Decimal, Field(gt=0, le=Decimal("1.5"), decimal_places=2)] = Decimal("1.00")
+
+    @model_validator(mode="after")
+    def _team_needed(self) -> NewStaff:
+        if self.team_id is None and self.role not in TEAMLESS_ROLES:
+            raise ValueError(f"a {self.role.value.replace('_', ' ')} must belong to a team")
+        return self
+
+
+def add_staff(session: Session, new: NewStaff) -> Staff:
+    if new.team_id is not None and session.get(Team, new.team_id) is None:
+        raise InvalidInput.one("team_id", f"there is no team with id {new.team_id}")
+    existing = session.scalar(select(Staff).where(Staff.slack_user_id == new.slack_user_id))
+    if existing is not None:
+        raise Conflict(
+            f"Slack user {new.slack_user_id} is already set up as {existing.display_name}."
+        )
+    staff = Staff(**new.model_dump())
+    session.add(staff)
+    session.flush()
+    return staff
+
+
+def set_role(session: Session, staff: Staff, role: Role, team_id: int | None = None) -> Staff:
+    """Change someone's role (and team, when it moves with the role)."""
+    new_team = team_id if team_id is not None else staff.team_id
+    if new_team is None and role not in TEAMLESS_ROLES:
+        raise InvalidInput.one("team", f"a {role.value.replace('_', ' ')} must belong to a team")
+    if new_team is not None and session.get(Team, new_team) is None:
+        raise InvalidInput.one("team", f"there is no team with id {new_team}")
+    staff.role = role
+    staff.team_id = new_team
+    session.flush()
+    return staff
+
+
+def set_active(session: Session, staff: Staff, active: bool) -> Staff:
+    staff.active = active
+    session.flush()
+    return staff
+
+
+def staff_by_slack_id(session: Session, slack_user_id: str) -> Staff:
+    """The person behind a Slack user id; unknown people are told to ask their team leader."""
+    staff = session.scalar(select(Staff).where(Staff.slack_user_id == slack_user_id))
+    if staff is None:
+        raise UnknownUser(slack_user_id)
+    return staff
+
+
+def get_staff(session: Session, staff_id: int) -> Staff:
+    staff = session.get(Staff, staff_id)
+    if staff is None:
+        raise NotFound(f"There is no staff member with id {staff_id}.")
+    return staff
+
+
+def list_staff(session: Session, team_id: int | None = None) -> list[Staff]:
+    query = select(Staff).order_by(Staff.team_id, Staff.display_name)
+    if team_id is not None:
+        query = query.where(Staff.team_id == team_id)
+    return list(session.scalars(query))

@@ -1,0 +1,54 @@
+"""Teams: adding and listing them (an operator's job, done from the `ips` command line)."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated
+
+from pydantic import Field
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from caseload.errors import Conflict, NotFound
+from caseload.models import Nation, Team
+from caseload.validation import Input
+
+
+class NewTeam(Input):
+    name: Annotated[str, Field(min_length=2, max_length=100)]
+    nation: Nation = Nation.ENGLAND
+    slack_channel_id: Annotated[str | None, Field(pattern=r"^[CG][A-Z0-9]{6,20}$")] = None
+    referral_target_per_month: Annotated[int, Field(ge=0, le=1000)] = 0
+    job_start_target_per_month: Annotated[int, Field(ge=0, le=1000)] = 0
+    service_started_on: date | None = None
+
+
+def add_team(session: Session, new: NewTeam) -> Team:
+    if session.scalar(select(Team.id).where(Team.name == new.name)) is not None:
+        raise Conflict(f"A team called {new.name!r} already exists.")
+    team = Team(**new.model_dump())
+    session.add(team)
+    try:
+        session.flush()
+    except IntegrityError:
+        raise Conflict(f"A team called {new.name!r} already exists.") from None
+    return team
+
+
+def list_teams(session: Session) -> list[Team]:
+    return list(session.scalars(select(Team).order_by(Team.name)))
+
+
+def team_by_name(session: Session, name: str) -> Team:
+    team = session.scalar(select(Team).where(Team.name == name))
+    if team is None:
+        raise NotFound(f"There is no team called {name!r}.")
+    return team
+
+
+def get_team(session: Session, team_id: int) -> Team:
+    team = session.get(Team, team_id)
+    if team is None:
+        raise NotFound(f"There is no team with id {team_id}.")
+    return team

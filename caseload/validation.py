@@ -1,0 +1,45 @@
+"""Turning raw input into validated models, with errors that name the field."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import date
+from typing import Any, TypeVar
+
+from pydantic import BaseModel, ConfigDict, ValidationError
+
+from caseload import clock
+from caseload.errors import InvalidInput
+from caseload.references import free_text_problem
+
+M = TypeVar("M", bound=BaseModel)
+
+
+class Input(BaseModel):
+    """Base for service inputs: unknown fields are refused, text is trimmed."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, frozen=True)
+
+
+def parse(model: type[M], data: Mapping[str, Any]) -> M:
+    try:
+        return model.model_validate(dict(data))
+    except ValidationError as exc:
+        raise InvalidInput.from_pydantic(exc) from None
+
+
+def not_in_future(value: date) -> date:
+    if value > clock.today():
+        raise ValueError(f"{value.isoformat()} is in the future; record things once they happen")
+    return value
+
+
+def clean_free_text(value: str | None) -> str | None:
+    if value is None:
+        return None
+    if value == "":
+        return None
+    problem = free_text_problem(value)
+    if problem:
+        raise ValueError(problem)
+    return value
