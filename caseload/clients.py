@@ -97,7 +97,8 @@ def _staff_in_team(session: Session, staff_id: int, team_id: int, role: Role, fi
     if staff is None:
         raise InvalidInput.one(field, f"there is no staff member with id {staff_id}")
     if staff.role != role:
-        raise InvalidInput.one(field, f"{staff.display_name} is not a {label}")
+        article = "an" if label[0] in "aeiou" else "a"
+        raise InvalidInput.one(field, f"{staff.display_name} is not {article} {label}")
     if staff.team_id != team_id:
         raise InvalidInput.one(field, f"{staff.display_name} is not in this client's team")
     if not staff.active:

@@ -1,0 +1,21 @@
+"""The Alembic migrations build exactly the schema the models describe, on both databases."""
+
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+
+from caseload.db import Database
+from caseload.models import Base
+
+
+def test_migrated_schema_matches_the_models(db: Database) -> None:
+    with db.engine.connect() as conn:
+        context = MigrationContext.configure(conn, opts={"compare_type": True})
+        differences = compare_metadata(context, Base.metadata)
+    assert differences == []
+
+
+def test_every_model_table_exists_after_migration(db: Database) -> None:
+    from sqlalchemy import inspect
+
+    names = set(inspect(db.engine).get_table_names())
+    assert set(Base.metadata.tables) <= names
