@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from sqlalchemy import ColumnElement, Date, and_, case, cast, func, select
+from sqlalchemy import ColumnElement, Date, and_, case, func, select, type_coerce
 from sqlalchemy.orm import Session
 
 from caseload.access import visible_clients
@@ -38,7 +38,8 @@ def contact_clock_start() -> ColumnElement[date]:
     """SQL for the date the four-week clock runs from: the later of acceptance and last contact."""
     referral = func.coalesce(Client.accepted_on, Client.referral_received_on)
     last = Client.last_face_to_face_contact_on
-    return cast(
+    # type_coerce, not CAST: SQLite keeps dates as ISO text, and CAST would make them numbers.
+    return type_coerce(
         case((and_(last.is_not(None), last > referral), last), else_=referral), Date
     )
 
