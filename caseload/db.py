@@ -67,12 +67,15 @@ class Database:
 
     @contextmanager
     def reading(self) -> Iterator[Session]:
-        """A session for reads; nothing it does is committed."""
+        """A session for reads; nothing it does is committed.
+
+        close() rolls the connection back without expiring what was loaded, so the objects
+        read here stay usable (detached) after the block.
+        """
         session = self._sessions()
         try:
             yield session
         finally:
-            session.rollback()
             session.close()
 
     def dispose(self) -> None:
