@@ -421,3 +421,17 @@ class AuditLog(Base):
     after: Mapped[dict[str, Any] | None] = mapped_column(JSON)
 
     __table_args__ = (Index("ix_audit_entity", "entity_type", "entity_id"),)
+
+
+class IdempotencyKey(Base):
+    """A request already acted on (a Slack event id, a view id, a button press).
+
+    Claimed in the same transaction as the write it guards, so a retried delivery or a
+    double click finds the key taken and writes nothing twice, across processes.
+    """
+
+    __tablename__ = "idempotency_keys"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(String(255), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

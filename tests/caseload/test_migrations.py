@@ -19,3 +19,20 @@ def test_every_model_table_exists_after_migration(db: Database) -> None:
 
     names = set(inspect(db.engine).get_table_names())
     assert set(Base.metadata.tables) <= names
+
+
+def test_migrations_downgrade_to_nothing_and_up_again(tmp_path) -> None:
+    from sqlalchemy import inspect
+
+    from caseload.migrate import downgrade, upgrade
+
+    url = f"sqlite:///{tmp_path / 'updown.sqlite3'}"
+    upgrade(url)
+    downgrade(url, "base")
+    database = Database(url)
+    assert set(inspect(database.engine).get_table_names()) == {"alembic_version"}
+    database.dispose()
+    upgrade(url)
+    database = Database(url)
+    assert set(Base.metadata.tables) <= set(inspect(database.engine).get_table_names())
+    database.dispose()
