@@ -31,6 +31,10 @@ def make_engine(url: str, **kwargs: object) -> Engine:
 
         @event.listens_for(engine, "connect")
         def _sqlite_pragmas(dbapi_connection, _record):  # type: ignore[no-untyped-def]
+            # pysqlite's own BEGIN handling skips BEGIN before SELECTs, so a SAVEPOINT can
+            # become the outer transaction and RELEASE would commit half a unit of work.
+            # Take BEGIN over ourselves (the recipe in SQLAlchemy's SQLite dialect docs).
+            dbapi_connection.isolation_level = None
             cursor = dbapi_connection.cursor()
             # WAL lets readers (App Home, reports) run while the bot writes.
             cursor.execute("PRAGMA journal_mode=WAL")
@@ -38,6 +42,13 @@ def make_engine(url: str, **kwargs: object) -> Engine:
             cursor.execute("PRAGMA synchronous=NORMAL")
             cursor.execute("PRAGMA busy_timeout=30000")
             cursor.close()
+
+        @event.listens_for(engine, "begin")
+        def _sqlite_begin(conn):  # type: ignore[no-untyped-def]
+            # Writers take the write lock up front (IMMEDIATE): upgrading a read lock later
+            # fails at once with "database is locked" instead of waiting for busy_timeout.
+            mode = conn.get_execution_options().get("sqlite_begin", "DEFERRED")
+            conn.exec_driver_sql(f"BEGIN {mode}")
 
         return engine
     return create_engine(url, pool_pre_ping=True, **kwargs)
@@ -60,8 +71,13 @@ class Database:
         """A session whose writes commit on success and roll back entirely on any error."""
         session = self._sessions()
         try:
-            with session.begin():
-                yield session
+            if self.dialect == "sqlite":
+                session.connection(execution_options={"sqlite_begin": "IMMEDIATE"})
+            yield session
+            session.commit()
+        except BaseException:
+            session.rollback()
+            raise
         finally:
             session.close()
 
