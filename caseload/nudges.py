@@ -1,0 +1,98 @@
+"""Once-only delivery of nudges, reminders and reports: claim, send, then mark.
+
+Each message has a key (kind, subject, period), e.g. ("four_week", "staff:12",
+"2026-11-23"). A sender claims the key in its own committed transaction *before* sending,
+so a second clock process, a restart or a retried job finds it taken. A failed send marks
+it failed, and the next run claims it again; a claim whose sender died (never marked) is
+taken over once its lease has run out. So nothing is sent twice and nothing is lost.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import or_, select, update
+from sqlalchemy.exc import IntegrityError
+
+from caseload.db import Database
+from caseload.models import NudgeLog, NudgeStatus, utcnow
+
+# Long enough for a slow send with Slack's Retry-After waits; short enough that a crashed
+# clock's claims are picked up on the next run.
+CLAIM_LEASE = timedelta(minutes=15)
+MAX_ATTEMPTS = 8
+
+
+@dataclass(frozen=True)
+class Claim:
+    nudge_id: int
+    attempt: int
+
+
+def claim(
+    db: Database, kind: str, subject: str, period: str, recipient: str | None = None,
+    now: datetime | None = None,
+) -> Claim | None:
+    """Claim the right to send this message; None when it is sent, or being sent, already."""
+    now = now or utcnow()
+    with db.transaction() as session:
+        row = NudgeLog(kind=kind, subject=subject, period=period, recipient=recipient,
+                       status=NudgeStatus.CLAIMED, attempts=1, claimed_at=now)
+        try:
+            with session.begin_nested():
+                session.add(row)
+                session.flush()
+            return Claim(row.id, 1)
+        except IntegrityError:
+            pass
+        existing = session.scalar(select(NudgeLog).where(
+            NudgeLog.kind == kind, NudgeLog.subject == subject, NudgeLog.period == period))
+        if existing is None or existing.status == NudgeStatus.SENT:
+            return None
+        if existing.attempts >= MAX_ATTEMPTS:
+            return None
+        takeable = or_(
+            NudgeLog.status == NudgeStatus.FAILED,
+            NudgeLog.claimed_at < now - CLAIM_LEASE,
+        )
+        # Compare-and-set on the attempt count: of two processes racing, one wins.
+        result = session.execute(
+            update(NudgeLog)
+            .where(NudgeLog.id == existing.id, NudgeLog.attempts == existing.attempts,
+                   NudgeLog.status != NudgeStatus.SENT, takeable)
+            .values(status=NudgeStatus.CLAIMED, claimed_at=now, attempts=existing.attempts + 1)
+            .execution_options(synchronize_session=False)
+        )
+        if result.rowcount != 1:
+            return None
+        return Claim(existing.id, existing.attempts + 1)
+
+
+def mark_sent(db: Database, nudge: Claim) -> None:
+    with db.transaction() as session:
+        session.execute(
+            update(NudgeLog).where(NudgeLog.id == nudge.nudge_id)
+            .values(status=NudgeStatus.SENT, sent_at=utcnow(), last_error=None)
+            .execution_options(synchronize_session=False)
+        )
+
+
+def mark_failed(db: Database, nudge: Claim, error: str) -> None:
+    """Release the claim so the next run tries again (up to MAX_ATTEMPTS in all)."""
+    with db.transaction() as session:
+        session.execute(
+            update(NudgeLog).where(NudgeLog.id == nudge.nudge_id,
+                                   NudgeLog.status == NudgeStatus.CLAIMED)
+            .values(status=NudgeStatus.FAILED, last_error=error[:2000])
+            .execution_options(synchronize_session=False)
+        )
+
+
+def failed_nudges(db: Database) -> list[NudgeLog]:
+    """Messages waiting for another try, oldest first."""
+    with db.reading() as session:
+        return list(session.scalars(
+            select(NudgeLog).where(NudgeLog.status == NudgeStatus.FAILED,
+                                   NudgeLog.attempts < MAX_ATTEMPTS)
+            .order_by(NudgeLog.claimed_at)))
