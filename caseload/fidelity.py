@@ -220,3 +220,19 @@ def latest_completed_review(session: Session, team_id: int) -> FidelityReview | 
             FidelityReview.team_id == team_id, FidelityReview.status == ReviewStatus.COMPLETED
         ).order_by(FidelityReview.conducted_on.desc())
     )
+
+
+# IPS Grow's preparation timeline before a review (domain.md), with the day-before nudge.
+PREPARATION_STEPS: tuple[tuple[str, relativedelta], ...] = (
+    ("10 weeks", relativedelta(weeks=10)),
+    ("2 months", relativedelta(months=2)),
+    ("1 month", relativedelta(months=1)),
+    ("3 weeks", relativedelta(weeks=3)),
+    ("2 weeks", relativedelta(weeks=2)),
+    ("1 day", relativedelta(days=1)),
+)
+
+
+def preparation_dates(scheduled_for: date) -> list[tuple[str, date]]:
+    """When to remind the team leader and reviewer before a review, earliest first."""
+    return [(label, scheduled_for - step) for label, step in PREPARATION_STEPS]

@@ -16,6 +16,7 @@ from caseload.fidelity import (
     ScheduleReview,
     band_for,
     next_review_after,
+    preparation_dates,
     schedule_review,
     score_review,
     upcoming_review,
@@ -160,3 +161,14 @@ def test_scoring_twice_is_refused(db, setup) -> None:
         score_review(s, s.merge(setup["trainer"]), review.id, parse(ReviewScores, _scores()))
     with pytest.raises(Conflict, match="already scored"), db.transaction() as s:
         score_review(s, s.merge(setup["trainer"]), review.id, parse(ReviewScores, _scores()))
+
+
+def test_preparation_timeline_before_a_review() -> None:
+    assert preparation_dates(date(2027, 3, 31)) == [
+        ("10 weeks", date(2027, 1, 20)),
+        ("2 months", date(2027, 1, 31)),
+        ("1 month", date(2027, 2, 28)),
+        ("3 weeks", date(2027, 3, 10)),
+        ("2 weeks", date(2027, 3, 17)),
+        ("1 day", date(2027, 3, 30)),
+    ]
