@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 from typing import Annotated
 
-from pydantic import Field, model_validator
+from pydantic import AfterValidator, Field, model_validator
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -16,8 +17,15 @@ from caseload.validation import Input
 TEAMLESS_ROLES = (Role.REGIONAL_TRAINER, Role.ADMIN)
 
 
+def _slack_user_id(value: str) -> str:
+    if not re.fullmatch(r"[UW][A-Z0-9]{6,20}", value):
+        raise ValueError("must be a Slack user id such as U0123ABCD (in Slack: profile, "
+                         "⋮ More, Copy member ID)")
+    return value
+
+
 class NewStaff(Input):
-    slack_user_id: Annotated[str, Field(pattern=r"^[UW][A-Z0-9]{6,20}$")]
+    slack_user_id: Annotated[str, AfterValidator(_slack_user_id)]
     display_name: Annotated[str, Field(min_length=1, max_length=100)]
     role: Role
     team_id: int | None = None

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from typing import Annotated
 
-from pydantic import Field
+from pydantic import AfterValidator, Field
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
@@ -15,10 +16,16 @@ from caseload.models import Nation, Team
 from caseload.validation import Input
 
 
+def _slack_channel_id(value: str | None) -> str | None:
+    if value is not None and not re.fullmatch(r"[CG][A-Z0-9]{6,20}", value):
+        raise ValueError("must be a Slack channel id such as C0123ABCD, not a channel name")
+    return value
+
+
 class NewTeam(Input):
     name: Annotated[str, Field(min_length=2, max_length=100)]
     nation: Nation = Nation.ENGLAND
-    slack_channel_id: Annotated[str | None, Field(pattern=r"^[CG][A-Z0-9]{6,20}$")] = None
+    slack_channel_id: Annotated[str | None, AfterValidator(_slack_channel_id)] = None
     referral_target_per_month: Annotated[int, Field(ge=0, le=1000)] = 0
     job_start_target_per_month: Annotated[int, Field(ge=0, le=1000)] = 0
     service_started_on: date | None = None

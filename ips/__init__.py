@@ -1,0 +1,1 @@
+"""The `ips` command line and the single-machine process that runs everything."""

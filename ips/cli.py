@@ -1,0 +1,276 @@
+"""The `ips` command line: set up the database, load the demo, manage teams and staff, report.
+
+Every error is one line on stderr and a non-zero exit; nothing is half-written, because each
+command's changes commit together or not at all.
+"""
+
+from __future__ import annotations
+
+import functools
+import logging
+from collections.abc import Callable
+from datetime import date
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+import click
+from sqlalchemy.exc import OperationalError, ProgrammingError
+
+from caseload import staff as staff_service
+from caseload import teams as team_service
+from caseload.errors import CaseloadError, InvalidInput
+from caseload.migrate import upgrade
+from caseload.models import Nation, Role
+from caseload.periods import parse_month
+from caseload.reports import outcomes_report, render_outcomes_table
+from caseload.settings import get_settings
+from caseload.validation import parse
+from ips.context import open_database, require_migrated
+
+log = logging.getLogger("ips")
+
+
+def one_line_errors(command: Callable[..., Any]) -> Callable[..., Any]:
+    """Turn the errors a user can cause into one clear line and exit status 1."""
+
+    @functools.wraps(command)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return command(*args, **kwargs)
+        except InvalidInput as exc:
+            raise click.ClickException(str(exc)) from None
+        except CaseloadError as exc:
+            raise click.ClickException(str(exc)) from None
+        except (OperationalError, ProgrammingError) as exc:
+            reason = str(exc.orig).strip().splitlines()[0] if exc.orig else str(exc)
+            if "no such table" in reason or ("does not exist" in reason and "relation" in reason):
+                raise click.ClickException(
+                    "The database has no tables yet: run `ips db upgrade` first.") from None
+            raise click.ClickException(f"Cannot use the database: {reason}") from None
+
+    return wrapper
+
+
+@click.group()
+@click.option("--database-url", envvar="DATABASE_URL", default=None,
+              help="SQLAlchemy URL (default: DATABASE_URL or the local SQLite file).")
+@click.pass_context
+def main(ctx: click.Context, database_url: str | None) -> None:
+    """IPS Assist: the caseload record, the calculator and the reminders, on one machine."""
+    logging.basicConfig(level=get_settings().log_level,
+                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    # Migration chatter is noise at the command line; errors still show.
+    logging.getLogger("alembic").setLevel(logging.WARNING)
+    ctx.obj = {"database_url": database_url or get_settings().database_url}
+
+
+def _database(ctx: click.Context, migrated: bool = True):  # type: ignore[no-untyped-def]
+    database = open_database(ctx.obj["database_url"])
+    if migrated:
+        require_migrated(database)
+    return database
+
+
+@main.group()
+def db() -> None:
+    """Database schema."""
+
+
+@db.command("upgrade")
+@click.pass_context
+@one_line_errors
+def db_upgrade(ctx: click.Context) -> None:
+    """Create or migrate the tables to the latest version."""
+    upgrade(ctx.obj["database_url"])
+    click.echo("Database is up to date.")
+
+
+@main.command("demo-data")
+@click.option("--if-empty", is_flag=True, help="Do nothing when teams already exist.")
+@click.option("--seed", default=2026, show_default=True, help="Same seed, same demo.")
+@click.pass_context
+@one_line_errors
+def demo_data(ctx: click.Context, if_empty: bool, seed: int) -> None:
+    """Load a realistic demo: 3 teams, 12 staff, ~150 clients, a year of activity."""
+    from ips.demo import has_data, load_demo
+
+    database = _database(ctx)
+    with database.transaction() as session:
+        if has_data(session):
+            if if_empty:
+                click.echo("Demo not loaded: the database already has teams.")
+                return
+            raise click.ClickException(
+                "The database already has teams; the demo goes into an empty database "
+                "(use --if-empty to skip quietly).")
+        click.echo("Loading the demo caseload…")
+        summary = load_demo(session, seed=seed)
+    statuses = ", ".join(f"{count} {status.replace('_', ' ')}"
+                         for status, count in sorted(summary.statuses.items()))
+    click.echo(f"Loaded {summary.teams} teams, {summary.staff} staff, {summary.clients} clients "
+               f"({statuses}), {summary.contacts} employer contacts, "
+               f"{summary.job_starts} job starts.")
+
+
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535))
+@click.pass_context
+@one_line_errors
+def serve(ctx: click.Context, host: str, port: int) -> None:
+    """Run everything in one process (web pages now; the bot and clock when configured)."""
+    from ips.serve import run
+
+    database = _database(ctx)
+    run(database, host=host, port=port)
+
+
+@main.group()
+def team() -> None:
+    """Teams."""
+
+
+@team.command("add")
+@click.argument("name")
+@click.option("--nation", type=click.Choice([n.value for n in Nation]), default="ENG",
+              show_default=True, help="For bank holidays.")
+@click.option("--channel", "slack_channel_id", default=None, help="Slack channel id, e.g. C0123ABCD.")
+@click.option("--referral-target", default=0, show_default=True, type=int,
+              help="Referrals a month.")
+@click.option("--job-start-target", default=0, show_default=True, type=int,
+              help="Job starts a month.")
+@click.option("--started", "service_started_on", default=None,
+              help="Service start date, YYYY-MM-DD.")
+@click.pass_context
+@one_line_errors
+def team_add(ctx: click.Context, name: str, nation: str, slack_channel_id: str | None,
+             referral_target: int, job_start_target: int, service_started_on: str | None) -> None:
+    """Add a team."""
+    new = parse(team_service.NewTeam, {
+        "name": name, "nation": nation, "slack_channel_id": slack_channel_id,
+        "referral_target_per_month": referral_target,
+        "job_start_target_per_month": job_start_target,
+        "service_started_on": service_started_on,
+    })
+    with _database(ctx).transaction() as session:
+        added = team_service.add_team(session, new)
+        click.echo(f"Added team {added.name} (id {added.id}).")
+
+
+@team.command("list")
+@click.pass_context
+@one_line_errors
+def team_list(ctx: click.Context) -> None:
+    """List teams."""
+    with _database(ctx).reading() as session:
+        rows = team_service.list_teams(session)
+    if not rows:
+        click.echo("No teams yet. Add one with: ips team add \"Team name\"")
+        return
+    click.echo(f"{'id':>4}  {'name':40}  nation  ref/month  starts/month  channel")
+    for t in rows:
+        click.echo(f"{t.id:>4}  {t.name:40}  {t.nation.value:6}  {t.referral_target_per_month:>9}"
+                   f"  {t.job_start_target_per_month:>12}  {t.slack_channel_id or '-'}")
+
+
+@main.group()
+def staff() -> None:
+    """Staff: who people are in Slack, their role and team."""
+
+
+ROLE_CHOICE = click.Choice([r.value for r in Role])
+
+
+def _team_id(session, name: str | None) -> int | None:  # type: ignore[no-untyped-def]
+    if name is None:
+        return None
+    try:
+        return team_service.team_by_name(session, name).id
+    except CaseloadError:
+        raise InvalidInput.one("team", f"there is no team called {name!r}") from None
+
+
+@staff.command("add")
+@click.argument("slack_user_id")
+@click.argument("display_name")
+@click.option("--role", required=True, type=ROLE_CHOICE)
+@click.option("--team", "team_name", default=None, help="Team name (all roles but trainer and admin).")
+@click.option("--fte", default="1.00", show_default=True, help="Full-time equivalent, e.g. 0.6.")
+@click.pass_context
+@one_line_errors
+def staff_add(ctx: click.Context, slack_user_id: str, display_name: str, role: str,
+              team_name: str | None, fte: str) -> None:
+    """Add a person by their Slack user id (e.g. U0123ABCD) and name as shown in Slack."""
+    try:
+        fte_value = Decimal(fte)
+    except InvalidOperation:
+        raise InvalidInput.one("fte", f"{fte!r} is not a number") from None
+    with _database(ctx).transaction() as session:
+        new = parse(staff_service.NewStaff, {
+            "slack_user_id": slack_user_id, "display_name": display_name, "role": role,
+            "team_id": _team_id(session, team_name), "fte": fte_value,
+        })
+        added = staff_service.add_staff(session, new)
+        click.echo(f"Added {added.display_name} as {added.role.value.replace('_', ' ')}.")
+
+
+@staff.command("list")
+@click.option("--team", "team_name", default=None)
+@click.pass_context
+@one_line_errors
+def staff_list(ctx: click.Context, team_name: str | None) -> None:
+    """List staff, optionally for one team."""
+    with _database(ctx).reading() as session:
+        rows = staff_service.list_staff(session, _team_id(session, team_name))
+        names = {t.id: t.name for t in team_service.list_teams(session)}
+    rows = [r for r in rows if r.slack_user_id != "USYSTEMIPS"]
+    if not rows:
+        click.echo("No staff yet. Add someone with: ips staff add U0123ABCD \"Name\" --role ...")
+        return
+    for person in rows:
+        state = "" if person.active else "  (inactive)"
+        click.echo(f"{person.slack_user_id:12}  {person.display_name:24}  "
+                   f"{person.role.value:22}  {names.get(person.team_id, '-'):38}  "
+                   f"FTE {person.fte}{state}")
+
+
+@staff.command("set-role")
+@click.argument("slack_user_id")
+@click.argument("role", type=ROLE_CHOICE)
+@click.option("--team", "team_name", default=None, help="Move to this team as well.")
+@click.pass_context
+@one_line_errors
+def staff_set_role(ctx: click.Context, slack_user_id: str, role: str, team_name: str | None) -> None:
+    """Change someone's role (and team)."""
+    with _database(ctx).transaction() as session:
+        person = staff_service.staff_by_slack_id(session, slack_user_id)
+        staff_service.set_role(session, person, Role(role), _team_id(session, team_name))
+        click.echo(f"{person.display_name} is now {role.replace('_', ' ')}.")
+
+
+@main.group()
+def report() -> None:
+    """Reports."""
+
+
+@report.command("outcomes")
+@click.option("--month", "month_text", default=None,
+              help="YYYY-MM (default: last month).")
+@click.option("--team", "team_name", default=None)
+@click.pass_context
+@one_line_errors
+def report_outcomes(ctx: click.Context, month_text: str | None, team_name: str | None) -> None:
+    """Job starts against target, referrals to jobs, employment rate, better-off counts."""
+    from caseload import clock
+
+    if month_text is None:
+        first = clock.today().replace(day=1)
+        period_day = date.fromordinal(first.toordinal() - 1)
+    else:
+        try:
+            period_day = parse_month(month_text).start
+        except ValueError as exc:
+            raise click.BadParameter(str(exc), param_hint="--month") from None
+    with _database(ctx).reading() as session:
+        report_ = outcomes_report(session, period_day, _team_id(session, team_name))
+    click.echo(render_outcomes_table(report_), nl=False)

@@ -1,0 +1,280 @@
+"""A realistic demo caseload, built through the real services so every rule and audit row applies.
+
+Three teams (one in Scotland, for its bank holidays), twelve staff across every role, about
+150 referral episodes across every status, a year of employer contacts and job starts, a
+scored fidelity review, "just ask" answers and better-off calculations. Dates run back from
+today; the same seed gives the same demo.
+"""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, time, timedelta
+from decimal import Decimal
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from caseload import calculations, clients, clock, contacts, fidelity, jobs, just_ask
+from caseload.models import (
+    AgeBand,
+    Client,
+    ClientStatus,
+    FidelityReview,
+    JobType,
+    Nation,
+    ReviewStatus,
+    Role,
+    Staff,
+    Team,
+)
+from caseload.validation import parse
+
+TEAMS = [
+    # name, nation, referral target, job-start target, reference prefix
+    ("Brighton and Hove CMHT", Nation.ENGLAND, 8, 3, "BH"),
+    ("Hastings and Rother CMHT", Nation.ENGLAND, 6, 2, "HR"),
+    ("Dumfries Community Mental Health Team", Nation.SCOTLAND, 5, 2, "DG"),
+]
+STAFF = [
+    # team index (None: all teams), role, name as shown in Slack, FTE
+    (0, Role.TEAM_LEADER, "Priya Shah", "1.00"),
+    (0, Role.EMPLOYMENT_SPECIALIST, "Tom Okafor", "1.00"),
+    (0, Role.EMPLOYMENT_SPECIALIST, "Grace Lindqvist", "0.80"),
+    (0, Role.CARE_COORDINATOR, "Dan Murphy", "1.00"),
+    (0, Role.BENEFITS_ADVISOR, "Aisha Rahman", "0.60"),
+    (1, Role.TEAM_LEADER, "Mark Ellis", "1.00"),
+    (1, Role.EMPLOYMENT_SPECIALIST, "Sophie Turner", "1.00"),
+    (1, Role.CARE_COORDINATOR, "Ravi Patel", "1.00"),
+    (2, Role.TEAM_LEADER, "Fiona MacLeod", "1.00"),
+    (2, Role.EMPLOYMENT_SPECIALIST, "Callum Reid", "1.00"),
+    (2, Role.CARE_COORDINATOR, "Isla Brown", "1.00"),
+    (None, Role.REGIONAL_TRAINER, "Helen Carter", "1.00"),
+]
+EMPLOYERS = [
+    "Sainsbury's", "Tesco", "Boots", "Costa Coffee", "Royal Mail", "Brighton Council",
+    "Amex", "B&Q", "Travelodge", "Premier Inn", "NHS Sussex", "Lidl", "Screwfix",
+    "Hilton", "Marks & Spencer", "Ocado", "local garage", "independent bakery",
+    "garden centre", "print shop", "care home", "call centre", "library service",
+]
+JOBS = [
+    ("Retail assistant", JobType.SALES_CUSTOMER), ("Barista", JobType.SALES_CUSTOMER),
+    ("Warehouse operative", JobType.ELEMENTARY), ("Cleaner", JobType.ELEMENTARY),
+    ("Admin assistant", JobType.ADMINISTRATIVE), ("Care assistant", JobType.CARING_LEISURE),
+    ("Kitchen porter", JobType.ELEMENTARY), ("Delivery driver", JobType.PROCESS_PLANT),
+    ("Gardener", JobType.SKILLED_TRADES), ("IT support technician", JobType.ASSOCIATE_PROFESSIONAL),
+    ("Receptionist", JobType.ADMINISTRATIVE), ("Bookkeeper", JobType.ASSOCIATE_PROFESSIONAL),
+]
+PREFERENCES = [
+    "Outdoor work, mornings", "Retail, part time", "Office work near home",
+    "Something with animals", "Driving", "Kitchen or café work", "IT", "Caring roles",
+    "Warehouse, nights ok", "Anything local, up to 16 hours",
+]
+
+
+@dataclass
+class DemoSummary:
+    teams: int = 0
+    staff: int = 0
+    clients: int = 0
+    contacts: int = 0
+    job_starts: int = 0
+    statuses: dict[str, int] = field(default_factory=dict)
+
+
+def has_data(session: Session) -> bool:
+    return (session.scalar(select(func.count(Team.id))) or 0) > 0
+
+
+def load_demo(session: Session, seed: int = 2026, clients_per_team: int = 50) -> DemoSummary:
+    """Fill an empty database with the demo caseload in the caller's transaction."""
+    rng = random.Random(seed)
+    today = clock.today()
+    summary = DemoSummary()
+    teams = []
+    for name, nation, referrals, starts, _prefix in TEAMS:
+        team = Team(name=name, nation=nation, referral_target_per_month=referrals,
+                    job_start_target_per_month=starts,
+                    service_started_on=today - timedelta(days=730))
+        session.add(team)
+        teams.append(team)
+    session.flush()
+    people: dict[tuple[int | None, Role], list[Staff]] = {}
+    for number, (team_index, role, name, fte) in enumerate(STAFF, start=1):
+        person = Staff(slack_user_id=f"UDEMO{number:04d}", display_name=name, role=role,
+                       team_id=teams[team_index].id if team_index is not None else None,
+                       fte=Decimal(fte))
+        session.add(person)
+        people.setdefault((team_index, role), []).append(person)
+    session.flush()
+    summary.teams, summary.staff = len(teams), len(STAFF)
+
+    for index, team in enumerate(teams):
+        prefix = TEAMS[index][4]
+        leader = people[(index, Role.TEAM_LEADER)][0]
+        coordinator = people[(index, Role.CARE_COORDINATOR)][0]
+        specialists = people[(index, Role.EMPLOYMENT_SPECIALIST)]
+        for n in range(1, clients_per_team + 1):
+            _one_client(session, rng, today, team, f"{prefix}-{n:04d}", leader, coordinator,
+                        rng.choice(specialists), summary)
+        for specialist in specialists:
+            _job_development(session, rng, today, specialist, summary)
+        _just_ask(session, rng, today, coordinator)
+        advisor = people.get((index, Role.BENEFITS_ADVISOR))
+        _calculations(session, rng, today, advisor[0] if advisor else leader, team)
+
+    _fidelity(session, rng, today, teams, people)
+    summary.clients = session.scalar(select(func.count(Client.id))) or 0
+    summary.statuses = {
+        status.value: count for status, count in session.execute(
+            select(Client.status, func.count(Client.id)).group_by(Client.status))
+    }
+    return summary
+
+
+def _one_client(session: Session, rng: random.Random, today: date, team: Team, reference: str,
+                leader: Staff, coordinator: Staff, specialist: Staff, summary: DemoSummary) -> None:
+    received = today - timedelta(days=rng.randint(3, 365))
+    client = clients.refer(session, coordinator, parse(clients.Referral, {
+        "reference": reference, "team_id": team.id, "consent_recorded": True,
+        "work_preferences": rng.choice(PREFERENCES), "received_on": received,
+    }))
+    # Referrals from the last fortnight may still be waiting to be accepted.
+    if (today - received).days < 14 and rng.random() < 0.6:
+        return
+    accepted = min(today, received + timedelta(days=rng.randint(1, 7)))
+    clients.accept(session, leader, client, on=accepted, specialist_id=specialist.id)
+    if rng.random() < 0.08:
+        return  # accepted, job search not started yet
+    searching = min(today, accepted + timedelta(days=rng.randint(0, 10)))
+    clients.start_job_search(session, specialist, client, on=searching)
+
+    # Most specialists keep in touch with employers every week or two; a few clients drift
+    # past four weeks, which is what the nudges are for.
+    drifting = rng.random() < 0.2
+    day = searching
+    job_day = searching + timedelta(days=rng.randint(20, 200)) if rng.random() < 0.55 else None
+    while True:
+        day += timedelta(days=rng.randint(25, 45) if drifting else rng.randint(4, 16))
+        if day > today or (job_day and day >= job_day):
+            break
+        contacts.record_employer_contact(session, specialist, parse(
+            contacts.NewEmployerContact, {
+                "employer": rng.choice(EMPLOYERS), "contacted_on": day,
+                "face_to_face": rng.random() < 0.8, "client_id": client.id}))
+        summary.contacts += 1
+
+    if job_day and job_day <= today:
+        _jobs(session, rng, today, client, specialist, job_day, summary)
+
+    roll = rng.random()
+    if roll < 0.10 and client.status != ClientStatus.ON_HOLD:
+        clients.put_on_hold(session, specialist, client, parse(clients.Hold, {
+            "reason": rng.choice(["in hospital", "wants a break from job search",
+                                  "caring for a relative"]),
+            "until": today + timedelta(days=rng.randint(7, 60))}))
+    elif roll < 0.26:
+        left = min(today, day)
+        clients.discharge(session, specialist, client, parse(clients.Discharge, {
+            "reason": rng.choice(["moved out of area", "no longer wants support",
+                                  "settled in work, support ended by choice"]),
+            "on": max(left, client.referral_received_on)}))
+        if rng.random() < 0.25 and left < today:
+            clients.re_refer(session, coordinator, client, parse(clients.ReReferral, {
+                "consent_recorded": True,
+                "received_on": min(today, left + timedelta(days=rng.randint(1, 30)))}))
+
+
+def _jobs(session: Session, rng: random.Random, today: date, client: Client, specialist: Staff,
+          start: date, summary: DemoSummary) -> None:
+    title, job_type = rng.choice(JOBS)
+    # One in twenty is paid below the minimum wage, to show how such starts are recorded.
+    below = rng.random() < 0.05
+    wage = Decimal("9.50") if below else Decimal(rng.choice(["12.71", "12.90", "13.50", "14.20"]))
+    job = jobs.record_job_start(session, specialist, parse(jobs.NewJobStart, {
+        "client_id": client.id, "employer": rng.choice(EMPLOYERS), "job_title": title,
+        "job_type": job_type, "hours_per_week": Decimal(rng.choice([8, 12, 16, 20, 25, 30])),
+        "hourly_wage": wage, "age_band": AgeBand.AGE_21_AND_OVER, "started_on": start}))
+    summary.job_starts += 1
+    if rng.random() < 0.3:
+        ended = start + timedelta(days=rng.randint(14, 120))
+        if ended < today:
+            jobs.record_job_end(session, specialist, job.id, parse(jobs.JobEnd, {
+                "ended_on": ended,
+                "end_reason": rng.choice(["temporary contract ended", "resigned",
+                                          "dismissed"])}))
+            # Time-unlimited support: some find a second job.
+            second = ended + timedelta(days=rng.randint(10, 60))
+            if second < today and rng.random() < 0.5:
+                _jobs(session, rng, today, client, specialist, second, summary)
+
+
+def _job_development(session: Session, rng: random.Random, today: date, specialist: Staff,
+                     summary: DemoSummary) -> None:
+    day = today - timedelta(days=365)
+    while day < today:
+        contacts.record_employer_contact(session, specialist, parse(contacts.NewEmployerContact, {
+            "employer": rng.choice(EMPLOYERS), "contacted_on": day, "face_to_face": True,
+            "notes": "General job development"}))
+        summary.contacts += 1
+        day += timedelta(days=rng.randint(2, 6))
+
+
+def _just_ask(session: Session, rng: random.Random, today: date, coordinator: Staff) -> None:
+    monday = just_ask.week_starting(today)
+    for weeks_back in range(1, 13):
+        if rng.random() < 0.2:
+            continue  # did not answer that week
+        asked = rng.randint(0, 8)
+        yes = rng.randint(0, asked)
+        just_ask.record_just_ask(session, coordinator, parse(just_ask.JustAskAnswer, {
+            "week_of": monday - timedelta(weeks=weeks_back), "asked_count": asked,
+            "said_yes_count": yes, "referred_count": rng.randint(0, yes)}))
+
+
+def _calculations(session: Session, rng: random.Random, today: date, advisor: Staff,
+                  team: Team) -> None:
+    team_clients = list(session.scalars(select(Client.id).where(Client.team_id == team.id)))
+    for n in range(20):
+        # "200 better-off calculations, only one person worse off": one worse-off in the demo.
+        amount = Decimal("-12.40") if (n == 7 and team.nation == Nation.ENGLAND
+                                       and advisor.role == Role.BENEFITS_ADVISOR) \
+            else Decimal(rng.randint(40, 420))
+        client_id = rng.choice(team_clients) if rng.random() < 0.5 else None
+        row = calculations.record_calculation(session, advisor, parse(
+            calculations.CalculationRecord, {
+                "tax_year": "2026-27",
+                "inputs_digest": calculations.inputs_digest({"demo": n, "team": team.id}),
+                "better_off_per_month": amount, "client_id": client_id}))
+        when = today - timedelta(days=rng.randint(0, 330))
+        row.calculated_at = datetime.combine(when, time(11, 0), tzinfo=UTC)
+        row.tax_year = f"{when.year if when.month >= 4 else when.year - 1}-" \
+                       f"{(when.year + 1 if when.month >= 4 else when.year) % 100:02d}"
+
+
+def _fidelity(session: Session, rng: random.Random, today: date, teams: list[Team],
+              people: dict[tuple[int | None, Role], list[Staff]]) -> None:
+    trainer = people[(None, Role.REGIONAL_TRAINER)][0]
+    # Brighton's last review took place five months ago. Reviews held before IPS Assist was
+    # in use are entered as a past scheduled review and then scored.
+    held = today - timedelta(days=150)
+    past = FidelityReview(team_id=teams[0].id, scheduled_for=held, reviewer_id=trainer.id,
+                          status=ReviewStatus.SCHEDULED)
+    session.add(past)
+    session.flush()
+    scores = [{"code": code, "score": rng.choice([3, 4, 4, 5, 5])}
+              for code in fidelity.FIDELITY_ITEMS]
+    fidelity.score_review(session, trainer, past.id, parse(fidelity.ReviewScores, {
+        "conducted_on": held, "items": scores,
+        "actions": [{"description": "Raise face-to-face employer contacts to 6 a week",
+                     "owner_id": people[(0, Role.EMPLOYMENT_SPECIALIST)][0].id,
+                     "due_on": held + timedelta(days=42)},
+                    {"description": "Benefits advisor to offer a better-off calculation at "
+                                    "every referral", "owner_id": people[(0, Role.TEAM_LEADER)][0].id,
+                     "due_on": held + timedelta(days=60)}]}))
+    for index in (1, 2):
+        fidelity.schedule_review(session, people[(index, Role.TEAM_LEADER)][0], parse(
+            fidelity.ScheduleReview, {"team_id": teams[index].id,
+                                      "scheduled_for": today + timedelta(days=30 + 40 * index),
+                                      "reviewer_id": trainer.id}))

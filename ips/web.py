@@ -1,0 +1,131 @@
+"""The single-machine web process: an overview of the caseload, and the calculator when built.
+
+Server-rendered, escaped by Jinja, no JavaScript; styled after the NHS.UK design system's
+colours and type so it feels familiar to NHS staff.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+from flask import Flask, render_template_string
+
+from caseload import clock
+from caseload.db import Database
+from caseload.fidelity import upcoming_review
+from caseload.reports import EMPLOYMENT_RATE_BENCHMARK, outcomes_report, percent
+from caseload.settings import get_settings
+
+PAGE = """<!doctype html>
+<html lang="en-GB">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>IPS Assist – {{ report.period.label() }} overview</title>
+<style>
+  body { font-family: Arial, sans-serif; margin: 0; color: #212b32; background: #f0f4f5;
+         font-size: 1.1875rem; line-height: 1.5; }
+  header { background: #005eb8; color: #fff; padding: 16px 24px; }
+  header a { color: #fff; }
+  main { max-width: 1100px; margin: 0 auto; padding: 24px; }
+  h1 { font-size: 2rem; margin: 0 0 8px; }
+  table { border-collapse: collapse; width: 100%; background: #fff; margin-bottom: 24px; }
+  caption { text-align: left; font-weight: bold; font-size: 1.375rem; padding: 8px 0; }
+  th, td { text-align: left; padding: 8px 12px; border-bottom: 1px solid #d8dde0; }
+  td.num, th.num { text-align: right; }
+  .behind { color: #d5281b; font-weight: bold; }
+  .on-target { color: #007f3b; font-weight: bold; }
+  .panel { background: #fff; padding: 16px 24px; border-left: 8px solid #005eb8;
+           margin-bottom: 24px; }
+  a { color: #005eb8; }
+  a:focus { outline: 4px solid #ffeb3b; background: #ffeb3b; color: #212b32; }
+</style>
+</head>
+<body>
+<header><strong>IPS Assist</strong> · Individual Placement and Support</header>
+<main>
+<h1>{{ report.period.label() }}: outcomes against target</h1>
+<p>Figures as of {{ report.as_of.strftime('%-d %B %Y') }}. Client records hold a local
+reference only.</p>
+{% if not report.teams %}
+<div class="panel"><p>No teams are set up yet. Add one with <code>ips team add "Team name"</code>,
+or load the demo with <code>ips demo-data</code>.</p></div>
+{% else %}
+<table>
+<caption>Job starts this month</caption>
+<thead><tr><th scope="col">Team</th><th scope="col" class="num">Job starts</th>
+<th scope="col" class="num">Target</th><th scope="col" class="num">People into work</th>
+<th scope="col" class="num">Referrals</th><th scope="col" class="num">Employment rate</th>
+<th scope="col" class="num">Overdue for employer contact</th>
+<th scope="col">Next fidelity review</th></tr></thead>
+<tbody>
+{% for t in report.teams %}
+<tr><th scope="row">{{ t.team_name }}</th>
+<td class="num {{ 'on-target' if t.month.job_starts >= t.job_start_target else 'behind' }}">
+{{ t.month.job_starts }}</td>
+<td class="num">{{ t.job_start_target }}</td>
+<td class="num">{{ t.month.first_job_starts }}</td>
+<td class="num">{{ t.month_referrals.referrals }}</td>
+<td class="num">{{ percent(t.employment.rate) }}</td>
+<td class="num">{{ t.overdue }}</td>
+<td>{{ reviews[t.team_id] }}</td></tr>
+{% endfor %}
+</tbody>
+</table>
+<table>
+<caption>Year to date (from {{ report.year_to_date.start.strftime('%-d %B %Y') }})</caption>
+<thead><tr><th scope="col">Team</th><th scope="col" class="num">Referrals</th>
+<th scope="col" class="num">Job starts</th><th scope="col" class="num">Conversion</th></tr></thead>
+<tbody>
+{% for t in report.teams %}
+<tr><th scope="row">{{ t.team_name }}</th><td class="num">{{ t.year_to_date.referrals }}</td>
+<td class="num">{{ t.year_to_date.job_starts }}</td>
+<td class="num">{{ percent(t.year_to_date.conversion) }}</td></tr>
+{% endfor %}
+</tbody>
+</table>
+<div class="panel"><p>Employment rate: out-of-work clients who started a job this month ÷
+out-of-work clients on the caseload (IPS Grow; benchmark {{ benchmark }}). Overdue: looking
+for work with no face-to-face employer contact for over 28 days.</p></div>
+{% endif %}
+{% if calculator %}<p><a href="/calculator/">Better-off calculator</a></p>{% endif %}
+</main>
+</body>
+</html>
+"""
+
+
+def create_app(database: Database | None = None, config: dict[str, Any] | None = None) -> Flask:
+    """Application factory: nothing touches the database until a request comes in."""
+    app = Flask(__name__)
+    app.config.update(config or {})
+    app.extensions["ips_database"] = database or Database(get_settings().database_url)
+
+    @app.get("/healthz")
+    def healthz() -> dict[str, str]:
+        return {"status": "ok"}
+
+    @app.get("/")
+    def overview() -> str:
+        db: Database = app.extensions["ips_database"]
+        today = clock.today()
+        with db.reading() as session:
+            report = outcomes_report(session, today)
+            reviews = {}
+            for t in report.teams:
+                review = upcoming_review(session, t.team_id)
+                if review is None:
+                    reviews[t.team_id] = "Not scheduled"
+                elif review.scheduled_for < today:
+                    reviews[t.team_id] = f"Overdue since {review.scheduled_for:%-d %B %Y}"
+                else:
+                    weeks = (review.scheduled_for - today) // timedelta(weeks=1)
+                    reviews[t.team_id] = f"{review.scheduled_for:%-d %B %Y} (in {weeks} weeks)"
+        return render_template_string(
+            PAGE, report=report, reviews=reviews, percent=percent,
+            benchmark=percent(EMPLOYMENT_RATE_BENCHMARK),
+            calculator=app.config.get("CALCULATOR_MOUNTED", False),
+        )
+
+    return app

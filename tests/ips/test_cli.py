@@ -1,0 +1,148 @@
+"""The `ips` command line, driven as an operator would, on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+import os
+from urllib.parse import quote
+
+import pytest
+from click.testing import CliRunner
+from sqlalchemy import func, select
+
+from caseload.db import Database
+from caseload.models import AuditLog, Client, ClientStatus, Staff, Team
+from ips.cli import main
+from tests.conftest import POSTGRES_URL
+
+
+@pytest.fixture
+def url(db: Database) -> str:
+    """A URL the command line can use for the test database (schema included on PostgreSQL)."""
+    if db.dialect == "sqlite":
+        return db.url
+    schema = f"ips_test_{os.environ.get('PYTEST_XDIST_WORKER', 'main')}"
+    return f"{POSTGRES_URL}?options={quote(f'-csearch_path={schema}')}"
+
+
+def run(url: str, *args: str):  # type: ignore[no-untyped-def]
+    return CliRunner().invoke(main, ["--database-url", url, *args])
+
+
+def test_demo_data_loads_every_status_and_only_once(db: Database, url: str) -> None:
+    result = run(url, "demo-data")
+    assert result.exit_code == 0, result.output
+    assert "Loaded 3 teams, 12 staff" in result.output
+    with db.reading() as s:
+        assert s.scalar(select(func.count(Team.id))) == 3
+        assert s.scalar(select(func.count(Staff.id))) == 12
+        clients = s.scalar(select(func.count(Client.id)))
+        assert 140 <= clients <= 170
+        statuses = set(s.scalars(select(Client.status).distinct()))
+        assert statuses == set(ClientStatus)
+        assert s.scalar(select(func.count(AuditLog.id))) > clients
+    again = run(url, "demo-data", "--if-empty")
+    assert again.exit_code == 0 and "already has teams" in again.output
+    refused = run(url, "demo-data")
+    assert refused.exit_code == 1 and "use --if-empty" in refused.output
+    with db.reading() as s:
+        assert s.scalar(select(func.count(Client.id))) == clients
+
+
+def test_demo_is_the_same_for_the_same_seed(tmp_path) -> None:
+    outputs = []
+    for name in ("one", "two"):
+        url = f"sqlite:///{tmp_path / name}.sqlite3"
+        assert run(url, "db", "upgrade").exit_code == 0
+        outputs.append(run(url, "demo-data", "--seed", "7").output)
+    assert outputs[0] == outputs[1]
+
+
+def test_team_add_and_list(db: Database, url: str) -> None:
+    result = run(url, "team", "add", "Worthing CMHT", "--nation", "WLS", "--job-start-target", "4")
+    assert result.exit_code == 0, result.output
+    listing = run(url, "team", "list")
+    assert "Worthing CMHT" in listing.output and "WLS" in listing.output
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["team", "add", "X"], "name: String should have at least 2 characters"),
+        (["team", "add", "Lewes", "--channel", "#general"], "slack_channel_id: must be a Slack"),
+        (["team", "add", "Lewes", "--job-start-target", "-3"], "job_start_target_per_month"),
+        (["team", "add", "Lewes", "--started", "yesterday"], "service_started_on"),
+    ],
+)
+def test_bad_team_input_is_one_line_naming_the_field_and_writes_nothing(
+        db: Database, url: str, args, message) -> None:
+    result = run(url, *args)
+    assert result.exit_code == 1
+    assert message in result.output
+    assert result.output.startswith("Error: ") and result.output.count("\n") == 1
+    with db.reading() as s:
+        assert s.scalar(select(func.count(Team.id))) == 0
+
+
+def test_staff_add_list_and_set_role(db: Database, url: str) -> None:
+    assert run(url, "team", "add", "Eastbourne").exit_code == 0
+    added = run(url, "staff", "add", "U0ABC1234", "Jo Bloggs", "--role", "care_coordinator",
+                "--team", "Eastbourne", "--fte", "0.6")
+    assert added.exit_code == 0, added.output
+    changed = run(url, "staff", "set-role", "U0ABC1234", "team_leader")
+    assert changed.exit_code == 0 and "now team leader" in changed.output
+    listing = run(url, "staff", "list", "--team", "Eastbourne")
+    assert "Jo Bloggs" in listing.output and "team_leader" in listing.output and "0.60" in listing.output
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["staff", "add", "bob", "Bob", "--role", "admin"], "slack_user_id: must be a Slack user id"),
+        (["staff", "add", "U0ABC1234", "Bob", "--role", "employment_specialist"],
+         "must belong to a team"),
+        (["staff", "add", "U0ABC1234", "Bob", "--role", "admin", "--fte", "lots"], "fte:"),
+        (["staff", "add", "U0ABC1234", "Bob", "--role", "care_coordinator", "--team", "Nowhere"],
+         "team: there is no team called 'Nowhere'"),
+        (["staff", "set-role", "U0NOBODY1", "admin"], "ask your team leader to add you"),
+    ],
+)
+def test_bad_staff_input_is_refused_and_writes_nothing(db: Database, url: str, args, message) -> None:
+    result = run(url, *args)
+    assert result.exit_code == 1, result.output
+    assert message in result.output
+    with db.reading() as s:
+        assert s.scalar(select(func.count(Staff.id))) == 0
+
+
+def test_unknown_role_is_a_usage_error(url: str) -> None:
+    result = run(url, "staff", "add", "U0ABC1234", "Bob", "--role", "wizard")
+    assert result.exit_code == 2 and "wizard" in result.output
+
+
+def test_report_outcomes_prints_the_demo_month(db: Database, url: str) -> None:
+    assert run(url, "demo-data").exit_code == 0
+    result = run(url, "report", "outcomes", "--month", "2026-10")
+    assert result.exit_code == 0, result.output
+    assert result.output.startswith("IPS outcomes for October 2026")
+    for team in ("Brighton and Hove CMHT", "Hastings and Rother CMHT", "All teams"):
+        assert team in result.output
+    one = run(url, "report", "outcomes", "--month", "2026-10", "--team", "Hastings and Rother CMHT")
+    assert "Brighton" not in one.output and "Hastings" in one.output
+
+
+def test_report_with_a_bad_month_names_the_option(url: str) -> None:
+    result = run(url, "report", "outcomes", "--month", "2026-13")
+    assert result.exit_code == 2 and "--month" in result.output and "YYYY-MM" in result.output
+
+
+def test_an_unmigrated_database_says_to_run_the_upgrade(tmp_path) -> None:
+    result = run(f"sqlite:///{tmp_path / 'empty.sqlite3'}", "team", "list")
+    assert result.exit_code == 1
+    assert "run `ips db upgrade` first" in result.output
+
+
+def test_an_unreachable_database_is_one_clear_line() -> None:
+    result = run("postgresql+psycopg://nobody@127.0.0.1:1/none", "team", "list")
+    assert result.exit_code == 1
+    assert result.output.startswith("Error: Cannot use the database:")
+    assert result.output.count("\n") == 1

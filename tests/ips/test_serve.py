@@ -1,0 +1,70 @@
+"""`ips serve` really serves: a subprocess on a free port, fetched over HTTP."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+IPS = Path(sys.executable).with_name("ips")
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _get(url: str) -> tuple[int, str]:
+    with urllib.request.urlopen(url, timeout=5) as response:
+        return response.status, response.read().decode()
+
+
+@pytest.fixture
+def served(tmp_path):  # type: ignore[no-untyped-def]
+    env = {**os.environ, "DATABASE_URL": f"sqlite:///{tmp_path / 'serve.sqlite3'}"}
+    subprocess.run([IPS, "db", "upgrade"], env=env, check=True, capture_output=True)
+    subprocess.run([IPS, "demo-data"], env=env, check=True, capture_output=True)
+    port = _free_port()
+    process = subprocess.Popen([IPS, "serve", "--port", str(port)], env=env,
+                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 20
+    while True:
+        try:
+            _get(base + "/healthz")
+            break
+        except OSError:
+            if process.poll() is not None or time.monotonic() > deadline:
+                process.kill()
+                raise AssertionError(f"ips serve did not start: {process.stdout.read()}") from None
+            time.sleep(0.2)
+    yield base
+    process.terminate()
+    process.wait(timeout=10)
+
+
+def test_health_and_overview_over_http(served: str) -> None:
+    status, body = _get(served + "/healthz")
+    assert status == 200 and '"status":"ok"' in body.replace(" ", "")
+    status, page = _get(served + "/")
+    assert status == 200
+    assert "outcomes against target" in page
+    for team in ("Brighton and Hove CMHT", "Hastings and Rother CMHT",
+                 "Dumfries Community Mental Health Team"):
+        assert team in page
+    assert "Next fidelity review" in page
+
+
+def test_an_unmigrated_database_is_refused_before_serving(tmp_path) -> None:
+    env = {**os.environ, "DATABASE_URL": f"sqlite:///{tmp_path / 'none.sqlite3'}"}
+    result = subprocess.run([IPS, "serve", "--port", str(_free_port())], env=env,
+                            capture_output=True, text=True, timeout=30)
+    assert result.returncode == 1
+    assert "run `ips db upgrade` first" in result.stderr
