@@ -1,0 +1,1 @@
+"""The reminders clock: four-week nudges, fidelity review reminders, "just ask" prompts, reports."""
