@@ -331,3 +331,13 @@ def list_clients(
     if team_id is not None:
         query = query.where(Client.team_id == team_id)
     return list(session.scalars(query.order_by(Client.referral_received_on, Client.id)))
+
+
+def expire_holds(session: Session, on: date) -> list[Client]:
+    """Take off hold every client whose hold ended by `on` (the clock does this daily)."""
+    due = list(session.scalars(
+        select(Client).where(Client.status == ClientStatus.ON_HOLD,
+                             Client.hold_until.is_not(None), Client.hold_until <= on)))
+    for client in due:
+        resume(session, None, client)
+    return due
