@@ -18,6 +18,7 @@ from sqlalchemy.exc import OperationalError, ProgrammingError
 
 from caseload import staff as staff_service
 from caseload import teams as team_service
+from caseload.audit import snapshot
 from caseload.errors import CaseloadError, InvalidInput
 from caseload.migrate import upgrade
 from caseload.models import Nation, Role
@@ -25,7 +26,7 @@ from caseload.periods import parse_month
 from caseload.reports import outcomes_report, render_outcomes_table
 from caseload.settings import get_settings
 from caseload.validation import parse
-from ips.context import open_database, require_migrated
+from ips.context import SYSTEM_SLACK_ID, audit_operator_change, open_database, require_migrated
 
 log = logging.getLogger("ips")
 
@@ -109,7 +110,9 @@ def demo_data(ctx: click.Context, if_empty: bool, seed: int) -> None:
                          for status, count in sorted(summary.statuses.items()))
     click.echo(f"Loaded {summary.teams} teams, {summary.staff} staff, {summary.clients} clients "
                f"({statuses}), {summary.contacts} employer contacts, "
-               f"{summary.job_starts} job starts.")
+               f"{summary.job_starts} job starts ({summary.second_jobs} second jobs, "
+               f"{summary.below_minimum_wage} below the minimum wage), "
+               f"{summary.re_referrals} re-referrals.")
 
 
 @main.command()
@@ -154,6 +157,7 @@ def team_add(ctx: click.Context, name: str, nation: str, slack_channel_id: str |
     })
     with _database(ctx).transaction() as session:
         added = team_service.add_team(session, new)
+        audit_operator_change(session, "add_team", added)
         click.echo(f"Added team {added.name} (id {added.id}).")
 
 
@@ -211,6 +215,7 @@ def staff_add(ctx: click.Context, slack_user_id: str, display_name: str, role: s
             "team_id": _team_id(session, team_name), "fte": fte_value,
         })
         added = staff_service.add_staff(session, new)
+        audit_operator_change(session, "add_staff", added)
         click.echo(f"Added {added.display_name} as {added.role.value.replace('_', ' ')}.")
 
 
@@ -223,7 +228,7 @@ def staff_list(ctx: click.Context, team_name: str | None) -> None:
     with _database(ctx).reading() as session:
         rows = staff_service.list_staff(session, _team_id(session, team_name))
         names = {t.id: t.name for t in team_service.list_teams(session)}
-    rows = [r for r in rows if r.slack_user_id != "USYSTEMIPS"]
+    rows = [r for r in rows if r.slack_user_id != SYSTEM_SLACK_ID]
     if not rows:
         click.echo("No staff yet. Add someone with: ips staff add U0123ABCD \"Name\" --role ...")
         return
@@ -242,9 +247,15 @@ def staff_list(ctx: click.Context, team_name: str | None) -> None:
 @one_line_errors
 def staff_set_role(ctx: click.Context, slack_user_id: str, role: str, team_name: str | None) -> None:
     """Change someone's role (and team)."""
+    if slack_user_id == SYSTEM_SLACK_ID:
+        # Demoting the account the command line acts as would leave its changes unaudited.
+        raise InvalidInput.one("slack_user_id", f"{SYSTEM_SLACK_ID} is the command line's own "
+                               "admin account and keeps its role")
     with _database(ctx).transaction() as session:
         person = staff_service.staff_by_slack_id(session, slack_user_id)
+        before = snapshot(person)
         staff_service.set_role(session, person, Role(role), _team_id(session, team_name))
+        audit_operator_change(session, "set_role", person, before)
         click.echo(f"{person.display_name} is now {role.replace('_', ' ')}.")
 
 

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
 from sqlalchemy import inspect, select
 from sqlalchemy.orm import Session
 
+from caseload.audit import record_change
 from caseload.db import Database
 from caseload.errors import CaseloadError
-from caseload.models import Role, Staff
+from caseload.migrate import alembic_config
+from caseload.models import Base, Role, Staff
 from caseload.settings import get_settings
 
 # The command line acts as an operator with admin rights; its changes are audited as theirs.
@@ -15,8 +19,8 @@ SYSTEM_SLACK_ID = "USYSTEMIPS"
 
 
 class NotMigrated(CaseloadError):
-    def __init__(self) -> None:
-        super().__init__("The database has no tables yet: run `ips db upgrade` first.")
+    def __init__(self, detail: str = "The database has no tables yet") -> None:
+        super().__init__(f"{detail}: run `ips db upgrade` first.")
 
 
 def open_database(url: str | None = None) -> Database:
@@ -24,8 +28,18 @@ def open_database(url: str | None = None) -> Database:
 
 
 def require_migrated(database: Database) -> None:
+    """Refuse to work on a database that is missing tables or behind the code's migrations.
+
+    Without this the first query fails with an SQL error naming a table or column, which
+    tells an operator nothing about the one command that fixes it.
+    """
     if not inspect(database.engine).has_table("teams"):
         raise NotMigrated()
+    heads = set(ScriptDirectory.from_config(alembic_config(database.url)).get_heads())
+    with database.engine.connect() as conn:
+        current = set(MigrationContext.configure(conn).get_current_heads())
+    if current != heads:
+        raise NotMigrated("The database is behind this version of IPS Assist")
 
 
 def operator(session: Session) -> Staff:
@@ -37,3 +51,13 @@ def operator(session: Session) -> Staff:
         session.add(staff)
         session.flush()
     return staff
+
+
+def audit_operator_change(session: Session, action: str, record: Base,
+                          before: dict[str, object] | None = None) -> None:
+    """Audit a team or staff change made at the command line, as the operator.
+
+    The team and staff services keep no audit themselves; who was given which role, and
+    when, is exactly what an access review asks, so the command line records it.
+    """
+    record_change(session, actor=operator(session), action=action, record=record, before=before)

@@ -9,6 +9,8 @@ today; the same seed gives the same demo.
 from __future__ import annotations
 
 import random
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
@@ -17,14 +19,14 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from caseload import calculations, clients, clock, contacts, fidelity, jobs, just_ask
+from caseload import staff as staff_service
+from caseload import teams as team_service
 from caseload.models import (
     AgeBand,
     Client,
     ClientStatus,
-    FidelityReview,
     JobType,
     Nation,
-    ReviewStatus,
     Role,
     Staff,
     Team,
@@ -41,7 +43,6 @@ STAFF = [
     # team index (None: all teams), role, name as shown in Slack, FTE
     (0, Role.TEAM_LEADER, "Priya Shah", "1.00"),
     (0, Role.EMPLOYMENT_SPECIALIST, "Tom Okafor", "1.00"),
-    (0, Role.EMPLOYMENT_SPECIALIST, "Grace Lindqvist", "0.80"),
     (0, Role.CARE_COORDINATOR, "Dan Murphy", "1.00"),
     (0, Role.BENEFITS_ADVISOR, "Aisha Rahman", "0.60"),
     (1, Role.TEAM_LEADER, "Mark Ellis", "1.00"),
@@ -51,6 +52,7 @@ STAFF = [
     (2, Role.EMPLOYMENT_SPECIALIST, "Callum Reid", "1.00"),
     (2, Role.CARE_COORDINATOR, "Isla Brown", "1.00"),
     (None, Role.REGIONAL_TRAINER, "Helen Carter", "1.00"),
+    (None, Role.ADMIN, "Grace Lindqvist", "0.80"),
 ]
 EMPLOYERS = [
     "Sainsbury's", "Tesco", "Boots", "Costa Coffee", "Royal Mail", "Brighton Council",
@@ -80,6 +82,9 @@ class DemoSummary:
     clients: int = 0
     contacts: int = 0
     job_starts: int = 0
+    second_jobs: int = 0
+    below_minimum_wage: int = 0
+    re_referrals: int = 0
     statuses: dict[str, int] = field(default_factory=dict)
 
 
@@ -92,22 +97,22 @@ def load_demo(session: Session, seed: int = 2026, clients_per_team: int = 50) ->
     rng = random.Random(seed)
     today = clock.today()
     summary = DemoSummary()
-    teams = []
-    for name, nation, referrals, starts, _prefix in TEAMS:
-        team = Team(name=name, nation=nation, referral_target_per_month=referrals,
-                    job_start_target_per_month=starts,
-                    service_started_on=today - timedelta(days=730))
-        session.add(team)
-        teams.append(team)
-    session.flush()
+    # Teams and staff go through their services too, so the demo meets the same validation
+    # (Slack id shapes, FTE range, team membership) as anything an operator types.
+    teams = [
+        team_service.add_team(session, parse(team_service.NewTeam, {
+            "name": name, "nation": nation, "referral_target_per_month": referrals,
+            "job_start_target_per_month": starts,
+            "service_started_on": today - timedelta(days=730)}))
+        for name, nation, referrals, starts, _prefix in TEAMS
+    ]
     people: dict[tuple[int | None, Role], list[Staff]] = {}
     for number, (team_index, role, name, fte) in enumerate(STAFF, start=1):
-        person = Staff(slack_user_id=f"UDEMO{number:04d}", display_name=name, role=role,
-                       team_id=teams[team_index].id if team_index is not None else None,
-                       fte=Decimal(fte))
-        session.add(person)
+        person = staff_service.add_staff(session, parse(staff_service.NewStaff, {
+            "slack_user_id": f"UDEMO{number:04d}", "display_name": name, "role": role,
+            "team_id": teams[team_index].id if team_index is not None else None,
+            "fte": Decimal(fte)}))
         people.setdefault((team_index, role), []).append(person)
-    session.flush()
     summary.teams, summary.staff = len(teams), len(STAFF)
 
     for index, team in enumerate(teams):
@@ -184,19 +189,24 @@ def _one_client(session: Session, rng: random.Random, today: date, team: Team, r
             clients.re_refer(session, coordinator, client, parse(clients.ReReferral, {
                 "consent_recorded": True,
                 "received_on": min(today, left + timedelta(days=rng.randint(1, 30)))}))
+            summary.re_referrals += 1
 
 
 def _jobs(session: Session, rng: random.Random, today: date, client: Client, specialist: Staff,
-          start: date, summary: DemoSummary) -> None:
+          start: date, summary: DemoSummary, second_job: bool = False) -> None:
     title, job_type = rng.choice(JOBS)
-    # One in twenty is paid below the minimum wage, to show how such starts are recorded.
-    below = rng.random() < 0.05
+    # Exactly one start (the fifth) is paid below the minimum wage, to show that such a job is
+    # kept but not counted as a competitive outcome; one is enough and keeps the demo's
+    # outcome figures typical.
+    below = summary.job_starts == 4
     wage = Decimal("9.50") if below else Decimal(rng.choice(["12.71", "12.90", "13.50", "14.20"]))
     job = jobs.record_job_start(session, specialist, parse(jobs.NewJobStart, {
         "client_id": client.id, "employer": rng.choice(EMPLOYERS), "job_title": title,
         "job_type": job_type, "hours_per_week": Decimal(rng.choice([8, 12, 16, 20, 25, 30])),
         "hourly_wage": wage, "age_band": AgeBand.AGE_21_AND_OVER, "started_on": start}))
     summary.job_starts += 1
+    summary.second_jobs += int(second_job)
+    summary.below_minimum_wage += int(below)
     if rng.random() < 0.3:
         ended = start + timedelta(days=rng.randint(14, 120))
         if ended < today:
@@ -207,7 +217,7 @@ def _jobs(session: Session, rng: random.Random, today: date, client: Client, spe
             # Time-unlimited support: some find a second job.
             second = ended + timedelta(days=rng.randint(10, 60))
             if second < today and rng.random() < 0.5:
-                _jobs(session, rng, today, client, specialist, second, summary)
+                _jobs(session, rng, today, client, specialist, second, summary, second_job=True)
 
 
 def _job_development(session: Session, rng: random.Random, today: date, specialist: Staff,
@@ -253,16 +263,31 @@ def _calculations(session: Session, rng: random.Random, today: date, advisor: St
                        f"{(when.year + 1 if when.month >= 4 else when.year) % 100:02d}"
 
 
+@contextmanager
+def _clock_at(day: date) -> Iterator[None]:
+    """Run the services as if today were `day`, for records that were made in the past.
+
+    The services read `caseload.clock.today()` through the module, so swapping it is enough;
+    the command line is single-threaded, and the real clock is back however the block ends.
+    """
+    real = clock.today
+    clock.today = lambda: day
+    try:
+        yield
+    finally:
+        clock.today = real
+
+
 def _fidelity(session: Session, rng: random.Random, today: date, teams: list[Team],
               people: dict[tuple[int | None, Role], list[Staff]]) -> None:
     trainer = people[(None, Role.REGIONAL_TRAINER)][0]
-    # Brighton's last review took place five months ago. Reviews held before IPS Assist was
-    # in use are entered as a past scheduled review and then scored.
+    # Brighton's last review took place five months ago. The scheduling service refuses past
+    # dates, so it is scheduled as it would have been then: a month ahead, on that day's clock.
     held = today - timedelta(days=150)
-    past = FidelityReview(team_id=teams[0].id, scheduled_for=held, reviewer_id=trainer.id,
-                          status=ReviewStatus.SCHEDULED)
-    session.add(past)
-    session.flush()
+    with _clock_at(held - timedelta(days=30)):
+        past = fidelity.schedule_review(session, people[(0, Role.TEAM_LEADER)][0], parse(
+            fidelity.ScheduleReview, {"team_id": teams[0].id, "scheduled_for": held,
+                                      "reviewer_id": trainer.id}))
     scores = [{"code": code, "score": rng.choice([3, 4, 4, 5, 5])}
               for code in fidelity.FIDELITY_ITEMS]
     fidelity.score_review(session, trainer, past.id, parse(fidelity.ReviewScores, {
