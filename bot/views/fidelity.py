@@ -1,0 +1,43 @@
+"""Fidelity review reminders: the preparation timeline, overdue reviews, action items due."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from slack_sdk.models.blocks import ContextBlock, MarkdownTextObject, SectionBlock
+
+from bot.views import Message
+
+# What to do at each step of IPS Grow's preparation timeline.
+PREPARATION_ADVICE = {
+    "10 weeks": "Agree the review dates with the reviewer and book the team's time.",
+    "2 months": "Share the fidelity scale with the team and start gathering evidence.",
+    "1 month": "Check caseload sizes and employer contact records are up to date.",
+    "3 weeks": "Send the reviewer the service's key documents and the evidence from records.",
+    "2 weeks": "Confirm who the reviewer will meet: clients, clinicians, employers, managers.",
+    "1 day": "The review is tomorrow: make sure the room and the people are ready.",
+}
+
+
+def review_preparation(team_name: str, review_day: date, step: str) -> Message:
+    text = f"{team_name}: fidelity review on {review_day:%A %-d %B %Y} ({step} to go)."
+    return Message(text=text, blocks=[
+        SectionBlock(text=MarkdownTextObject(text=f"*{text}*\n{PREPARATION_ADVICE[step]}")),
+        ContextBlock(elements=[MarkdownTextObject(
+            text="Timeline from IPS Grow: 10 weeks, 2 months, 1 month, 3 weeks and 2 weeks before; "
+                 "report within 4 weeks after.")]),
+    ])
+
+
+def review_overdue(team_name: str, review_day: date, today: date) -> Message:
+    weeks = (today - review_day).days // 7
+    text = (f"{team_name}: the fidelity review planned for {review_day:%-d %B %Y} has not been "
+            f"scored ({weeks} week{'s' if weeks != 1 else ''} overdue).")
+    return Message(text=text, blocks=[SectionBlock(text=MarkdownTextObject(
+        text=f"{text} Score it with `/ips review`, or reschedule it."))])
+
+
+def action_item_due(team_name: str, description: str, due_on: date) -> Message:
+    text = f"{team_name}: a fidelity action is due on {due_on:%-d %B %Y}: {description}"
+    return Message(text=text, blocks=[SectionBlock(text=MarkdownTextObject(
+        text=f"*Fidelity action due {due_on:%-d %B}*\n{description}"))])

@@ -1,0 +1,88 @@
+"""Four-week employer-contact nudges and the team leader's escalation digest."""
+
+from __future__ import annotations
+
+from slack_sdk.models.blocks import (
+    ActionsBlock,
+    ButtonElement,
+    ContextBlock,
+    HeaderBlock,
+    MarkdownTextObject,
+    SectionBlock,
+)
+
+from bot.views import MESSAGE_BLOCK_LIMIT, Message
+from caseload.overdue import OverdueClient
+
+LOG_CONTACT = "nudge_log_contact"
+SNOOZE = "nudge_snooze"
+HOLD = "nudge_hold"
+# Header, intro and footer, then two blocks a client; the rest are counted, not listed.
+_PER_CLIENT = 2
+_MAX_LISTED = (MESSAGE_BLOCK_LIMIT - 4) // _PER_CLIENT
+
+
+def _days(n: int) -> str:
+    return f"{n} day{'s' if n != 1 else ''}"
+
+
+def four_week_nudge(items: list[OverdueClient]) -> Message:
+    """One message to a specialist listing every client overdue for an employer contact."""
+    count = len(items)
+    text = (f"{count} client{'s' if count != 1 else ''} on your caseload "
+            f"{'have' if count != 1 else 'has'} gone over four weeks without a face-to-face "
+            "employer contact.")
+    blocks = [
+        HeaderBlock(text="Time for an employer contact"),
+        SectionBlock(text=MarkdownTextObject(text=(
+            f"{text} IPS job search keeps moving when someone meets an employer on the "
+            "client's behalf at least every four weeks."))),
+    ]
+    for item in items[:_MAX_LISTED]:
+        blocks.append(SectionBlock(
+            block_id=f"client_{item.client_id}",
+            text=MarkdownTextObject(text=(
+                f"*{item.reference}*: {_days(item.days_without_contact)} since "
+                f"{item.since:%-d %b} ({_days(item.days_overdue)} overdue)")),
+        ))
+        value = str(item.client_id)
+        blocks.append(ActionsBlock(block_id=f"nudge_actions_{item.client_id}", elements=[
+            ButtonElement(text="Log contact", action_id=LOG_CONTACT, value=value, style="primary"),
+            ButtonElement(text="Snooze 7 days", action_id=SNOOZE, value=value),
+            ButtonElement(text="Put on hold", action_id=HOLD, value=value),
+        ]))
+    if count > _MAX_LISTED:
+        blocks.append(SectionBlock(text=MarkdownTextObject(
+            text=f"…and {count - _MAX_LISTED} more: see your caseload in the IPS Assist Home tab.")))
+    blocks.append(ContextBlock(elements=[MarkdownTextObject(
+        text="Snoozing asks for a reason; on-hold clients are not nudged.")]))
+    return Message(text=text, blocks=blocks)
+
+
+def escalation_digest(team_name: str, items: list[OverdueClient],
+                      specialists: dict[int | None, str]) -> Message:
+    """The team leader's daily digest of clients past six weeks without an employer contact."""
+    count = len(items)
+    text = (f"{team_name}: {count} client{'s' if count != 1 else ''} past six weeks without a "
+            "face-to-face employer contact.")
+    lines = [
+        f"• *{item.reference}* ({specialists.get(item.specialist_id, 'no specialist')}): "
+        f"{_days(item.days_without_contact)}"
+        for item in items
+    ]
+    blocks = [HeaderBlock(text="Clients past six weeks without employer contact"),
+              SectionBlock(text=MarkdownTextObject(text=text))]
+    # Sections hold 3,000 characters: split the list rather than cut it.
+    chunk: list[str] = []
+    for line in lines:
+        if sum(len(x) + 1 for x in chunk) + len(line) > 2900:
+            blocks.append(SectionBlock(text=MarkdownTextObject(text="\n".join(chunk))))
+            chunk = []
+        chunk.append(line)
+        if len(blocks) >= MESSAGE_BLOCK_LIMIT - 2:
+            break
+    if chunk:
+        blocks.append(SectionBlock(text=MarkdownTextObject(text="\n".join(chunk))))
+    blocks.append(ContextBlock(elements=[MarkdownTextObject(
+        text="Specialists were nudged at four weeks; this digest starts at 42 days.")]))
+    return Message(text=text, blocks=blocks)

@@ -1,0 +1,94 @@
+"""The APScheduler clock: fixed job ids, London time, generous misfire grace, coalescing.
+
+Each job runs at its time on weekdays, and a catch-up sweep every 30 minutes re-runs
+whatever is due today. Because every job is idempotent (reminders.jobs), the sweep only
+sends what failed or was missed, a clock that was down catches up once, and an accidental
+second clock sends nothing twice.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from datetime import date, datetime, time
+from zoneinfo import ZoneInfo
+
+from apscheduler.schedulers.base import BaseScheduler
+from apscheduler.schedulers.blocking import BlockingScheduler
+from apscheduler.triggers.cron import CronTrigger
+from apscheduler.triggers.interval import IntervalTrigger
+
+from caseload.db import Database
+from reminders import jobs
+from reminders.sender import Outbox, make_slack_client
+from reminders.settings import ClockSettings
+
+log = logging.getLogger("reminders.clock")
+
+MISFIRE_GRACE_SECONDS = 6 * 60 * 60
+Job = Callable[[Outbox, date], object]
+
+
+def schedule(settings: ClockSettings) -> list[tuple[str, time, Job]]:
+    """(job id, London time, function), in the order they run each day."""
+    return [
+        ("expire_holds", settings.holds_at, jobs.expire_holds),
+        ("monthly_reports", settings.monthly_report_at, jobs.monthly_reports),
+        ("fidelity_reminders", settings.fidelity_at, jobs.fidelity_reminders),
+        ("four_week_nudges", settings.four_week_at, jobs.four_week_nudges),
+        ("just_ask", settings.just_ask_at, jobs.just_ask),
+    ]
+
+
+def run_due(box: Outbox, settings: ClockSettings, now: datetime) -> list[str]:
+    """Run every job whose time has come today (London). Returns the ids that ran."""
+    local = now.astimezone(ZoneInfo(settings.timezone))
+    ran = []
+    for job_id, at, function in schedule(settings):
+        if local.time() >= at:
+            run_job(job_id, function, box, local.date())
+            ran.append(job_id)
+    return ran
+
+
+def run_job(job_id: str, function: Job, box: Outbox, today: date) -> None:
+    try:
+        function(box, today)
+    except Exception:
+        # One failing job must not stop the others or the clock.
+        log.exception("job %s failed for %s", job_id, today)
+
+
+def build_scheduler(settings: ClockSettings, box: Outbox,
+                    scheduler: BaseScheduler | None = None) -> BaseScheduler:
+    zone = ZoneInfo(settings.timezone)
+    scheduler = scheduler or BlockingScheduler(timezone=zone)
+    defaults = {"misfire_grace_time": MISFIRE_GRACE_SECONDS, "coalesce": True,
+                "max_instances": 1, "replace_existing": True}
+    for job_id, at, function in schedule(settings):
+        scheduler.add_job(
+            _today_in(zone, function, box, job_id), CronTrigger(
+                day_of_week="mon-fri", hour=at.hour, minute=at.minute, timezone=zone),
+            id=job_id, name=job_id, **defaults)
+    scheduler.add_job(lambda: run_due(box, settings, datetime.now(zone)),
+                      IntervalTrigger(minutes=30, timezone=zone), id="catch_up",
+                      name="catch_up", **defaults)
+    return scheduler
+
+
+def _today_in(zone: ZoneInfo, function: Job, box: Outbox, job_id: str) -> Callable[[], None]:
+    def run() -> None:
+        run_job(job_id, function, box, datetime.now(zone).date())
+
+    return run
+
+
+def main(database: Database, settings: ClockSettings | None = None) -> None:
+    settings = settings or ClockSettings()
+    if not settings.slack_bot_token:
+        raise SystemExit("The clock needs SLACK_BOT_TOKEN to send anything; set it in .env.")
+    box = Outbox(database, make_slack_client(settings.slack_bot_token, settings.slack_api_url),
+                 min_interval=settings.seconds_between_messages_per_channel)
+    scheduler = build_scheduler(settings, box)
+    log.info("clock started: %s", ", ".join(job.id for job in scheduler.get_jobs()))
+    scheduler.start()

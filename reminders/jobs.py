@@ -1,0 +1,241 @@
+"""What the clock does each day. `caseload` decides who is due, `bot.views` what it looks
+like, and the Outbox makes sure each message goes out once.
+
+Every job takes today's London date and can run any number of times that day: what was
+sent is not sent again, and what failed is tried again. That is how a clock that was down,
+a second clock, or a retried job stays harmless.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import defaultdict
+from datetime import date, timedelta
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from bot.views import fidelity as fidelity_views
+from bot.views import just_ask as just_ask_views
+from bot.views import nudges as nudge_views
+from bot.views.reports import monthly_outcomes
+from caseload import clients as client_service
+from caseload.exports import job_starts_chart, outcomes_workbook, workbook_name
+from caseload.fidelity import preparation_dates
+from caseload.just_ask import week_starting
+from caseload.models import (
+    FidelityActionItem,
+    FidelityReview,
+    JustAskResponse,
+    Nation,
+    NudgeLog,
+    NudgeStatus,
+    ReviewStatus,
+    Role,
+    Staff,
+    Team,
+)
+from caseload.overdue import OverdueClient, overdue_for_employer_contact
+from caseload.reports import last_twelve_months, outcomes_report
+from caseload.snoozes import snoozed_client_ids
+from caseload.working_days import first_working_day_of_month, is_working_day, next_working_day
+from reminders.sender import Outbox
+
+log = logging.getLogger("reminders.jobs")
+
+ESCALATION_DAYS = 42
+
+
+def _teams(session: Session) -> list[Team]:
+    return list(session.scalars(select(Team).order_by(Team.id)))
+
+
+def _people(session: Session, role: Role, team_id: int | None = None) -> list[Staff]:
+    query = select(Staff).where(Staff.role == role, Staff.active.is_(True)).order_by(Staff.id)
+    if team_id is not None:
+        query = query.where(Staff.team_id == team_id)
+    return list(session.scalars(query))
+
+
+def expire_holds(box: Outbox, today: date) -> int:
+    with box.db.transaction() as session:
+        expired = client_service.expire_holds(session, today)
+    if expired:
+        log.info("took %d clients off hold: %s", len(expired),
+                 ", ".join(c.reference for c in expired))
+    return len(expired)
+
+
+NUDGE_EVERY_DAYS = 7
+
+
+def nudge_key(client_id: int, today: date) -> tuple[str, str, str]:
+    return ("four_week", f"client:{client_id}", today.isoformat())
+
+
+def recently_nudged(session: Session, today: date) -> set[int]:
+    """Clients nudged (or being nudged) within the last week: they wait for next week.
+
+    Counting from each client's last nudge, not from when they became overdue, keeps a
+    specialist's nudges to one day a week for the same clients.
+    """
+    since = (today - timedelta(days=NUDGE_EVERY_DAYS - 1)).isoformat()
+    rows = session.scalars(select(NudgeLog.subject).where(
+        NudgeLog.kind == "four_week", NudgeLog.period >= since,
+        NudgeLog.status.in_((NudgeStatus.SENT, NudgeStatus.CLAIMED))))
+    return {int(subject.removeprefix("client:")) for subject in rows}
+
+
+def four_week_nudges(box: Outbox, today: date) -> int:
+    """Each working day: one DM per specialist listing clients due a nudge this week."""
+    with box.db.reading() as session:
+        teams = _teams(session)
+        overdue = overdue_for_employer_contact(session, today)
+        not_today = snoozed_client_ids(session, today) | recently_nudged(session, today)
+        staff = {s.id: s for s in session.scalars(select(Staff))}
+        leaders = {t.id: _people(session, Role.TEAM_LEADER, t.id) for t in teams}
+    working = {t.id for t in teams if is_working_day(today, t.nation)}
+    by_recipient: dict[str, list[OverdueClient]] = defaultdict(list)
+    digests: dict[int, list[OverdueClient]] = defaultdict(list)
+    for item in overdue:
+        if item.team_id not in working or item.client_id in not_today:
+            continue
+        specialist = staff.get(item.specialist_id) if item.specialist_id else None
+        recipients = ([specialist] if specialist and specialist.active
+                      else leaders.get(item.team_id, []))
+        for person in recipients:
+            by_recipient[person.slack_user_id].append(item)
+        if item.days_without_contact > ESCALATION_DAYS:
+            digests[item.team_id].append(item)
+    sent = 0
+    for user_id, items in by_recipient.items():
+        keys = [nudge_key(item.client_id, today) for item in items]
+
+        def send(indexes: list[int], user_id: str = user_id, items: list = items) -> None:
+            box.post_dm(user_id, nudge_views.four_week_nudge([items[i] for i in indexes]))
+
+        sent += len(box.deliver_many(keys, send, recipient=user_id))
+    names = {s.id: s.display_name for s in staff.values()}
+    team_names = {t.id: t.name for t in teams}
+    for team_id, items in digests.items():
+        for leader in leaders.get(team_id, []):
+            message = nudge_views.escalation_digest(team_names[team_id], items, names)
+            key = ("escalation", f"team:{team_id}:to:{leader.id}", today.isoformat())
+            box.message_user(key, leader.slack_user_id, message)
+    return sent
+
+
+def fidelity_reminders(box: Outbox, today: date) -> None:
+    """Preparation reminders, overdue reviews and action items, on working days."""
+    with box.db.reading() as session:
+        teams = {t.id: t for t in _teams(session)}
+        reviews = list(session.scalars(select(FidelityReview).where(
+            FidelityReview.status == ReviewStatus.SCHEDULED)))
+        actions = list(session.execute(
+            select(FidelityActionItem, FidelityReview.team_id)
+            .join(FidelityReview, FidelityActionItem.review_id == FidelityReview.id)
+            .where(FidelityActionItem.done_on.is_(None),
+                   FidelityActionItem.due_on >= today - timedelta(days=7),
+                   FidelityActionItem.due_on <= today + timedelta(days=7))))
+        leaders = {t: _people(session, Role.TEAM_LEADER, t) for t in teams}
+        staff = {s.id: s for s in session.scalars(select(Staff))}
+    for review in reviews:
+        team = teams[review.team_id]
+        if not is_working_day(today, team.nation):
+            continue
+        people = list(leaders[team.id])
+        reviewer = staff.get(review.reviewer_id) if review.reviewer_id else None
+        if reviewer is not None and reviewer.active and reviewer not in people:
+            people.append(reviewer)
+        if review.scheduled_for < today:
+            weeks = (today - review.scheduled_for).days // 7
+            message = fidelity_views.review_overdue(team.name, review.scheduled_for, today)
+            for person in people:
+                box.message_user(("fidelity_overdue", f"review:{review.id}:to:{person.id}",
+                                  f"w{weeks}"), person.slack_user_id, message)
+            continue
+        due = [(label, day) for label, day in preparation_dates(review.scheduled_for)
+               if day <= today]
+        if not due:
+            continue
+        # After a gap, only the latest step is worth sending.
+        label, _day = due[-1]
+        message = fidelity_views.review_preparation(team.name, review.scheduled_for, label)
+        for person in people:
+            box.message_user(("fidelity_prep", f"review:{review.id}:to:{person.id}", label),
+                             person.slack_user_id, message)
+    for action, team_id in actions:
+        team = teams[team_id]
+        if not is_working_day(today, team.nation):
+            continue
+        stage = "due" if action.due_on <= today else "week_before"
+        owner = staff.get(action.owner_id) if action.owner_id else None
+        people = [owner] if owner is not None and owner.active else leaders[team_id]
+        message = fidelity_views.action_item_due(team.name, action.description, action.due_on)
+        for person in people:
+            box.message_user(("fidelity_action", f"action:{action.id}:to:{person.id}", stage),
+                             person.slack_user_id, message)
+
+
+def just_ask(box: Outbox, today: date) -> None:
+    """The weekly prompt on the week's first working day; a follow-up from Thursday."""
+    monday = week_starting(today)
+    with box.db.reading() as session:
+        teams = {t.id: t for t in _teams(session)}
+        coordinators = _people(session, Role.CARE_COORDINATOR)
+        answered = set(session.scalars(select(JustAskResponse.staff_id).where(
+            JustAskResponse.week_starting == monday)))
+    for person in coordinators:
+        nation = teams[person.team_id].nation if person.team_id in teams else Nation.ENGLAND
+        if not is_working_day(today, nation):
+            continue
+        week = monday.isoformat()
+        first_day = next_working_day(monday, nation)
+        if first_day <= today and first_day < monday + timedelta(days=5):
+            box.message_user(("just_ask", f"staff:{person.id}", week), person.slack_user_id,
+                             just_ask_views.just_ask_prompt(monday))
+        follow_up_day = next_working_day(monday + timedelta(days=3), nation)
+        if (person.id not in answered and follow_up_day <= today
+                and follow_up_day < monday + timedelta(days=5)):
+            box.message_user(("just_ask_follow_up", f"staff:{person.id}", week),
+                             person.slack_user_id, just_ask_views.just_ask_follow_up(monday))
+
+
+def monthly_reports(box: Outbox, today: date) -> None:
+    """From the first working day of a month: last month's outcomes to each team."""
+    last_month = today.replace(day=1) - timedelta(days=1)
+    month_key = f"{last_month:%Y-%m}"
+    with box.db.reading() as session:
+        teams = _teams(session)
+        report = outcomes_report(session, last_month)
+        history = {t.id: last_twelve_months(session, last_month, t.id) for t in teams}
+        leaders = {t.id: _people(session, Role.TEAM_LEADER, t.id) for t in teams}
+        trainers = _people(session, Role.REGIONAL_TRAINER)
+    for team_outcomes in report.teams:
+        team = next(t for t in teams if t.id == team_outcomes.team_id)
+        if today < first_working_day_of_month(today.year, today.month, team.nation):
+            continue
+        message = monthly_outcomes(report, team_outcomes, chart_file_id=None)
+        chart = job_starts_chart(team.name, history[team.id])
+        chart_name = f"job-starts-{month_key}.png"
+        title = f"{team.name}: job starts against target, 12 months to {last_month:%B %Y}"
+        if team.slack_channel_id:
+            subject = f"team:{team.id}"
+            box.message_channel(("monthly_report", subject, month_key), team.slack_channel_id,
+                                message)
+            box.upload(("monthly_chart", subject, month_key), team.slack_channel_id, None,
+                       chart, chart_name, title)
+            continue
+        # No channel set: the team leaders get it directly.
+        for leader in leaders[team.id]:
+            subject = f"team:{team.id}:to:{leader.id}"
+            box.message_user(("monthly_report", subject, month_key), leader.slack_user_id,
+                             message)
+            box.upload(("monthly_chart", subject, month_key), None, leader.slack_user_id,
+                       chart, chart_name, title)
+    if today >= first_working_day_of_month(today.year, today.month, Nation.ENGLAND) and trainers:
+        workbook = outcomes_workbook(report, history)
+        for trainer in trainers:
+            box.upload(("monthly_xlsx", f"staff:{trainer.id}", month_key), None,
+                       trainer.slack_user_id, workbook, workbook_name(report.period.start),
+                       f"IPS outcomes across teams, {report.period.label()}")

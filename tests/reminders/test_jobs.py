@@ -1,0 +1,214 @@
+"""Each clock job: who gets what, on which days, once."""
+
+from __future__ import annotations
+
+import io
+from datetime import date, datetime, time, timedelta
+
+import pytest
+import time_machine
+from openpyxl import load_workbook
+from sqlalchemy import func, select
+
+from caseload import clients
+from caseload.contacts import NewEmployerContact, record_employer_contact
+from caseload.db import Database
+from caseload.fidelity import ScheduleReview, schedule_review
+from caseload.just_ask import JustAskAnswer, record_just_ask
+from caseload.models import Client, ClientStatus, Nation, NudgeLog, NudgeStatus, Role
+from caseload.snoozes import Snooze, snooze_nudges
+from caseload.validation import parse
+from reminders import jobs
+from tests.factories import make_staff, make_team, refer
+from tests.fakes.slack_api import FakeSlack
+
+MONDAY = date(2026, 11, 16)
+
+
+def _at(day: date, hour: int = 9, minute: int = 30):  # type: ignore[no-untyped-def]
+    from zoneinfo import ZoneInfo
+
+    return time_machine.travel(datetime.combine(day, time(hour, minute),
+                                                ZoneInfo("Europe/London")), tick=False)
+
+
+@pytest.fixture
+def world(db: Database):
+    """A team with a specialist holding clients accepted 29, 35 and 50 days before MONDAY."""
+    with _at(MONDAY - timedelta(days=60)), db.transaction() as s:
+        team = make_team(s, "Clock", slack_channel_id="C0CLOCK01", job_start_target_per_month=2)
+        w = {"team": team, "leader": make_staff(s, Role.TEAM_LEADER, team),
+             "cc": make_staff(s, Role.CARE_COORDINATOR, team),
+             "es": make_staff(s, Role.EMPLOYMENT_SPECIALIST, team),
+             "trainer": make_staff(s, Role.REGIONAL_TRAINER, None)}
+    with _at(MONDAY), db.transaction() as s:
+        for ref, days in (("CLK-29", 29), ("CLK-35", 35), ("CLK-50", 50), ("CLK-10", 10)):
+            c = refer(s, w["cc"], w["team"], ref, received_on=MONDAY - timedelta(days=days + 1))
+            clients.accept(s, w["leader"], c, on=MONDAY - timedelta(days=days),
+                           specialist_id=w["es"].id)
+            w[ref] = c
+    return w
+
+
+def _dm(user_id: str) -> str:
+    return "D" + user_id.lstrip("UW")
+
+
+def _texts(fake: FakeSlack, user_id: str) -> list[str]:
+    return [c.args["text"] for c in fake.messages_to(_dm(user_id))]
+
+
+def test_one_dm_per_specialist_with_every_overdue_client(db, world, box, fake_slack) -> None:
+    with _at(MONDAY):
+        jobs.four_week_nudges(box, MONDAY)
+    [call] = fake_slack.messages_to(_dm(world["es"].slack_user_id))
+    listed = [b["block_id"] for b in call.args["blocks"] if b.get("block_id", "").startswith("client_")]
+    ids = {world[r].id for r in ("CLK-29", "CLK-35", "CLK-50")}
+    # Longest-waiting first.
+    assert listed == [f"client_{world[r].id}" for r in ("CLK-50", "CLK-35", "CLK-29")]
+    assert {f"client_{i}" for i in ids} == set(listed)
+    text = " ".join(b["text"]["text"] for b in call.args["blocks"] if b["type"] == "section")
+    assert "*CLK-50*: 50 days" in text and "(22 days overdue)" in text
+    assert "CLK-10" not in text
+    # Only references reach Slack.
+    assert "Client" not in call.args["text"]
+
+
+def test_a_client_is_nudged_weekly_not_daily(db, world, box, fake_slack) -> None:
+    es = world["es"].slack_user_id
+    for offset in range(0, 8):
+        day = MONDAY + timedelta(days=offset)
+        with _at(day):
+            jobs.four_week_nudges(box, day)
+            jobs.four_week_nudges(box, day)  # a second run the same day sends nothing
+    sent = fake_slack.messages_to(_dm(es))
+    # Monday: three clients. Next Monday (a week on): the same three again. CLK-10 is not due
+    # until day 29 (after this window). Weekend: nothing.
+    assert [datetime.fromtimestamp(c.at).date() for c in sent] == [MONDAY, MONDAY + timedelta(7)]
+
+
+def test_snoozed_and_held_clients_are_not_nudged_and_a_contact_resets(db, world, box,
+                                                                      fake_slack) -> None:
+    with _at(MONDAY), db.transaction() as s:
+        es = s.merge(world["es"])
+        snooze_nudges(s, es, s.get(Client, world["CLK-29"].id), parse(Snooze, {"reason": "interview"}))
+        clients.put_on_hold(s, es, s.get(Client, world["CLK-35"].id),
+                            parse(clients.Hold, {"reason": "unwell"}))
+        record_employer_contact(s, es, parse(NewEmployerContact, {
+            "employer": "Tesco", "contacted_on": MONDAY, "face_to_face": True,
+            "client_id": world["CLK-50"].id}))
+    with _at(MONDAY):
+        jobs.four_week_nudges(box, MONDAY)
+    assert fake_slack.messages_to(_dm(world["es"].slack_user_id)) == []
+
+
+def test_weekend_nudges_wait_for_monday_and_bank_holidays_for_the_next_day(db, box,
+                                                                           fake_slack) -> None:
+    # St Andrew's Day, Monday 30 November 2026, is a bank holiday in Scotland only.
+    holiday = date(2026, 11, 30)
+    with _at(holiday - timedelta(days=30)), db.transaction() as s:
+        team = make_team(s, "Dumfries", nation=Nation.SCOTLAND)
+        leader = make_staff(s, Role.TEAM_LEADER, team)
+        cc = make_staff(s, Role.CARE_COORDINATOR, team)
+        es = make_staff(s, Role.EMPLOYMENT_SPECIALIST, team)
+        client = refer(s, cc, team, "DG-1", received_on=holiday - timedelta(days=33))
+        clients.accept(s, leader, client, on=holiday - timedelta(days=32), specialist_id=es.id)
+    for day in (holiday - timedelta(days=2), holiday - timedelta(days=1), holiday,
+                holiday + timedelta(days=1)):
+        with _at(day):
+            jobs.four_week_nudges(box, day)
+    [call] = fake_slack.messages_to(_dm(es.slack_user_id))
+    assert datetime.fromtimestamp(call.at).date() == holiday + timedelta(days=1)
+
+
+def test_escalation_digest_goes_to_the_team_leader_past_42_days(db, world, box, fake_slack) -> None:
+    with _at(MONDAY):
+        jobs.four_week_nudges(box, MONDAY)
+    [call] = fake_slack.messages_to(_dm(world["leader"].slack_user_id))
+    assert "1 client past six weeks" in call.args["text"]
+    body = " ".join(b["text"]["text"] for b in call.args["blocks"] if b["type"] == "section")
+    assert "CLK-50" in body and "CLK-35" not in body
+
+
+def test_failed_send_is_retried_on_the_next_run_and_sent_once(db, world, box, fake_slack) -> None:
+    # Enough 500s to outlast the client's own retry, so the first run fails.
+    fake_slack.fail_next(4, status=500)
+    with _at(MONDAY):
+        jobs.four_week_nudges(box, MONDAY)
+        assert fake_slack.messages_to(_dm(world["es"].slack_user_id)) == []
+        with db.reading() as s:
+            assert s.scalar(select(func.count(NudgeLog.id)).where(
+                NudgeLog.status == NudgeStatus.FAILED)) >= 3
+        jobs.four_week_nudges(box, MONDAY)
+        jobs.four_week_nudges(box, MONDAY)
+    assert len(fake_slack.messages_to(_dm(world["es"].slack_user_id))) == 1
+
+
+def test_rate_limited_send_waits_and_goes_through_once(db, world, box, fake_slack) -> None:
+    fake_slack.fail_next(1, status=429, retry_after=0)
+    with _at(MONDAY):
+        jobs.four_week_nudges(box, MONDAY)
+    assert len(fake_slack.messages_to(_dm(world["es"].slack_user_id))) == 1
+
+
+def test_just_ask_prompt_monday_and_follow_up_only_to_those_who_did_not_answer(
+        db, world, box, fake_slack) -> None:
+    with _at(MONDAY - timedelta(days=60)), db.transaction() as s:
+        other = make_staff(s, Role.CARE_COORDINATOR, world["team"])
+    for offset in range(0, 5):
+        day = MONDAY + timedelta(days=offset)
+        if offset == 2:
+            with _at(day), db.transaction() as s:
+                record_just_ask(s, s.merge(world["cc"]), parse(JustAskAnswer, {"asked_count": 4}))
+        with _at(day, 10, 30):
+            jobs.just_ask(box, day)
+    answered = _texts(fake_slack, world["cc"].slack_user_id)
+    silent = _texts(fake_slack, other.slack_user_id)
+    assert len(answered) == 1 and answered[0].startswith("Just ask")
+    assert len(silent) == 2 and "gentle reminder" in silent[1]
+    follow_up = fake_slack.messages_to(_dm(other.slack_user_id))[1]
+    assert datetime.fromtimestamp(follow_up.at).date() == MONDAY + timedelta(days=3)
+    actions = [e["action_id"] for e in follow_up.args["blocks"][-1]["elements"]]
+    assert actions == ["just_ask_wants_work", "just_ask_not_now", "just_ask_did_not_ask"]
+
+
+def test_fidelity_preparation_reminders_follow_the_timeline(db, world, box, fake_slack) -> None:
+    review_day = date(2027, 1, 27)
+    with _at(MONDAY), db.transaction() as s:
+        schedule_review(s, s.merge(world["leader"]), parse(ScheduleReview, {
+            "team_id": world["team"].id, "scheduled_for": review_day,
+            "reviewer_id": world["trainer"].id}))
+    # 10 weeks before 27 January 2027 is 18 November 2026.
+    for offset in range(0, 5):
+        day = MONDAY + timedelta(days=offset)
+        with _at(day):
+            jobs.fidelity_reminders(box, day)
+    for person in ("leader", "trainer"):
+        [call] = fake_slack.messages_to(_dm(world[person].slack_user_id))
+        assert datetime.fromtimestamp(call.at).date() == date(2026, 11, 18)
+        assert "10 weeks to go" in call.args["text"]
+
+
+def test_monthly_report_chart_and_spreadsheet(db, world, box, fake_slack) -> None:
+    first = date(2026, 12, 1)
+    with _at(first, 7, 45):
+        jobs.monthly_reports(box, first)
+        jobs.monthly_reports(box, first)
+    [message] = fake_slack.messages_to("C0CLOCK01")
+    assert message.args["text"].startswith("Clock, November 2026: 0 job starts against a target of 2")
+    uploads = {u.filename: u for u in fake_slack.uploads.values()}
+    assert uploads["job-starts-2026-11.png"].content.startswith(b"\x89PNG")
+    book = load_workbook(io.BytesIO(uploads["ips-outcomes-2026-11.xlsx"].content))
+    assert book.sheetnames == ["Summary", "Clock"]
+    assert book["Summary"]["A3"].value == "Clock"
+    assert len([c for c in fake_slack.successful("files.completeUploadExternal")]) == 2
+
+
+def test_holds_expire_when_the_clock_runs(db, world, box) -> None:
+    with _at(MONDAY), db.transaction() as s:
+        clients.put_on_hold(s, s.merge(world["es"]), s.get(Client, world["CLK-10"].id),
+                            parse(clients.Hold, {"reason": "away", "until": MONDAY + timedelta(2)}))
+    with _at(MONDAY + timedelta(days=2), 6, 5):
+        assert jobs.expire_holds(box, MONDAY + timedelta(days=2)) == 1
+    with db.reading() as s:
+        assert s.get(Client, world["CLK-10"].id).status == ClientStatus.ACCEPTED
