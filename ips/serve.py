@@ -1,10 +1,23 @@
 """Everything in one process for a single machine: the web pages on waitress, and the
-calculator, Slack bot and reminders clock as each part is configured and built."""
+calculator, Slack bot and reminders clock as each part is configured and built.
+
+The bot and the clock are optional parts: each starts only when its module exists and the
+Slack tokens it needs are set, so `make run` works on a fresh machine with no Slack at all.
+The convention they are started by is a module-level `start(database)` returning something
+with `stop()` (or `shutdown()`): `bot.app` for the bot, `reminders.clock` for the clock.
+"""
 
 from __future__ import annotations
 
+import importlib
 import importlib.util
 import logging
+import os
+import signal
+from collections.abc import Callable
+from dataclasses import dataclass
+from types import FrameType
+from typing import Any
 
 from flask import Flask
 from waitress import serve
@@ -16,20 +29,93 @@ from ips.web import create_app
 log = logging.getLogger("ips.serve")
 
 
+@dataclass(frozen=True)
+class Part:
+    """An optional background part: where it lives and which settings it cannot run without."""
+
+    label: str
+    module: str
+    needs: tuple[str, ...]
+
+
+PARTS = (
+    # Socket Mode needs the app-level token as well as the bot token.
+    Part("Slack bot", "bot.app", ("SLACK_BOT_TOKEN", "SLACK_APP_TOKEN")),
+    Part("reminders clock", "reminders.clock", ("SLACK_BOT_TOKEN",)),
+)
+
+
+def _module_exists(name: str) -> bool:
+    try:
+        return importlib.util.find_spec(name) is not None
+    except ModuleNotFoundError:  # the parent package itself is missing
+        return False
+
+
 def build_wsgi(database: Database) -> Flask:
     """The overview at /, with the calculator mounted at /calculator once its web layer exists."""
     app = create_app(database)
-    if importlib.util.find_spec("calculator.web") is not None:
-        from calculator.web import create_app as create_calculator  # type: ignore[import-not-found]
-
+    if _module_exists("calculator.web"):
+        calculator = importlib.import_module("calculator.web")
         app.config["CALCULATOR_MOUNTED"] = True
         app.wsgi_app = DispatcherMiddleware(  # type: ignore[method-assign]
-            app.wsgi_app, {"/calculator": create_calculator()})
+            app.wsgi_app, {"/calculator": calculator.create_app()})
     return app
+
+
+def start_parts(database: Database, environ: dict[str, str] | None = None) -> tuple[list[Any], list[str]]:
+    """Start each optional part that is built and configured; say why each other one is not."""
+    env = os.environ if environ is None else environ
+    running: list[Any] = []
+    notes: list[str] = []
+    for part in PARTS:
+        if not _module_exists(part.module):
+            notes.append(f"{part.label}: not started ({part.module} is not built yet)")
+            continue
+        missing = [name for name in part.needs if not env.get(name)]
+        if missing:
+            notes.append(f"{part.label}: not started (set {' and '.join(missing)} in .env)")
+            continue
+        start: Callable[[Database], Any] | None = getattr(
+            importlib.import_module(part.module), "start", None)
+        if start is None:
+            notes.append(f"{part.label}: not started ({part.module} has no start(database))")
+            continue
+        running.append(start(database))
+        notes.append(f"{part.label}: running")
+    return running, notes
+
+
+def stop_parts(running: list[Any]) -> None:
+    for handle in reversed(running):
+        stop = getattr(handle, "stop", None) or getattr(handle, "shutdown", None)
+        if stop is None:
+            continue
+        try:
+            stop()
+        except Exception:  # stopping is best effort: one part failing must not keep others up
+            log.exception("could not stop %r cleanly", handle)
+
+
+def _exit_on_sigterm(signum: int, frame: FrameType | None) -> None:
+    # Platforms and tests stop us with SIGTERM; turning it into SystemExit runs the `finally`
+    # that stops the bot and the clock, instead of dying with their threads mid-send.
+    raise SystemExit(0)
 
 
 def run(database: Database, host: str, port: int) -> None:
     app = build_wsgi(database)
+    running, notes = start_parts(database)
+    signal.signal(signal.SIGTERM, _exit_on_sigterm)
     log.info("IPS Assist on http://%s:%d (database: %s)", host, port, database.dialect)
     print(f"IPS Assist is running on http://{host}:{port}  (Ctrl+C to stop)", flush=True)
-    serve(app, host=host, port=port, threads=8, ident="ips-assist")
+    for note in [
+        "calculator: " + ("at /calculator/" if app.config.get("CALCULATOR_MOUNTED")
+                          else "not mounted (calculator.web is not built yet)"),
+        *notes,
+    ]:
+        print(f"  {note}", flush=True)
+    try:
+        serve(app, host=host, port=port, threads=8, ident="ips-assist")
+    finally:
+        stop_parts(running)

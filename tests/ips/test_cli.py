@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
+from pathlib import Path
 from urllib.parse import quote
 
 import pytest
@@ -10,8 +13,10 @@ from click.testing import CliRunner
 from sqlalchemy import func, select
 
 from caseload.db import Database
-from caseload.models import AuditLog, Client, ClientStatus, Staff, Team
+from caseload.migrate import upgrade
+from caseload.models import AuditLog, Client, ClientStatus, Role, Staff, Team
 from ips.cli import main
+from ips.context import SYSTEM_SLACK_ID
 from tests.conftest import POSTGRES_URL
 
 
@@ -146,3 +151,77 @@ def test_an_unreachable_database_is_one_clear_line() -> None:
     assert result.exit_code == 1
     assert result.output.startswith("Error: Cannot use the database:")
     assert result.output.count("\n") == 1
+
+
+def test_team_and_staff_changes_are_audited_as_the_command_line_operator(db: Database, url: str) -> None:
+    assert run(url, "team", "add", "Crawley CMHT").exit_code == 0
+    assert run(url, "staff", "add", "U0ABC1234", "Jo Bloggs", "--role", "care_coordinator",
+               "--team", "Crawley CMHT").exit_code == 0
+    assert run(url, "staff", "set-role", "U0ABC1234", "team_leader").exit_code == 0
+    with db.reading() as s:
+        rows = s.scalars(select(AuditLog).order_by(AuditLog.id)).all()
+        actor = s.get(Staff, rows[0].actor_id)
+        assert actor is not None and actor.slack_user_id == SYSTEM_SLACK_ID
+        assert actor.role == Role.ADMIN
+        assert {r.actor_id for r in rows} == {actor.id}
+        assert [r.action for r in rows] == ["add_team", "add_staff", "set_role"]
+        assert rows[2].before == {"role": "care_coordinator"} and rows[2].after == {"role": "team_leader"}
+    # The operator is made once, and is not listed among the people.
+    assert "IPS Assist (command line)" not in run(url, "staff", "list").output
+    with db.reading() as s:
+        assert s.scalar(select(func.count(Staff.id)).where(Staff.slack_user_id == SYSTEM_SLACK_ID)) == 1
+
+
+def test_the_operator_account_keeps_its_role(db: Database, url: str) -> None:
+    assert run(url, "team", "add", "Crawley CMHT").exit_code == 0
+    result = run(url, "staff", "set-role", SYSTEM_SLACK_ID, "care_coordinator", "--team", "Crawley CMHT")
+    assert result.exit_code == 1 and "slack_user_id:" in result.output
+    with db.reading() as s:
+        assert s.scalar(select(Staff.role).where(Staff.slack_user_id == SYSTEM_SLACK_ID)) == Role.ADMIN
+
+
+def test_set_role_to_a_team_role_without_a_team_is_refused(db: Database, url: str) -> None:
+    assert run(url, "staff", "add", "U0ABC1234", "Helen", "--role", "regional_trainer").exit_code == 0
+    result = run(url, "staff", "set-role", "U0ABC1234", "employment_specialist")
+    assert result.exit_code == 1
+    assert result.output == "Error: team: a employment specialist must belong to a team\n"
+    with db.reading() as s:
+        assert s.scalar(select(Staff.role).where(Staff.slack_user_id == "U0ABC1234")) \
+            == Role.REGIONAL_TRAINER
+
+
+def test_a_database_behind_the_migrations_says_to_run_the_upgrade(tmp_path) -> None:
+    url = f"sqlite:///{tmp_path / 'old.sqlite3'}"
+    upgrade(url, "0001")
+    result = run(url, "team", "list")
+    assert result.exit_code == 1
+    assert result.output == ("Error: The database is behind this version of IPS Assist: "
+                             "run `ips db upgrade` first.\n")
+    assert run(url, "db", "upgrade").exit_code == 0
+    assert run(url, "team", "list").exit_code == 0
+
+
+IPS = Path(sys.executable).with_name("ips")
+
+
+def test_the_installed_command_reports_errors_on_stderr_without_a_traceback(db: Database, url: str) -> None:
+    """The real `ips` executable, as an operator's shell runs it, on SQLite and PostgreSQL."""
+    env = {**os.environ, "DATABASE_URL": url}
+
+    def ips(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run([IPS, *args], env=env, capture_output=True, text=True, timeout=60)
+
+    added = ips("team", "add", "Bognor CMHT", "--nation", "SCT", "--job-start-target", "3")
+    assert added.returncode == 0, added.stderr
+    assert "Bognor CMHT" in ips("team", "list").stdout
+    bad = ips("staff", "add", "U0ABC1234", "Bob", "--role", "care_coordinator", "--team", "X")
+    assert bad.returncode == 1 and bad.stdout == ""
+    assert bad.stderr == "Error: team: there is no team called 'X'\n"
+    usage = ips("team", "add")
+    assert usage.returncode == 2 and "Traceback" not in usage.stderr
+    report = ips("report", "outcomes", "--month", "2026-10")
+    assert report.returncode == 0, report.stderr
+    assert "Bognor CMHT" in report.stdout
+    with db.reading() as s:
+        assert s.scalar(select(func.count(Team.id))) == 1
+        assert s.scalar(select(func.count(Staff.id))) == 1  # only the operator

@@ -45,21 +45,29 @@ def served(tmp_path):  # type: ignore[no-untyped-def]
                 process.kill()
                 raise AssertionError(f"ips serve did not start: {process.stdout.read()}") from None
             time.sleep(0.2)
-    yield base
-    process.terminate()
-    process.wait(timeout=10)
+    yield base, process
+    if process.poll() is None:
+        process.kill()
+        process.wait(timeout=10)
 
 
-def test_health_and_overview_over_http(served: str) -> None:
-    status, body = _get(served + "/healthz")
+def test_health_and_overview_over_http(served: tuple[str, subprocess.Popen[str]]) -> None:
+    base, process = served
+    status, body = _get(base + "/healthz")
     assert status == 200 and '"status":"ok"' in body.replace(" ", "")
-    status, page = _get(served + "/")
+    status, page = _get(base + "/")
     assert status == 200
     assert "outcomes against target" in page
     for team in ("Brighton and Hove CMHT", "Hastings and Rother CMHT",
                  "Dumfries Community Mental Health Team"):
         assert team in page
     assert "Next fidelity review" in page
+    # SIGTERM (what a platform or `kill` sends) stops it cleanly, saying what ran and what not.
+    process.terminate()
+    assert process.wait(timeout=10) == 0
+    output = process.stdout.read() if process.stdout else ""
+    assert f"running on {base}" in output
+    assert "Slack bot: not started" in output and "reminders clock: not started" in output
 
 
 def test_an_unmigrated_database_is_refused_before_serving(tmp_path) -> None:

@@ -1,0 +1,81 @@
+"""The demo is a believable caseload made through the real services, with no future dates."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from sqlalchemy import func, select
+
+from caseload import clock
+from caseload.db import Database
+from caseload.migrate import upgrade
+from caseload.models import (
+    AuditLog,
+    Client,
+    EmployerContact,
+    FidelityReview,
+    Job,
+    Nation,
+    ReviewStatus,
+    Role,
+    Staff,
+    Team,
+)
+from ips.demo import load_demo
+
+
+def test_demo_covers_what_the_pages_and_reports_need_to_show(db: Database) -> None:
+    with db.transaction() as s:
+        summary = load_demo(s, seed=2026)
+    today = clock.today()
+    with db.reading() as s:
+        assert {t.nation for t in s.scalars(select(Team))} >= {Nation.ENGLAND, Nation.SCOTLAND}
+        assert set(s.scalars(select(Staff.role).distinct())) == set(Role)
+        # Re-referrals are new episodes pointing at the discharged one.
+        re_referred = s.scalar(select(func.count(Client.id))
+                               .where(Client.previous_episode_id.is_not(None)))
+        assert re_referred == summary.re_referrals > 0
+        # Second jobs: some clients have more than one job start.
+        per_client = select(Job.client_id).group_by(Job.client_id).having(func.count(Job.id) > 1)
+        assert len(s.scalars(per_client).all()) == summary.second_jobs > 0
+        below = s.scalars(select(Job).where(Job.is_competitive.is_(False))).all()
+        assert len(below) == summary.below_minimum_wage == 1
+        assert "minimum wage" in (below[0].not_competitive_reason or "")
+        assert s.scalar(select(func.count(Job.id))) == summary.job_starts
+        # Employer contacts span about a year and none is in the future.
+        first, last = s.execute(select(func.min(EmployerContact.contacted_on),
+                                       func.max(EmployerContact.contacted_on))).one()
+        assert (today - first).days >= 330 and last <= today
+        assert s.scalar(select(func.max(Job.started_on))) <= today
+        scored = s.scalars(select(FidelityReview)
+                           .where(FidelityReview.status == ReviewStatus.COMPLETED)).all()
+        assert len(scored) == 1
+        review = scored[0]
+        assert review.conducted_on < today and len(review.items) == 25
+        assert review.total == sum(i.score for i in review.items) and review.band is not None
+        # The past review was scheduled through the service, so its audit row names the leader.
+        scheduled_by = s.scalar(select(Staff.role).join(AuditLog, AuditLog.actor_id == Staff.id)
+                                .where(AuditLog.action == "schedule_review",
+                                       AuditLog.entity_id == review.id))
+        assert scheduled_by == Role.TEAM_LEADER
+    # The clock swap used for the past review is undone.
+    assert clock.today() == today
+
+
+def test_the_seed_decides_the_demo(tmp_path: Path) -> None:
+    def statuses(seed: int, name: str) -> list[tuple[str, str]]:
+        url = f"sqlite:///{tmp_path / name}.sqlite3"
+        upgrade(url)
+        database = Database(url)
+        try:
+            with database.transaction() as s:
+                load_demo(s, seed=seed)
+            with database.reading() as s:
+                return [(c.reference, c.status.value) for c in
+                        s.scalars(select(Client).order_by(Client.id))]
+        finally:
+            database.dispose()
+
+    first = statuses(5, "a")
+    assert statuses(5, "b") == first
+    assert statuses(6, "c") != first

@@ -1,0 +1,61 @@
+"""`ips serve` starts the bot and the clock only when they are built and configured."""
+
+from __future__ import annotations
+
+import sys
+import types
+from typing import Any
+
+import pytest
+
+from caseload.db import Database
+from ips.serve import start_parts, stop_parts
+
+
+class Handle:
+    def __init__(self, database: Database) -> None:
+        self.database = database
+        self.stopped = False
+
+    def stop(self) -> None:
+        self.stopped = True
+
+
+@pytest.fixture
+def built_clock(monkeypatch: pytest.MonkeyPatch) -> list[Handle]:
+    """A `reminders.clock` module following the start(database) convention."""
+    started: list[Handle] = []
+    module: Any = types.ModuleType("reminders.clock")
+    module.__spec__ = types.SimpleNamespace(name="reminders.clock")
+
+    def start(database: Database) -> Handle:
+        started.append(Handle(database))
+        return started[-1]
+
+    module.start = start
+    monkeypatch.setitem(sys.modules, "reminders.clock", module)
+    return started
+
+
+def test_nothing_starts_without_tokens(built_clock: list[Handle], tmp_path) -> None:
+    database = Database(f"sqlite:///{tmp_path / 'x.sqlite3'}")
+    running, notes = start_parts(database, environ={})
+    assert running == [] and built_clock == []
+    assert "reminders clock: not started (set SLACK_BOT_TOKEN in .env)" in notes
+
+
+def test_a_built_and_configured_part_starts_and_stops(built_clock: list[Handle], tmp_path) -> None:
+    database = Database(f"sqlite:///{tmp_path / 'x.sqlite3'}")
+    running, notes = start_parts(database, environ={"SLACK_BOT_TOKEN": "xoxb-test"})
+    assert "reminders clock: running" in notes
+    assert len(built_clock) == 1 and built_clock[0].database is database
+    stop_parts(running)
+    assert built_clock[0].stopped
+
+
+def test_a_part_not_built_yet_is_named(monkeypatch: pytest.MonkeyPatch, tmp_path) -> None:
+    monkeypatch.setattr("ips.serve._module_exists", lambda name: False)
+    _, notes = start_parts(Database(f"sqlite:///{tmp_path / 'x.sqlite3'}"),
+                           environ={"SLACK_BOT_TOKEN": "x", "SLACK_APP_TOKEN": "y"})
+    assert notes == ["Slack bot: not started (bot.app is not built yet)",
+                     "reminders clock: not started (reminders.clock is not built yet)"]
