@@ -1,6 +1,8 @@
 # Two commands for a newcomer: `make run` and `make test`. Everything else is a detail.
 PYTHON ?= python3
 VENV := .venv
+# `make run PORT=8080` when 8000 is taken.
+PORT ?= 8000
 BIN := $(VENV)/bin
 
 .PHONY: setup run test lint bench clean
@@ -13,11 +15,11 @@ $(VENV)/.installed: pyproject.toml
 
 setup: $(VENV)/.installed
 
-# Set up, migrate, load the demo (once), and serve everything on http://127.0.0.1:8000
+# Set up, migrate, load the demo (once), and serve everything on http://127.0.0.1:$(PORT)
 run: setup
 	$(BIN)/ips db upgrade
 	$(BIN)/ips demo-data --if-empty
-	$(BIN)/ips serve
+	$(BIN)/ips serve --port $(PORT)
 
 # Set up and run the whole suite on SQLite and PostgreSQL (127.0.0.1:5432, database test)
 test: setup

@@ -14,11 +14,12 @@ import importlib.util
 import logging
 import os
 import signal
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from types import FrameType
 from typing import Any
 
+from dotenv import dotenv_values
 from flask import Flask
 from waitress import serve
 from werkzeug.middleware.dispatcher import DispatcherMiddleware
@@ -63,9 +64,12 @@ def build_wsgi(database: Database) -> Flask:
     return app
 
 
-def start_parts(database: Database, environ: dict[str, str] | None = None) -> tuple[list[Any], list[str]]:
+def start_parts(database: Database, environ: Mapping[str, str | None] | None = None
+                ) -> tuple[list[Any], list[str]]:
     """Start each optional part that is built and configured; say why each other one is not."""
-    env = os.environ if environ is None else environ
+    # The parts read their tokens from the environment or .env (pydantic-settings), so the
+    # check reads both; otherwise a token kept in .env would be reported as missing.
+    env = {**dotenv_values(".env"), **os.environ} if environ is None else environ
     running: list[Any] = []
     notes: list[str] = []
     for part in PARTS:
@@ -81,7 +85,14 @@ def start_parts(database: Database, environ: dict[str, str] | None = None) -> tu
         if start is None:
             notes.append(f"{part.label}: not started ({part.module} has no start(database))")
             continue
-        running.append(start(database))
+        try:
+            running.append(start(database))
+        except Exception as exc:
+            # The pages and the calculator are still worth serving when Slack is misconfigured;
+            # the note says why this part is down, in full in the log.
+            log.exception("%s failed to start", part.label)
+            notes.append(f"{part.label}: failed to start ({exc})")
+            continue
         notes.append(f"{part.label}: running")
     return running, notes
 

@@ -59,3 +59,30 @@ def test_a_part_not_built_yet_is_named(monkeypatch: pytest.MonkeyPatch, tmp_path
                            environ={"SLACK_BOT_TOKEN": "x", "SLACK_APP_TOKEN": "y"})
     assert notes == ["Slack bot: not started (bot.app is not built yet)",
                      "reminders clock: not started (reminders.clock is not built yet)"]
+
+
+def test_the_real_reminders_clock_starts_in_the_background_and_stops(
+        monkeypatch: pytest.MonkeyPatch, tmp_path) -> None:
+    pytest.importorskip("reminders.clock")
+    monkeypatch.setenv("SLACK_BOT_TOKEN", "xoxb-test-not-real")
+    monkeypatch.setenv("SLACK_APP_TOKEN", "")  # keep the bot out of it, whatever .env says
+    # Nowhere to send: nothing is due in the few milliseconds this runs.
+    monkeypatch.setenv("SLACK_API_URL", "http://127.0.0.1:9/api/")
+    database = Database(f"sqlite:///{tmp_path / 'x.sqlite3'}")
+    running, notes = start_parts(database)
+    assert "reminders clock: running" in notes
+    (scheduler,) = running
+    assert scheduler.running and scheduler.get_jobs()
+    stop_parts(running)
+    assert not scheduler.running
+
+
+def test_a_part_that_fails_to_start_leaves_the_rest_up(
+        built_clock: list[Handle], monkeypatch: pytest.MonkeyPatch, tmp_path) -> None:
+    def broken(database: Database) -> Handle:
+        raise RuntimeError("invalid_auth")
+
+    monkeypatch.setattr(sys.modules["reminders.clock"], "start", broken)
+    _, notes = start_parts(Database(f"sqlite:///{tmp_path / 'x.sqlite3'}"),
+                           environ={"SLACK_BOT_TOKEN": "xoxb-bad"})
+    assert "reminders clock: failed to start (invalid_auth)" in notes

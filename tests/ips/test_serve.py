@@ -28,7 +28,9 @@ def _get(url: str) -> tuple[int, str]:
 
 @pytest.fixture
 def served(tmp_path):  # type: ignore[no-untyped-def]
-    env = {**os.environ, "DATABASE_URL": f"sqlite:///{tmp_path / 'serve.sqlite3'}"}
+    # Empty tokens override any in a developer's .env: this test must not reach Slack.
+    env = {**os.environ, "DATABASE_URL": f"sqlite:///{tmp_path / 'serve.sqlite3'}",
+           "SLACK_BOT_TOKEN": "", "SLACK_APP_TOKEN": ""}
     subprocess.run([IPS, "db", "upgrade"], env=env, check=True, capture_output=True)
     subprocess.run([IPS, "demo-data"], env=env, check=True, capture_output=True)
     port = _free_port()
