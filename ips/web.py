@@ -10,12 +10,15 @@ from datetime import timedelta
 from typing import Any
 
 from flask import Flask, render_template_string
+from sqlalchemy import text
+from sqlalchemy.exc import SQLAlchemyError
 
 from caseload import clock
 from caseload.db import Database
 from caseload.fidelity import upcoming_review
 from caseload.reports import EMPLOYMENT_RATE_BENCHMARK, outcomes_report, percent
 from caseload.settings import get_settings
+from ips.context import NotMigrated, require_migrated
 
 PAGE = """<!doctype html>
 <html lang="en-GB">
@@ -96,6 +99,13 @@ for work with no face-to-face employer contact for over 28 days.</p></div>
 """
 
 
+UNAVAILABLE = """<!doctype html>
+<html lang="en-GB"><head><meta charset="utf-8"><title>IPS Assist – not ready</title></head>
+<body style="font-family: Arial, sans-serif; margin: 24px; color: #212b32">
+<h1>IPS Assist is not ready yet</h1><p>{{ message }}</p></body></html>
+"""
+
+
 def create_app(database: Database | None = None, config: dict[str, Any] | None = None) -> Flask:
     """Application factory: nothing touches the database until a request comes in."""
     app = Flask(__name__)
@@ -103,12 +113,28 @@ def create_app(database: Database | None = None, config: dict[str, Any] | None =
     app.extensions["ips_database"] = database or Database(get_settings().database_url)
 
     @app.get("/healthz")
-    def healthz() -> dict[str, str]:
-        return {"status": "ok"}
+    def healthz() -> tuple[dict[str, str], int]:
+        # A platform routes traffic by this, so it asks the database too: pages that would
+        # all fail should not be reported healthy.
+        db: Database = app.extensions["ips_database"]
+        try:
+            with db.reading() as session:
+                session.execute(text("SELECT 1"))
+        except SQLAlchemyError:
+            return {"status": "unavailable", "database": "unreachable"}, 503
+        return {"status": "ok", "database": "ok"}, 200
+
+    @app.errorhandler(NotMigrated)
+    def not_migrated(exc: NotMigrated) -> tuple[str, int]:
+        return render_template_string(UNAVAILABLE, message=str(exc)), 503
 
     @app.get("/")
     def overview() -> str:
         db: Database = app.extensions["ips_database"]
+        if not app.extensions.get("ips_migrated"):
+            # Checked until it passes once, so a fresh deploy recovers without a restart.
+            require_migrated(db)
+            app.extensions["ips_migrated"] = True
         today = clock.today()
         with db.reading() as session:
             report = outcomes_report(session, today)

@@ -1,6 +1,14 @@
 """The overview page escapes what it shows and has a helpful empty state."""
 
+import re
+
+from sqlalchemy import select
+
+from caseload import clock
 from caseload.db import Database
+from caseload.models import Team
+from caseload.overdue import overdue_for_employer_contact
+from ips.demo import load_demo
 from ips.web import create_app
 from tests.factories import make_team
 
@@ -16,3 +24,33 @@ def test_team_names_are_escaped(db: Database) -> None:
     page = create_app(db).test_client().get("/").get_data(as_text=True)
     assert "<script>alert(1)</script>" not in page
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+
+
+def test_health_asks_the_database(db: Database) -> None:
+    response = create_app(db).test_client().get("/healthz")
+    assert response.status_code == 200 and response.json == {"status": "ok", "database": "ok"}
+    down = Database("postgresql+psycopg://nobody@127.0.0.1:1/none")
+    response = create_app(down).test_client().get("/healthz")
+    assert response.status_code == 503 and response.json["database"] == "unreachable"
+
+
+def test_an_unmigrated_database_gets_a_page_saying_what_to_run(tmp_path) -> None:
+    response = create_app(Database(f"sqlite:///{tmp_path / 'new.sqlite3'}")).test_client().get("/")
+    assert response.status_code == 503
+    assert "run `ips db upgrade` first" in response.get_data(as_text=True)
+
+
+def test_overview_shows_this_months_outcomes_and_overdue_counts(db: Database) -> None:
+    with db.transaction() as s:
+        load_demo(s, seed=2026)
+        teams = {t.name: t.id for t in s.scalars(select(Team))}
+        expected_overdue = {name: len(overdue_for_employer_contact(s, clock.today(), team_id=team_id))
+                            for name, team_id in teams.items()}
+    page = create_app(db).test_client().get("/").get_data(as_text=True)
+    assert f"{clock.today():%B %Y}: outcomes against target" in page
+    for name, overdue in expected_overdue.items():
+        row = page.split(f'<th scope="row">{name}</th>', 1)[1].split("</tr>", 1)[0]
+        cells = [re.sub(r"<[^>]+>", "", cell).strip() for cell in row.split("</td>")[:-1]]
+        # Columns: job starts, target, people into work, referrals, employment rate, overdue.
+        assert cells[5] == str(overdue)
+    assert sum(expected_overdue.values()) > 0  # the demo has clients who drifted
