@@ -96,3 +96,16 @@ def failed_nudges(db: Database) -> list[NudgeLog]:
             select(NudgeLog).where(NudgeLog.status == NudgeStatus.FAILED,
                                    NudgeLog.attempts < MAX_ATTEMPTS)
             .order_by(NudgeLog.claimed_at)))
+
+
+def all_sent(db: Database, keys: list[tuple[str, str, str]]) -> bool:
+    """True when every key is already sent: lets a job skip building what it would send."""
+    if not keys:
+        return True
+    with db.reading() as session:
+        for kind, subject, period in keys:
+            status = session.scalar(select(NudgeLog.status).where(
+                NudgeLog.kind == kind, NudgeLog.subject == subject, NudgeLog.period == period))
+            if status != NudgeStatus.SENT:
+                return False
+    return True

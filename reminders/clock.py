@@ -92,3 +92,18 @@ def main(database: Database, settings: ClockSettings | None = None) -> None:
     scheduler = build_scheduler(settings, box)
     log.info("clock started: %s", ", ".join(job.id for job in scheduler.get_jobs()))
     scheduler.start()
+
+
+def start(database: Database, settings: ClockSettings | None = None) -> BaseScheduler:
+    """Start the clock in the background of another process (`ips serve` on one machine)."""
+    from apscheduler.schedulers.background import BackgroundScheduler
+
+    settings = settings or ClockSettings()
+    if not settings.slack_bot_token:
+        raise RuntimeError("The clock needs SLACK_BOT_TOKEN to send anything.")
+    box = Outbox(database, make_slack_client(settings.slack_bot_token, settings.slack_api_url),
+                 min_interval=settings.seconds_between_messages_per_channel)
+    scheduler = build_scheduler(settings, box,
+                                BackgroundScheduler(timezone=ZoneInfo(settings.timezone)))
+    scheduler.start()
+    return scheduler

@@ -20,6 +20,7 @@ from bot.views import just_ask as just_ask_views
 from bot.views import nudges as nudge_views
 from bot.views.reports import monthly_outcomes
 from caseload import clients as client_service
+from caseload import nudges
 from caseload.exports import job_starts_chart, outcomes_workbook, workbook_name
 from caseload.fidelity import preparation_dates
 from caseload.just_ask import week_starting
@@ -44,6 +45,9 @@ from reminders.sender import Outbox
 log = logging.getLogger("reminders.jobs")
 
 ESCALATION_DAYS = 42
+# A clock that was down catches up on the monthly report for a week; after that the report
+# is stale news, and a clock first started mid-month does not send last month's.
+MONTHLY_CATCH_UP_DAYS = 7
 
 
 def _teams(session: Session) -> list[Team]:
@@ -91,22 +95,25 @@ def four_week_nudges(box: Outbox, today: date) -> int:
     with box.db.reading() as session:
         teams = _teams(session)
         overdue = overdue_for_employer_contact(session, today)
-        not_today = snoozed_client_ids(session, today) | recently_nudged(session, today)
+        snoozed = snoozed_client_ids(session, today)
+        nudged_this_week = recently_nudged(session, today)
         staff = {s.id: s for s in session.scalars(select(Staff))}
         leaders = {t.id: _people(session, Role.TEAM_LEADER, t.id) for t in teams}
     working = {t.id for t in teams if is_working_day(today, t.nation)}
     by_recipient: dict[str, list[OverdueClient]] = defaultdict(list)
     digests: dict[int, list[OverdueClient]] = defaultdict(list)
     for item in overdue:
-        if item.team_id not in working or item.client_id in not_today:
+        if item.team_id not in working or item.client_id in snoozed:
+            continue
+        if item.days_without_contact > ESCALATION_DAYS:
+            digests[item.team_id].append(item)
+        if item.client_id in nudged_this_week:
             continue
         specialist = staff.get(item.specialist_id) if item.specialist_id else None
         recipients = ([specialist] if specialist and specialist.active
                       else leaders.get(item.team_id, []))
         for person in recipients:
             by_recipient[person.slack_user_id].append(item)
-        if item.days_without_contact > ESCALATION_DAYS:
-            digests[item.team_id].append(item)
     sent = 0
     for user_id, items in by_recipient.items():
         keys = [nudge_key(item.client_id, today) for item in items]
@@ -201,22 +208,48 @@ def just_ask(box: Outbox, today: date) -> None:
                              person.slack_user_id, just_ask_views.just_ask_follow_up(monday))
 
 
+def _report_due(today: date, nation: Nation) -> bool:
+    first = first_working_day_of_month(today.year, today.month, nation)
+    return first <= today < first + timedelta(days=MONTHLY_CATCH_UP_DAYS)
+
+
+def _monthly_keys(teams: list[Team], leaders: dict[int, list[Staff]], trainers: list[Staff],
+                  month_key: str) -> list[tuple[str, str, str]]:
+    keys = []
+    for team in teams:
+        subjects = ([f"team:{team.id}"] if team.slack_channel_id
+                    else [f"team:{team.id}:to:{leader.id}" for leader in leaders[team.id]])
+        for subject in subjects:
+            keys += [("monthly_report", subject, month_key), ("monthly_chart", subject, month_key)]
+    keys += [("monthly_xlsx", f"staff:{trainer.id}", month_key) for trainer in trainers]
+    return keys
+
+
 def monthly_reports(box: Outbox, today: date) -> None:
     """From the first working day of a month: last month's outcomes to each team."""
     last_month = today.replace(day=1) - timedelta(days=1)
     month_key = f"{last_month:%Y-%m}"
     with box.db.reading() as session:
-        teams = _teams(session)
+        teams = [t for t in _teams(session) if _report_due(today, t.nation)]
+        leaders = {t.id: _people(session, Role.TEAM_LEADER, t.id) for t in teams}
+        trainers = _people(session, Role.REGIONAL_TRAINER) if _report_due(
+            today, Nation.ENGLAND) else []
+    # The report, chart and spreadsheet cost real work: build them only if something is unsent.
+    if nudges.all_sent(box.db, _monthly_keys(teams, leaders, trainers, month_key)):
+        return
+    with box.db.reading() as session:
         report = outcomes_report(session, last_month)
         history = {t.id: last_twelve_months(session, last_month, t.id) for t in teams}
-        leaders = {t.id: _people(session, Role.TEAM_LEADER, t.id) for t in teams}
-        trainers = _people(session, Role.REGIONAL_TRAINER)
+    due_teams = {t.id: t for t in teams}
     for team_outcomes in report.teams:
-        team = next(t for t in teams if t.id == team_outcomes.team_id)
-        if today < first_working_day_of_month(today.year, today.month, team.nation):
+        team = due_teams.get(team_outcomes.team_id)
+        if team is None:
             continue
         message = monthly_outcomes(report, team_outcomes, chart_file_id=None)
-        chart = job_starts_chart(team.name, history[team.id])
+
+        def chart(team: Team = team) -> bytes:
+            return job_starts_chart(team.name, history[team.id])
+
         chart_name = f"job-starts-{month_key}.png"
         title = f"{team.name}: job starts against target, 12 months to {last_month:%B %Y}"
         if team.slack_channel_id:
@@ -233,9 +266,9 @@ def monthly_reports(box: Outbox, today: date) -> None:
                              message)
             box.upload(("monthly_chart", subject, month_key), None, leader.slack_user_id,
                        chart, chart_name, title)
-    if today >= first_working_day_of_month(today.year, today.month, Nation.ENGLAND) and trainers:
-        workbook = outcomes_workbook(report, history)
+    if _report_due(today, Nation.ENGLAND):
         for trainer in trainers:
             box.upload(("monthly_xlsx", f"staff:{trainer.id}", month_key), None,
-                       trainer.slack_user_id, workbook, workbook_name(report.period.start),
+                       trainer.slack_user_id, lambda: outcomes_workbook(report, history),
+                       workbook_name(report.period.start),
                        f"IPS outcomes across teams, {report.period.label()}")

@@ -119,11 +119,12 @@ class Outbox:
         return self.deliver(key, send, recipient=channel)
 
     def upload(self, key: tuple[str, str, str], channel: str | None, user_id: str | None,
-               content: bytes, filename: str, title: str) -> bool:
+               content: Callable[[], bytes], filename: str, title: str) -> bool:
+        """Upload a file made by `content`, which is only called once the key is claimed."""
         def send() -> None:
             target = channel or self.dm_channel(user_id or "")
             self._pace(target)
-            self.slack.files_upload_v2(channel=target, content=content, filename=filename,
+            self.slack.files_upload_v2(channel=target, content=content(), filename=filename,
                                        title=title)
 
         return self.deliver(key, send, recipient=channel or user_id)

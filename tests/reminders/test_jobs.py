@@ -212,3 +212,25 @@ def test_holds_expire_when_the_clock_runs(db, world, box) -> None:
         assert jobs.expire_holds(box, MONDAY + timedelta(days=2)) == 1
     with db.reading() as s:
         assert s.get(Client, world["CLK-10"].id).status == ClientStatus.ACCEPTED
+
+
+def test_monthly_report_waits_for_each_nations_first_working_day(db, box, fake_slack) -> None:
+    # 1 January 2027 is a Friday and a bank holiday everywhere; 4 January is a working day in
+    # England but Scotland's 2 January holiday is observed that Monday.
+    with _at(date(2026, 12, 1)), db.transaction() as s:
+        make_team(s, "Lewes", slack_channel_id="C0LEWES01")
+        make_team(s, "Oban", nation=Nation.SCOTLAND, slack_channel_id="C0OBAN001")
+    for day in (date(2027, 1, 1), date(2027, 1, 4), date(2027, 1, 5)):
+        with _at(day, 7, 45):
+            jobs.monthly_reports(box, day)
+    [lewes] = fake_slack.messages_to("C0LEWES01")
+    [oban] = fake_slack.messages_to("C0OBAN001")
+    assert datetime.fromtimestamp(lewes.at).date() == date(2027, 1, 4)
+    assert datetime.fromtimestamp(oban.at).date() == date(2027, 1, 5)
+
+
+def test_a_clock_started_mid_month_does_not_send_last_months_report(db, world, box,
+                                                                    fake_slack) -> None:
+    with _at(date(2026, 12, 14), 7, 45):
+        jobs.monthly_reports(box, date(2026, 12, 14))
+    assert fake_slack.messages_to("C0CLOCK01") == []
