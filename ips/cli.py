@@ -128,6 +128,28 @@ def serve(ctx: click.Context, host: str, port: int) -> None:
     run(database, host=host, port=port)
 
 
+@main.command("clock")
+@click.pass_context
+@one_line_errors
+def clock_command(ctx: click.Context) -> None:
+    """Run the reminders clock on its own (the Procfile's clock process)."""
+    from ips.serve import module_exists
+
+    if not module_exists("reminders.clock"):
+        raise click.ClickException("The reminders clock is not built yet (no reminders.clock).")
+    from reminders import clock as reminders_clock
+
+    database = _database(ctx)
+    try:
+        reminders_clock.main(database)
+    except SystemExit as exc:
+        # The clock says what is missing (a token, say) as a SystemExit message; keep the
+        # command line's one-line "Error: ..." shape for it.
+        if isinstance(exc.code, str):
+            raise click.ClickException(exc.code.removesuffix(".") + ".") from None
+        raise
+
+
 @main.group()
 def team() -> None:
     """Teams."""

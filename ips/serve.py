@@ -46,7 +46,7 @@ PARTS = (
 )
 
 
-def _module_exists(name: str) -> bool:
+def module_exists(name: str) -> bool:
     try:
         return importlib.util.find_spec(name) is not None
     except ModuleNotFoundError:  # the parent package itself is missing
@@ -56,7 +56,7 @@ def _module_exists(name: str) -> bool:
 def build_wsgi(database: Database) -> Flask:
     """The overview at /, with the calculator mounted at /calculator once its web layer exists."""
     app = create_app(database)
-    if _module_exists("calculator.web"):
+    if module_exists("calculator.web"):
         calculator = importlib.import_module("calculator.web")
         app.config["CALCULATOR_MOUNTED"] = True
         app.wsgi_app = DispatcherMiddleware(  # type: ignore[method-assign]
@@ -73,7 +73,7 @@ def start_parts(database: Database, environ: Mapping[str, str | None] | None = N
     running: list[Any] = []
     notes: list[str] = []
     for part in PARTS:
-        if not _module_exists(part.module):
+        if not module_exists(part.module):
             notes.append(f"{part.label}: not started ({part.module} is not built yet)")
             continue
         missing = [name for name in part.needs if not env.get(name)]

@@ -225,3 +225,11 @@ def test_the_installed_command_reports_errors_on_stderr_without_a_traceback(db: 
     with db.reading() as s:
         assert s.scalar(select(func.count(Team.id))) == 1
         assert s.scalar(select(func.count(Staff.id))) == 1  # only the operator
+
+
+def test_the_clock_without_a_slack_token_says_so_in_one_line(url: str, monkeypatch) -> None:
+    pytest.importorskip("reminders.clock")
+    monkeypatch.setenv("SLACK_BOT_TOKEN", "")  # whatever a developer's .env holds
+    result = run(url, "clock")
+    assert result.exit_code == 1
+    assert result.output == "Error: The clock needs SLACK_BOT_TOKEN to send anything; set it in .env.\n"

@@ -54,7 +54,7 @@ def test_a_built_and_configured_part_starts_and_stops(built_clock: list[Handle],
 
 
 def test_a_part_not_built_yet_is_named(monkeypatch: pytest.MonkeyPatch, tmp_path) -> None:
-    monkeypatch.setattr("ips.serve._module_exists", lambda name: False)
+    monkeypatch.setattr("ips.serve.module_exists", lambda name: False)
     _, notes = start_parts(Database(f"sqlite:///{tmp_path / 'x.sqlite3'}"),
                            environ={"SLACK_BOT_TOKEN": "x", "SLACK_APP_TOKEN": "y"})
     assert notes == ["Slack bot: not started (bot.app is not built yet)",
