@@ -7,6 +7,7 @@ of the team's nation, at the London time of the run that was due; nothing else g
 from __future__ import annotations
 
 from collections import Counter, defaultdict
+from concurrent.futures import ThreadPoolExecutor
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
@@ -21,15 +22,16 @@ from caseload.models import Nation, Role
 from caseload.validation import parse
 from caseload.working_days import is_working_day
 from reminders.clock import run_due
-from reminders.sender import Outbox
+from reminders.sender import Outbox, make_slack_client
 from reminders.settings import ClockSettings
 from tests.factories import make_staff, make_team, refer
-from tests.fakes.slack_api import FakeSlack
+from tests.fakes.slack_api import BOT_TOKEN, FakeSlack
 
 LONDON = ZoneInfo("Europe/London")
 START = date(2026, 9, 14)
 DAYS = 90
-RUNS = (time(7, 45), time(10, 30))
+# The 07:45 and 10:30 runs, and one 30-minute catch-up sweep after them.
+RUNS = (time(7, 45), time(10, 30), time(11, 0))
 
 
 def _travel(day: date, at: time):  # type: ignore[no-untyped-def]
@@ -77,14 +79,23 @@ def _events(db: Database, w: dict, day: date) -> None:
                                specialist_id=w["S_es"].id)
 
 
-def _simulate(db: Database, fake: FakeSlack, boxes: list[Outbox], w: dict) -> None:
+def _simulate(db: Database, boxes: list[Outbox], w: dict, days: int,
+              flaky: FakeSlack | None = None) -> None:
     settings = ClockSettings()
-    for offset in range(DAYS):
+    for offset in range(days):
         day = START + timedelta(days=offset)
         for at in RUNS:
+            if flaky is not None and offset % 3 == 0 and at != RUNS[-1]:
+                # A 500 and a 429 now and then; what fails goes out on the catch-up sweep.
+                flaky.fail_next(1, status=500)
+                flaky.fail_next(1, status=429, retry_after=0)
             with _travel(day, at):
-                for box in boxes:
-                    run_due(box, settings, datetime.combine(day, at, LONDON))
+                now = datetime.combine(day, at, LONDON)
+                if len(boxes) == 1:
+                    run_due(boxes[0], settings, now)
+                else:
+                    with ThreadPoolExecutor(max_workers=len(boxes)) as pool:
+                        list(pool.map(run_due, boxes, [settings] * len(boxes), [now] * len(boxes)))
         _events(db, w, day)
 
 
@@ -107,60 +118,84 @@ def _received(fake: FakeSlack, w: dict) -> dict[str, list[tuple[date, time, str]
     return out
 
 
-def test_ninety_days_of_reminders_go_out_once_on_working_days(db: Database) -> None:
-    fake = FakeSlack().start()
-    try:
-        from reminders.sender import make_slack_client
-        from tests.fakes.slack_api import BOT_TOKEN
-
-        box = Outbox(db, make_slack_client(BOT_TOKEN, fake.url), min_interval=0)
-        w = _build(db)
-        _simulate(db, fake, [box], w)
-        got = _received(fake, w)
-    finally:
-        fake.stop()
-
-    def days(who: str, starts: str) -> list[date]:
-        return [d for d, _t, kind in got[who] if kind.startswith(starts)]
-
-    # Four-week nudges for EB-1 (accepted 1 Sep; contact 20 Oct), weekly while overdue.
-    assert days("E_es", "1 client") == _dates(
-        "2026-09-30", "2026-10-07", "2026-10-14", "2026-11-18", "2026-11-25", "2026-12-02",
-        "2026-12-09")
-    # SR-1 (accepted 31 Oct) is due on Sunday 29 November; Monday is St Andrew's Day, a
-    # Scottish bank holiday, so the first nudge goes on Tuesday.
-    assert days("S_es", "1 client") == _dates("2026-12-01", "2026-12-08")
-    # Escalation digests past 42 days, every working day until the contact, and again later.
-    assert days("E_leader", "Eastbourne: 1 client past six weeks") == _dates(
-        "2026-10-14", "2026-10-15", "2026-10-16", "2026-10-19", "2026-10-20",
-        "2026-12-02", "2026-12-03", "2026-12-04", "2026-12-07", "2026-12-08", "2026-12-09",
-        "2026-12-10", "2026-12-11")
-    # Fidelity preparation for the 10 December review, to the leader and the reviewer.
+def _expected() -> dict[tuple[str, str], list[date]]:
+    """(recipient, start of message text) → the London dates it must arrive on."""
+    mondays = [START + timedelta(weeks=n) for n in range(13)]
     prep = _dates("2026-10-01", "2026-10-12", "2026-11-10", "2026-11-19", "2026-11-26",
                   "2026-12-09")
-    for who in ("E_leader", "trainer"):
-        assert days(who, "Eastbourne: fidelity review on") == prep
-        assert days(who, "Eastbourne: the fidelity review planned") == _dates("2026-12-11")
-    # Monthly reports: the channel for Eastbourne, the leader for Stranraer (no channel).
     firsts = _dates("2026-10-01", "2026-11-02", "2026-12-01")
-    assert days("E_channel", "Eastbourne, ") == firsts
-    assert days("E_channel", "file:Eastbourne") == firsts
-    assert days("S_leader", "Stranraer, ") == firsts
-    assert days("trainer", "file:IPS outcomes across teams") == firsts
-    # Just ask: 13 Mondays; the Scottish one moves off St Andrew's Day; follow-ups only to
-    # the coordinator who never answers.
-    mondays = [START + timedelta(weeks=n) for n in range(13)]
-    assert days("E_cc", "Just ask") == mondays
-    assert days("S_cc", "Just ask") == [d if d != date(2026, 11, 30) else date(2026, 12, 1)
-                                        for d in mondays]
-    assert days("E_cc", "A gentle reminder") == []
-    assert days("S_cc", "A gentle reminder") == [m + timedelta(days=3) for m in mondays]
+    return {
+        # EB-1 (accepted 1 Sep; contact 20 Oct): weekly while overdue.
+        ("E_es", "1 client"): _dates("2026-09-30", "2026-10-07", "2026-10-14", "2026-11-18",
+                                     "2026-11-25", "2026-12-02", "2026-12-09"),
+        # SR-1 (accepted 31 Oct) is due on Sunday 29 November; Monday is St Andrew's Day, a
+        # Scottish bank holiday, so the first nudge goes on Tuesday.
+        ("S_es", "1 client"): _dates("2026-12-01", "2026-12-08"),
+        # Escalation digests past 42 days, every working day until the contact, and later.
+        ("E_leader", "Eastbourne: 1 client past six weeks"): _dates(
+            "2026-10-14", "2026-10-15", "2026-10-16", "2026-10-19", "2026-10-20",
+            "2026-12-02", "2026-12-03", "2026-12-04", "2026-12-07", "2026-12-08",
+            "2026-12-09", "2026-12-10", "2026-12-11"),
+        # Fidelity preparation for the 10 December review, to the leader and the reviewer.
+        ("E_leader", "Eastbourne: fidelity review on"): prep,
+        ("trainer", "Eastbourne: fidelity review on"): prep,
+        ("E_leader", "Eastbourne: the fidelity review planned"): _dates("2026-12-11"),
+        ("trainer", "Eastbourne: the fidelity review planned"): _dates("2026-12-11"),
+        # Monthly reports: Eastbourne's channel; Stranraer has none, so its leader.
+        ("E_channel", "Eastbourne, "): firsts,
+        ("E_channel", "file:Eastbourne"): firsts,
+        ("S_leader", "Stranraer, "): firsts,
+        ("S_leader", "file:Stranraer"): firsts,
+        ("trainer", "file:IPS outcomes across teams"): firsts,
+        # Just ask on Mondays (the Scottish one moves off St Andrew's Day); follow-ups only to
+        # the coordinator who never answers.
+        ("E_cc", "Just ask"): mondays,
+        ("S_cc", "Just ask"): [d if d != date(2026, 11, 30) else date(2026, 12, 1)
+                               for d in mondays],
+        ("E_cc", "A gentle reminder"): [],
+        ("S_cc", "A gentle reminder"): [m + timedelta(days=3) for m in mondays],
+    }
 
+
+def _check(got: dict[str, list[tuple[date, time, str]]], until: date) -> None:
+    for (who, starts), dates in _expected().items():
+        arrived = [d for d, _t, kind in got[who] if kind.startswith(starts)]
+        assert arrived == [d for d in dates if d <= until], (who, starts)
     # Nothing else went out, nothing twice, and only at a run's London time on a working day.
+    expected_kinds = {(who, starts) for who, starts in _expected()}
     nations = {"S_es": Nation.SCOTLAND, "S_leader": Nation.SCOTLAND, "S_cc": Nation.SCOTLAND}
     for who, items in got.items():
         counts = Counter(items)
-        assert max(counts.values()) == 1, (who, counts.most_common(1))
-        for day, at, _kind in items:
+        assert not items or max(counts.values()) == 1, (who, counts.most_common(1))
+        for day, at, kind in items:
             assert at in RUNS, (who, day, at)
             assert is_working_day(day, nations.get(who, Nation.ENGLAND)), (who, day)
+            assert any(w == who and kind.startswith(s) for w, s in expected_kinds), (who, kind)
+
+
+def _clock(db: Database, fake: FakeSlack) -> Outbox:
+    return Outbox(db, make_slack_client(BOT_TOKEN, fake.url), min_interval=0)
+
+
+def test_ninety_days_of_reminders_go_out_once_on_working_days(db: Database) -> None:
+    fake = FakeSlack().start()
+    try:
+        w = _build(db)
+        _simulate(db, [_clock(db, fake)], w, DAYS)
+        got = _received(fake, w)
+    finally:
+        fake.stop()
+    _check(got, START + timedelta(days=DAYS - 1))
+
+
+def test_two_clocks_and_a_flaky_slack_for_a_month_send_everything_once(db: Database) -> None:
+    fake = FakeSlack().start()
+    try:
+        w = _build(db)
+        # Both clocks run every step at the same moment; Slack fails now and then.
+        _simulate(db, [_clock(db, fake), _clock(db, fake)], w, 31, flaky=fake)
+        got = _received(fake, w)
+    finally:
+        fake.stop()
+    _check(got, START + timedelta(days=30))
+    assert any(not c.ok for c in fake.calls), "the fake should have failed some calls"
