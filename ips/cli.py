@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import functools
 import logging
+import sys
 from collections.abc import Callable
 from datetime import date
 from decimal import Decimal, InvalidOperation
@@ -52,7 +53,36 @@ def one_line_errors(command: Callable[..., Any]) -> Callable[..., Any]:
     return wrapper
 
 
-@click.group()
+class OneLineErrorGroup(click.Group):
+    """Click's own usage errors are three lines (usage, hint, error); ours are one, like the rest.
+
+    A script or a platform log shows the last line of output; that line should say what was
+    wrong and where to look, with nothing above it to scroll past.
+    """
+
+    def main(self, *args: Any, **kwargs: Any) -> Any:
+        if not kwargs.pop("standalone_mode", True):
+            return super().main(*args, standalone_mode=False, **kwargs)
+        try:
+            result = super().main(*args, standalone_mode=False, **kwargs)
+        except click.exceptions.NoArgsIsHelpError as exc:
+            exc.show()  # plain `ips`: the help is the answer, not an error line
+            sys.exit(exc.exit_code)
+        except click.UsageError as exc:
+            where = f" (see: {exc.ctx.command_path} --help)" if exc.ctx else ""
+            click.echo(f"Error: {exc.format_message()}{where}", err=True)
+            sys.exit(exc.exit_code)
+        except click.ClickException as exc:
+            exc.show()
+            sys.exit(exc.exit_code)
+        except click.Abort:
+            click.echo("Aborted!", err=True)
+            sys.exit(1)
+        # `--help` and ctx.exit(n) come back as their exit code; commands return None.
+        sys.exit(result if isinstance(result, int) else 0)
+
+
+@click.group(cls=OneLineErrorGroup)
 @click.option("--database-url", envvar="DATABASE_URL", default=None,
               help="SQLAlchemy URL (default: DATABASE_URL or the local SQLite file).")
 @click.pass_context
@@ -263,7 +293,7 @@ def staff_list(ctx: click.Context, team_name: str | None) -> None:
 
 @staff.command("set-role")
 @click.argument("slack_user_id")
-@click.argument("role", type=ROLE_CHOICE)
+@click.argument("role", type=ROLE_CHOICE, metavar="ROLE")
 @click.option("--team", "team_name", default=None, help="Move to this team as well.")
 @click.pass_context
 @one_line_errors

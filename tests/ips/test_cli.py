@@ -124,6 +124,23 @@ def test_unknown_role_is_a_usage_error(url: str) -> None:
     assert result.exit_code == 2 and "wizard" in result.output
 
 
+@pytest.mark.parametrize(
+    ("args", "start"),
+    [
+        (["team", "add", "Lewes", "--job-start-target", "abc"],
+         "Error: Invalid value for '--job-start-target': 'abc' is not a valid integer."),
+        (["staff", "set-role", "U0ABC1234", "wizard"], "Error: Invalid value for 'ROLE': 'wizard'"),
+        (["team", "add"], "Error: Missing argument 'NAME'."),
+        (["tema", "list"], "Error: No such command 'tema'."),
+    ],
+)
+def test_a_bad_option_is_one_line_pointing_at_the_help(url: str, args: list[str], start: str) -> None:
+    result = run(url, *args)
+    assert result.exit_code == 2
+    assert result.output.startswith(start) and result.output.endswith(" --help)\n")
+    assert result.output.count("\n") == 1
+
+
 def test_report_outcomes_prints_the_demo_month(db: Database, url: str) -> None:
     assert run(url, "demo-data").exit_code == 0
     result = run(url, "report", "outcomes", "--month", "2026-10")
@@ -217,8 +234,9 @@ def test_the_installed_command_reports_errors_on_stderr_without_a_traceback(db: 
     bad = ips("staff", "add", "U0ABC1234", "Bob", "--role", "care_coordinator", "--team", "X")
     assert bad.returncode == 1 and bad.stdout == ""
     assert bad.stderr == "Error: team: there is no team called 'X'\n"
-    usage = ips("team", "add")
-    assert usage.returncode == 2 and "Traceback" not in usage.stderr
+    usage = ips("team", "add", "Lewes", "--fte", "1")
+    assert usage.returncode == 2
+    assert usage.stderr == "Error: No such option '--fte'. (see: ips team add --help)\n"
     report = ips("report", "outcomes", "--month", "2026-10")
     assert report.returncode == 0, report.stderr
     assert "Bognor CMHT" in report.stdout
