@@ -109,3 +109,56 @@ def all_sent(db: Database, keys: list[tuple[str, str, str]]) -> bool:
             if status != NudgeStatus.SENT:
                 return False
     return True
+
+
+def claim_many(db: Database, keys: list[tuple[str, str, str]], recipient: str | None = None,
+               now: datetime | None = None) -> list[Claim | None]:
+    """`claim` for many keys in one transaction (a DM listing many clients): one result each.
+
+    New keys are inserted together, skipping any another process holds; existing failed or
+    expired ones are taken over one by one, as `claim` does.
+    """
+    if not keys:
+        return []
+    now = now or utcnow()
+    results: dict[tuple[str, str, str], Claim | None] = {}
+    with db.transaction() as session:
+        insert = _insert_for(db)
+        statement = (
+            insert(NudgeLog)
+            .values([{"kind": k, "subject": s, "period": p, "recipient": recipient,
+                      "status": NudgeStatus.CLAIMED, "attempts": 1, "claimed_at": now}
+                     for k, s, p in keys])
+            .on_conflict_do_nothing(index_elements=["kind", "subject", "period"])
+            .returning(NudgeLog.id, NudgeLog.kind, NudgeLog.subject, NudgeLog.period)
+        )
+        for row in session.execute(statement):
+            results[(row.kind, row.subject, row.period)] = Claim(row.id, 1)
+    for key in keys:
+        if key not in results:
+            results[key] = claim(db, *key, recipient=recipient, now=now)
+    return [results[key] for key in keys]
+
+
+def _insert_for(db: Database):  # type: ignore[no-untyped-def]
+    if db.dialect == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert
+    else:
+        from sqlalchemy.dialects.sqlite import insert
+    return insert
+
+
+def mark_many(db: Database, claims: list[Claim], error: str | None = None) -> None:
+    """Mark several claims sent (error None) or failed, in one transaction."""
+    ids = [c.nudge_id for c in claims]
+    if not ids:
+        return
+    with db.transaction() as session:
+        if error is None:
+            values = {"status": NudgeStatus.SENT, "sent_at": utcnow(), "last_error": None}
+            condition = NudgeLog.id.in_(ids)
+        else:
+            values = {"status": NudgeStatus.FAILED, "last_error": error[:2000]}
+            condition = NudgeLog.id.in_(ids) & (NudgeLog.status == NudgeStatus.CLAIMED)
+        session.execute(update(NudgeLog).where(condition).values(**values)
+                        .execution_options(synchronize_session=False))

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 from collections import defaultdict
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from sqlalchemy import select
@@ -45,6 +46,7 @@ from reminders.sender import Outbox
 log = logging.getLogger("reminders.jobs")
 
 ESCALATION_DAYS = 42
+PROGRESS_EVERY = 100
 # A clock that was down catches up on the monthly report for a week; after that the report
 # is stale news, and a clock first started mid-month does not send last month's.
 MONTHLY_CATCH_UP_DAYS = 7
@@ -90,15 +92,29 @@ def recently_nudged(session: Session, today: date) -> set[int]:
     return {int(subject.removeprefix("client:")) for subject in rows}
 
 
-def four_week_nudges(box: Outbox, today: date) -> int:
-    """Each working day: one DM per specialist listing clients due a nudge this week."""
-    with box.db.reading() as session:
-        teams = _teams(session)
-        overdue = overdue_for_employer_contact(session, today)
-        snoozed = snoozed_client_ids(session, today)
-        nudged_this_week = recently_nudged(session, today)
-        staff = {s.id: s for s in session.scalars(select(Staff))}
-        leaders = {t.id: _people(session, Role.TEAM_LEADER, t.id) for t in teams}
+@dataclass
+class NudgePlan:
+    """Who gets which four-week nudges today, and which leaders get an escalation digest."""
+
+    by_recipient: dict[str, list[OverdueClient]] = field(default_factory=dict)
+    digests: dict[int, list[OverdueClient]] = field(default_factory=dict)
+    leaders: dict[int, list[Staff]] = field(default_factory=dict)
+    team_names: dict[int, str] = field(default_factory=dict)
+    staff_names: dict[int | None, str] = field(default_factory=dict)
+
+
+def plan_four_week_nudges(session: Session, today: date) -> NudgePlan:
+    """Work out today's nudges: the database does the four-week arithmetic in one pass."""
+    teams = _teams(session)
+    overdue = overdue_for_employer_contact(session, today)
+    snoozed = snoozed_client_ids(session, today)
+    nudged_this_week = recently_nudged(session, today)
+    staff = {s.id: s for s in session.scalars(select(Staff))}
+    plan = NudgePlan(leaders={t.id: [] for t in teams}, team_names={t.id: t.name for t in teams},
+                     staff_names={s.id: s.display_name for s in staff.values()})
+    for person in staff.values():
+        if person.role == Role.TEAM_LEADER and person.active and person.team_id in plan.leaders:
+            plan.leaders[person.team_id].append(person)
     working = {t.id for t in teams if is_working_day(today, t.nation)}
     by_recipient: dict[str, list[OverdueClient]] = defaultdict(list)
     digests: dict[int, list[OverdueClient]] = defaultdict(list)
@@ -111,22 +127,34 @@ def four_week_nudges(box: Outbox, today: date) -> int:
             continue
         specialist = staff.get(item.specialist_id) if item.specialist_id else None
         recipients = ([specialist] if specialist and specialist.active
-                      else leaders.get(item.team_id, []))
+                      else plan.leaders.get(item.team_id, []))
         for person in recipients:
             by_recipient[person.slack_user_id].append(item)
+    plan.by_recipient = dict(by_recipient)
+    plan.digests = dict(digests)
+    return plan
+
+
+def four_week_nudges(box: Outbox, today: date) -> int:
+    """Each working day: one DM per specialist listing clients due a nudge this week."""
+    with box.db.reading() as session:
+        plan = plan_four_week_nudges(session, today)
     sent = 0
-    for user_id, items in by_recipient.items():
+    total = len(plan.by_recipient)
+    for done, (user_id, items) in enumerate(plan.by_recipient.items(), start=1):
         keys = [nudge_key(item.client_id, today) for item in items]
 
         def send(indexes: list[int], user_id: str = user_id, items: list = items) -> None:
             box.post_dm(user_id, nudge_views.four_week_nudge([items[i] for i in indexes]))
 
         sent += len(box.deliver_many(keys, send, recipient=user_id))
-    names = {s.id: s.display_name for s in staff.values()}
-    team_names = {t.id: t.name for t in teams}
-    for team_id, items in digests.items():
-        for leader in leaders.get(team_id, []):
-            message = nudge_views.escalation_digest(team_names[team_id], items, names)
+        if done % PROGRESS_EVERY == 0 or done == total:
+            log.info("four-week nudges: %d of %d specialists done (%d sent, %d failed)",
+                     done, total, box.sent, box.failed)
+    for team_id, items in plan.digests.items():
+        for leader in plan.leaders.get(team_id, []):
+            message = nudge_views.escalation_digest(plan.team_names[team_id], items,
+                                                    plan.staff_names)
             key = ("escalation", f"team:{team_id}:to:{leader.id}", today.isoformat())
             box.message_user(key, leader.slack_user_id, message)
     return sent

@@ -57,11 +57,14 @@ class Outbox:
         return self._dm_channels[user_id]
 
     def _pace(self, channel: str) -> None:
+        """Wait until a second has passed since the last message to `channel` was answered."""
         last = self._last_sent.get(channel)
         if last is not None:
             wait = self.min_interval - (time.monotonic() - last)
             if wait > 0:
                 self.sleep(wait)
+
+    def _sent_to(self, channel: str) -> None:
         self._last_sent[channel] = time.monotonic()
 
     def deliver(self, key: tuple[str, str, str], send: Callable[[], None],
@@ -85,28 +88,28 @@ class Outbox:
                      send: Callable[[list[int]], None], recipient: str | None = None
                      ) -> list[int]:
         """Claim each key; send once for the indexes claimed; mark them all. Returns them."""
-        claims = [(index, nudges.claim(self.db, *key, recipient=recipient))
-                  for index, key in enumerate(keys)]
-        won = [(index, claim) for index, claim in claims if claim is not None]
+        claims = nudges.claim_many(self.db, keys, recipient=recipient)
+        won = [(index, claim) for index, claim in enumerate(claims) if claim is not None]
         if not won:
             return []
         try:
             send([index for index, _ in won])
         except (SlackApiError, SlackClientError, OSError) as exc:
-            for _, claim in won:
-                nudges.mark_failed(self.db, claim, f"{type(exc).__name__}: {exc}")
+            nudges.mark_many(self.db, [c for _, c in won], f"{type(exc).__name__}: {exc}")
             self.failed += 1
             log.warning("send to %s failed: %s", recipient, exc)
             return []
-        for _, claim in won:
-            nudges.mark_sent(self.db, claim)
+        nudges.mark_many(self.db, [c for _, c in won])
         self.sent += 1
         return [index for index, _ in won]
 
     def post_dm(self, user_id: str, message: Message) -> None:
         channel = self.dm_channel(user_id)
         self._pace(channel)
-        self.slack.chat_postMessage(channel=channel, **message.as_kwargs())
+        try:
+            self.slack.chat_postMessage(channel=channel, **message.as_kwargs())
+        finally:
+            self._sent_to(channel)
 
     def message_user(self, key: tuple[str, str, str], user_id: str, message: Message) -> bool:
         return self.deliver(key, lambda: self.post_dm(user_id, message), recipient=user_id)
@@ -114,7 +117,10 @@ class Outbox:
     def message_channel(self, key: tuple[str, str, str], channel: str, message: Message) -> bool:
         def send() -> None:
             self._pace(channel)
-            self.slack.chat_postMessage(channel=channel, **message.as_kwargs())
+            try:
+                self.slack.chat_postMessage(channel=channel, **message.as_kwargs())
+            finally:
+                self._sent_to(channel)
 
         return self.deliver(key, send, recipient=channel)
 
@@ -124,7 +130,10 @@ class Outbox:
         def send() -> None:
             target = channel or self.dm_channel(user_id or "")
             self._pace(target)
-            self.slack.files_upload_v2(channel=target, content=content(), filename=filename,
-                                       title=title)
+            try:
+                self.slack.files_upload_v2(channel=target, content=content(), filename=filename,
+                                           title=title)
+            finally:
+                self._sent_to(target)
 
         return self.deliver(key, send, recipient=channel or user_id)

@@ -70,3 +70,30 @@ def test_racing_retries_of_a_failed_nudge_get_one_claim(db: Database) -> None:
     with ThreadPoolExecutor(max_workers=4) as pool:
         wins = list(pool.map(attempt, range(8)))
     assert wins.count(True) == 1
+
+
+def test_claim_many_skips_taken_keys_and_takes_over_failed_ones(db: Database) -> None:
+    keys = [("four_week", f"client:{n}", "2026-11-23") for n in range(4)]
+    sent = nudges.claim(db, *keys[0])
+    nudges.mark_sent(db, sent)
+    failed = nudges.claim(db, *keys[1])
+    nudges.mark_failed(db, failed, "500")
+    nudges.claim(db, *keys[2])  # in flight elsewhere
+    claims = nudges.claim_many(db, keys, recipient="U1")
+    assert claims[0] is None and claims[2] is None
+    assert claims[1] is not None and claims[1].attempt == 2
+    assert claims[3] is not None and claims[3].attempt == 1
+    nudges.mark_many(db, [c for c in claims if c is not None])
+    assert nudges.all_sent(db, [keys[0], keys[1], keys[3]])
+    assert not nudges.all_sent(db, keys)
+
+
+def test_racing_claim_many_give_each_key_once(db: Database) -> None:
+    keys = [("four_week", f"client:{n}", "2026-11-23") for n in range(20)]
+
+    def attempt(_: int) -> list[bool]:
+        return [c is not None for c in nudges.claim_many(db, keys)]
+
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        results = list(pool.map(attempt, range(4)))
+    assert [sum(r[i] for r in results) for i in range(20)] == [1] * 20

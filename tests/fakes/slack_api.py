@@ -39,6 +39,10 @@ METHODS: dict[str, list[str | tuple[str, ...]]] = {
 }
 
 
+class RateLimited(Exception):
+    """Raised inside the fake to answer 429 with Retry-After: 1."""
+
+
 class SlackError(Exception):
     def __init__(self, error: str, detail: str = "") -> None:
         super().__init__(error)
@@ -69,6 +73,10 @@ class FakeSlack:
     _failures: list[tuple[int, int | None]] = field(default_factory=list)
     _lock: threading.Lock = field(default_factory=threading.Lock)
     _ids: itertools.count = field(default_factory=lambda: itertools.count(1))
+    # When set, a second message to one channel within this many seconds gets a 429, as
+    # Slack's "about one message a second per channel" limit would.
+    per_channel_interval: float | None = None
+    _last_post: dict[str, float] = field(default_factory=dict)
 
     # -- control -------------------------------------------------------------------
     def start(self) -> FakeSlack:
@@ -132,6 +140,10 @@ class FakeSlack:
         try:
             self._check_token(request, args)
             result = self._answer(method, args)
+        except RateLimited:
+            self.calls.append(Call(method, args, False, "ratelimited", time.time()))
+            return self._reply(request, 429, {"ok": False, "error": "ratelimited"},
+                               headers={"Retry-After": "1"})
         except SlackError as exc:
             self.calls.append(Call(method, args, False, exc.error, time.time()))
             payload: dict[str, Any] = {"ok": False, "error": exc.error}
@@ -174,6 +186,13 @@ class FakeSlack:
             if not any(args.get(name) not in (None, "", []) for name in names):
                 raise SlackError("missing_argument" if len(names) == 1 else "no_text",
                                  f"missing {' or '.join(names)}")
+        if method == "chat.postMessage" and self.per_channel_interval is not None:
+            channel, now = str(args["channel"]), time.monotonic()
+            with self._lock:
+                last = self._last_post.get(channel)
+                if last is not None and now - last < self.per_channel_interval:
+                    raise RateLimited()
+                self._last_post[channel] = now
         if "blocks" in args:
             check_blocks(args["blocks"], limit=50)
         if "view" in args:

@@ -79,3 +79,13 @@ def test_file_upload_v2_round_trip(client: WebClient, fake: FakeSlack) -> None:
     [upload] = fake.uploads.values()
     assert upload.filename == "chart.png" and upload.content == b"\x89PNG data"
     assert fake.successful("files.completeUploadExternal")
+
+
+def test_per_channel_rate_limit_when_asked(fake: FakeSlack, client: WebClient) -> None:
+    fake.per_channel_interval = 1.0
+    client.chat_postMessage(channel="C1", text="one")
+    with pytest.raises(SlackApiError) as err:
+        client.chat_postMessage(channel="C1", text="two")
+    assert err.value.response.status_code == 429
+    client.chat_postMessage(channel="C2", text="other channel")
+    assert len(fake.successful("chat.postMessage")) == 2

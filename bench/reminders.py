@@ -1,0 +1,101 @@
+"""Benchmark: working out the day's four-week nudges at regional scale, then sending them.
+
+Builds the same regional caseload as bench/caseload.py (100,000 clients, 1,000,000 employer
+contacts), times the nudge plan (the overdue query, snoozes, who was nudged this week) and
+its peak memory, runs the real four-week job against the local fake Slack, then sends 2,000
+DMs (four to each of 500 specialists, round-robin) with the fake refusing more than one
+message a second per channel, as Slack does. Progress is logged every 100 recipients.
+
+    .venv/bin/python bench/reminders.py --database postgresql
+    .venv/bin/python bench/reminders.py --database postgresql --scale 0.1   # a quick look
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import statistics
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+# The path is set above so the script runs from a checkout without installing.
+from bench.caseload import build, open_database, peak_rss_mb
+from bot.views.nudges import four_week_nudge
+from caseload import clock
+from caseload.models import Base
+from caseload.working_days import next_working_day
+from reminders import jobs
+from reminders.sender import Outbox, make_slack_client
+from tests.fakes.slack_api import BOT_TOKEN, FakeSlack
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--database", choices=["sqlite", "postgresql"], default="postgresql")
+    parser.add_argument("--scale", type=float, default=1.0)
+    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--messages", type=int, default=2000)
+    args = parser.parse_args()
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s: %(message)s")
+
+    today = next_working_day(clock.today())
+    db, where = open_database(args.database)
+    Base.metadata.create_all(db.engine)
+    print(f"Building on {where} (scale {args.scale})…", file=sys.stderr)
+    sizes = build(db, args.scale, clock.today())
+    print(f"\nIPS Assist reminders benchmark — {args.database}")
+    print("  " + ", ".join(f"{v:,} {k.replace('_', ' ')}" for k, v in sizes.items()))
+
+    times = []
+    plan = None
+    for _ in range(args.runs):
+        started = time.perf_counter()
+        with db.reading() as session:
+            plan = jobs.plan_four_week_nudges(session, today)
+        times.append(time.perf_counter() - started)
+    assert plan is not None
+    clients = sum(len(items) for items in plan.by_recipient.values())
+    print(f"  working out the day's nudges     median {statistics.median(times) * 1000:7.1f} ms"
+          f"   max {max(times) * 1000:7.1f} ms ({args.runs} runs)")
+    print(f"    {clients:,} overdue clients for {len(plan.by_recipient):,} specialists; "
+          f"{sum(len(v) for v in plan.digests.values()):,} past 42 days")
+    print(f"  peak resident memory so far: {peak_rss_mb():.0f} MB")
+
+    fake = FakeSlack(per_channel_interval=1.0).start()
+    try:
+        box = Outbox(db, make_slack_client(BOT_TOKEN, fake.url), min_interval=1.0)
+        started = time.perf_counter()
+        jobs.four_week_nudges(box, today)
+        job_seconds = time.perf_counter() - started
+        print(f"  real four-week job: {box.sent:,} messages sent in {job_seconds:.1f} s, "
+              f"{box.failed} failed")
+
+        recipients = list(plan.by_recipient.items())
+        rounds = -(-args.messages // max(1, len(recipients)))
+        started = time.perf_counter()
+        box.sent = box.failed = 0
+        count = 0
+        for round_number in range(rounds):
+            for user_id, items in recipients:
+                if count == args.messages:
+                    break
+                key = ("bench", f"{user_id}:{round_number}", today.isoformat())
+                box.message_user(key, user_id, four_week_nudge(items))
+                count += 1
+                if count % 100 == 0:
+                    logging.getLogger("bench").info("sent %d of %d", count, args.messages)
+        send_seconds = time.perf_counter() - started
+        limited = sum(1 for c in fake.calls if c.error == "ratelimited")
+        print(f"  {count:,} DMs in {send_seconds:.1f} s ({count / send_seconds:.0f} a second); "
+              f"{box.failed} failed; {limited} refused by the one-a-second-per-channel limit")
+    finally:
+        fake.stop()
+    print(f"  peak resident memory: {peak_rss_mb():.0f} MB")
+    db.dispose()
+
+
+if __name__ == "__main__":
+    main()
