@@ -16,10 +16,12 @@ from typing import Any
 
 import click
 from sqlalchemy.exc import OperationalError, ProgrammingError
+from sqlalchemy.orm import Session
 
 from caseload import staff as staff_service
 from caseload import teams as team_service
 from caseload.audit import snapshot
+from caseload.db import Database
 from caseload.errors import CaseloadError, InvalidInput
 from caseload.migrate import upgrade
 from caseload.models import Nation, Role
@@ -95,8 +97,11 @@ def main(ctx: click.Context, database_url: str | None) -> None:
     ctx.obj = {"database_url": database_url or get_settings().database_url}
 
 
-def _database(ctx: click.Context, migrated: bool = True):  # type: ignore[no-untyped-def]
+def _database(ctx: click.Context, migrated: bool = True) -> Database:
     database = open_database(ctx.obj["database_url"])
+    # Close the pool when the command ends: in one process (tests, a script calling main)
+    # each command would otherwise leave its PostgreSQL connections open until exit.
+    ctx.find_root().call_on_close(database.dispose)
     if migrated:
         require_migrated(database)
     return database
@@ -237,7 +242,7 @@ def staff() -> None:
 ROLE_CHOICE = click.Choice([r.value for r in Role])
 
 
-def _team_id(session, name: str | None) -> int | None:  # type: ignore[no-untyped-def]
+def _team_id(session: Session, name: str | None) -> int | None:
     if name is None:
         return None
     try:

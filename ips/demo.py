@@ -257,6 +257,8 @@ def _calculations(session: Session, rng: random.Random, today: date, advisor: St
                 "tax_year": "2026-27",
                 "inputs_digest": calculations.inputs_digest({"demo": n, "team": team.id}),
                 "better_off_per_month": amount, "client_id": client_id}))
+        # The service stamps "now"; spread the demo's calculations over the year so the
+        # monthly better-off counts have something to show. The tax year follows the date.
         when = today - timedelta(days=rng.randint(0, 330))
         row.calculated_at = datetime.combine(when, time(11, 0), tzinfo=UTC)
         row.tax_year = f"{when.year if when.month >= 4 else when.year - 1}-" \
