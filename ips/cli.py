@@ -157,10 +157,13 @@ def demo_data(ctx: click.Context, if_empty: bool, seed: int) -> None:
 @one_line_errors
 def serve(ctx: click.Context, host: str, port: int) -> None:
     """Run everything in one process (web pages now; the bot and clock when configured)."""
-    from ips.serve import run
+    from ips.serve import CannotListen, run
 
     database = _database(ctx)
-    run(database, host=host, port=port)
+    try:
+        run(database, host=host, port=port)
+    except CannotListen as exc:
+        raise click.ClickException(str(exc)) from None
 
 
 @main.command("clock")

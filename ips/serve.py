@@ -21,7 +21,7 @@ from typing import Any
 
 from dotenv import dotenv_values
 from flask import Flask
-from waitress import serve
+from waitress import create_server
 from werkzeug.middleware.dispatcher import DispatcherMiddleware
 
 from caseload.db import Database
@@ -114,8 +114,18 @@ def _exit_on_sigterm(signum: int, frame: FrameType | None) -> None:
     raise SystemExit(0)
 
 
+class CannotListen(Exception):
+    """The address is taken or not ours to use; str() says so in one line."""
+
+
 def run(database: Database, host: str, port: int) -> None:
     app = build_wsgi(database)
+    # Bind before starting the clock or the bot, so a busy port fails fast with nothing to undo.
+    try:
+        server = create_server(app, host=host, port=port, threads=8, ident="ips-assist")
+    except OSError as exc:
+        raise CannotListen(f"Cannot listen on {host}:{port}: {exc.strerror or exc} "
+                           "(is IPS Assist already running? try --port)") from None
     running, notes = start_parts(database)
     signal.signal(signal.SIGTERM, _exit_on_sigterm)
     log.info("IPS Assist on http://%s:%d (database: %s)", host, port, database.dialect)
@@ -127,6 +137,9 @@ def run(database: Database, host: str, port: int) -> None:
     ]:
         print(f"  {note}", flush=True)
     try:
-        serve(app, host=host, port=port, threads=8, ident="ips-assist")
+        server.run()
+    except KeyboardInterrupt:
+        pass  # Ctrl+C is how a person stops it; not an error
     finally:
+        server.close()
         stop_parts(running)

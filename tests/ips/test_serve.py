@@ -78,3 +78,17 @@ def test_an_unmigrated_database_is_refused_before_serving(tmp_path) -> None:
                             capture_output=True, text=True, timeout=30)
     assert result.returncode == 1
     assert "run `ips db upgrade` first" in result.stderr
+
+
+def test_a_busy_port_is_one_line_not_a_traceback(tmp_path) -> None:
+    env = {**os.environ, "DATABASE_URL": f"sqlite:///{tmp_path / 'busy.sqlite3'}"}
+    subprocess.run([IPS, "db", "upgrade"], env=env, check=True, capture_output=True)
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        result = subprocess.run([IPS, "serve", "--port", str(port)], env=env,
+                                capture_output=True, text=True, timeout=30)
+    assert result.returncode == 1
+    assert result.stderr.startswith(f"Error: Cannot listen on 127.0.0.1:{port}: ")
+    assert result.stderr.count("\n") == 1 and result.stdout == ""
