@@ -14,7 +14,6 @@ import pytest
 import sqlalchemy as sa
 
 from caseload.db import Database
-from caseload.migrate import upgrade
 from caseload.models import Base
 
 POSTGRES_URL = os.environ.get(
@@ -23,12 +22,15 @@ POSTGRES_URL = os.environ.get(
 BACKENDS = [b.strip() for b in os.environ.get("IPS_TEST_DATABASES", "sqlite,postgresql").split(",")]
 
 
-def _worker() -> str:
-    return os.environ.get("PYTEST_XDIST_WORKER", "main")
+def postgres_schema() -> str:
+    """This worker's own schema: unique per run, so two test runs on one machine never meet."""
+    run = os.environ.get("PYTEST_XDIST_TESTRUNUID", str(os.getpid()))
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "main")
+    return f"ips_test_{run[:12]}_{worker}"
 
 
 def _postgres_database() -> Database:
-    schema = f"ips_test_{_worker()}"
+    schema = postgres_schema()
     admin = sa.create_engine(POSTGRES_URL)
     with admin.begin() as conn:
         conn.execute(sa.text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
@@ -63,6 +65,11 @@ def _databases(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, D
     yield made
     for database in made.values():
         database.dispose()
+    if "postgresql" in made:
+        admin = sa.create_engine(POSTGRES_URL)
+        with admin.begin() as conn:
+            conn.execute(sa.text(f'DROP SCHEMA IF EXISTS "{postgres_schema()}" CASCADE'))
+        admin.dispose()
 
 
 def _empty(database: Database) -> None:
@@ -83,5 +90,3 @@ def db(request: pytest.FixtureRequest, _databases: dict[str, Database]) -> Itera
     yield database
     _empty(database)
 
-
-__all__ = ["upgrade"]

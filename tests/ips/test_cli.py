@@ -17,7 +17,7 @@ from caseload.migrate import upgrade
 from caseload.models import AuditLog, Client, ClientStatus, Role, Staff, Team
 from ips.cli import main
 from ips.context import SYSTEM_SLACK_ID
-from tests.conftest import POSTGRES_URL
+from tests.conftest import POSTGRES_URL, postgres_schema
 
 
 @pytest.fixture
@@ -25,7 +25,7 @@ def url(db: Database) -> str:
     """A URL the command line can use for the test database (schema included on PostgreSQL)."""
     if db.dialect == "sqlite":
         return db.url
-    schema = f"ips_test_{os.environ.get('PYTEST_XDIST_WORKER', 'main')}"
+    schema = postgres_schema()
     return f"{POSTGRES_URL}?options={quote(f'-csearch_path={schema}')}"
 
 
