@@ -5,6 +5,8 @@ from __future__ import annotations
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import inspect, select
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError, NoSuchModuleError
 from sqlalchemy.orm import Session
 
 from caseload.audit import record_change
@@ -23,8 +25,24 @@ class NotMigrated(CaseloadError):
         super().__init__(f"{detail}: run `ips db upgrade` first.")
 
 
+class BadDatabaseUrl(CaseloadError):
+    pass
+
+
 def open_database(url: str | None = None) -> Database:
-    return Database(url or get_settings().database_url)
+    """The database at `url`, or one line saying why it cannot be used (never its password)."""
+    url = url or get_settings().database_url
+    try:
+        return Database(url)
+    except (ArgumentError, NoSuchModuleError, ImportError, OSError) as exc:
+        try:
+            shown = make_url(url).render_as_string(hide_password=True)
+        except ArgumentError:
+            shown = "the value given"  # unparseable: it may hold a password, so do not echo it
+        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+        raise BadDatabaseUrl(
+            f"database_url: cannot use {shown}: {reason.rstrip('.')} (expected sqlite:///path "
+            "or postgresql+psycopg://user@host/database)") from None
 
 
 def require_migrated(database: Database) -> None:
