@@ -172,12 +172,17 @@ def build(db: Database, scale: float, today: date, seed: int = 1) -> dict[str, i
 
     last_contact: dict[int, date] = {}
 
+    def slot(cid: int) -> int:
+        # Clients go to teams round-robin by id, so spread them over a team's ten
+        # specialists by the round, not by the id itself.
+        return ((cid - 1) // teams) % specialists_per_team
+
     def contact_rows() -> Iterator[tuple]:
         for (cid, team, _status, _received, accepted), n in zip(plan, contact_plan, strict=True):
             if not n:
                 continue
             span = max(1, (today - accepted).days)
-            specialist = specialists[team][cid % specialists_per_team]
+            specialist = specialists[team][slot(cid)]
             for _ in range(n):
                 day = accepted + timedelta(days=rng.randint(0, span))
                 f2f = rng.random() < 0.7
@@ -199,8 +204,8 @@ def build(db: Database, scale: float, today: date, seed: int = 1) -> dict[str, i
                           if status == "discharged" else None)
             if discharged is not None and discharged < received:
                 discharged = received
-            yield (cid, team, f"R{cid:07d}", coordinators[team][cid % 10],
-                   None if accepted is None else specialists[team][cid % specialists_per_team],
+            yield (cid, team, f"R{cid:07d}", coordinators[team][slot(cid)],
+                   None if accepted is None else specialists[team][slot(cid)],
                    status, received, accepted, discharged, True, last_contact.get(cid), now, now)
 
     loader.load("clients", CLIENT_COLUMNS, client_rows(), clients, "clients")

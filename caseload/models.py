@@ -8,7 +8,7 @@ new row linked to the old one, so referral counts and conversion stay honest.
 from __future__ import annotations
 
 import enum
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, time
 from decimal import Decimal
 from typing import Any
 
@@ -26,6 +26,7 @@ from sqlalchemy import (
     Numeric,
     String,
     Text,
+    Time,
     TypeDecorator,
     UniqueConstraint,
     text,
@@ -173,9 +174,17 @@ class Team(Base):
     referral_target_per_month: Mapped[int] = mapped_column(Integer, default=0)
     job_start_target_per_month: Mapped[int] = mapped_column(Integer, default=0)
     service_started_on: Mapped[date | None] = mapped_column(Date)
+    # The team's own reminder schedule (London time); empty means the clock's defaults.
+    nudges_at: Mapped[time | None] = mapped_column(Time)
+    just_ask_weekday: Mapped[int | None] = mapped_column(Integer)
+    just_ask_at: Mapped[time | None] = mapped_column(Time)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     staff: Mapped[list[Staff]] = relationship(back_populates="team")
+
+    __table_args__ = (
+        CheckConstraint("just_ask_weekday BETWEEN 0 AND 4", name="just_ask_weekday_range"),
+    )
 
 
 class Staff(Base):

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from datetime import date
+from datetime import date, time
 from typing import Annotated
 
 from pydantic import AfterValidator, Field
@@ -58,4 +58,32 @@ def get_team(session: Session, team_id: int) -> Team:
     team = session.get(Team, team_id)
     if team is None:
         raise NotFound(f"There is no team with id {team_id}.")
+    return team
+
+
+WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday")
+
+
+def _working_hours(value: time | None) -> time | None:
+    if value is not None and not time(7, 0) <= value <= time(18, 0):
+        raise ValueError("reminders go out in working hours: between 07:00 and 18:00")
+    return value
+
+
+WorkingTime = Annotated[time | None, AfterValidator(_working_hours)]
+
+
+class TeamSchedule(Input):
+    """When this team's reminders go out; anything left empty keeps the clock's default."""
+
+    nudges_at: WorkingTime = None
+    just_ask_weekday: Annotated[int | None, Field(ge=0, le=4)] = None
+    just_ask_at: WorkingTime = None
+
+
+def set_schedule(session: Session, team: Team, schedule: TeamSchedule) -> Team:
+    team.nudges_at = schedule.nudges_at
+    team.just_ask_weekday = schedule.just_ask_weekday
+    team.just_ask_at = schedule.just_ask_at
+    session.flush()
     return team

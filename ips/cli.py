@@ -10,7 +10,7 @@ import functools
 import logging
 import sys
 from collections.abc import Callable
-from datetime import date
+from datetime import date, time
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -219,6 +219,32 @@ def team_add(ctx: click.Context, name: str, nation: str, slack_channel_id: str |
         added = team_service.add_team(session, new)
         audit_operator_change(session, "add_team", added)
         click.echo(f"Added team {added.name} (id {added.id}).")
+
+
+@team.command("schedule")
+@click.argument("name")
+@click.option("--nudges-at", default=None, help="Four-week nudges, HH:MM London time (default 09:00).")
+@click.option("--just-ask-day", type=click.Choice(team_service.WEEKDAYS), default=None,
+              help="Day of the weekly \"just ask\" prompt (default monday).")
+@click.option("--just-ask-at", default=None, help="Time of the prompt, HH:MM (default 10:00).")
+@click.pass_context
+@one_line_errors
+def team_schedule(ctx: click.Context, name: str, nudges_at: str | None, just_ask_day: str | None,
+                  just_ask_at: str | None) -> None:
+    """Set when this team's reminders go out; options left out go back to the defaults."""
+    schedule = parse(team_service.TeamSchedule, {
+        "nudges_at": nudges_at, "just_ask_at": just_ask_at,
+        "just_ask_weekday": (team_service.WEEKDAYS.index(just_ask_day)
+                             if just_ask_day is not None else None),
+    })
+    with _database(ctx).transaction() as session:
+        team_ = team_service.team_by_name(session, name)
+        before = snapshot(team_)
+        team_service.set_schedule(session, team_, schedule)
+        audit_operator_change(session, "set_team_schedule", team_, before)
+    day = just_ask_day or "monday"
+    click.echo(f"{name}: nudges at {(schedule.nudges_at or time(9, 0)):%H:%M}; \"just ask\" on "
+               f"{day.capitalize()} at {(schedule.just_ask_at or time(10, 0)):%H:%M}.")
 
 
 @team.command("list")

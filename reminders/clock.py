@@ -40,12 +40,21 @@ def schedule(settings: ClockSettings) -> list[tuple[str, time, Job]]:
     ]
 
 
+# Jobs whose time each team may set: they run at every sweep and check each team's time.
+PER_TEAM_TIMES = {"four_week_nudges": "four_week_at", "just_ask": "just_ask_at"}
+
+
 def run_due(box: Outbox, settings: ClockSettings, now: datetime) -> list[str]:
     """Run every job whose time has come today (London). Returns the ids that ran."""
     local = now.astimezone(ZoneInfo(settings.timezone))
     ran = []
     for job_id, at, function in schedule(settings):
-        if local.time() >= at:
+        if job_id in PER_TEAM_TIMES:
+            default = getattr(settings, PER_TEAM_TIMES[job_id])
+            run_job(job_id, lambda b, d, f=function, dft=default: f(b, d, local.time(), dft),
+                    box, local.date())
+            ran.append(job_id)
+        elif local.time() >= at:
             run_job(job_id, function, box, local.date())
             ran.append(job_id)
     return ran

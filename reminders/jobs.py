@@ -11,7 +11,7 @@ from __future__ import annotations
 import logging
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, time, timedelta
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -46,6 +46,9 @@ from reminders.sender import Outbox
 log = logging.getLogger("reminders.jobs")
 
 ESCALATION_DAYS = 42
+# The clock's defaults (reminders/settings.py) when a team has not set its own times.
+DEFAULT_NUDGES_AT = time(9, 0)
+DEFAULT_JUST_ASK_AT = time(10, 0)
 PROGRESS_EVERY = 100
 # A clock that was down catches up on the monthly report for a week; after that the report
 # is stale news, and a clock first started mid-month does not send last month's.
@@ -103,8 +106,12 @@ class NudgePlan:
     staff_names: dict[int | None, str] = field(default_factory=dict)
 
 
-def plan_four_week_nudges(session: Session, today: date) -> NudgePlan:
-    """Work out today's nudges: the database does the four-week arithmetic in one pass."""
+def plan_four_week_nudges(session: Session, today: date, at: time | None = None,
+                          default_at: time = DEFAULT_NUDGES_AT) -> NudgePlan:
+    """Work out today's nudges: the database does the four-week arithmetic in one pass.
+
+    With `at` (the London time now), only teams whose nudge time has come are included.
+    """
     teams = _teams(session)
     overdue = overdue_for_employer_contact(session, today)
     snoozed = snoozed_client_ids(session, today)
@@ -115,7 +122,8 @@ def plan_four_week_nudges(session: Session, today: date) -> NudgePlan:
     for person in staff.values():
         if person.role == Role.TEAM_LEADER and person.active and person.team_id in plan.leaders:
             plan.leaders[person.team_id].append(person)
-    working = {t.id for t in teams if is_working_day(today, t.nation)}
+    working = {t.id for t in teams if is_working_day(today, t.nation)
+               and (at is None or at >= (t.nudges_at or default_at))}
     by_recipient: dict[str, list[OverdueClient]] = defaultdict(list)
     digests: dict[int, list[OverdueClient]] = defaultdict(list)
     for item in overdue:
@@ -135,10 +143,11 @@ def plan_four_week_nudges(session: Session, today: date) -> NudgePlan:
     return plan
 
 
-def four_week_nudges(box: Outbox, today: date) -> int:
+def four_week_nudges(box: Outbox, today: date, at: time | None = None,
+                     default_at: time = DEFAULT_NUDGES_AT) -> int:
     """Each working day: one DM per specialist listing clients due a nudge this week."""
     with box.db.reading() as session:
-        plan = plan_four_week_nudges(session, today)
+        plan = plan_four_week_nudges(session, today, at, default_at)
     sent = 0
     total = len(plan.by_recipient)
     for done, (user_id, items) in enumerate(plan.by_recipient.items(), start=1):
@@ -212,8 +221,10 @@ def fidelity_reminders(box: Outbox, today: date) -> None:
                              person.slack_user_id, message)
 
 
-def just_ask(box: Outbox, today: date) -> None:
-    """The weekly prompt on the week's first working day; a follow-up from Thursday."""
+def just_ask(box: Outbox, today: date, at: time | None = None,
+             default_at: time = DEFAULT_JUST_ASK_AT) -> None:
+    """The weekly prompt on the team's day (Monday unless set, or the next working day);
+    a follow-up three days later to those who have not answered."""
     monday = week_starting(today)
     with box.db.reading() as session:
         teams = {t.id: t for t in _teams(session)}
@@ -221,15 +232,19 @@ def just_ask(box: Outbox, today: date) -> None:
         answered = set(session.scalars(select(JustAskResponse.staff_id).where(
             JustAskResponse.week_starting == monday)))
     for person in coordinators:
-        nation = teams[person.team_id].nation if person.team_id in teams else Nation.ENGLAND
+        team = teams.get(person.team_id) if person.team_id else None
+        nation = team.nation if team else Nation.ENGLAND
         if not is_working_day(today, nation):
             continue
+        if at is not None and at < ((team.just_ask_at if team else None) or default_at):
+            continue
         week = monday.isoformat()
-        first_day = next_working_day(monday, nation)
+        weekday = (team.just_ask_weekday if team else None) or 0
+        first_day = next_working_day(monday + timedelta(days=weekday), nation)
         if first_day <= today and first_day < monday + timedelta(days=5):
             box.message_user(("just_ask", f"staff:{person.id}", week), person.slack_user_id,
                              just_ask_views.just_ask_prompt(monday))
-        follow_up_day = next_working_day(monday + timedelta(days=3), nation)
+        follow_up_day = next_working_day(monday + timedelta(days=weekday + 3), nation)
         if (person.id not in answered and follow_up_day <= today
                 and follow_up_day < monday + timedelta(days=5)):
             box.message_user(("just_ask_follow_up", f"staff:{person.id}", week),

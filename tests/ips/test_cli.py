@@ -251,3 +251,22 @@ def test_the_clock_without_a_slack_token_says_so_in_one_line(url: str, monkeypat
     result = run(url, "clock")
     assert result.exit_code == 1
     assert result.output == "Error: The clock needs SLACK_BOT_TOKEN to send anything; set it in .env.\n"
+
+
+def test_team_schedule_is_set_audited_and_checked(db: Database, url: str) -> None:
+    from datetime import time
+
+    assert run(url, "team", "add", "Crawley").exit_code == 0
+    result = run(url, "team", "schedule", "Crawley", "--nudges-at", "11:30",
+                 "--just-ask-day", "tuesday")
+    assert result.exit_code == 0, result.output
+    assert "nudges at 11:30" in result.output and "Tuesday at 10:00" in result.output
+    with db.reading() as s:
+        team = s.scalar(select(Team).where(Team.name == "Crawley"))
+        assert (team.nudges_at, team.just_ask_weekday, team.just_ask_at) == (time(11, 30), 1, None)
+        audit = s.scalars(select(AuditLog).where(AuditLog.action == "set_team_schedule")).one()
+        assert audit.after == {"just_ask_weekday": 1, "nudges_at": "11:30:00"}
+    refused = run(url, "team", "schedule", "Crawley", "--nudges-at", "05:00")
+    assert refused.exit_code == 1 and "nudges_at: reminders go out in working hours" in refused.output
+    with db.reading() as s:
+        assert s.scalar(select(Team.nudges_at).where(Team.name == "Crawley")) == time(11, 30)

@@ -234,3 +234,38 @@ def test_a_clock_started_mid_month_does_not_send_last_months_report(db, world, b
     with _at(date(2026, 12, 14), 7, 45):
         jobs.monthly_reports(box, date(2026, 12, 14))
     assert fake_slack.messages_to("C0CLOCK01") == []
+
+
+def test_each_team_can_set_its_own_nudge_time_and_just_ask_day(db, world, box, fake_slack) -> None:
+    from caseload.teams import TeamSchedule, set_schedule
+    from reminders.clock import run_due
+    from reminders.settings import ClockSettings
+
+    with _at(MONDAY), db.transaction() as s:
+        set_schedule(s, s.merge(world["team"]), parse(TeamSchedule, {
+            "nudges_at": "11:00", "just_ask_weekday": 1, "just_ask_at": "14:00"}))
+    settings = ClockSettings()
+    from zoneinfo import ZoneInfo
+
+    london = ZoneInfo("Europe/London")
+    for day, hour, minute in ((MONDAY, 10, 30), (MONDAY, 11, 0), (MONDAY + timedelta(1), 13, 30),
+                              (MONDAY + timedelta(1), 14, 0)):
+        with _at(day, hour, minute):
+            run_due(box, settings, datetime.combine(day, time(hour, minute), london))
+    [nudge] = fake_slack.messages_to(_dm(world["es"].slack_user_id))
+    assert datetime.fromtimestamp(nudge.at, london).time() == time(11, 0)
+    [prompt] = fake_slack.messages_to(_dm(world["cc"].slack_user_id))
+    when = datetime.fromtimestamp(prompt.at, london)
+    assert (when.date(), when.time()) == (MONDAY + timedelta(1), time(14, 0))
+
+
+@pytest.mark.parametrize(("data", "field"), [({"nudges_at": "06:00"}, "nudges_at"),
+                                             ({"just_ask_weekday": 5}, "just_ask_weekday"),
+                                             ({"just_ask_at": "19:30"}, "just_ask_at")])
+def test_team_schedules_stay_in_working_hours_and_days(data, field) -> None:
+    from caseload.errors import InvalidInput
+    from caseload.teams import TeamSchedule
+
+    with pytest.raises(InvalidInput) as err:
+        parse(TeamSchedule, data)
+    assert err.value.errors[0].field == field
