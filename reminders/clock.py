@@ -92,12 +92,24 @@ def _today_in(zone: ZoneInfo, function: Job, box: Outbox, job_id: str) -> Callab
     return run
 
 
-def main(database: Database, settings: ClockSettings | None = None) -> None:
-    settings = settings or ClockSettings()
+def _outbox(database: Database, settings: ClockSettings) -> Outbox:
     if not settings.slack_bot_token:
-        raise SystemExit("The clock needs SLACK_BOT_TOKEN to send anything; set it in .env.")
-    box = Outbox(database, make_slack_client(settings.slack_bot_token, settings.slack_api_url),
-                 min_interval=settings.seconds_between_messages_per_channel)
+        raise MissingToken("The clock needs SLACK_BOT_TOKEN to send anything; set it in .env.")
+    return Outbox(database, make_slack_client(settings.slack_bot_token, settings.slack_api_url),
+                  min_interval=settings.seconds_between_messages_per_channel)
+
+
+class MissingToken(RuntimeError):
+    pass
+
+
+def main(database: Database, settings: ClockSettings | None = None) -> None:
+    """Run the clock in the foreground (the Procfile's `clock` process)."""
+    settings = settings or ClockSettings()
+    try:
+        box = _outbox(database, settings)
+    except MissingToken as exc:
+        raise SystemExit(str(exc)) from None
     scheduler = build_scheduler(settings, box)
     log.info("clock started: %s", ", ".join(job.id for job in scheduler.get_jobs()))
     scheduler.start()
@@ -108,11 +120,7 @@ def start(database: Database, settings: ClockSettings | None = None) -> BaseSche
     from apscheduler.schedulers.background import BackgroundScheduler
 
     settings = settings or ClockSettings()
-    if not settings.slack_bot_token:
-        raise RuntimeError("The clock needs SLACK_BOT_TOKEN to send anything.")
-    box = Outbox(database, make_slack_client(settings.slack_bot_token, settings.slack_api_url),
-                 min_interval=settings.seconds_between_messages_per_channel)
-    scheduler = build_scheduler(settings, box,
+    scheduler = build_scheduler(settings, _outbox(database, settings),
                                 BackgroundScheduler(timezone=ZoneInfo(settings.timezone)))
     scheduler.start()
     return scheduler
