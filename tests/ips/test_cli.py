@@ -246,7 +246,6 @@ def test_the_installed_command_reports_errors_on_stderr_without_a_traceback(db: 
 
 
 def test_the_clock_without_a_slack_token_says_so_in_one_line(url: str, monkeypatch) -> None:
-    pytest.importorskip("reminders.clock")
     monkeypatch.setenv("SLACK_BOT_TOKEN", "")  # whatever a developer's .env holds
     result = run(url, "clock")
     assert result.exit_code == 1

@@ -63,7 +63,6 @@ def test_a_part_not_built_yet_is_named(monkeypatch: pytest.MonkeyPatch, tmp_path
 
 def test_the_real_reminders_clock_starts_in_the_background_and_stops(
         monkeypatch: pytest.MonkeyPatch, tmp_path) -> None:
-    pytest.importorskip("reminders.clock")
     monkeypatch.setenv("SLACK_BOT_TOKEN", "xoxb-test-not-real")
     monkeypatch.setenv("SLACK_APP_TOKEN", "")  # keep the bot out of it, whatever .env says
     # Nowhere to send: nothing is due in the few milliseconds this runs.
