@@ -1,0 +1,57 @@
+"""The Bolt app: one factory for Socket Mode (one machine) and HTTP mode (several workers)."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from slack_bolt import App
+from slack_sdk import WebClient
+
+from bot.listeners import register
+from bot.settings import BotSettings
+from caseload.db import Database
+
+log = logging.getLogger("bot.app")
+
+
+def create_bolt_app(database: Database, settings: BotSettings | None = None,
+                    client: WebClient | None = None) -> App:
+    settings = settings or BotSettings()
+    if not settings.slack_bot_token:
+        raise RuntimeError("The Slack bot needs SLACK_BOT_TOKEN; set it in .env.")
+    client = client or WebClient(token=settings.slack_bot_token, base_url=settings.slack_api_url)
+    app = App(
+        token=settings.slack_bot_token,
+        signing_secret=settings.slack_signing_secret,
+        client=client,
+        # auth.test at start-up would need Slack itself; the first real call checks the token.
+        token_verification_enabled=False,
+        # Socket Mode has no signed HTTP requests to verify.
+        request_verification_enabled=settings.slack_signing_secret is not None,
+    )
+    register(app, database)
+    return app
+
+
+class SocketModeBot:
+    """The bot over Socket Mode, started in the background of `ips serve`."""
+
+    def __init__(self, handler: Any) -> None:
+        self._handler = handler
+
+    def stop(self) -> None:
+        self._handler.close()
+
+
+def start(database: Database, settings: BotSettings | None = None) -> SocketModeBot:
+    from slack_bolt.adapter.socket_mode import SocketModeHandler
+
+    settings = settings or BotSettings()
+    if not settings.slack_app_token:
+        raise RuntimeError("Socket Mode needs SLACK_APP_TOKEN (an xapp- token); set it in .env.")
+    app = create_bolt_app(database, settings.model_copy(update={"slack_signing_secret": None}))
+    handler = SocketModeHandler(app, settings.slack_app_token)
+    handler.connect()
+    log.info("Slack bot connected over Socket Mode")
+    return SocketModeBot(handler)

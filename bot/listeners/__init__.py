@@ -1,0 +1,13 @@
+"""Listeners, registered per kind; each turns Slack payloads into caseload calls."""
+
+from __future__ import annotations
+
+from slack_bolt import App
+
+from caseload.db import Database
+
+
+def register(app: App, database: Database) -> None:
+    from bot.listeners import commands
+
+    commands.register(app, database)

@@ -1,0 +1,34 @@
+"""The `/ips` slash command: acknowledge at once, answer privately to the person asking."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from slack_bolt import Ack, App
+
+from bot.views.help import help_message, unknown_user_message
+from caseload.db import Database
+from caseload.errors import UnknownUser
+from caseload.staff import staff_by_slack_id
+
+log = logging.getLogger("bot.commands")
+
+
+def register(app: App, database: Database) -> None:
+    @app.command("/ips")
+    def ips_command(ack: Ack, command: dict[str, Any]) -> None:
+        words = (command.get("text") or "").split()
+        sub = words[0].lower() if words else "help"
+        try:
+            with database.reading() as session:
+                person = staff_by_slack_id(session, command["user_id"])
+        except UnknownUser:
+            message = unknown_user_message()
+            ack(response_type="ephemeral", **message.as_kwargs())
+            return
+        # Only help is built so far; every other word gets help too, rather than silence.
+        message = help_message(person.role, person.display_name)
+        if sub != "help":
+            log.info("/ips %s from %s: not built yet, answered with help", sub, person.id)
+        ack(response_type="ephemeral", **message.as_kwargs())
