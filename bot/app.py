@@ -22,7 +22,7 @@ def create_bolt_app(database: Database, settings: BotSettings | None = None,
         raise RuntimeError("The Slack bot needs SLACK_BOT_TOKEN; set it in .env.")
     client = client or WebClient(token=settings.slack_bot_token, base_url=settings.slack_api_url)
     app = App(
-        token=settings.slack_bot_token,
+        # The client carries the token (and, in tests, the fake Slack's address).
         signing_secret=settings.slack_signing_secret,
         client=client,
         # auth.test at start-up would need Slack itself; the first real call checks the token.

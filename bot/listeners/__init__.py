@@ -8,6 +8,8 @@ from caseload.db import Database
 
 
 def register(app: App, database: Database) -> None:
-    from bot.listeners import commands
+    from bot.listeners import actions, commands, views
 
     commands.register(app, database)
+    actions.register(app, database)
+    views.register(app, database)

@@ -1,0 +1,42 @@
+"""Buttons: the four-week nudge's Log contact / Snooze 7 days / Put on hold open a modal."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from slack_bolt import Ack, App
+from slack_sdk import WebClient
+
+from bot.views import modals
+from bot.views.nudges import HOLD, LOG_CONTACT, SNOOZE
+from caseload import clock
+from caseload.clients import get_client
+from caseload.db import Database
+from caseload.errors import CaseloadError
+from caseload.staff import staff_by_slack_id
+
+
+def register(app: App, database: Database) -> None:
+    def opener(make_view):  # type: ignore[no-untyped-def]
+        def open_modal(ack: Ack, body: dict[str, Any], client: WebClient) -> None:
+            # The trigger_id lives three seconds: acknowledge, look up, open, nothing else.
+            ack()
+            user_id = body["user"]["id"]
+            try:
+                client_id = int(body["actions"][0]["value"])
+                with database.reading() as session:
+                    actor = staff_by_slack_id(session, user_id)
+                    record = get_client(session, actor, client_id)
+                    view = make_view(record.id, record.reference)
+            except (CaseloadError, ValueError) as exc:
+                client.chat_postEphemeral(channel=body.get("channel", {}).get("id", user_id),
+                                          user=user_id, text=str(exc))
+                return
+            client.views_open(trigger_id=body["trigger_id"], view=view)
+
+        return open_modal
+
+    app.action(SNOOZE)(opener(modals.snooze_modal))
+    app.action(HOLD)(opener(modals.hold_modal))
+    app.action(LOG_CONTACT)(opener(
+        lambda client_id, reference: modals.contact_modal(client_id, reference, clock.today())))

@@ -1,0 +1,56 @@
+"""Modals opened from nudge buttons: snooze with a reason, put on hold, log a contact."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from slack_sdk.models.blocks import (
+    DatePickerElement,
+    InputBlock,
+    Option,
+    PlainTextInputElement,
+    RadioButtonsElement,
+    SectionBlock,
+)
+from slack_sdk.models.views import View
+
+SNOOZE = "nudge_snooze_modal"
+HOLD = "nudge_hold_modal"
+CONTACT = "log_contact_modal"
+
+
+def _modal(callback_id: str, title: str, submit: str, client_id: int, blocks: list) -> View:
+    return View(type="modal", callback_id=callback_id, title=title, submit=submit,
+                close="Cancel", private_metadata=str(client_id), blocks=blocks)
+
+
+def snooze_modal(client_id: int, reference: str) -> View:
+    return _modal(SNOOZE, "Snooze nudges", "Snooze 7 days", client_id, [
+        SectionBlock(text=f"No four-week nudge about *{reference}* for 7 days."),
+        InputBlock(block_id="reason", label="Why not now?",
+                   element=PlainTextInputElement(action_id="value", max_length=500,
+                                                 placeholder="e.g. interview next week")),
+    ])
+
+
+def hold_modal(client_id: int, reference: str) -> View:
+    return _modal(HOLD, "Put on hold", "Put on hold", client_id, [
+        SectionBlock(text=f"*{reference}* will not be nudged while on hold."),
+        InputBlock(block_id="reason", label="Reason",
+                   element=PlainTextInputElement(action_id="value", max_length=500)),
+        InputBlock(block_id="until", label="Until (optional)", optional=True,
+                   element=DatePickerElement(action_id="value")),
+    ])
+
+
+def contact_modal(client_id: int, reference: str, today: date) -> View:
+    return _modal(CONTACT, "Log employer contact", "Log contact", client_id, [
+        SectionBlock(text=f"An employer contact on behalf of *{reference}*."),
+        InputBlock(block_id="employer", label="Employer",
+                   element=PlainTextInputElement(action_id="value", max_length=200)),
+        InputBlock(block_id="contacted_on", label="Date",
+                   element=DatePickerElement(action_id="value", initial_date=today.isoformat())),
+        InputBlock(block_id="face_to_face", label="Face to face?", element=RadioButtonsElement(
+            action_id="value", initial_option=Option(value="yes", label="Yes"),
+            options=[Option(value="yes", label="Yes"), Option(value="no", label="No")])),
+    ])
