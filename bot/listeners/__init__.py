@@ -8,8 +8,9 @@ from caseload.db import Database
 
 
 def register(app: App, database: Database) -> None:
-    from bot.listeners import actions, commands, views
+    from bot.listeners import actions, commands, just_ask, views
 
     commands.register(app, database)
     actions.register(app, database)
     views.register(app, database)
+    just_ask.register(app, database)

@@ -7,6 +7,7 @@ from datetime import date
 from slack_sdk.models.blocks import (
     DatePickerElement,
     InputBlock,
+    NumberInputElement,
     Option,
     PlainTextInputElement,
     RadioButtonsElement,
@@ -54,3 +55,24 @@ def contact_modal(client_id: int, reference: str, today: date) -> View:
             action_id="value", initial_option=Option(value="yes", label="Yes"),
             options=[Option(value="yes", label="Yes"), Option(value="no", label="No")])),
     ])
+
+
+JUST_ASK = "just_ask_modal"
+
+
+def _count(block_id: str, label: str, initial: int) -> InputBlock:
+    return InputBlock(block_id=block_id, label=label, element=NumberInputElement(
+        action_id="value", is_decimal_allowed=False, min_value="0", max_value="500",
+        initial_value=str(initial)))
+
+
+def just_ask_modal(week_starting: date, wants_work: bool) -> View:
+    """How this week's asking went; `wants_work` when someone said yes."""
+    blocks: list = [_count("asked_count", "How many clients did you ask about work?", 1)]
+    if wants_work:
+        blocks += [_count("said_yes_count", "How many said they would like work?", 1),
+                   _count("referred_count", "How many have you referred?", 0),
+                   SectionBlock(text="Refer everyone who said yes, whatever you think of their "
+                                     "chances: IPS takes anyone who wants to work.")]
+    return View(type="modal", callback_id=JUST_ASK, title="Just ask", submit="Save",
+                close="Cancel", private_metadata=week_starting.isoformat(), blocks=blocks)

@@ -1,0 +1,61 @@
+"""Driving the bot as Slack would: a real HTTP server, signed requests, Slack's payloads."""
+
+from __future__ import annotations
+
+import json
+import time
+from urllib.parse import urlencode
+
+import requests
+from slack_sdk.signature import SignatureVerifier
+
+from tests.fakes.slack_api import FakeSlack
+
+SECRET = "test-signing-secret"
+
+
+def interaction(url: str, payload: dict) -> requests.Response:
+    body = urlencode({"payload": json.dumps(payload)})
+    stamp = str(int(time.time()))
+    signature = SignatureVerifier(SECRET).generate_signature(timestamp=stamp, body=body)
+    return requests.post(url, data=body.encode(), timeout=10, headers={
+        "Content-Type": "application/x-www-form-urlencoded",
+        "X-Slack-Request-Timestamp": stamp, "X-Slack-Signature": signature})
+
+
+def press(url: str, user_id: str, action_id: str, client_id: int) -> requests.Response:
+    return interaction(url, {
+        "type": "block_actions", "user": {"id": user_id, "team_id": "T0001"},
+        "team": {"id": "T0001", "domain": "nhs-ips"}, "api_app_id": "A0001",
+        "token": "legacy", "trigger_id": "123.456.abc",
+        "container": {"type": "message", "channel_id": "D0001", "message_ts": "1.2"},
+        "channel": {"id": "D0001", "name": "directmessage"},
+        "message": {"ts": "1.2", "text": "nudge"},
+        "response_url": "https://hooks.slack.com/actions/T0001/1/x",
+        "actions": [{"action_id": action_id, "block_id": f"nudge_actions_{client_id}",
+                     "value": str(client_id), "type": "button", "action_ts": "1.3",
+                     "text": {"type": "plain_text", "text": "button"}}],
+    })
+
+
+def submit(url: str, user_id: str, view: dict, values: dict, view_id: str = "V0001") -> requests.Response:
+    return interaction(url, {
+        "type": "view_submission", "team": {"id": "T0001", "domain": "nhs-ips"},
+        "user": {"id": user_id, "team_id": "T0001"}, "api_app_id": "A0001",
+        "token": "legacy", "trigger_id": "123.456.def",
+        "view": {**view, "id": view_id, "hash": "1.abc", "state": {"values": values}},
+    })
+
+
+def eventually(fake: FakeSlack, method: str, count: int = 1) -> list:
+    """Bolt acknowledges first and works after, so wait briefly for the call to arrive."""
+    deadline = time.monotonic() + 5
+    while len(fake.successful(method)) < count and time.monotonic() < deadline:
+        time.sleep(0.02)
+    return fake.successful(method)
+
+
+def opened_view(fake: FakeSlack) -> dict:
+    return eventually(fake, "views.open")[-1].args["view"]
+
+
