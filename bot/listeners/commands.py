@@ -6,7 +6,9 @@ import logging
 from typing import Any
 
 from slack_bolt import Ack, App
+from slack_sdk import WebClient
 
+from bot.listeners.referrals import open_referral_modal
 from bot.views.help import help_message, unknown_user_message
 from caseload.db import Database
 from caseload.errors import UnknownUser
@@ -17,7 +19,7 @@ log = logging.getLogger("bot.commands")
 
 def register(app: App, database: Database) -> None:
     @app.command("/ips")
-    def ips_command(ack: Ack, command: dict[str, Any]) -> None:
+    def ips_command(ack: Ack, command: dict[str, Any], client: WebClient) -> None:
         words = (command.get("text") or "").split()
         sub = words[0].lower() if words else "help"
         try:
@@ -27,7 +29,11 @@ def register(app: App, database: Database) -> None:
             message = unknown_user_message()
             ack(response_type="ephemeral", **message.as_kwargs())
             return
-        # Only help is built so far; every other word gets help too, rather than silence.
+        if sub == "refer":
+            ack()
+            open_referral_modal(database, client, command["user_id"], command["trigger_id"])
+            return
+        # Other subcommands are not built yet: they get help rather than silence.
         message = help_message(person.role, person.display_name)
         if sub != "help":
             log.info("/ips %s from %s: not built yet, answered with help", sub, person.id)

@@ -59,3 +59,18 @@ def opened_view(fake: FakeSlack) -> dict:
     return eventually(fake, "views.open")[-1].args["view"]
 
 
+
+
+def slash(url: str, user_id: str, text: str) -> requests.Response:
+    """`/ips <text>` as Slack posts a slash command (form fields)."""
+    body = urlencode({
+        "token": "legacy", "team_id": "T0001", "team_domain": "nhs-ips",
+        "channel_id": "C0GENERAL", "channel_name": "general", "user_id": user_id,
+        "user_name": "someone", "command": "/ips", "text": text, "api_app_id": "A0001",
+        "response_url": "https://hooks.slack.com/commands/T0001/1/abc", "trigger_id": "1.2.abc",
+    })
+    stamp = str(int(time.time()))
+    signature = SignatureVerifier(SECRET).generate_signature(timestamp=stamp, body=body)
+    return requests.post(url, data=body.encode(), timeout=10, headers={
+        "Content-Type": "application/x-www-form-urlencoded",
+        "X-Slack-Request-Timestamp": stamp, "X-Slack-Signature": signature})
