@@ -10,7 +10,7 @@ from slack_sdk import WebClient
 
 from bot.listeners.common import modal_errors
 from bot.views import modals
-from bot.views.just_ask import DID_NOT_ASK, NOT_NOW, WANTS_WORK
+from bot.views.just_ask import DID_NOT_ASK, NOT_NOW, WANTS_WORK, just_ask_saved
 from caseload.db import Database
 from caseload.errors import CaseloadError, InvalidInput
 from caseload.just_ask import JustAskAnswer, record_just_ask
@@ -69,5 +69,6 @@ def register(app: App, database: Database) -> None:
             ack(response_action="errors", errors={"asked_count": str(exc)[:150]})
             return
         ack()
-        client.chat_postMessage(channel=body["user"]["id"],
-                                text="Thanks: this week's \"just ask\" is saved.")
+        to_refer = int(answer.get("said_yes_count") or 0) - int(answer.get("referred_count") or 0)
+        message = just_ask_saved(to_refer)
+        client.chat_postMessage(channel=body["user"]["id"], **message.as_kwargs())

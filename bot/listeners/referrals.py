@@ -11,6 +11,7 @@ from sqlalchemy import select
 
 from bot.listeners.common import modal_errors
 from bot.views.help import unknown_user_message
+from bot.views.just_ask import OPEN_REFERRAL
 from bot.views.referrals import ACCEPT, ASSIGN, REFER, referral_for_acceptance, referral_modal
 from caseload import clients
 from caseload.db import Database
@@ -67,6 +68,14 @@ def _tell(client: WebClient, user_id: str, text: str, **extra: Any) -> None:
 def register(app: App, database: Database) -> None:
     @app.shortcut("refer_to_ips")
     def refer_shortcut(ack: Ack, body: dict[str, Any], client: WebClient) -> None:
+        ack()
+        try:
+            open_referral_modal(database, client, body["user"]["id"], body["trigger_id"])
+        except UnknownUser:
+            _tell(client, body["user"]["id"], unknown_user_message().text)
+
+    @app.action(OPEN_REFERRAL)
+    def refer_button(ack: Ack, body: dict[str, Any], client: WebClient) -> None:
         ack()
         try:
             open_referral_modal(database, client, body["user"]["id"], body["trigger_id"])

@@ -70,3 +70,22 @@ def just_ask_follow_up(week_starting: date) -> Message:
         SectionBlock(text=MarkdownTextObject(text=f"{text} One tap tells the team how it went.")),
         _buttons(week_starting),
     ])
+
+
+OPEN_REFERRAL = "open_referral"
+
+
+def just_ask_saved(still_to_refer: int) -> Message:
+    """Thanks, and a Refer button while someone who said yes is not yet referred."""
+    if still_to_refer <= 0:
+        text = "Thanks: this week's \"just ask\" is saved."
+        return Message(text=text, blocks=[SectionBlock(text=MarkdownTextObject(text=text))])
+    people = "person" if still_to_refer == 1 else "people"
+    text = (f"Thanks: saved. {still_to_refer} {people} said yes and "
+            f"{'is' if still_to_refer == 1 else 'are'} not referred yet.")
+    return Message(text=text, blocks=[
+        SectionBlock(text=MarkdownTextObject(text=text)),
+        ActionsBlock(block_id="just_ask_refer", elements=[
+            ButtonElement(text="Refer now", action_id=OPEN_REFERRAL, value="refer",
+                          style="primary")]),
+    ])

@@ -71,3 +71,15 @@ def test_asked_not_now_asks_only_how_many(db, cc, slack) -> None:
     assert [b["block_id"] for b in view["blocks"] if b["type"] == "input"] == ["asked_count"]
     submit(url, cc.slack_user_id, view, {"asked_count": _count(4)})
     assert _answers(db) == [(date.fromisoformat(WEEK), 4, 0, 0)]
+
+
+def test_a_yes_not_yet_referred_gets_a_refer_button_that_opens_the_referral(db, cc, slack) -> None:
+    url, fake = slack
+    press(url, cc.slack_user_id, "just_ask_wants_work", WEEK)
+    submit(url, cc.slack_user_id, opened_view(fake), {
+        "asked_count": _count(3), "said_yes_count": _count(1), "referred_count": _count(0)})
+    [saved] = eventually(fake, "chat.postMessage")
+    assert saved.args["text"].startswith("Thanks: saved. 1 person said yes")
+    assert saved.args["blocks"][-1]["elements"][0]["action_id"] == "open_referral"
+    press(url, cc.slack_user_id, "open_referral", "refer")
+    assert eventually(fake, "views.open", 2)[-1].args["view"]["callback_id"] == "refer_modal"
