@@ -199,3 +199,34 @@ def test_two_clocks_and_a_flaky_slack_for_a_month_send_everything_once(db: Datab
         fake.stop()
     _check(got, START + timedelta(days=30))
     assert any(not c.ok for c in fake.calls), "the fake should have failed some calls"
+
+
+def test_across_the_march_clock_change_prompts_keep_london_time(db: Database) -> None:
+    # British Summer Time starts on Sunday 28 March 2027.
+    start = date(2027, 3, 15)
+    fake = FakeSlack().start()
+    try:
+        with _travel(start, time(7, 0)), db.transaction() as s:
+            team = make_team(s, "Bognor")
+            cc = make_staff(s, Role.CARE_COORDINATOR, team)
+        box = _clock(db, fake)
+        settings = ClockSettings()
+        for offset in range(28):
+            day = start + timedelta(days=offset)
+            for at in RUNS:
+                with _travel(day, at):
+                    run_due(box, settings, datetime.combine(day, at, LONDON))
+        prompts = [c for c in fake.messages_to("D" + cc.slack_user_id.lstrip("U"))
+                   if c.args["text"].startswith("Just ask")]
+    finally:
+        fake.stop()
+    arrived = [datetime.fromtimestamp(c.at, LONDON) for c in prompts]
+    # Mondays 15 and 22 March; Easter Monday (29 March 2027) is a bank holiday, so that
+    # week's prompt goes on Tuesday 30 March, the first day of summer time on a weekday;
+    # then Monday 5 April.
+    assert [a.date() for a in arrived] == _dates("2027-03-15", "2027-03-22", "2027-03-30",
+                                                 "2027-04-05")
+    assert {a.time() for a in arrived} == {time(10, 30)}
+    # The same London time is a different UTC hour either side of the change.
+    assert [a.utcoffset() for a in arrived] == [timedelta(0), timedelta(0),
+                                                timedelta(hours=1), timedelta(hours=1)]
