@@ -188,6 +188,50 @@ def clock_command(ctx: click.Context) -> None:
         raise
 
 
+def _wait_until_stopped() -> None:
+    """Block the foreground process until Ctrl+C or SIGTERM (the platform's stop)."""
+    import contextlib
+    import signal
+    import threading
+
+    from ips.serve import _exit_on_sigterm
+
+    signal.signal(signal.SIGTERM, _exit_on_sigterm)
+    # Ctrl+C is how a person stops it; not an error.
+    with contextlib.suppress(KeyboardInterrupt):
+        threading.Event().wait()
+
+
+@main.command("bot")
+@click.pass_context
+@one_line_errors
+def bot_command(ctx: click.Context) -> None:
+    """Run the Slack bot on its own over Socket Mode (the Procfile's bot process)."""
+    from ips.serve import module_exists
+
+    if not module_exists("bot.app"):
+        raise click.ClickException("The Slack bot is not built yet (no bot.app).")
+    from bot import app as bot_app
+    from bot.settings import BotSettings
+
+    # Checked here, before connecting, so a missing token is one line naming what to set
+    # rather than an error from deep inside slack_bolt.
+    settings = BotSettings()
+    missing = [name for name, value in (("SLACK_BOT_TOKEN", settings.slack_bot_token),
+                                        ("SLACK_APP_TOKEN", settings.slack_app_token))
+               if not value]
+    if missing:
+        raise click.ClickException(
+            f"The bot needs {' and '.join(missing)} for Socket Mode; set them in .env.")
+    database = _database(ctx)
+    handle = bot_app.start(database, settings)
+    click.echo("Slack bot connected over Socket Mode  (Ctrl+C to stop)")
+    try:
+        _wait_until_stopped()
+    finally:
+        handle.stop()
+
+
 @main.group()
 def team() -> None:
     """Teams."""
