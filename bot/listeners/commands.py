@@ -10,8 +10,11 @@ from slack_sdk import WebClient
 
 from bot.listeners.referrals import open_referral_modal
 from bot.views.help import help_message, unknown_user_message
+from bot.views.just_ask import just_ask_prompt
+from caseload import clock
 from caseload.db import Database
 from caseload.errors import UnknownUser
+from caseload.just_ask import week_starting
 from caseload.staff import staff_by_slack_id
 
 log = logging.getLogger("bot.commands")
@@ -32,6 +35,10 @@ def register(app: App, database: Database) -> None:
         if sub == "refer":
             ack()
             open_referral_modal(database, client, command["user_id"], command["trigger_id"])
+            return
+        if sub == "justask":
+            prompt = just_ask_prompt(week_starting(clock.today()))
+            ack(response_type="ephemeral", **prompt.as_kwargs())
             return
         # Other subcommands are not built yet: they get help rather than silence.
         message = help_message(person.role, person.display_name)

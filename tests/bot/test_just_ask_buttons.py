@@ -83,3 +83,14 @@ def test_a_yes_not_yet_referred_gets_a_refer_button_that_opens_the_referral(db, 
     assert saved.args["blocks"][-1]["elements"][0]["action_id"] == "open_referral"
     press(url, cc.slack_user_id, "open_referral", "refer")
     assert eventually(fake, "views.open", 2)[-1].args["view"]["callback_id"] == "refer_modal"
+
+
+def test_slash_justask_shows_this_weeks_prompt_with_the_buttons(db, cc, slack) -> None:
+    from tests.bot.driver import slash
+
+    url, _fake = slack
+    body = slash(url, cc.slack_user_id, "justask").json()
+    assert body["response_type"] == "ephemeral" and body["text"].startswith("Just ask")
+    buttons = [e["action_id"] for e in body["blocks"][-1]["elements"]]
+    assert buttons == ["just_ask_wants_work", "just_ask_not_now", "just_ask_did_not_ask"]
+    assert body["blocks"][-1]["elements"][0]["value"] == WEEK
