@@ -22,7 +22,7 @@ from caseload import staff as staff_service
 from caseload import teams as team_service
 from caseload.audit import snapshot
 from caseload.db import Database
-from caseload.errors import CaseloadError, InvalidInput
+from caseload.errors import CaseloadError, InvalidInput, UnknownUser
 from caseload.migrate import upgrade
 from caseload.models import Nation, Role
 from caseload.periods import parse_month
@@ -382,7 +382,13 @@ def staff_set_role(ctx: click.Context, slack_user_id: str, role: str, team_name:
         raise InvalidInput.one("slack_user_id", f"{SYSTEM_SLACK_ID} is the command line's own "
                                "admin account and keeps its role")
     with _database(ctx).transaction() as session:
-        person = staff_service.staff_by_slack_id(session, slack_user_id)
+        try:
+            person = staff_service.staff_by_slack_id(session, slack_user_id)
+        except UnknownUser:
+            # The service's message speaks to the Slack user themselves ("ask your team
+            # leader"); the operator here needs to know which argument matched nobody.
+            raise InvalidInput.one("slack_user_id", f"there is no staff member with Slack "
+                                   f"user id '{slack_user_id}' (see: ips staff list)") from None
         before = snapshot(person)
         staff_service.set_role(session, person, Role(role), _team_id(session, team_name))
         audit_operator_change(session, "set_role", person, before)

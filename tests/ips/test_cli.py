@@ -108,7 +108,8 @@ def test_staff_add_list_and_set_role(db: Database, url: str) -> None:
         (["staff", "add", "U0ABC1234", "Bob", "--role", "admin", "--fte", "lots"], "fte:"),
         (["staff", "add", "U0ABC1234", "Bob", "--role", "care_coordinator", "--team", "Nowhere"],
          "team: there is no team called 'Nowhere'"),
-        (["staff", "set-role", "U0NOBODY1", "admin"], "ask your team leader to add you"),
+        (["staff", "set-role", "U0NOBODY1", "admin"],
+         "Error: slack_user_id: there is no staff member with Slack user id 'U0NOBODY1'"),
     ],
 )
 def test_bad_staff_input_is_refused_and_writes_nothing(db: Database, url: str, args, message) -> None:
