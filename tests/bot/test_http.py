@@ -65,10 +65,10 @@ def test_help_answers_privately_by_role(db: Database, bot_url: str) -> None:
     body = answer.json()
     assert body["response_type"] == "ephemeral"
     assert body["text"].startswith("Hello Tom. As an employment specialist")
-    assert "/ips contact" in json.dumps(body["blocks"])
+    assert "nudge buttons" in json.dumps(body["blocks"])
     coordinator = _post(bot_url, _command(cc.slack_user_id)).json()
-    assert "/ips refer" in json.dumps(coordinator["blocks"])
-    assert "/ips contact" not in json.dumps(coordinator["blocks"])
+    assert "/ips justask" in json.dumps(coordinator["blocks"])
+    assert "nudge buttons" not in json.dumps(coordinator["blocks"])
 
 
 def test_unknown_people_are_told_to_ask_their_team_leader(db: Database, bot_url: str) -> None:
