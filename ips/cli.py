@@ -362,11 +362,13 @@ def staff_list(ctx: click.Context, team_name: str | None) -> None:
     if not rows:
         click.echo("No staff yet. Add someone with: ips staff add U0123ABCD \"Name\" --role ...")
         return
+    # A header like `team list` has, so the columns can be read without knowing the code.
+    click.echo(f"{'slack id':12}  {'name':24}  {'role':22}  {'team':38}  fte")
     for person in rows:
         state = "" if person.active else "  (inactive)"
         click.echo(f"{person.slack_user_id:12}  {person.display_name:24}  "
                    f"{person.role.value:22}  {names.get(person.team_id, '-'):38}  "
-                   f"FTE {person.fte}{state}")
+                   f"{person.fte}{state}")
 
 
 @staff.command("set-role")
