@@ -9,12 +9,17 @@ from slack_bolt import Ack, App
 from slack_sdk import WebClient
 
 from bot.listeners.referrals import open_referral_modal
+from bot.views import Message
+from bot.views.caseload import caseload_message
 from bot.views.help import help_message, unknown_user_message
 from bot.views.just_ask import just_ask_prompt
 from caseload import clock
+from caseload.clients import list_clients
 from caseload.db import Database
 from caseload.errors import UnknownUser
 from caseload.just_ask import week_starting
+from caseload.models import Role
+from caseload.overdue import overdue_for_employer_contact
 from caseload.staff import staff_by_slack_id
 
 log = logging.getLogger("bot.commands")
@@ -36,6 +41,9 @@ def register(app: App, database: Database) -> None:
             ack()
             open_referral_modal(database, client, command["user_id"], command["trigger_id"])
             return
+        if sub == "caseload":
+            ack(response_type="ephemeral", **_caseload(database, command["user_id"]).as_kwargs())
+            return
         if sub == "justask":
             prompt = just_ask_prompt(week_starting(clock.today()))
             ack(response_type="ephemeral", **prompt.as_kwargs())
@@ -45,3 +53,15 @@ def register(app: App, database: Database) -> None:
         if sub != "help":
             log.info("/ips %s from %s: not built yet, answered with help", sub, person.id)
         ack(response_type="ephemeral", **message.as_kwargs())
+
+
+def _caseload(database: Database, user_id: str) -> Message:
+    with database.reading() as session:
+        actor = staff_by_slack_id(session, user_id)
+        visible = list_clients(session, actor)
+        overdue = {o.client_id: o for o in
+                   overdue_for_employer_contact(session, clock.today(), actor=actor)}
+        titles = {Role.CARE_COORDINATOR: "Your referrals",
+                  Role.EMPLOYMENT_SPECIALIST: "Your caseload",
+                  Role.TEAM_LEADER: "Your team's caseload"}
+        return caseload_message(titles.get(actor.role, "Caseload"), visible, overdue)

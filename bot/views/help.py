@@ -13,17 +13,20 @@ BY_ROLE: dict[Role, list[tuple[str, str]]] = {
     Role.CARE_COORDINATOR: [
         ("/ips refer", "refer someone who wants paid work (consent first)"),
         ("/ips justask", "this week's \"just ask\" prompt, and tell the team how it went"),
+        ("/ips caseload", "your referrals and where they stand"),
     ],
     Role.EMPLOYMENT_SPECIALIST: [
         ("/ips refer", "refer someone who wants paid work"),
+        ("/ips caseload", "your caseload, with who is overdue for employer contact"),
         ("nudge buttons", "log a contact, snooze or put on hold from a four-week nudge"),
     ],
     Role.TEAM_LEADER: [
         ("/ips refer", "refer someone who wants paid work"),
+        ("/ips caseload", "the team's caseload, with who is overdue"),
         ("Accept / Assign", "on each new referral sent to you"),
     ],
 }
-COMING = "Coming next: /ips contact, /ips job, /ips caseload, /ips client and the Home tab."
+COMING = "Coming next: /ips contact, /ips job, /ips client and the Home tab."
 
 
 def help_message(role: Role, name: str) -> Message:

@@ -1,0 +1,56 @@
+"""`/ips caseload`: the clients the person may see, by status, with who is overdue."""
+
+from __future__ import annotations
+
+from slack_sdk.models.blocks import ContextBlock, HeaderBlock, MarkdownTextObject, SectionBlock
+
+from bot.views import MESSAGE_BLOCK_LIMIT, Message
+from caseload.models import Client, ClientStatus
+from caseload.overdue import OverdueClient
+
+ORDER = [ClientStatus.REFERRED, ClientStatus.ACCEPTED, ClientStatus.JOB_SEEKING,
+         ClientStatus.IN_WORK, ClientStatus.ON_HOLD]
+LABELS = {ClientStatus.REFERRED: "Waiting to be accepted", ClientStatus.ACCEPTED: "Accepted",
+          ClientStatus.JOB_SEEKING: "Looking for work", ClientStatus.IN_WORK: "In work",
+          ClientStatus.ON_HOLD: "On hold"}
+
+
+def _line(client: Client, overdue: OverdueClient | None) -> str:
+    line = f"• *{client.reference}*"
+    if overdue is not None:
+        line += f": :warning: {overdue.days_without_contact} days without an employer contact"
+    elif client.status == ClientStatus.REFERRED:
+        line += f": referred {client.referral_received_on:%-d %b}"
+    elif client.status == ClientStatus.ON_HOLD and client.hold_until:
+        line += f": until {client.hold_until:%-d %b}"
+    return line
+
+
+def caseload_message(title: str, clients: list[Client],
+                     overdue: dict[int, OverdueClient]) -> Message:
+    open_clients = [c for c in clients if c.status != ClientStatus.DISCHARGED]
+    if not open_clients:
+        text = f"{title}: nobody yet. Refer someone who would like work with /ips refer."
+        return Message(text=text, blocks=[SectionBlock(text=MarkdownTextObject(text=text))])
+    flagged = sum(1 for c in open_clients if c.id in overdue)
+    text = (f"{title}: {len(open_clients)} open, {flagged} overdue for an employer contact.")
+    blocks: list = [HeaderBlock(text=title[:150]), SectionBlock(text=MarkdownTextObject(text=text))]
+    for status in ORDER:
+        group = [c for c in open_clients if c.status == status]
+        if not group:
+            continue
+        # Overdue first, longest waiting first; sections hold 3,000 characters.
+        group.sort(key=lambda c: -(overdue[c.id].days_without_contact if c.id in overdue else 0))
+        lines = [f"*{LABELS[status]}* ({len(group)})"] + [_line(c, overdue.get(c.id)) for c in group]
+        chunk: list[str] = []
+        for line in lines:
+            if sum(len(x) + 1 for x in chunk) + len(line) > 2900:
+                blocks.append(SectionBlock(text=MarkdownTextObject(text="\n".join(chunk))))
+                chunk = []
+            chunk.append(line)
+        blocks.append(SectionBlock(text=MarkdownTextObject(text="\n".join(chunk))))
+    if len(blocks) > MESSAGE_BLOCK_LIMIT - 1:
+        blocks = blocks[: MESSAGE_BLOCK_LIMIT - 1]
+    blocks.append(ContextBlock(elements=[MarkdownTextObject(
+        text=":warning: = looking for work with no face-to-face employer contact for over 28 days.")]))
+    return Message(text=text, blocks=blocks)
