@@ -9,7 +9,7 @@ from slack_bolt import Ack, App
 from slack_sdk import WebClient
 
 from bot.listeners.referrals import open_referral_modal
-from bot.views import Message
+from bot.views import Message, modals
 from bot.views.caseload import caseload_message
 from bot.views.help import help_message, unknown_user_message
 from bot.views.just_ask import just_ask_prompt
@@ -43,6 +43,11 @@ def register(app: App, database: Database) -> None:
             return
         if sub == "caseload":
             ack(response_type="ephemeral", **_caseload(database, command["user_id"]).as_kwargs())
+            return
+        if sub == "contact":
+            ack()
+            client.views_open(trigger_id=command["trigger_id"],
+                              view=modals.any_contact_modal(clock.today()))
             return
         if sub == "justask":
             prompt = just_ask_prompt(week_starting(clock.today()))

@@ -72,6 +72,41 @@ def register(app: App, database: Database) -> None:
     for callback_id, (handler, blocks, fallback) in HANDLERS.items():
         app.view(callback_id)(_submission(database, handler, blocks, fallback))
 
+    @app.view(modals.ANY_CONTACT)
+    def any_contact(ack: Ack, body: dict[str, Any], client: WebClient) -> None:
+        view, user_id = body["view"], body["user"]["id"]
+        values = view["state"]["values"]
+        contact_blocks = HANDLERS[modals.CONTACT][1]
+        try:
+            with database.transaction() as session:
+                if not claim(session, f"view:{view['id']}"):
+                    ack()
+                    return
+                actor = staff_by_slack_id(session, user_id)
+                reference = (_value(values, "reference") or "").strip()
+                if reference:
+                    try:
+                        record = clients.find_client(session, actor, reference)
+                    except CaseloadError as exc:
+                        raise InvalidInput.one("reference", str(exc)) from None
+                    confirmation = _contact(session, actor, record, values)
+                else:
+                    contact = parse(NewEmployerContact, {
+                        "employer": _value(values, "employer") or "",
+                        "contacted_on": _value(values, "contacted_on"),
+                        "face_to_face": _value(values, "face_to_face") == "yes"})
+                    record_employer_contact(session, actor, contact)
+                    confirmation = f"Logged job development with {contact.employer}."
+        except InvalidInput as exc:
+            ack(response_action="errors",
+                errors=modal_errors(exc, {**contact_blocks, "reference": "reference"}, "employer"))
+            return
+        except CaseloadError as exc:
+            ack(response_action="errors", errors={"employer": str(exc)[:150]})
+            return
+        ack()
+        client.chat_postMessage(channel=user_id, text=confirmation)
+
 
 def _submission(database: Database, handler, blocks: dict[str, str], fallback: str):  # type: ignore[no-untyped-def]
     def submit(ack: Ack, body: dict[str, Any], client: WebClient) -> None:

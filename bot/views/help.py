@@ -18,6 +18,7 @@ BY_ROLE: dict[Role, list[tuple[str, str]]] = {
     Role.EMPLOYMENT_SPECIALIST: [
         ("/ips refer", "refer someone who wants paid work"),
         ("/ips caseload", "your caseload, with who is overdue for employer contact"),
+        ("/ips contact", "log an employer contact, for a client or general job development"),
         ("nudge buttons", "log a contact, snooze or put on hold from a four-week nudge"),
     ],
     Role.TEAM_LEADER: [
@@ -26,7 +27,7 @@ BY_ROLE: dict[Role, list[tuple[str, str]]] = {
         ("Accept / Assign", "on each new referral sent to you"),
     ],
 }
-COMING = "Coming next: /ips contact, /ips job, /ips client and the Home tab."
+COMING = "Coming next: /ips job, /ips client and the Home tab."
 
 
 def help_message(role: Role, name: str) -> Message:

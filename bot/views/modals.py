@@ -44,9 +44,8 @@ def hold_modal(client_id: int, reference: str) -> View:
     ])
 
 
-def contact_modal(client_id: int, reference: str, today: date) -> View:
-    return _modal(CONTACT, "Log employer contact", "Log contact", client_id, [
-        SectionBlock(text=f"An employer contact on behalf of *{reference}*."),
+def _contact_inputs(today: date) -> list:
+    return [
         InputBlock(block_id="employer", label="Employer",
                    element=PlainTextInputElement(action_id="value", max_length=200)),
         InputBlock(block_id="contacted_on", label="Date",
@@ -54,7 +53,26 @@ def contact_modal(client_id: int, reference: str, today: date) -> View:
         InputBlock(block_id="face_to_face", label="Face to face?", element=RadioButtonsElement(
             action_id="value", initial_option=Option(value="yes", label="Yes"),
             options=[Option(value="yes", label="Yes"), Option(value="no", label="No")])),
-    ])
+    ]
+
+
+def contact_modal(client_id: int, reference: str, today: date) -> View:
+    return _modal(CONTACT, "Log employer contact", "Log contact", client_id, [
+        SectionBlock(text=f"An employer contact on behalf of *{reference}*."),
+        *_contact_inputs(today)])
+
+
+ANY_CONTACT = "log_any_contact_modal"
+
+
+def any_contact_modal(today: date) -> View:
+    """`/ips contact`: for a client by reference, or general job development."""
+    return View(type="modal", callback_id=ANY_CONTACT, title="Log employer contact",
+                submit="Log contact", close="Cancel", blocks=[
+        InputBlock(block_id="reference", label="Client reference", optional=True,
+                   hint="Leave empty for general job development.",
+                   element=PlainTextInputElement(action_id="value", max_length=20)),
+        *_contact_inputs(today)])
 
 
 JUST_ASK = "just_ask_modal"
