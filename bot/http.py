@@ -9,16 +9,27 @@ from bot.app import create_bolt_app
 from bot.settings import BotSettings
 from caseload.db import Database
 
+EVENTS_PATH = "/slack/events"
 
-def create_flask_app(database: Database, settings: BotSettings | None = None) -> Flask:
-    settings = settings or BotSettings()
+
+def http_mode_configured(settings: BotSettings) -> bool:
+    return bool(settings.slack_bot_token and settings.slack_signing_secret)
+
+
+def add_slack_routes(app: Flask, database: Database, settings: BotSettings) -> None:
+    """Serve Slack's requests at /slack/events on an existing Flask app (the web process)."""
     if not settings.slack_signing_secret:
         raise RuntimeError("HTTP mode needs SLACK_SIGNING_SECRET to check Slack's signatures.")
     handler = SlackRequestHandler(create_bolt_app(database, settings))
-    app = Flask(__name__)
 
-    @app.post("/slack/events")
     def slack_events() -> Response:
         return handler.handle(request)
 
+    app.add_url_rule(EVENTS_PATH, "slack_events", slack_events, methods=["POST"])
+
+
+def create_flask_app(database: Database, settings: BotSettings | None = None) -> Flask:
+    """A Flask app serving only Slack's requests."""
+    app = Flask(__name__)
+    add_slack_routes(app, database, settings or BotSettings())
     return app

@@ -106,11 +106,24 @@ UNAVAILABLE = """<!doctype html>
 """
 
 
-def create_app(database: Database | None = None, config: dict[str, Any] | None = None) -> Flask:
+def _slack_http_mode(app: Flask, database: Database, settings: Any) -> None:
+    """With SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET set, the web process also serves Slack
+    at /slack/events (HTTP mode: several gunicorn workers can share the load)."""
+    from bot.http import add_slack_routes, http_mode_configured
+    from bot.settings import BotSettings
+
+    settings = settings or BotSettings()
+    if http_mode_configured(settings):
+        add_slack_routes(app, database, settings)
+
+
+def create_app(database: Database | None = None, config: dict[str, Any] | None = None,
+               bot_settings: Any = None) -> Flask:
     """Application factory: nothing touches the database until a request comes in."""
     app = Flask(__name__)
     app.config.update(config or {})
     app.extensions["ips_database"] = database or Database(get_settings().database_url)
+    _slack_http_mode(app, app.extensions["ips_database"], bot_settings)
 
     @app.get("/healthz")
     def healthz() -> tuple[dict[str, str], int]:

@@ -89,3 +89,28 @@ def test_a_stale_timestamp_is_refused(db: Database, bot_url: str) -> None:
 def test_http_mode_needs_the_signing_secret(db: Database) -> None:
     with pytest.raises(RuntimeError, match="SLACK_SIGNING_SECRET"):
         create_flask_app(db, BotSettings(slack_bot_token=BOT_TOKEN))
+
+
+def test_the_web_process_serves_slack_when_configured(db: Database) -> None:
+    from ips.web import create_app
+
+    with db.transaction() as s:
+        es = make_staff(s, Role.EMPLOYMENT_SPECIALIST, make_team(s, "Web"), name="Ana")
+    fake = FakeSlack().start()
+    try:
+        settings = BotSettings(slack_bot_token=BOT_TOKEN, slack_signing_secret=SECRET,
+                               slack_api_url=fake.url)
+        web = create_app(db, bot_settings=settings).test_client()
+        body = _command(es.slack_user_id)
+        stamp = str(int(time.time()))
+        answer = web.post("/slack/events", data=body, headers={
+            "Content-Type": "application/x-www-form-urlencoded",
+            "X-Slack-Request-Timestamp": stamp,
+            "X-Slack-Signature": SignatureVerifier(SECRET).generate_signature(
+                timestamp=stamp, body=body)})
+        assert answer.status_code == 200 and answer.json["text"].startswith("Hello Ana")
+        # Without Slack settings there is no Slack endpoint at all.
+        plain = create_app(db, bot_settings=BotSettings(slack_bot_token=None)).test_client()
+        assert plain.post("/slack/events", data=body).status_code == 404
+    finally:
+        fake.stop()
