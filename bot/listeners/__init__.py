@@ -8,10 +8,11 @@ from caseload.db import Database
 
 
 def register(app: App, database: Database) -> None:
-    from bot.listeners import actions, commands, just_ask, referrals, views
+    from bot.listeners import actions, commands, events, just_ask, referrals, views
 
     commands.register(app, database)
     actions.register(app, database)
     views.register(app, database)
     just_ask.register(app, database)
     referrals.register(app, database)
+    events.register(app, database)

@@ -7,6 +7,7 @@ from typing import Any
 
 from slack_bolt import Ack, App
 from slack_sdk import WebClient
+from sqlalchemy.orm import Session
 
 from bot.listeners.referrals import open_referral_modal
 from bot.views import Message, modals
@@ -18,7 +19,7 @@ from caseload.clients import list_clients
 from caseload.db import Database
 from caseload.errors import UnknownUser
 from caseload.just_ask import week_starting
-from caseload.models import Role
+from caseload.models import Role, Staff
 from caseload.overdue import overdue_for_employer_contact
 from caseload.staff import staff_by_slack_id
 
@@ -62,11 +63,15 @@ def register(app: App, database: Database) -> None:
 
 def _caseload(database: Database, user_id: str) -> Message:
     with database.reading() as session:
-        actor = staff_by_slack_id(session, user_id)
-        visible = list_clients(session, actor)
-        overdue = {o.client_id: o for o in
-                   overdue_for_employer_contact(session, clock.today(), actor=actor)}
-        titles = {Role.CARE_COORDINATOR: "Your referrals",
-                  Role.EMPLOYMENT_SPECIALIST: "Your caseload",
-                  Role.TEAM_LEADER: "Your team's caseload"}
-        return caseload_message(titles.get(actor.role, "Caseload"), visible, overdue)
+        return caseload_for(session, staff_by_slack_id(session, user_id))
+
+
+def caseload_for(session: Session, actor: Staff) -> Message:
+    """The caseload message for `actor`, shared by `/ips caseload` and App Home."""
+    visible = list_clients(session, actor)
+    overdue = {o.client_id: o for o in
+               overdue_for_employer_contact(session, clock.today(), actor=actor)}
+    titles = {Role.CARE_COORDINATOR: "Your referrals",
+              Role.EMPLOYMENT_SPECIALIST: "Your caseload",
+              Role.TEAM_LEADER: "Your team's caseload"}
+    return caseload_message(titles.get(actor.role, "Caseload"), visible, overdue)

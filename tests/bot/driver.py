@@ -74,3 +74,17 @@ def slash(url: str, user_id: str, text: str) -> requests.Response:
     return requests.post(url, data=body.encode(), timeout=10, headers={
         "Content-Type": "application/x-www-form-urlencoded",
         "X-Slack-Request-Timestamp": stamp, "X-Slack-Signature": signature})
+
+
+def event(url: str, payload: dict, retry: int | None = None) -> requests.Response:
+    """An Events API delivery (JSON), optionally marked as Slack's retry number `retry`."""
+    body = json.dumps({"token": "legacy", "team_id": "T0001", "api_app_id": "A0001",
+                       "type": "event_callback", "event_id": "Ev0001", "event_time": 1,
+                       "event": payload})
+    stamp = str(int(time.time()))
+    headers = {"Content-Type": "application/json", "X-Slack-Request-Timestamp": stamp,
+               "X-Slack-Signature": SignatureVerifier(SECRET).generate_signature(
+                   timestamp=stamp, body=body)}
+    if retry is not None:
+        headers |= {"X-Slack-Retry-Num": str(retry), "X-Slack-Retry-Reason": "http_timeout"}
+    return requests.post(url, data=body.encode(), headers=headers, timeout=10)

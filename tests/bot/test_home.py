@@ -1,0 +1,64 @@
+"""App Home by role, published when someone opens it."""
+
+from __future__ import annotations
+
+import json
+from datetime import timedelta
+
+import pytest
+
+from caseload import clients, clock
+from caseload.db import Database
+from caseload.models import Role
+from tests.bot.driver import event, eventually
+from tests.factories import make_staff, make_team, refer
+
+
+@pytest.fixture
+def w(db: Database):
+    with db.transaction() as s:
+        team = make_team(s, "Newhaven", job_start_target_per_month=3)
+        w = {"leader": make_staff(s, Role.TEAM_LEADER, team),
+             "cc": make_staff(s, Role.CARE_COORDINATOR, team),
+             "es": make_staff(s, Role.EMPLOYMENT_SPECIALIST, team),
+             "trainer": make_staff(s, Role.REGIONAL_TRAINER, None)}
+        c = refer(s, w["cc"], team, "NH-1", received_on=clock.today() - timedelta(days=50))
+        clients.accept(s, w["leader"], c, on=clock.today() - timedelta(days=45),
+                       specialist_id=w["es"].id)
+    return w
+
+
+def _home(url: str, fake, user_id: str, count: int = 1) -> dict:  # type: ignore[no-untyped-def]
+    assert event(url, {"type": "app_home_opened", "user": user_id, "channel": "D0001",
+                       "tab": "home", "event_ts": "1.2"}).status_code == 200
+    published = eventually(fake, "views.publish", count)[-1]
+    assert published.args["user_id"] == user_id
+    return published.args["view"]
+
+
+def test_specialist_home_shows_the_caseload_with_overdue_flags(db, w, slack) -> None:
+    url, fake = slack
+    view = _home(url, fake, w["es"].slack_user_id)
+    assert view["type"] == "home"
+    assert "*NH-1*: :warning: 45 days" in json.dumps(view["blocks"])
+
+
+def test_trainer_home_shows_every_team(db, w, slack) -> None:
+    url, fake = slack
+    view = _home(url, fake, w["trainer"].slack_user_id)
+    assert "*Newhaven*: 0 job starts (target 3)" in json.dumps(view["blocks"])
+
+
+def test_unknown_user_home_says_how_to_get_set_up(db, w, slack) -> None:
+    url, fake = slack
+    view = _home(url, fake, "U0STRANGER")
+    assert "ask your team leader to add you" in json.dumps(view["blocks"])
+
+
+def test_a_retried_delivery_just_publishes_the_same_home(db, w, slack) -> None:
+    url, fake = slack
+    first = _home(url, fake, w["cc"].slack_user_id)
+    event(url, {"type": "app_home_opened", "user": w["cc"].slack_user_id, "tab": "home",
+                "channel": "D0001", "event_ts": "1.2"}, retry=1)
+    second = eventually(fake, "views.publish", 2)[-1].args["view"]
+    assert first["blocks"] == second["blocks"]
