@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from slack_sdk.models.blocks import ContextBlock, HeaderBlock, MarkdownTextObject, SectionBlock
 
-from bot.views import MESSAGE_BLOCK_LIMIT, Message
+from bot.views import MESSAGE_BLOCK_LIMIT, Message, line_sections
 from caseload.models import Client, ClientStatus
 from caseload.overdue import OverdueClient
 
@@ -39,16 +39,10 @@ def caseload_message(title: str, clients: list[Client],
         group = [c for c in open_clients if c.status == status]
         if not group:
             continue
-        # Overdue first, longest waiting first; sections hold 3,000 characters.
+        # Overdue first, longest waiting first.
         group.sort(key=lambda c: -(overdue[c.id].days_without_contact if c.id in overdue else 0))
         lines = [f"*{LABELS[status]}* ({len(group)})"] + [_line(c, overdue.get(c.id)) for c in group]
-        chunk: list[str] = []
-        for line in lines:
-            if sum(len(x) + 1 for x in chunk) + len(line) > 2900:
-                blocks.append(SectionBlock(text=MarkdownTextObject(text="\n".join(chunk))))
-                chunk = []
-            chunk.append(line)
-        blocks.append(SectionBlock(text=MarkdownTextObject(text="\n".join(chunk))))
+        blocks += line_sections(lines)
     if len(blocks) > MESSAGE_BLOCK_LIMIT - 1:
         blocks = blocks[: MESSAGE_BLOCK_LIMIT - 1]
     blocks.append(ContextBlock(elements=[MarkdownTextObject(

@@ -11,7 +11,7 @@ from slack_sdk.models.blocks import (
     SectionBlock,
 )
 
-from bot.views import MESSAGE_BLOCK_LIMIT, Message
+from bot.views import MESSAGE_BLOCK_LIMIT, Message, line_sections
 from caseload.overdue import OverdueClient
 
 LOG_CONTACT = "nudge_log_contact"
@@ -72,17 +72,7 @@ def escalation_digest(team_name: str, items: list[OverdueClient],
     ]
     blocks = [HeaderBlock(text="Clients past six weeks without employer contact"),
               SectionBlock(text=MarkdownTextObject(text=text))]
-    # Sections hold 3,000 characters: split the list rather than cut it.
-    chunk: list[str] = []
-    for line in lines:
-        if sum(len(x) + 1 for x in chunk) + len(line) > 2900:
-            blocks.append(SectionBlock(text=MarkdownTextObject(text="\n".join(chunk))))
-            chunk = []
-        chunk.append(line)
-        if len(blocks) >= MESSAGE_BLOCK_LIMIT - 2:
-            break
-    if chunk:
-        blocks.append(SectionBlock(text=MarkdownTextObject(text="\n".join(chunk))))
+    blocks += line_sections(lines)[: MESSAGE_BLOCK_LIMIT - len(blocks) - 1]
     blocks.append(ContextBlock(elements=[MarkdownTextObject(
         text="Specialists were nudged at four weeks; this digest starts at 42 days.")]))
     return Message(text=text, blocks=blocks)

@@ -1,0 +1,30 @@
+"""Pure view functions stay inside Slack's Block Kit limits however long the lists get."""
+
+from datetime import date
+
+from bot.views import line_sections
+from bot.views.nudges import escalation_digest, four_week_nudge
+from caseload.overdue import OverdueClient
+from tests.fakes.slack_api import check_blocks
+
+
+def _overdue(n: int) -> list[OverdueClient]:
+    return [OverdueClient(client_id=i, reference=f"REF-{i:05d}", team_id=1, specialist_id=2,
+                          since=date(2026, 9, 1), days_without_contact=60) for i in range(n)]
+
+
+def test_long_lists_are_split_into_sections_not_cut() -> None:
+    lines = [f"• line {i:04d} " + "x" * 80 for i in range(200)]
+    sections = line_sections(lines)
+    assert len(sections) > 1
+    texts = [s.to_dict()["text"]["text"] for s in sections]
+    assert all(len(t) <= 3000 for t in texts)
+    assert "\n".join(texts).split("\n") == lines
+
+
+def test_a_huge_nudge_and_digest_still_fit_a_message() -> None:
+    for message in (four_week_nudge(_overdue(500)),
+                    escalation_digest("Team", _overdue(2000), {2: "Tom"})):
+        blocks = message.as_kwargs()["blocks"]
+        check_blocks(blocks, limit=50)  # raises as Slack would refuse
+        assert len(blocks) <= 50
