@@ -6,7 +6,7 @@ from __future__ import annotations
 from slack_sdk.models.blocks import Block, HeaderBlock, MarkdownTextObject, SectionBlock
 from slack_sdk.models.views import View
 
-from caseload.reports import OutcomesReport, percent
+from caseload.reports import OutcomesReport, TeamOutcomes, percent
 
 HOME_BLOCK_LIMIT = 100
 
@@ -24,3 +24,21 @@ def teams_overview(report: OutcomesReport) -> list[Block]:
              for t in report.teams]
     return [HeaderBlock(text=f"All teams, {report.period.label()}"),
             SectionBlock(text=MarkdownTextObject(text="\n".join(lines) or "No teams yet."))]
+
+
+def team_summary(team: TeamOutcomes, period_label: str, next_review: str) -> list[Block]:
+    """A team leader's view of the month: starts against target, the numbers that matter."""
+    verdict = ("on target" if team.month.job_starts >= team.job_start_target
+               else f"{team.job_start_target - team.month.job_starts} to go")
+    caseloads = ", ".join(f"{c.name} {c.active_clients}" for c in team.caseloads) or "none"
+    lines = [
+        f"*Job starts in {period_label}:* {team.month.job_starts} of {team.job_start_target} "
+        f"({verdict})",
+        f"*Referrals this month:* {team.month_referrals.referrals}",
+        f"*Employment rate:* {percent(team.employment.rate)} (IPS Grow benchmark 40%)",
+        f"*Overdue for employer contact:* {team.overdue}",
+        f"*Caseload per specialist:* {caseloads}",
+        f"*Next fidelity review:* {next_review}",
+    ]
+    return [HeaderBlock(text=team.team_name[:150]),
+            SectionBlock(text=MarkdownTextObject(text="\n".join(lines)))]

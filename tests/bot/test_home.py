@@ -62,3 +62,11 @@ def test_a_retried_delivery_just_publishes_the_same_home(db, w, slack) -> None:
                 "channel": "D0001", "event_ts": "1.2"}, retry=1)
     second = eventually(fake, "views.publish", 2)[-1].args["view"]
     assert first["blocks"] == second["blocks"]
+
+
+def test_team_leader_home_shows_the_month_against_target_then_the_caseload(db, w, slack) -> None:
+    url, fake = slack
+    text = json.dumps(_home(url, fake, w["leader"].slack_user_id)["blocks"])
+    assert "0 of 3 (3 to go)" in text
+    assert "*Next fidelity review:* not scheduled" in text
+    assert "*NH-1*" in text
