@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from caseload.errors import InvalidInput
+from slack_bolt import Ack
+
+from caseload.errors import CaseloadError, InvalidInput
 
 
 def modal_errors(error: InvalidInput, blocks: dict[str, str], fallback: str) -> dict[str, str]:
@@ -12,3 +14,11 @@ def modal_errors(error: InvalidInput, blocks: dict[str, str], fallback: str) -> 
         block = blocks.get(field_error.field.split(".")[0], fallback)
         out.setdefault(block, field_error.message[:150])
     return out
+
+
+def refuse_in_modal(ack: Ack, error: CaseloadError, blocks: dict[str, str], fallback: str) -> None:
+    """Answer a modal submission with the error shown beside the field it is about."""
+    if isinstance(error, InvalidInput):
+        ack(response_action="errors", errors=modal_errors(error, blocks, fallback))
+    else:
+        ack(response_action="errors", errors={fallback: str(error)[:150]})

@@ -8,11 +8,11 @@ from typing import Any
 from slack_bolt import Ack, App
 from slack_sdk import WebClient
 
-from bot.listeners.common import modal_errors
+from bot.listeners.common import refuse_in_modal
 from bot.views import modals
 from bot.views.just_ask import DID_NOT_ASK, NOT_NOW, WANTS_WORK, just_ask_saved
 from caseload.db import Database
-from caseload.errors import CaseloadError, InvalidInput
+from caseload.errors import CaseloadError
 from caseload.just_ask import JustAskAnswer, record_just_ask
 from caseload.staff import staff_by_slack_id
 from caseload.validation import parse
@@ -62,11 +62,8 @@ def register(app: App, database: Database) -> None:
         try:
             # One answer per person per week, so a repeated submission just saves it again.
             _record(database, body["user"]["id"], answer)
-        except InvalidInput as exc:
-            ack(response_action="errors", errors=modal_errors(exc, BLOCKS, "asked_count"))
-            return
         except CaseloadError as exc:
-            ack(response_action="errors", errors={"asked_count": str(exc)[:150]})
+            refuse_in_modal(ack, exc, BLOCKS, "asked_count")
             return
         ack()
         to_refer = int(answer.get("said_yes_count") or 0) - int(answer.get("referred_count") or 0)

@@ -9,7 +9,7 @@ from slack_bolt import Ack, App
 from slack_sdk import WebClient
 from sqlalchemy import select
 
-from bot.listeners.common import modal_errors
+from bot.listeners.common import refuse_in_modal
 from bot.views.help import unknown_user_message
 from bot.views.just_ask import OPEN_REFERRAL
 from bot.views.referrals import ACCEPT, ASSIGN, REFER, referral_for_acceptance, referral_modal
@@ -112,11 +112,8 @@ def register(app: App, database: Database) -> None:
                 note = referral_for_acceptance(client_row.reference, team.name, client_row.id,
                                                actor.display_name)
                 reference, recipients = client_row.reference, [d.slack_user_id for d in deciders]
-        except InvalidInput as exc:
-            ack(response_action="errors", errors=modal_errors(exc, BLOCKS, "reference"))
-            return
         except CaseloadError as exc:
-            ack(response_action="errors", errors={"reference": str(exc)[:150]})
+            refuse_in_modal(ack, exc, BLOCKS, "reference")
             return
         ack()
         _tell(client, user_id, f"Referred {reference}. You'll hear when it is accepted.")

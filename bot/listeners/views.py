@@ -9,7 +9,7 @@ from slack_bolt import Ack, App
 from slack_sdk import WebClient
 from sqlalchemy.orm import Session
 
-from bot.listeners.common import modal_errors
+from bot.listeners.common import refuse_in_modal
 from bot.views import modals
 from caseload import clients, snoozes
 from caseload.contacts import NewEmployerContact, record_employer_contact
@@ -97,12 +97,8 @@ def register(app: App, database: Database) -> None:
                         "face_to_face": _value(values, "face_to_face") == "yes"})
                     record_employer_contact(session, actor, contact)
                     confirmation = f"Logged job development with {contact.employer}."
-        except InvalidInput as exc:
-            ack(response_action="errors",
-                errors=modal_errors(exc, {**contact_blocks, "reference": "reference"}, "employer"))
-            return
         except CaseloadError as exc:
-            ack(response_action="errors", errors={"employer": str(exc)[:150]})
+            refuse_in_modal(ack, exc, {**contact_blocks, "reference": "reference"}, "employer")
             return
         ack()
         client.chat_postMessage(channel=user_id, text=confirmation)
@@ -121,11 +117,8 @@ def _submission(database: Database, handler, blocks: dict[str, str], fallback: s
                 actor = staff_by_slack_id(session, user_id)
                 record = clients.get_client(session, actor, int(view["private_metadata"]))
                 confirmation = handler(session, actor, record, view["state"]["values"])
-        except InvalidInput as exc:
-            ack(response_action="errors", errors=modal_errors(exc, blocks, fallback))
-            return
         except CaseloadError as exc:
-            ack(response_action="errors", errors={fallback: str(exc)[:150]})
+            refuse_in_modal(ack, exc, blocks, fallback)
             return
         ack()
         client.chat_postMessage(channel=user_id, text=confirmation)
