@@ -77,6 +77,8 @@ def _flatten(node: dict[str, Any], prefix: str, out: dict[str, Parameter], sourc
 def _load(path: Path) -> TaxYear:
     raw = yaml.safe_load(path.read_text())
     header = {k: raw.pop(k) for k in ("tax_year", "starts", "ends")}
+    # Named citations, shared by YAML anchors; the figures carry their own copies.
+    raw.pop("references", None)
     parameters: dict[str, Parameter] = {}
     _flatten(raw, "", parameters, path)
     return TaxYear(**header, parameters=parameters)

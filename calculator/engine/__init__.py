@@ -1,0 +1,10 @@
+"""The better-off engine: a household and a job offer in, an itemised answer out.
+
+Pure Python: no Flask, no database. `calculate` compares now with in work; `sweep` gives
+net income across hours for charts.
+"""
+
+from calculator.engine.household import BetterOffRequest, SweepRequest
+from calculator.engine.result import BetterOffResult, SweepResult, calculate, sweep
+
+__all__ = ["BetterOffRequest", "BetterOffResult", "SweepRequest", "SweepResult", "calculate", "sweep"]

@@ -1,0 +1,124 @@
+"""Pay and what comes off it: income tax, employee National Insurance, workplace pension.
+
+National Insurance and pension are worked out per pay period, as payroll does, because
+their thresholds are per period: four-weekly pay crosses them differently from monthly.
+Income tax is worked out on the year (PAYE is cumulative, so a steady job pays the
+annual amount spread evenly).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from calculator.engine.household import PayFrequency, PensionScheme
+from calculator.engine.rules import Bands, Rules
+
+WEEKS_IN_PERIOD = {
+    PayFrequency.WEEKLY: 1.0,
+    PayFrequency.FORTNIGHTLY: 2.0,
+    PayFrequency.FOUR_WEEKLY: 4.0,
+    PayFrequency.MONTHLY: 52 / 12,
+}
+PERIODS_PER_YEAR = {
+    PayFrequency.WEEKLY: 52,
+    PayFrequency.FORTNIGHTLY: 26,
+    PayFrequency.FOUR_WEEKLY: 13,
+    PayFrequency.MONTHLY: 12,
+}
+
+
+def pence(amount: float) -> float:
+    """Round half up to the penny (money is never negative where this is used)."""
+    return int(amount * 100 + 0.5 + 1e-9) / 100
+
+
+@dataclass(frozen=True, slots=True)
+class Payslip:
+    """One pay period's figures."""
+
+    gross: float
+    national_insurance: float
+    pension: float  # what the employee actually pays (after relief at source)
+    pension_gross: float  # the contribution going into the pension, relief included
+    pension_reduces_taxable_pay: bool
+
+
+def period_thresholds(rules: Rules, frequency: PayFrequency) -> tuple[float, float, float, float, float]:
+    """(NI primary threshold, NI upper limit, pension trigger, QE lower, QE upper) for one period.
+
+    Monthly figures are set in their own right; two- and four-week periods are multiples of
+    the weekly ones, as the regulations and the automatic enrolment order provide.
+    """
+    if frequency is PayFrequency.MONTHLY:
+        return (
+            rules.ni_primary_threshold_monthly,
+            rules.ni_upper_earnings_limit_monthly,
+            rules.pension_trigger_monthly,
+            rules.pension_lower_monthly,
+            rules.pension_upper_monthly,
+        )
+    weeks = WEEKS_IN_PERIOD[frequency]
+    return (
+        rules.ni_primary_threshold_weekly * weeks,
+        rules.ni_upper_earnings_limit_weekly * weeks,
+        rules.pension_trigger_weekly * weeks,
+        rules.pension_lower_weekly * weeks,
+        rules.pension_upper_weekly * weeks,
+    )
+
+
+def payslip(
+    rules: Rules,
+    hours_per_week: float,
+    hourly_wage: float,
+    frequency: PayFrequency,
+    pension: PensionScheme,
+    employee_pension_rate: float,
+) -> Payslip:
+    gross = pence(hours_per_week * hourly_wage * WEEKS_IN_PERIOD[frequency])
+    threshold, upper, trigger, qe_lower, qe_upper = period_thresholds(rules, frequency)
+    ni = 0.0
+    if gross > threshold:
+        ni = rules.ni_main_rate * (min(gross, upper) - threshold)
+        if gross > upper:
+            ni += rules.ni_additional_rate * (gross - upper)
+    pension_gross = pension_paid = 0.0
+    if pension is not PensionScheme.OPT_OUT and gross > trigger:
+        pension_gross = pence(employee_pension_rate * (min(gross, qe_upper) - qe_lower))
+        pension_paid = pension_gross
+        if pension is PensionScheme.RELIEF_AT_SOURCE:
+            # The scheme claims basic-rate relief from HMRC: the employee pays 80% of it.
+            pension_paid = pence(pension_gross * (1 - rules.pension_basic_rate_relief))
+    return Payslip(
+        gross=gross,
+        national_insurance=pence(ni),
+        pension=pension_paid,
+        pension_gross=pension_gross,
+        pension_reduces_taxable_pay=pension is PensionScheme.NET_PAY,
+    )
+
+
+def personal_allowance(rules: Rules, adjusted_net_income: float) -> float:
+    """ITA 2007 s.35: reduced by £1 for every £2 of income over the limit."""
+    excess = adjusted_net_income - rules.personal_allowance_income_limit
+    if excess <= 0:
+        return rules.personal_allowance
+    return max(0.0, rules.personal_allowance - excess / 2)
+
+
+def tax_on_bands(bands: Bands, taxable: float) -> float:
+    tax = 0.0
+    for index, (threshold, rate) in enumerate(bands):
+        if taxable <= threshold:
+            break
+        top = bands[index + 1][0] if index + 1 < len(bands) else taxable
+        tax += (min(taxable, top) - threshold) * rate
+    return tax
+
+
+def income_tax_annual(rules: Rules, total_income: float, scotland: bool) -> float:
+    """Income tax for a year on `total_income` (after any net-pay pension contributions)."""
+    taxable = total_income - personal_allowance(rules, total_income)
+    if taxable <= 0:
+        return 0.0
+    return tax_on_bands(rules.scotland_bands if scotland else rules.rest_of_uk_bands, taxable)

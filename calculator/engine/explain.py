@@ -1,0 +1,272 @@
+"""One plain-English sentence per line, built from the figures that made it."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from calculator.engine.household import LcwraRate, Tenure
+from calculator.engine.rules import Rules
+from calculator.engine.scenario import Money, Situation
+
+LABELS = {
+    "earnings": "Earnings before deductions",
+    "income_tax": "Income tax",
+    "national_insurance": "National Insurance",
+    "pension": "Workplace pension",
+    "universal_credit": "Universal Credit",
+    "universal_credit.standard_allowance": "Standard allowance",
+    "universal_credit.child_element": "Child element",
+    "universal_credit.disabled_child_addition": "Disabled child addition",
+    "universal_credit.lcwra_element": "LCWRA (health) element",
+    "universal_credit.carer_element": "Carer element",
+    "universal_credit.childcare_costs_element": "Childcare costs element",
+    "universal_credit.housing_costs_element": "Housing costs element",
+    "universal_credit.earnings_deduction": "Less: earnings (55% taper)",
+    "universal_credit.unearned_income_deduction": "Less: other income",
+    "universal_credit.benefit_cap_reduction": "Less: benefit cap",
+    "new_style_esa": "New Style ESA",
+    "new_style_jsa": "New Style JSA",
+    "pip": "Personal Independence Payment",
+    "carers_allowance": "Carer's Allowance",
+    "child_benefit": "Child Benefit",
+    "high_income_child_benefit_charge": "High Income Child Benefit Charge",
+    "council_tax_reduction": "Council Tax Reduction (estimate)",
+    "scottish_child_payment": "Scottish Child Payment",
+    "pension_income": "Pension income",
+    "work_costs": "Work costs (travel and childcare)",
+}
+
+
+def _money(amount: float) -> str:
+    return f"£{amount:,.2f}"
+
+
+def _earnings(r: Rules, s: Situation, now: Money, work: Money) -> str:
+    pays = [p for p in work.pay if p.gross]
+    if not pays:
+        return "No earnings in work at these hours."
+    parts = [f"{p.hours:g} hours a week at {_money(p.hourly_wage)} an hour" for p in pays]
+    return f"{' and '.join(parts)}, averaged over the year as 52 weeks ÷ 12 months."
+
+
+def _income_tax(r: Rules, s: Situation, now: Money, work: Money) -> str:
+    where = "Scottish" if s.scotland else "UK"
+    return (
+        f"{where} income tax on income above the {_money(r.personal_allowance)} a year personal "
+        f"allowance, worked out on the year as PAYE does."
+    )
+
+
+def _ni(r: Rules, s: Situation, now: Money, work: Money) -> str:
+    return (
+        f"{r.ni_main_rate:.0%} of pay between {_money(r.ni_primary_threshold_weekly)} and "
+        f"{_money(r.ni_upper_earnings_limit_weekly)} a week ({_money(r.ni_primary_threshold_monthly)} "
+        f"and {_money(r.ni_upper_earnings_limit_monthly)} a month), worked out for each payday."
+    )
+
+
+def _pension(r: Rules, s: Situation, now: Money, work: Money) -> str:
+    return (
+        f"Auto-enrolment once pay passes {_money(r.pension_trigger_monthly)} a month: the employee "
+        f"share of pay above {_money(r.pension_lower_monthly)} a month; relief-at-source schemes take "
+        f"80% and HMRC adds the rest. It is savings, not a loss, and can be opted out of."
+    )
+
+
+def _uc(r: Rules, s: Situation, now: Money, work: Money) -> str:
+    if s.uc.not_entitled:
+        return s.uc.not_entitled
+    return (
+        "The maximum amount below, less 55% of take-home pay above any work allowance and all "
+        "other income, paid monthly in arrears."
+    )
+
+
+def _standard(r: Rules, s: Situation, now: Money, work: Money) -> str:
+    who = "a couple" if len(s.adults) == 2 else "a single person"
+    return f"The basic amount for {who} by age: {_money(s.uc.standard_allowance)} a month."
+
+
+def _child(r: Rules, s: Situation, now: Money, work: Money) -> str:
+    n = len(s.household.children)
+    if not n:
+        return "No children in the household."
+    return (
+        f"{_money(r.uc_child)} a month for each of {n} child{'ren' if n > 1 else ''} "
+        f"({_money(r.uc_child_first_higher)} for a first child born before 6 April 2017); "
+        f"the two-child limit ended on 6 April 2026."
+    )
+
+
+def _disabled_child(r: Rules, s: Situation, now: Money, work: Money) -> str:
+    return (
+        f"{_money(r.uc_disabled_child_lower)} a month for a child getting DLA or PIP, "
+        f"{_money(r.uc_disabled_child_higher)} at the higher rate."
+    )
+
+
+def _lcwra(r: Rules, s: Situation, now: Money, work: Money) -> str:
+    if not s.uc.lcwra_element:
+        return (
+            "Paid when someone is assessed as having limited capability for work and work-related activity."
+        )
+    protected = any(a.lcwra and a.lcwra_rate is LcwraRate.PROTECTED for a in s.adults)
+    which = (
+        "the protected rate for people assessed before April 2026"
+        if protected
+        else "the rate for new claims from April 2026"
+    )
+    return f"{_money(s.uc.lcwra_element)} a month at {which}; work does not stop it by itself."
+
+
+def _carer(r: Rules, s: Situation, now: Money, work: Money) -> str:
+    return (
+        f"{_money(r.uc_carer)} a month for caring 35 hours a week or more; "
+        "unlike Carer's Allowance it has no earnings limit."
+    )
+
+
+def _childcare(r: Rules, s: Situation, now: Money, work: Money) -> str:
+    return (
+        f"{r.uc_childcare_proportion:.0%} of childcare paid for work, up to {_money(s.uc.childcare_cap)} "
+        f"a month; claim it in the assessment period the cost is paid."
+    )
+
+
+def _housing(r: Rules, s: Situation, now: Money, work: Money) -> str:
+    housing = s.household.housing
+    if housing.tenure is Tenure.PRIVATE_RENT:
+        lha = _money(housing.local_housing_allowance_monthly or 0)
+        base = f"Rent up to the Local Housing Allowance of {lha}"
+    elif housing.tenure is Tenure.SOCIAL_RENT:
+        base = "Rent and eligible service charges"
+        if housing.spare_bedrooms:
+            base += f", less {r.uc_under_occupancy_one if housing.spare_bedrooms == 1 else r.uc_under_occupancy_two_or_more:.0%} for spare bedrooms"  # noqa: E501
+    else:
+        return "No rent to help with (owners can ask about a Support for Mortgage Interest loan)."
+    if housing.non_dependants:
+        base += f", less {_money(r.uc_non_dependant_deduction)} for each other adult living here"
+    return base + "."
+
+
+def _earnings_deduction(r: Rules, s: Situation, now: Money, work: Money) -> str:
+    allowance = s.uc.work_allowance
+    if allowance:
+        return (
+            f"55% of take-home pay above the {_money(allowance)} a month work allowance "
+            f"(for households with children or limited capability for work)."
+        )
+    return "55% of all take-home pay: there is no work allowance without children or LCW/LCWRA."
+
+
+def _unearned(r: Rules, s: Situation, now: Money, work: Money) -> str:
+    return (
+        "New Style ESA or JSA, Carer's Allowance, pensions and assumed income from savings over "
+        f"{_money(r.uc_capital_lower)} come off pound for pound."
+    )
+
+
+def _cap(r: Rules, s: Situation, now: Money, work: Money) -> str:
+    return (
+        f"Benefits are capped at {_money(s.uc.cap)} a month unless someone earns "
+        f"{_money(r.cap_earnings_exception)} a month or gets a disability or carer benefit."
+    )
+
+
+def _esa(r: Rules, s: Situation, now: Money, work: Money) -> str:
+    return (
+        f"Kept while working under {r.esa_permitted_work_hours:g} hours and earning up to "
+        f"{_money(r.esa_permitted_work_limit)} a week (permitted work); it stops above either."
+    )
+
+
+def _jsa(r: Rules, s: Situation, now: Money, work: Money) -> str:
+    return (
+        f"Earnings over {_money(r.jsa_earnings_disregard)} a week come off it, and it stops at "
+        f"{r.jsa_remunerative_hours:g} hours a week."
+    )
+
+
+def _pip(r: Rules, s: Situation, now: Money, work: Money) -> str:
+    return "Not affected by work or earnings; it is ignored as income for Universal Credit."
+
+
+def _ca(r: Rules, s: Situation, now: Money, work: Money) -> str:
+    return (
+        f"{_money(r.carers_allowance)} a week while take-home pay stays at or under "
+        f"{_money(r.carers_allowance_earnings_limit)} a week; it counts as income for UC."
+    )
+
+
+def _cb(r: Rules, s: Situation, now: Money, work: Money) -> str:
+    return (
+        f"{_money(r.child_benefit_eldest)} a week for the eldest child and "
+        f"{_money(r.child_benefit_other)} for each other child; not counted as income for UC."
+    )
+
+
+def _hicbc(r: Rules, s: Situation, now: Money, work: Money) -> str:
+    return (
+        f"Paid back at 1% for every £200 the higher earner's income is over "
+        f"{_money(r.hicbc_threshold)} a year."
+    )
+
+
+def _ctr(r: Rules, s: Situation, now: Money, work: Money) -> str:
+    ct = s.household.council_tax
+    if not ct.charge_monthly:
+        return "No council tax entered; each council runs its own reduction scheme."
+    return (
+        f"An estimate: up to {ct.maximum_reduction:.0%} of the bill, less {ct.taper:.0%} of take-home "
+        f"pay over {_money(ct.earnings_disregard_weekly)} a week; the council's own scheme decides."
+    )
+
+
+def _scp(r: Rules, s: Situation, now: Money, work: Money) -> str:
+    if not s.scotland:
+        return "Scotland only."
+    return (
+        f"{_money(r.scp_weekly)} a week for each child under {r.scp_maximum_age} while the "
+        "household gets Universal Credit."
+    )
+
+
+def _pension_income(r: Rules, s: Situation, now: Money, work: Money) -> str:
+    return "Occupational or personal pensions: taxable, and counted in full for Universal Credit."
+
+
+def _work_costs(r: Rules, s: Situation, now: Money, work: Money) -> str:
+    return "Travel to work and childcare paid, so the comparison is of money left to live on."
+
+
+EXPLAINERS: dict[str, Callable[[Rules, Situation, Money, Money], str]] = {
+    "earnings": _earnings,
+    "income_tax": _income_tax,
+    "national_insurance": _ni,
+    "pension": _pension,
+    "universal_credit": _uc,
+    "universal_credit.standard_allowance": _standard,
+    "universal_credit.child_element": _child,
+    "universal_credit.disabled_child_addition": _disabled_child,
+    "universal_credit.lcwra_element": _lcwra,
+    "universal_credit.carer_element": _carer,
+    "universal_credit.childcare_costs_element": _childcare,
+    "universal_credit.housing_costs_element": _housing,
+    "universal_credit.earnings_deduction": _earnings_deduction,
+    "universal_credit.unearned_income_deduction": _unearned,
+    "universal_credit.benefit_cap_reduction": _cap,
+    "new_style_esa": _esa,
+    "new_style_jsa": _jsa,
+    "pip": _pip,
+    "carers_allowance": _ca,
+    "child_benefit": _cb,
+    "high_income_child_benefit_charge": _hicbc,
+    "council_tax_reduction": _ctr,
+    "scottish_child_payment": _scp,
+    "pension_income": _pension_income,
+    "work_costs": _work_costs,
+}
+
+
+def explain(key: str, rules: Rules, s: Situation, now: Money, work: Money) -> str:
+    return EXPLAINERS[key](rules, s, now, work)

@@ -1,0 +1,269 @@
+"""What the advisor tells the engine: the household now, and the job on offer.
+
+Bounds and impossible combinations are refused here, each error naming the field and the
+rule, so the rules themselves can assume tidy input.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from enum import StrEnum
+from typing import Annotated, Literal, Self
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+# Money the advisor types: never negative; the ceiling catches a slipped decimal point.
+Money = Annotated[float, Field(ge=0, le=1_000_000)]
+Hours = Annotated[float, Field(ge=0, le=100, description="Hours a week, 0 to 100.")]
+HourlyWage = Annotated[float, Field(ge=0, le=500, description="Pounds an hour, 0 to 500.")]
+
+# UC Regulations 2013 reg 24: the higher first-child rate is for a child born before this date.
+HIGHER_FIRST_CHILD_BORN_BEFORE = date(2017, 4, 6)
+
+
+class Nation(StrEnum):
+    ENGLAND = "england"
+    SCOTLAND = "scotland"
+    WALES = "wales"
+
+
+class PayFrequency(StrEnum):
+    WEEKLY = "weekly"
+    FORTNIGHTLY = "fortnightly"
+    FOUR_WEEKLY = "four_weekly"
+    MONTHLY = "monthly"
+
+
+class Tenure(StrEnum):
+    SOCIAL_RENT = "social_rent"
+    PRIVATE_RENT = "private_rent"
+    OWNER = "owner"
+    NO_HOUSING_COSTS = "no_housing_costs"
+
+
+class PipRate(StrEnum):
+    NONE = "none"
+    STANDARD = "standard"
+    ENHANCED = "enhanced"
+
+
+class NewStyleEsa(StrEnum):
+    NONE = "none"
+    ASSESSMENT_PHASE = "assessment_phase"
+    WORK_RELATED_ACTIVITY_GROUP = "work_related_activity_group"
+    SUPPORT_GROUP = "support_group"
+
+
+class LcwraRate(StrEnum):
+    """Which LCWRA amount applies: the advisor knows when the person was assessed."""
+
+    PROTECTED = "protected"
+    NEW_CLAIM = "new_claim"
+
+
+class ChildDisability(StrEnum):
+    NONE = "none"
+    LOWER = "lower"
+    HIGHER = "higher"
+
+
+class PensionScheme(StrEnum):
+    RELIEF_AT_SOURCE = "relief_at_source"
+    NET_PAY = "net_pay"
+    OPT_OUT = "opt_out"
+
+
+class _Input(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Job(_Input):
+    """Paid work: now (a current job) or the job on offer."""
+
+    hours_per_week: Hours
+    hourly_wage: HourlyWage
+    pay_frequency: PayFrequency = PayFrequency.MONTHLY
+    pension: PensionScheme = Field(
+        PensionScheme.RELIEF_AT_SOURCE,
+        description="Workplace pension: auto-enrolment through relief at source (the usual), "
+        "a net pay arrangement, or opted out.",
+    )
+    employee_pension_rate: float = Field(
+        0.05, ge=0, le=1, description="Employee share of qualifying earnings; 5% by default."
+    )
+    apprentice: bool = False
+
+
+class Adult(_Input):
+    age: int = Field(ge=16, le=120)
+    job: Job | None = Field(None, description="Paid work now, if any.")
+    lcw: bool = Field(False, description="Assessed as having limited capability for work (LCW).")
+    lcwra: bool = Field(
+        False, description="Assessed as having limited capability for work and work-related activity."
+    )
+    lcwra_rate: LcwraRate = LcwraRate.PROTECTED
+    pip_daily_living: PipRate = PipRate.NONE
+    pip_mobility: PipRate = PipRate.NONE
+    cares_35_hours: bool = Field(
+        False, description="Cares 35 hours or more a week for someone getting a disability benefit."
+    )
+    carers_allowance: bool = Field(False, description="Gets Carer's Allowance now.")
+    new_style_esa: NewStyleEsa = NewStyleEsa.NONE
+    new_style_jsa: bool = False
+    pension_income_monthly: Money = 0
+
+    @model_validator(mode="after")
+    def _combinations(self) -> Self:
+        if self.lcw and self.lcwra:
+            raise ValueError("lcw and lcwra: choose one; LCWRA already includes limited capability for work")
+        if self.carers_allowance and not self.cares_35_hours:
+            raise ValueError("carers_allowance: Carer's Allowance needs cares_35_hours")
+        if self.new_style_esa is not NewStyleEsa.NONE and self.new_style_jsa:
+            raise ValueError("new_style_jsa: New Style ESA and New Style JSA are not paid together")
+        return self
+
+
+class Child(_Input):
+    age: int = Field(ge=0, le=19)
+    born_before_6_april_2017: bool | None = Field(
+        None,
+        description="Only matters for the first child; worked out from age when it can be. "
+        "Say it for a child aged 9.",
+    )
+    disability: ChildDisability = ChildDisability.NONE
+
+
+class Housing(_Input):
+    tenure: Tenure = Tenure.NO_HOUSING_COSTS
+    rent_monthly: Money = 0
+    service_charges_monthly: Money = 0
+    local_housing_allowance_monthly: Money | None = Field(
+        None, description="Private renters: the LHA rate for the area and bedroom category."
+    )
+    spare_bedrooms: int = Field(
+        0, ge=0, le=10, description="Social renters: bedrooms beyond what the size criteria allow."
+    )
+    non_dependants: int = Field(
+        0, ge=0, le=10, description="Other adults living here whose housing deduction applies."
+    )
+
+    @model_validator(mode="after")
+    def _combinations(self) -> Self:
+        renting = self.tenure in (Tenure.SOCIAL_RENT, Tenure.PRIVATE_RENT)
+        if not renting and (self.rent_monthly or self.service_charges_monthly):
+            raise ValueError("rent_monthly: rent is only counted for social or private renters")
+        if self.tenure is Tenure.PRIVATE_RENT and self.local_housing_allowance_monthly is None:
+            raise ValueError(
+                "local_housing_allowance_monthly: private renters need the Local Housing Allowance rate"
+            )
+        if self.spare_bedrooms and self.tenure is not Tenure.SOCIAL_RENT:
+            raise ValueError("spare_bedrooms: the size criteria apply only to social renters")
+        return self
+
+
+class CouncilTax(_Input):
+    """An estimate: each council sets its own reduction scheme, so the advisor can adjust it."""
+
+    charge_monthly: Money = 0
+    maximum_reduction: float = Field(
+        1.0, ge=0, le=1, description="Share of the charge the local scheme can cover (1 = all)."
+    )
+    taper: float = Field(0.2, ge=0, le=1, description="Reduction lost per pound of net earnings.")
+    earnings_disregard_weekly: Money = Field(25, description="Net weekly earnings ignored.")
+
+
+class Household(_Input):
+    nation: Nation = Nation.ENGLAND
+    in_london: bool = False
+    claimant: Adult
+    couple: bool = False
+    partner: Adult | None = None
+    children: list[Child] = Field(default_factory=list, max_length=12)
+    childcare_costs_monthly: Money = Field(0, description="Childcare paid now, for work.")
+    housing: Housing = Field(default_factory=Housing)
+    capital: Money = 0
+    council_tax: CouncilTax = Field(default_factory=CouncilTax)
+
+    @model_validator(mode="after")
+    def _combinations(self) -> Self:
+        if self.couple and self.partner is None:
+            raise ValueError("partner: a couple needs the partner's details")
+        if self.partner is not None and not self.couple:
+            raise ValueError("couple: partner details were given, so set couple")
+        return self
+
+
+class ProposedJob(Job):
+    who: Literal["claimant", "partner"] = "claimant"
+    start_date: date | None = Field(None, description="Defaults to the calculation date.")
+    first_payday: date | None = Field(None, description="Defaults to one pay period after the start.")
+    assessment_period_start_day: int | None = Field(
+        None,
+        ge=1,
+        le=31,
+        description="Day of the month UC assessment periods start; defaults to the start date's.",
+    )
+    travel_costs_weekly: Money = 0
+    childcare_costs_monthly: Money = Field(0, description="Childcare needed in work (replaces today's).")
+
+
+class BetterOffRequest(_Input):
+    household: Household
+    job: ProposedJob
+    calculation_date: date | None = Field(None, description="Defaults to today; sets the tax year.")
+
+    @model_validator(mode="after")
+    def _combinations(self) -> Self:
+        if self.job.who == "partner" and self.household.partner is None:
+            raise ValueError("job.who: the job is for the partner, but there is no partner")
+        on = self.calculation_date or date.today()
+        for index, child in enumerate(self.household.children):
+            if child.born_before_6_april_2017 is None and _age_is_ambiguous(child.age, on):
+                raise ValueError(
+                    f"household.children.{index}.born_before_6_april_2017: "
+                    f"say whether this {child.age}-year-old was born before 6 April 2017"
+                )
+            if child.born_before_6_april_2017 is not None and not _age_fits(child, on):
+                raise ValueError(
+                    f"household.children.{index}.born_before_6_april_2017: a child aged {child.age} "
+                    f"on {on.isoformat()} cannot have been born "
+                    f"{'before' if child.born_before_6_april_2017 else 'on or after'} 6 April 2017"
+                )
+        return self
+
+
+class SweepRequest(BetterOffRequest):
+    maximum_hours: float = Field(40, gt=0, le=100)
+    step: float = Field(0.5, ge=0.25, le=10)
+
+
+def _born_before_range(age: int, on: date) -> tuple[date, date]:
+    """Earliest and latest possible birth dates for someone `age` years old on `on`."""
+    latest = _years_before(on, age)
+    earliest = _years_before(on, age + 1)
+    return earliest, latest
+
+
+def _years_before(on: date, years: int) -> date:
+    try:
+        return on.replace(year=on.year - years)
+    except ValueError:  # 29 February
+        return on.replace(year=on.year - years, day=28)
+
+
+def _age_is_ambiguous(age: int, on: date) -> bool:
+    earliest, latest = _born_before_range(age, on)
+    return earliest < HIGHER_FIRST_CHILD_BORN_BEFORE <= latest
+
+
+def _age_fits(child: Child, on: date) -> bool:
+    earliest, latest = _born_before_range(child.age, on)
+    if child.born_before_6_april_2017:
+        return earliest < HIGHER_FIRST_CHILD_BORN_BEFORE
+    return latest >= HIGHER_FIRST_CHILD_BORN_BEFORE
+
+
+def born_before_april_2017(child: Child, on: date) -> bool:
+    if child.born_before_6_april_2017 is not None:
+        return child.born_before_6_april_2017
+    return _years_before(on, child.age) < HIGHER_FIRST_CHILD_BORN_BEFORE

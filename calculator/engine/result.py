@@ -1,0 +1,433 @@
+"""The answer an advisor reads: itemised lines now and in work, totals, warnings, sweep."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from calculator.engine.assessment_periods import AssessmentPeriods, project
+from calculator.engine.deductions import pence
+from calculator.engine.explain import LABELS, explain
+from calculator.engine.household import BetterOffRequest, Nation, PayFrequency, SweepRequest
+from calculator.engine.rules import Rules, rules_on
+from calculator.engine.scenario import (
+    WEEKS_PER_MONTH,
+    Money,
+    Situation,
+    money,
+    pays_in_work,
+    pays_now,
+    situation,
+)
+from calculator.parameters import minimum_hourly_wage
+
+# Main lines add up to net income; UC's parts add up to the UC line.
+MAIN_KEYS = (
+    "earnings",
+    "income_tax",
+    "national_insurance",
+    "pension",
+    "universal_credit",
+    "new_style_esa",
+    "new_style_jsa",
+    "pip",
+    "carers_allowance",
+    "child_benefit",
+    "high_income_child_benefit_charge",
+    "council_tax_reduction",
+    "scottish_child_payment",
+    "pension_income",
+    "work_costs",
+)
+UC_KEYS = (
+    "standard_allowance",
+    "child_element",
+    "disabled_child_addition",
+    "lcwra_element",
+    "carer_element",
+    "childcare_costs_element",
+    "housing_costs_element",
+    "earnings_deduction",
+    "unearned_income_deduction",
+    "benefit_cap_reduction",
+)
+ESTIMATES = {"council_tax_reduction"}
+# The order lines are shown in: UC's parts straight after the UC line.
+LINE_KEYS = tuple(
+    key
+    for main in MAIN_KEYS
+    for key in (
+        (main, *(f"universal_credit.{part}" for part in UC_KEYS))
+        if main == "universal_credit"
+        else (main,)
+    )
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Line:
+    key: str
+    label: str
+    now_monthly: float
+    in_work_monthly: float
+    change_monthly: float
+    explanation: str
+    part_of: str | None = None
+    estimate: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Totals:
+    weekly: float
+    monthly: float
+
+
+@dataclass(frozen=True, slots=True)
+class BetterOff:
+    weekly: float
+    monthly: float
+    per_extra_hour: float | None
+    better_off: bool
+
+
+@dataclass(frozen=True, slots=True)
+class Warning:
+    key: str
+    message: str
+
+
+@dataclass(frozen=True, slots=True)
+class BetterOffResult:
+    tax_year: str
+    calculation_date: date
+    hours_per_week: float
+    hourly_wage: float
+    lines: list[Line]
+    now: Totals
+    in_work: Totals
+    better_off: BetterOff
+    warnings: list[Warning]
+    assessment_periods: AssessmentPeriods
+
+
+def _amounts(m: Money) -> dict[str, float]:
+    """Every line's amount, signed by its effect on net income."""
+    uc = m.universal_credit
+    return {
+        "earnings": m.earnings,
+        "income_tax": -m.income_tax,
+        "national_insurance": -m.national_insurance,
+        "pension": -m.pension,
+        "universal_credit": uc.award,
+        "universal_credit.standard_allowance": uc.standard_allowance,
+        "universal_credit.child_element": uc.child_element,
+        "universal_credit.disabled_child_addition": uc.disabled_child_addition,
+        "universal_credit.lcwra_element": uc.lcwra_element,
+        "universal_credit.carer_element": uc.carer_element,
+        "universal_credit.childcare_costs_element": uc.childcare_costs_element,
+        "universal_credit.housing_costs_element": uc.housing_costs_element,
+        "universal_credit.earnings_deduction": -uc.earnings_deduction,
+        "universal_credit.unearned_income_deduction": -uc.unearned_income,
+        "universal_credit.benefit_cap_reduction": -uc.benefit_cap_reduction,
+        "new_style_esa": m.new_style_esa,
+        "new_style_jsa": m.new_style_jsa,
+        "pip": m.pip,
+        "carers_allowance": m.carers_allowance,
+        "child_benefit": m.child_benefit,
+        "high_income_child_benefit_charge": -m.high_income_child_benefit_charge,
+        "council_tax_reduction": m.council_tax_reduction,
+        "scottish_child_payment": m.scottish_child_payment,
+        "pension_income": m.pension_income,
+        "work_costs": -m.work_costs,
+    }
+
+
+def _totals(monthly: float) -> Totals:
+    return Totals(weekly=pence_signed(monthly / WEEKS_PER_MONTH), monthly=pence_signed(monthly))
+
+
+def pence_signed(amount: float) -> float:
+    return pence(amount) if amount >= 0 else -pence(-amount)
+
+
+@dataclass(frozen=True, slots=True)
+class _Prepared:
+    rules: Rules
+    on: date
+    s: Situation
+    who: int
+    now: Money
+    in_work: Money
+    childcare_in_work: float
+    work_costs_in_work: float
+
+
+def _prepare(request: BetterOffRequest) -> _Prepared:
+    on = request.calculation_date or date.today()
+    rules = rules_on(on)
+    s = situation(rules, request.household, on)
+    who = 0 if request.job.who == "claimant" else 1
+    job = request.job
+    now = money(
+        s, pays_now(s), request.household.childcare_costs_monthly, request.household.childcare_costs_monthly
+    )
+    work_costs = job.childcare_costs_monthly + job.travel_costs_weekly * WEEKS_PER_MONTH
+    in_work = money(s, pays_in_work(s, job, who), job.childcare_costs_monthly, work_costs)
+    return _Prepared(rules, on, s, who, now, in_work, job.childcare_costs_monthly, work_costs)
+
+
+def calculate(request: BetterOffRequest) -> BetterOffResult:
+    """How much better or worse off the household would be with the job, itemised."""
+    p = _prepare(request)
+    job = request.job
+    now, in_work = _amounts(p.now), _amounts(p.in_work)
+    lines = [
+        Line(
+            key=key,
+            label=LABELS[key],
+            now_monthly=now[key] or 0.0,
+            in_work_monthly=in_work[key] or 0.0,
+            change_monthly=pence_signed(in_work[key] - now[key]),
+            explanation=explain(key, p.rules, p.s, p.now, p.in_work),
+            part_of="universal_credit" if key.startswith("universal_credit.") else None,
+            estimate=key in ESTIMATES,
+        )
+        for key in LINE_KEYS
+    ]
+    now_net, work_net = p.now.net_income, p.in_work.net_income
+    difference = work_net - now_net
+    current = request.household.claimant.job if p.who == 0 else request.household.partner.job  # type: ignore[union-attr]
+    extra_hours = job.hours_per_week - (current.hours_per_week if current else 0.0)
+    weekly = difference / WEEKS_PER_MONTH
+    start = job.start_date or p.on
+    periods = project(p.s, job, p.who, start, p.childcare_in_work, p.work_costs_in_work)
+    return BetterOffResult(
+        tax_year=p.rules.tax_year,
+        calculation_date=p.on,
+        hours_per_week=job.hours_per_week,
+        hourly_wage=job.hourly_wage,
+        lines=lines,
+        now=_totals(now_net),
+        in_work=_totals(work_net),
+        better_off=BetterOff(
+            weekly=pence_signed(weekly),
+            monthly=pence_signed(difference),
+            per_extra_hour=pence_signed(weekly / extra_hours) if extra_hours > 0 else None,
+            better_off=difference > 0,
+        ),
+        warnings=warnings(request, p, periods, difference),
+        assessment_periods=periods,
+    )
+
+
+def warnings(
+    request: BetterOffRequest, p: _Prepared, periods: AssessmentPeriods, difference: float
+) -> list[Warning]:
+    rules, job, now, work = p.rules, request.job, p.now, p.in_work
+    adults = p.s.adults
+    worker = adults[p.who]
+    out: list[Warning] = []
+
+    band = (
+        "apprentice"
+        if job.apprentice
+        else "21_and_over"
+        if worker.age >= 21
+        else "18_to_20"
+        if worker.age >= 18
+        else "under_18"
+    )
+    minimum = float(minimum_hourly_wage(job.start_date or p.on, band))
+    if 0 < job.hourly_wage < minimum:
+        out.append(
+            Warning(
+                "below_minimum_wage",
+                f"£{job.hourly_wage:.2f} an hour is below the legal minimum of £{minimum:.2f} "
+                f"for this person; the employer must pay at least that, and IPS does not count "
+                f"it as a competitive job.",
+            )
+        )
+    if difference < 0:
+        out.append(
+            Warning(
+                "worse_off",
+                f"This job would leave the household about £{-difference:,.2f} a "
+                f"month worse off. Check the lines below before deciding.",
+            )
+        )
+    if work.esa_stopped_by_work:
+        out.append(
+            Warning(
+                "permitted_work_limit",
+                f"New Style ESA stops: permitted work allows under "
+                f"{rules.esa_permitted_work_hours:g} hours a week and up to "
+                f"£{rules.esa_permitted_work_limit:.2f} a week after tax and National Insurance.",
+            )
+        )
+    if work.carers_allowance_stopped_by_work:
+        out.append(
+            Warning(
+                "carers_allowance_limit",
+                f"Carer's Allowance stops: earnings after tax, National Insurance and half of "
+                f"pension contributions would be over £{rules.carers_allowance_earnings_limit:.0f} "
+                f"a week. The UC carer element carries on.",
+            )
+        )
+    if work.jsa_stopped_by_work:
+        out.append(
+            Warning(
+                "jsa_stops",
+                f"New Style JSA stops: {rules.jsa_remunerative_hours:g} hours or "
+                f"more a week is full-time work for JSA, or earnings use it all up.",
+            )
+        )
+    if now.universal_credit.capped and not work.universal_credit.capped:
+        out.append(
+            Warning(
+                "benefit_cap_ends",
+                f"The benefit cap stops: earning £{rules.cap_earnings_exception:,.2f} a month or "
+                f"more after tax (16 hours at the National Living Wage) lifts it.",
+            )
+        )
+    elif work.universal_credit.capped and not now.universal_credit.capped:
+        out.append(Warning("benefit_cap_starts", "The benefit cap would start to reduce Universal Credit."))
+    threshold = rules.capability_earnings_threshold
+    for index, adult in enumerate(adults):
+        if (adult.lcw or adult.lcwra) and work.pay[index].net >= threshold:
+            what = "LCWRA" if adult.lcwra else "LCW"
+            out.append(
+                Warning(
+                    "capability_earnings_threshold",
+                    f"Earnings of £{threshold:,.2f} a month or more (16 hours at the National "
+                    f"Living Wage) mean DWP can treat the person as no longer having {what}; the "
+                    f"health element could stop at the next review.",
+                )
+            )
+    had_uc, keeps_uc = now.universal_credit.award > 0, work.universal_credit.award > 0
+    if had_uc and not keeps_uc:
+        out.append(
+            Warning(
+                "universal_credit_ends",
+                "Universal Credit would stop. Passported help that comes with it stops too.",
+            )
+        )
+    nation = request.household.nation
+    if nation is Nation.ENGLAND and had_uc:
+        lcw = p.s.uc.has_capability_for_work_limit or p.s.uc.has_children
+        limit = rules.prescriptions_limit_with_children_or_lcw if lcw else rules.prescriptions_limit
+        take_home = sum(pay.net for pay in work.pay)
+        if not keeps_uc or take_home > limit:
+            out.append(
+                Warning(
+                    "free_prescriptions",
+                    f"Free NHS prescriptions through UC stop above £{limit:.0f} take-home pay in an "
+                    f"assessment period; a prepayment certificate can cap the cost.",
+                )
+            )
+        if p.s.school_age_children and not keeps_uc:
+            out.append(
+                Warning(
+                    "free_school_meals",
+                    "Free school meals in England depend on getting UC; they stop if UC stops.",
+                )
+            )
+    if now.scottish_child_payment and not work.scottish_child_payment:
+        out.append(
+            Warning(
+                "scottish_child_payment_ends", "Scottish Child Payment stops when Universal Credit stops."
+            )
+        )
+    if job.pay_frequency is not PayFrequency.MONTHLY and any(
+        period.extra_payday for period in periods.periods
+    ):
+        lost = sum(period.universal_credit_lost_to_extra_payday for period in periods.periods)
+        out.append(
+            Warning(
+                "extra_paydays",
+                f"Being paid {job.pay_frequency.value.replace('_', '-')} puts an extra payday in "
+                f"some assessment periods: about £{lost:,.2f} less UC over the year in those "
+                f"months (period {periods.lowest_period} is the lowest).",
+            )
+        )
+    if p.s.uc.not_entitled:
+        out.append(Warning("universal_credit_not_covered", p.s.uc.not_entitled))
+    return out
+
+
+@dataclass(frozen=True, slots=True)
+class SweepPoint:
+    hours: float
+    earnings_monthly: float
+    net_income_monthly: float
+    universal_credit_monthly: float
+    marginal_deduction_rate: float | None
+
+
+@dataclass(frozen=True, slots=True)
+class CliffEdge:
+    hours: float
+    key: str
+    message: str
+
+
+@dataclass(frozen=True, slots=True)
+class SweepResult:
+    tax_year: str
+    proposed_hours: float
+    points: list[SweepPoint]
+    cliff_edges: list[CliffEdge]
+
+
+CLIFFS = (
+    ("esa_stopped_by_work", "permitted_work_limit", "New Style ESA stops"),
+    ("carers_allowance_stopped_by_work", "carers_allowance_limit", "Carer's Allowance stops"),
+    ("jsa_stopped_by_work", "jsa_stops", "New Style JSA stops"),
+)
+
+
+def sweep(request: SweepRequest) -> SweepResult:
+    """Net income at 0, step, 2*step ... maximum_hours, with the marginal deduction rate."""
+    p = _prepare(request)
+    job = request.job
+    work_costs = p.work_costs_in_work
+    points: list[SweepPoint] = []
+    cliffs: list[CliffEdge] = []
+    previous: Money | None = None
+    steps = round(request.maximum_hours / request.step)
+    for i in range(steps + 1):
+        hours = round(i * request.step, 4)
+        m = money(
+            p.s,
+            pays_in_work(p.s, job, p.who, hours),
+            job.childcare_costs_monthly,
+            work_costs if hours else 0.0,
+        )
+        rate = None
+        if previous is not None and m.earnings != previous.earnings:
+            rate = round(1 - (m.net_income - previous.net_income) / (m.earnings - previous.earnings), 4)
+            for flag, key, message in CLIFFS:
+                if getattr(m, flag) and not getattr(previous, flag):
+                    cliffs.append(CliffEdge(hours, key, message))
+            if previous.universal_credit.award > 0 and m.universal_credit.award == 0:
+                cliffs.append(CliffEdge(hours, "universal_credit_ends", "Universal Credit stops"))
+            if m.universal_credit.capped != previous.universal_credit.capped:
+                cliffs.append(
+                    CliffEdge(
+                        hours,
+                        "benefit_cap",
+                        "Benefit cap " + ("starts" if m.universal_credit.capped else "ends"),
+                    )
+                )
+        points.append(
+            SweepPoint(
+                hours=hours,
+                earnings_monthly=m.earnings,
+                net_income_monthly=pence_signed(m.net_income),
+                universal_credit_monthly=m.universal_credit.award,
+                marginal_deduction_rate=rate,
+            )
+        )
+        previous = m
+    return SweepResult(
+        tax_year=p.rules.tax_year, proposed_hours=job.hours_per_week, points=points, cliff_edges=cliffs
+    )

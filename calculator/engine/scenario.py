@@ -1,0 +1,331 @@
+"""One household's money in one situation (now, or in the job), as steady monthly amounts.
+
+`Situation` holds what does not change with the job; `money()` works out everything that
+does. The hours sweep calls `money()` dozens of times, so it builds no text: lines and
+explanations are made once, in result.py.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from calculator.engine.deductions import (
+    PERIODS_PER_YEAR,
+    income_tax_annual,
+    payslip,
+    pence,
+)
+from calculator.engine.household import (
+    Adult,
+    Household,
+    Job,
+    Nation,
+    NewStyleEsa,
+    PipRate,
+)
+from calculator.engine.rules import Rules
+from calculator.engine.universal_credit import (
+    UcAward,
+    UcHousehold,
+    assess,
+    children_born_before_april_2017,
+    uc_household,
+)
+
+WEEKS_PER_MONTH = 52 / 12
+
+
+@dataclass(frozen=True, slots=True)
+class Pay:
+    """One adult's pay from a job, monthly, and the weekly net figure benefit tests use."""
+
+    hours: float
+    hourly_wage: float
+    gross: float
+    income_tax: float  # tax on the earnings alone
+    national_insurance: float
+    pension: float  # paid by the employee
+    pension_gross: float
+    taxable: float  # annual taxable pay (after a net-pay pension)
+    adjusted_net_income: float  # annual, for the child benefit charge (less relief-at-source too)
+    net_weekly_for_benefit_tests: float  # gross less tax, NI and half the pension (CA, ESA, JSA)
+
+    @property
+    def net(self) -> float:
+        return self.gross - self.income_tax - self.national_insurance - self.pension
+
+
+NO_PAY = Pay(0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
+
+
+def pay_for(rules: Rules, job: Job | None, scotland: bool, hours: float | None = None) -> Pay:
+    """Pay from `job`, at `hours` a week instead of the job's own when given (the sweep)."""
+    if job is None:
+        return NO_PAY
+    hours = job.hours_per_week if hours is None else hours
+    if hours <= 0 or job.hourly_wage <= 0:
+        return NO_PAY
+    slip = payslip(rules, hours, job.hourly_wage, job.pay_frequency, job.pension, job.employee_pension_rate)
+    per_year = PERIODS_PER_YEAR[job.pay_frequency]
+    gross_year = slip.gross * per_year
+    taxable = gross_year - (slip.pension_gross * per_year if slip.pension_reduces_taxable_pay else 0.0)
+    tax_year = income_tax_annual(rules, taxable, scotland)
+    gross = gross_year / 12
+    ni = slip.national_insurance * per_year / 12
+    pension = slip.pension * per_year / 12
+    tax = tax_year / 12
+    net_weekly = (gross - tax - ni - pension / 2) / WEEKS_PER_MONTH
+    relief_at_source = 0.0 if slip.pension_reduces_taxable_pay else slip.pension_gross * per_year
+    return Pay(
+        hours=hours,
+        hourly_wage=job.hourly_wage,
+        gross=gross,
+        income_tax=tax,
+        national_insurance=ni,
+        pension=pension,
+        pension_gross=slip.pension_gross * per_year / 12,
+        taxable=taxable,
+        adjusted_net_income=taxable - relief_at_source,
+        net_weekly_for_benefit_tests=net_weekly,
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class Situation:
+    rules: Rules
+    household: Household
+    adults: tuple[Adult, ...]
+    uc: UcHousehold
+    scotland: bool
+    pip_monthly: tuple[float, ...]
+    child_benefit_monthly: float
+    scp_children: int
+    school_age_children: int
+
+
+def situation(rules: Rules, household: Household, on: date) -> Situation:
+    adults = (household.claimant,) + ((household.partner,) if household.partner else ())
+    born_before = children_born_before_april_2017(household, on)
+    pip = tuple(_pip_weekly(rules, a) * WEEKS_PER_MONTH for a in adults)
+    cb_weekly = 0.0
+    if household.children:
+        cb_weekly = rules.child_benefit_eldest + rules.child_benefit_other * (len(household.children) - 1)
+    return Situation(
+        rules=rules,
+        household=household,
+        adults=adults,
+        uc=uc_household(rules, household, born_before),
+        scotland=household.nation is Nation.SCOTLAND,
+        pip_monthly=pip,
+        child_benefit_monthly=cb_weekly * WEEKS_PER_MONTH,
+        scp_children=sum(1 for c in household.children if c.age < rules.scp_maximum_age),
+        school_age_children=sum(1 for c in household.children if 5 <= c.age < 16),
+    )
+
+
+def _pip_weekly(rules: Rules, adult: Adult) -> float:
+    daily = {
+        PipRate.STANDARD: rules.pip_daily_living_standard,
+        PipRate.ENHANCED: rules.pip_daily_living_enhanced,
+    }.get(adult.pip_daily_living, 0.0)
+    mobility = {
+        PipRate.STANDARD: rules.pip_mobility_standard,
+        PipRate.ENHANCED: rules.pip_mobility_enhanced,
+    }.get(adult.pip_mobility, 0.0)
+    return daily + mobility
+
+
+@dataclass(frozen=True, slots=True)
+class Money:
+    """A situation's monthly money. Deductions are positive amounts here; lines sign them."""
+
+    pay: tuple[Pay, ...]
+    earnings: float
+    income_tax: float
+    national_insurance: float
+    pension: float
+    universal_credit: UcAward
+    new_style_esa: float
+    new_style_jsa: float
+    pip: float
+    carers_allowance: float
+    child_benefit: float
+    high_income_child_benefit_charge: float
+    council_tax_reduction: float
+    scottish_child_payment: float
+    pension_income: float
+    work_costs: float
+    # Which benefits stop because of work, for warnings and the sweep's cliff edges.
+    esa_stopped_by_work: bool
+    jsa_stopped_by_work: bool
+    carers_allowance_stopped_by_work: bool
+
+    @property
+    def net_income(self) -> float:
+        return (
+            self.earnings
+            - self.income_tax
+            - self.national_insurance
+            - self.pension
+            + self.universal_credit.award
+            + self.new_style_esa
+            + self.new_style_jsa
+            + self.pip
+            + self.carers_allowance
+            + self.child_benefit
+            - self.high_income_child_benefit_charge
+            + self.council_tax_reduction
+            + self.scottish_child_payment
+            + self.pension_income
+            - self.work_costs
+        )
+
+
+def _esa_weekly(rules: Rules, adult: Adult, pay: Pay) -> tuple[float, bool]:
+    if adult.new_style_esa is NewStyleEsa.NONE:
+        return 0.0, False
+    if pay.gross and (
+        pay.hours >= rules.esa_permitted_work_hours
+        or pay.net_weekly_for_benefit_tests > rules.esa_permitted_work_limit
+    ):
+        return 0.0, True
+    # New claims since April 2017 get no work-related activity component; the assessment
+    # phase pays the age-related rate, after it everyone gets the 25-or-over rate.
+    if adult.new_style_esa is NewStyleEsa.ASSESSMENT_PHASE and adult.age < 25:
+        amount = rules.esa_under_25
+    else:
+        amount = rules.esa_25_or_over
+    if adult.new_style_esa is NewStyleEsa.SUPPORT_GROUP:
+        amount += rules.esa_support_component
+    return amount, False
+
+
+def _jsa_weekly(rules: Rules, adult: Adult, pay: Pay) -> tuple[float, bool]:
+    if not adult.new_style_jsa:
+        return 0.0, False
+    if pay.hours >= rules.jsa_remunerative_hours:
+        return 0.0, True
+    rate = rules.jsa_under_25 if adult.age < 25 else rules.jsa_25_or_over
+    reduced = rate - max(0.0, pay.net_weekly_for_benefit_tests - rules.jsa_earnings_disregard)
+    return max(0.0, reduced), reduced <= 0
+
+
+def _ca_weekly(rules: Rules, adult: Adult, pay: Pay) -> tuple[float, bool]:
+    if not adult.carers_allowance:
+        return 0.0, False
+    if pay.net_weekly_for_benefit_tests > rules.carers_allowance_earnings_limit:
+        return 0.0, True
+    return rules.carers_allowance, False
+
+
+def money(s: Situation, pays: tuple[Pay, ...], childcare_costs: float, work_costs: float) -> Money:
+    rules = s.rules
+    earnings = tax = ni = pension = esa = jsa = ca = pension_income = earned = unearned = 0.0
+    esa_stopped = jsa_stopped = ca_stopped = False
+    adjusted_net_incomes = []
+    for adult, pay in zip(s.adults, pays, strict=True):
+        esa_w, stopped = _esa_weekly(rules, adult, pay)
+        esa_stopped |= stopped
+        jsa_w, stopped = _jsa_weekly(rules, adult, pay)
+        jsa_stopped |= stopped
+        ca_w, stopped = _ca_weekly(rules, adult, pay)
+        ca_stopped |= stopped
+        adult_esa, adult_jsa, adult_ca = (
+            esa_w * WEEKS_PER_MONTH,
+            jsa_w * WEEKS_PER_MONTH,
+            ca_w * WEEKS_PER_MONTH,
+        )
+        # Taxable benefits and pensions sit below earnings in the tax calculation, so the
+        # tax on earnings is what the earnings add.
+        other_taxable_year = (adult_esa + adult_jsa + adult_ca + adult.pension_income_monthly) * 12
+        adult_tax = pay.income_tax
+        if other_taxable_year:
+            tax_other = income_tax_annual(rules, other_taxable_year, s.scotland)
+            tax_all = income_tax_annual(rules, pay.taxable + other_taxable_year, s.scotland)
+            adult_tax = tax_all / 12
+            earned += pay.gross - (tax_all - tax_other) / 12 - pay.national_insurance - pay.pension
+        else:
+            earned += pay.net
+        earnings += pay.gross
+        tax += adult_tax
+        ni += pay.national_insurance
+        pension += pay.pension
+        esa += adult_esa
+        jsa += adult_jsa
+        ca += adult_ca
+        pension_income += adult.pension_income_monthly
+        unearned += adult_esa + adult_jsa + adult_ca + adult.pension_income_monthly
+        adjusted_net_incomes.append(pay.adjusted_net_income + other_taxable_year)
+
+    working = [pay.gross > 0 for pay in pays]
+    if len(pays) == 1:
+        childcare_condition = working[0]
+    else:
+        # Reg 32: both in paid work, or one in work and the other unable to look after the children.
+        unable = [a.lcw or a.lcwra or a.cares_35_hours for a in s.adults]
+        childcare_condition = (
+            (working[0] and working[1]) or (working[0] and unable[1]) or (working[1] and unable[0])
+        )
+
+    cb = s.child_benefit_monthly
+    uc = assess(
+        rules,
+        s.uc,
+        earned,
+        unearned,
+        childcare_costs,
+        childcare_condition,
+        other_capped_benefits=cb + esa + jsa,
+    )
+
+    hicbc = 0.0
+    if cb and adjusted_net_incomes:
+        top = max(adjusted_net_incomes)
+        if top > rules.hicbc_threshold:
+            percent = min(100, int((top - rules.hicbc_threshold) / (rules.hicbc_width / 100)))
+            hicbc = cb * percent / 100
+
+    scp = 0.0
+    if s.scotland and uc.award > 0 and s.scp_children:
+        scp = s.scp_children * rules.scp_weekly * WEEKS_PER_MONTH
+
+    ctr = 0.0
+    council = s.household.council_tax
+    if council.charge_monthly:
+        net_weekly = earned / WEEKS_PER_MONTH
+        taper = council.taper * max(0.0, net_weekly - council.earnings_disregard_weekly) * WEEKS_PER_MONTH
+        ctr = max(0.0, council.charge_monthly * council.maximum_reduction - taper)
+
+    return Money(
+        pay=pays,
+        earnings=pence(earnings),
+        income_tax=pence(tax),
+        national_insurance=pence(ni),
+        pension=pence(pension),
+        universal_credit=uc,
+        new_style_esa=pence(esa),
+        new_style_jsa=pence(jsa),
+        pip=pence(sum(s.pip_monthly)),
+        carers_allowance=pence(ca),
+        child_benefit=pence(cb),
+        high_income_child_benefit_charge=pence(hicbc),
+        council_tax_reduction=pence(ctr),
+        scottish_child_payment=pence(scp),
+        pension_income=pence(pension_income),
+        work_costs=pence(work_costs),
+        esa_stopped_by_work=esa_stopped,
+        jsa_stopped_by_work=jsa_stopped,
+        carers_allowance_stopped_by_work=ca_stopped,
+    )
+
+
+def pays_now(s: Situation) -> tuple[Pay, ...]:
+    return tuple(pay_for(s.rules, a.job, s.scotland) for a in s.adults)
+
+
+def pays_in_work(s: Situation, job: Job, who: int, hours: float | None = None) -> tuple[Pay, ...]:
+    """Everyone's pay with the job on offer replacing the person's current work."""
+    pays = list(pays_now(s))
+    pays[who] = pay_for(s.rules, job, s.scotland, hours)
+    return tuple(pays)
