@@ -10,8 +10,12 @@ from calculator.engine import BetterOffRequest, SweepRequest
 ON = date(2026, 11, 22)
 
 
-def request(household: dict[str, Any] | None = None, job: dict[str, Any] | None = None,
-            cls: type[BetterOffRequest] = BetterOffRequest, **extra: Any) -> BetterOffRequest:
+def request(
+    household: dict[str, Any] | None = None,
+    job: dict[str, Any] | None = None,
+    cls: type[BetterOffRequest] = BetterOffRequest,
+    **extra: Any,
+) -> BetterOffRequest:
     body: dict[str, Any] = {
         "household": {"claimant": {"age": 30}, **(household or {})},
         "job": {"hours_per_week": 16, "hourly_wage": 12.71, "start_date": "2026-12-01", **(job or {})},
@@ -21,8 +25,9 @@ def request(household: dict[str, Any] | None = None, job: dict[str, Any] | None 
     return cls.model_validate(body)
 
 
-def sweep_request(household: dict[str, Any] | None = None, job: dict[str, Any] | None = None,
-                  **extra: Any) -> SweepRequest:
+def sweep_request(
+    household: dict[str, Any] | None = None, job: dict[str, Any] | None = None, **extra: Any
+) -> SweepRequest:
     return request(household, job, cls=SweepRequest, **extra)  # type: ignore[return-value]
 
 

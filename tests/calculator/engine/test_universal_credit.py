@@ -15,8 +15,15 @@ def uc_now(household: dict) -> float:
 
 
 def test_single_25_or_over_with_lcwra_and_social_rent_out_of_work() -> None:
-    result = calculate(request({"claimant": {"age": 30, "lcwra": True},
-                                "housing": {"tenure": "social_rent", "rent_monthly": 450}}, NOTHING))
+    result = calculate(
+        request(
+            {
+                "claimant": {"age": 30, "lcwra": True},
+                "housing": {"tenure": "social_rent", "rent_monthly": 450},
+            },
+            NOTHING,
+        )
+    )
     # 424.90 standard + 429.80 protected LCWRA + 450 rent
     assert line(result, "universal_credit").now_monthly == 1304.70
     assert line(result, "universal_credit.lcwra_element").now_monthly == 429.80
@@ -37,23 +44,32 @@ def test_under_25_and_couple_standard_allowances() -> None:
 def test_work_allowance_and_taper_on_take_home_pay() -> None:
     # 16 h x £12.71 monthly = 881.23 gross; under the NI threshold and personal allowance.
     # LCWRA + housing: lower work allowance £427; 55% of (881.23 - 14.47 pension - 427).
-    result = calculate(request({"claimant": {"age": 30, "lcwra": True},
-                                "housing": {"tenure": "social_rent", "rent_monthly": 450}}))
+    result = calculate(
+        request(
+            {
+                "claimant": {"age": 30, "lcwra": True},
+                "housing": {"tenure": "social_rent", "rent_monthly": 450},
+            }
+        )
+    )
     pension = line(result, "pension").in_work_monthly
     assert pension == pytest.approx(-0.8 * 0.05 * (881.23 - 520), abs=0.01)
     take_home = 881.23 + pension
     assert line(result, "universal_credit.earnings_deduction").in_work_monthly == pytest.approx(
-        -0.55 * (take_home - 427), abs=0.01)
+        -0.55 * (take_home - 427), abs=0.01
+    )
     # Without housing costs the higher work allowance (£710) applies.
     result = calculate(request({"claimant": {"age": 30, "lcwra": True}}))
     assert line(result, "universal_credit.earnings_deduction").in_work_monthly == pytest.approx(
-        -0.55 * (take_home - 710), abs=0.01)
+        -0.55 * (take_home - 710), abs=0.01
+    )
 
 
 def test_no_work_allowance_without_children_or_lcw() -> None:
     result = calculate(request({"claimant": {"age": 30}}, {"pension": "opt_out"}))
     assert line(result, "universal_credit.earnings_deduction").in_work_monthly == pytest.approx(
-        -0.55 * 881.23, abs=0.01)
+        -0.55 * 881.23, abs=0.01
+    )
     # 424.90 - 484.68 is below nothing: no award, never negative.
     assert line(result, "universal_credit").in_work_monthly == 0
 
@@ -69,18 +85,25 @@ def test_child_elements_without_the_two_child_limit() -> None:
 def test_disabled_child_additions() -> None:
     children = [{"age": 6, "disability": "lower"}, {"age": 4, "disability": "higher"}]
     result = calculate(request({"children": children}, NOTHING))
-    assert line(result, "universal_credit.disabled_child_addition").now_monthly == pytest.approx(164.79 + 514.71)
+    assert line(result, "universal_credit.disabled_child_addition").now_monthly == pytest.approx(
+        164.79 + 514.71
+    )
 
 
 def test_carer_element_but_not_with_lcwra_for_the_same_person() -> None:
     assert uc_now({"claimant": {"age": 30, "cares_35_hours": True}}) == pytest.approx(424.90 + 209.34)
     assert uc_now({"claimant": {"age": 30, "cares_35_hours": True, "lcwra": True}}) == pytest.approx(
-        424.90 + 429.80)
+        424.90 + 429.80
+    )
 
 
 def test_private_rent_is_capped_at_the_lha_rate_and_non_dependants_deducted() -> None:
-    housing = {"tenure": "private_rent", "rent_monthly": 900, "local_housing_allowance_monthly": 775,
-               "non_dependants": 1}
+    housing = {
+        "tenure": "private_rent",
+        "rent_monthly": 900,
+        "local_housing_allowance_monthly": 775,
+        "non_dependants": 1,
+    }
     result = calculate(request({"claimant": {"age": 40, "lcwra": True}, "housing": housing}, NOTHING))
     assert line(result, "universal_credit.housing_costs_element").now_monthly == pytest.approx(775 - 96.55)
 
@@ -142,13 +165,24 @@ def test_benefit_cap_counts_child_benefit_and_spares_pip() -> None:
     uc = line(capped, "universal_credit").now_monthly
     cb = line(capped, "child_benefit").now_monthly
     assert uc + cb == pytest.approx(1835.00, abs=0.01)
-    exempt = calculate(request({"claimant": {"age": 30, "pip_daily_living": "standard"}, "housing": housing,
-                                "children": children}, NOTHING))
+    exempt = calculate(
+        request(
+            {
+                "claimant": {"age": 30, "pip_daily_living": "standard"},
+                "housing": housing,
+                "children": children,
+            },
+            NOTHING,
+        )
+    )
     assert line(exempt, "universal_credit.benefit_cap_reduction").now_monthly == 0
 
 
 def test_minimum_award_and_never_negative() -> None:
     result = calculate(request({}, {"hours_per_week": 40, "hourly_wage": 20}))
     assert line(result, "universal_credit").in_work_monthly == 0
-    assert all(item.in_work_monthly >= 0 for item in result.lines
-               if item.part_of == "universal_credit" and item.key.endswith(("element", "allowance")))
+    assert all(
+        item.in_work_monthly >= 0
+        for item in result.lines
+        if item.part_of == "universal_credit" and item.key.endswith(("element", "allowance"))
+    )
