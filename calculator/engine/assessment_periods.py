@@ -8,18 +8,19 @@ the averages hide this, and it is why people say "I thought I'd be better off".
 from __future__ import annotations
 
 import calendar
-from collections import Counter
-from dataclasses import dataclass, replace
+from bisect import bisect_left
+from dataclasses import dataclass
 from datetime import date, timedelta
 
-from calculator.engine.deductions import PERIODS_PER_YEAR, payslip, pence
+from calculator.engine.deductions import PERIODS_PER_YEAR, pence
 from calculator.engine.household import PayFrequency, ProposedJob
-from calculator.engine.scenario import Money, Pay, Situation, money, pays_in_work
+from calculator.engine.scenario import Pay, Situation, money
 
+ONE_DAY = timedelta(days=1)
 STEP_DAYS = {PayFrequency.WEEKLY: 7, PayFrequency.FORTNIGHTLY: 14, PayFrequency.FOUR_WEEKLY: 28}
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class AssessmentPeriod:
     number: int
     starts: date
@@ -32,7 +33,7 @@ class AssessmentPeriod:
     universal_credit_lost_to_extra_payday: float
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class AssessmentPeriods:
     periods: list[AssessmentPeriod]
     average_net_income: float
@@ -75,90 +76,66 @@ def paydays(first: date, frequency: PayFrequency, until: date) -> list[date]:
         while (day := next_payday(first, frequency, len(days))) <= until:
             days.append(day)
         return days
-    step = timedelta(days=STEP_DAYS[frequency])
-    count = (until - first).days // step.days + 1
-    return [first + step * n for n in range(max(0, count))]
+    fromordinal = date.fromordinal
+    return [fromordinal(day) for day in range(first.toordinal(), until.toordinal() + 1, STEP_DAYS[frequency])]
 
 
 def project(
     s: Situation,
     job: ProposedJob,
+    steady: tuple[Pay, ...],
     who: int,
     start: date,
     childcare: float,
     work_costs: float,
     count: int = 12,
 ) -> AssessmentPeriods:
-    rules = s.rules
-    steady = pays_in_work(s, job, who)
+    """`steady` is everyone's pay in work, as worked out for the monthly comparison."""
     pay = steady[who]
-    slip = (
-        payslip(
-            rules,
-            job.hours_per_week,
-            job.hourly_wage,
-            job.pay_frequency,
-            job.pension,
-            job.employee_pension_rate,
-        )
-        if pay.gross
-        else None
-    )
-    per_year = PERIODS_PER_YEAR[job.pay_frequency]
-    tax_per_payment = pay.income_tax * 12 / per_year
+    slip = pay.payslip
+    tax_per_payment = pay.income_tax * 12 / PERIODS_PER_YEAR[job.pay_frequency]
 
     starts = period_starts(start, job.assessment_period_start_day or start.day, count)
     first_payday = job.first_payday or next_payday(start, job.pay_frequency)
     all_paydays = paydays(first_payday, job.pay_frequency, starts[-1] - timedelta(days=1))
 
-    # Periods with the same number of paydays have the same money: work each out once.
-    by_paydays: dict[int, Money] = {}
-    rows = []
-    next_index = 0
-    for number in range(count):
-        begins, ends = starts[number], starts[number + 1] - timedelta(days=1)
-        in_period = []
-        while next_index < len(all_paydays) and all_paydays[next_index] <= ends:
-            if all_paydays[next_index] >= begins:
-                in_period.append(all_paydays[next_index])
-            next_index += 1
-        n = len(in_period) if slip else 0
-        m = by_paydays.get(n)
-        if m is None:
-            period_pay: Pay = pay
-            if slip:
-                period_pay = replace(
-                    pay,
-                    gross=n * slip.gross,
-                    income_tax=n * tax_per_payment,
-                    national_insurance=n * slip.national_insurance,
-                    pension=n * slip.pension,
-                    pension_gross=n * slip.pension_gross,
-                )
-            pays = (*steady[:who], period_pay, *steady[who + 1 :])
-            m = by_paydays[n] = money(s, pays, childcare if n else 0.0, work_costs)
-        rows.append((number + 1, begins, ends, in_period, m))
-
-    usual = Counter(len(r[3]) for r in rows[1:] or rows).most_common(1)[0][0]
-    usual_uc = next((r[4].universal_credit.award for r in rows if len(r[3]) == usual), 0.0)
-    net_by_paydays = {n: pence(m.net_income) for n, m in by_paydays.items()}
-    periods = []
-    for number, begins, ends, in_period, m in rows:
-        extra = bool(slip) and len(in_period) > usual
-        award = m.universal_credit.award
-        periods.append(
-            AssessmentPeriod(
-                number,
-                begins,
-                ends,
-                in_period,
-                m.earnings,
-                award,
-                net_by_paydays[len(in_period) if slip else 0],
-                extra,
-                pence(max(0.0, usual_uc - award)) if extra else 0.0,
+    # Slice each period's paydays first: periods with the same number of paydays have the
+    # same money, so it is worked out once per number, not once per period.
+    sliced = [
+        all_paydays[bisect_left(all_paydays, starts[i]) : bisect_left(all_paydays, starts[i + 1])]
+        for i in range(count)
+    ]
+    counts = [len(days) if slip else 0 for days in sliced]
+    rounded: dict[int, tuple[float, float, float]] = {}
+    for n in set(counts):
+        period_pay = pay
+        if slip:
+            period_pay = Pay(
+                pay.hours,
+                pay.hourly_wage,
+                n * slip.gross,
+                n * tax_per_payment,
+                n * slip.national_insurance,
+                n * slip.pension,
+                n * slip.pension_gross,
+                pay.taxable,
+                pay.adjusted_net_income,
+                pay.net_weekly_for_benefit_tests,
+                slip,
             )
-        )
+        m = money(s, (*steady[:who], period_pay, *steady[who + 1 :]), childcare if n else 0.0, work_costs)
+        rounded[n] = (pence(m.earnings), m.universal_credit.award, pence(m.net_income))
+
+    later = counts[1:] or counts
+    usual = max(set(later), key=later.count)
+    usual_uc = rounded[usual][1]
+    periods = []
+    for i, (days, n) in enumerate(zip(sliced, counts, strict=True)):
+        earnings, award, net = rounded[n]
+        extra = n > usual
+        lost = pence(usual_uc - award) if extra and usual_uc > award else 0.0
+        ends = starts[i + 1] - ONE_DAY
+        periods.append(AssessmentPeriod(i + 1, starts[i], ends, days, earnings, award, net, extra, lost))
     lowest = min(periods, key=lambda p: p.net_income)
     note = (
         "Each period counts the pay received in it. Periods with an extra payday show the "

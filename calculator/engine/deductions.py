@@ -32,7 +32,7 @@ def pence(amount: float) -> float:
     return int(amount * 100 + 0.5 + 1e-9) / 100
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Payslip:
     """One pay period's figures."""
 

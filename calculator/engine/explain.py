@@ -268,5 +268,29 @@ EXPLAINERS: dict[str, Callable[[Rules, Situation, Money, Money], str]] = {
 }
 
 
+# These sentences depend only on the tax year's figures, so each is made once per year.
+RULES_ONLY = {
+    "national_insurance",
+    "pension",
+    "universal_credit.disabled_child_addition",
+    "universal_credit.carer_element",
+    "universal_credit.unearned_income_deduction",
+    "new_style_esa",
+    "new_style_jsa",
+    "pip",
+    "carers_allowance",
+    "child_benefit",
+    "high_income_child_benefit_charge",
+    "pension_income",
+    "work_costs",
+}
+_by_year: dict[tuple[str, str], str] = {}
+
+
 def explain(key: str, rules: Rules, s: Situation, now: Money, work: Money) -> str:
+    if key in RULES_ONLY:
+        cached = _by_year.get((key, rules.tax_year))
+        if cached is None:
+            cached = _by_year[(key, rules.tax_year)] = EXPLAINERS[key](rules, s, now, work)
+        return cached
     return EXPLAINERS[key](rules, s, now, work)

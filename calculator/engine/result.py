@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from functools import lru_cache
 
 from calculator.engine.assessment_periods import AssessmentPeriods, project
-from calculator.engine.deductions import pence
 from calculator.engine.explain import LABELS, explain
 from calculator.engine.household import BetterOffRequest, Nation, PayFrequency, SweepRequest
 from calculator.engine.rules import Rules, rules_on
@@ -52,19 +52,18 @@ UC_KEYS = (
     "benefit_cap_reduction",
 )
 ESTIMATES = {"council_tax_reduction"}
+ALWAYS_SHOWN = {"earnings", "income_tax", "national_insurance", "universal_credit"}
 # The order lines are shown in: UC's parts straight after the UC line.
 LINE_KEYS = tuple(
     key
     for main in MAIN_KEYS
     for key in (
-        (main, *(f"universal_credit.{part}" for part in UC_KEYS))
-        if main == "universal_credit"
-        else (main,)
+        (main, *(f"universal_credit.{part}" for part in UC_KEYS)) if main == "universal_credit" else (main,)
     )
 )
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Line:
     key: str
     label: str
@@ -76,13 +75,13 @@ class Line:
     estimate: bool = False
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Totals:
     weekly: float
     monthly: float
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class BetterOff:
     weekly: float
     monthly: float
@@ -90,13 +89,13 @@ class BetterOff:
     better_off: bool
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Warning:
     key: str
     message: str
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class BetterOffResult:
     tax_year: str
     calculation_date: date
@@ -108,6 +107,12 @@ class BetterOffResult:
     better_off: BetterOff
     warnings: list[Warning]
     assessment_periods: AssessmentPeriods
+
+
+LINE_SPECS = tuple(
+    (key, LABELS[key], "universal_credit" if key.startswith("universal_credit.") else None, key in ESTIMATES)
+    for key in LINE_KEYS
+)
 
 
 def _amounts(m: Money) -> dict[str, float]:
@@ -147,10 +152,11 @@ def _totals(monthly: float) -> Totals:
 
 
 def pence_signed(amount: float) -> float:
-    return pence(amount) if amount >= 0 else -pence(-amount)
+    """To the penny, halves away from zero (the same as `pence` for amounts of either sign)."""
+    return int(amount * 100 + (0.5 + 1e-9 if amount >= 0 else -0.5 - 1e-9)) / 100
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class _Prepared:
     rules: Rules
     on: date
@@ -168,11 +174,12 @@ def _prepare(request: BetterOffRequest) -> _Prepared:
     s = situation(rules, request.household, on)
     who = 0 if request.job.who == "claimant" else 1
     job = request.job
+    current = pays_now(s)
     now = money(
-        s, pays_now(s), request.household.childcare_costs_monthly, request.household.childcare_costs_monthly
+        s, current, request.household.childcare_costs_monthly, request.household.childcare_costs_monthly
     )
     work_costs = job.childcare_costs_monthly + job.travel_costs_weekly * WEEKS_PER_MONTH
-    in_work = money(s, pays_in_work(s, job, who), job.childcare_costs_monthly, work_costs)
+    in_work = money(s, pays_in_work(s, job, who, now=current), job.childcare_costs_monthly, work_costs)
     return _Prepared(rules, on, s, who, now, in_work, job.childcare_costs_monthly, work_costs)
 
 
@@ -181,26 +188,36 @@ def calculate(request: BetterOffRequest) -> BetterOffResult:
     p = _prepare(request)
     job = request.job
     now, in_work = _amounts(p.now), _amounts(p.in_work)
-    lines = [
-        Line(
-            key=key,
-            label=LABELS[key],
-            now_monthly=now[key] or 0.0,
-            in_work_monthly=in_work[key] or 0.0,
-            change_monthly=pence_signed(in_work[key] - now[key]),
-            explanation=explain(key, p.rules, p.s, p.now, p.in_work),
-            part_of="universal_credit" if key.startswith("universal_credit.") else None,
-            estimate=key in ESTIMATES,
+    lines = []
+    now_net = work_net = 0.0
+    for key, label, part_of, estimate in LINE_SPECS:
+        a, b = pence_signed(now[key]) or 0.0, pence_signed(in_work[key]) or 0.0
+        if part_of is None:
+            now_net += a
+            work_net += b
+        # Lines that are nothing either way (Scottish Child Payment in Wales, say) only clutter
+        # the page and the client's summary; the core of the calculation is always shown.
+        if not (a or b or key in ALWAYS_SHOWN):
+            continue
+        lines.append(
+            Line(
+                key,
+                label,
+                a,
+                b,
+                round(b - a, 2),
+                explain(key, p.rules, p.s, p.now, p.in_work),
+                part_of,
+                estimate,
+            )
         )
-        for key in LINE_KEYS
-    ]
-    now_net, work_net = p.now.net_income, p.in_work.net_income
+    # Totals are the sums of the rounded lines, so the page adds up to the penny.
     difference = work_net - now_net
     current = request.household.claimant.job if p.who == 0 else request.household.partner.job  # type: ignore[union-attr]
     extra_hours = job.hours_per_week - (current.hours_per_week if current else 0.0)
     weekly = difference / WEEKS_PER_MONTH
     start = job.start_date or p.on
-    periods = project(p.s, job, p.who, start, p.childcare_in_work, p.work_costs_in_work)
+    periods = project(p.s, job, p.in_work.pay, p.who, start, p.childcare_in_work, p.work_costs_in_work)
     return BetterOffResult(
         tax_year=p.rules.tax_year,
         calculation_date=p.on,
@@ -220,6 +237,11 @@ def calculate(request: BetterOffRequest) -> BetterOffResult:
     )
 
 
+@lru_cache(maxsize=4096)
+def _minimum_wage(on: date, band: str) -> float:
+    return float(minimum_hourly_wage(on, band))
+
+
 def warnings(
     request: BetterOffRequest, p: _Prepared, periods: AssessmentPeriods, difference: float
 ) -> list[Warning]:
@@ -237,7 +259,7 @@ def warnings(
         if worker.age >= 18
         else "under_18"
     )
-    minimum = float(minimum_hourly_wage(job.start_date or p.on, band))
+    minimum = _minimum_wage(job.start_date or p.on, band)
     if 0 < job.hourly_wage < minimum:
         out.append(
             Warning(
@@ -354,7 +376,7 @@ def warnings(
     return out
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class SweepPoint:
     hours: float
     earnings_monthly: float
@@ -363,14 +385,14 @@ class SweepPoint:
     marginal_deduction_rate: float | None
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class CliffEdge:
     hours: float
     key: str
     message: str
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class SweepResult:
     tax_year: str
     proposed_hours: float
@@ -398,7 +420,7 @@ def sweep(request: SweepRequest) -> SweepResult:
         hours = round(i * request.step, 4)
         m = money(
             p.s,
-            pays_in_work(p.s, job, p.who, hours),
+            pays_in_work(p.s, job, p.who, hours, now=p.now.pay),
             job.childcare_costs_monthly,
             work_costs if hours else 0.0,
         )

@@ -12,9 +12,9 @@ from datetime import date
 
 from calculator.engine.deductions import (
     PERIODS_PER_YEAR,
+    Payslip,
     income_tax_annual,
     payslip,
-    pence,
 )
 from calculator.engine.household import (
     Adult,
@@ -36,7 +36,7 @@ from calculator.engine.universal_credit import (
 WEEKS_PER_MONTH = 52 / 12
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Pay:
     """One adult's pay from a job, monthly, and the weekly net figure benefit tests use."""
 
@@ -50,6 +50,7 @@ class Pay:
     taxable: float  # annual taxable pay (after a net-pay pension)
     adjusted_net_income: float  # annual, for the child benefit charge (less relief-at-source too)
     net_weekly_for_benefit_tests: float  # gross less tax, NI and half the pension (CA, ESA, JSA)
+    payslip: Payslip | None = None  # one pay period's figures, for assessment periods
 
     @property
     def net(self) -> float:
@@ -88,10 +89,11 @@ def pay_for(rules: Rules, job: Job | None, scotland: bool, hours: float | None =
         taxable=taxable,
         adjusted_net_income=taxable - relief_at_source,
         net_weekly_for_benefit_tests=net_weekly,
+        payslip=slip,
     )
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Situation:
     rules: Rules
     household: Household
@@ -102,6 +104,7 @@ class Situation:
     child_benefit_monthly: float
     scp_children: int
     school_age_children: int
+    earnings_tested: tuple[bool, ...]  # per adult: has income that earnings or tax interact with
 
 
 def situation(rules: Rules, household: Household, on: date) -> Situation:
@@ -121,6 +124,13 @@ def situation(rules: Rules, household: Household, on: date) -> Situation:
         child_benefit_monthly=cb_weekly * WEEKS_PER_MONTH,
         scp_children=sum(1 for c in household.children if c.age < rules.scp_maximum_age),
         school_age_children=sum(1 for c in household.children if 5 <= c.age < 16),
+        earnings_tested=tuple(
+            a.new_style_esa is not NewStyleEsa.NONE
+            or a.new_style_jsa
+            or a.carers_allowance
+            or a.pension_income_monthly > 0
+            for a in adults
+        ),
     )
 
 
@@ -136,9 +146,12 @@ def _pip_weekly(rules: Rules, adult: Adult) -> float:
     return daily + mobility
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Money:
-    """A situation's monthly money. Deductions are positive amounts here; lines sign them."""
+    """A situation's monthly money, unrounded: lines round each amount to the penny once.
+
+    Deductions are positive amounts here; lines sign them. UC is already in pence (reg 6).
+    """
 
     pay: tuple[Pay, ...]
     earnings: float
@@ -224,7 +237,16 @@ def money(s: Situation, pays: tuple[Pay, ...], childcare_costs: float, work_cost
     earnings = tax = ni = pension = esa = jsa = ca = pension_income = earned = unearned = 0.0
     esa_stopped = jsa_stopped = ca_stopped = False
     adjusted_net_incomes = []
-    for adult, pay in zip(s.adults, pays, strict=True):
+    for adult, pay, tested in zip(s.adults, pays, s.earnings_tested, strict=True):
+        if not tested:
+            # Most people: no ESA, JSA, Carer's Allowance or pension, so nothing else to test.
+            earned += pay.net
+            earnings += pay.gross
+            tax += pay.income_tax
+            ni += pay.national_insurance
+            pension += pay.pension
+            adjusted_net_incomes.append(pay.adjusted_net_income)
+            continue
         esa_w, stopped = _esa_weekly(rules, adult, pay)
         esa_stopped |= stopped
         jsa_w, stopped = _jsa_weekly(rules, adult, pay)
@@ -299,21 +321,21 @@ def money(s: Situation, pays: tuple[Pay, ...], childcare_costs: float, work_cost
 
     return Money(
         pay=pays,
-        earnings=pence(earnings),
-        income_tax=pence(tax),
-        national_insurance=pence(ni),
-        pension=pence(pension),
+        earnings=earnings,
+        income_tax=tax,
+        national_insurance=ni,
+        pension=pension,
         universal_credit=uc,
-        new_style_esa=pence(esa),
-        new_style_jsa=pence(jsa),
-        pip=pence(sum(s.pip_monthly)),
-        carers_allowance=pence(ca),
-        child_benefit=pence(cb),
-        high_income_child_benefit_charge=pence(hicbc),
-        council_tax_reduction=pence(ctr),
-        scottish_child_payment=pence(scp),
-        pension_income=pence(pension_income),
-        work_costs=pence(work_costs),
+        new_style_esa=esa,
+        new_style_jsa=jsa,
+        pip=sum(s.pip_monthly),
+        carers_allowance=ca,
+        child_benefit=cb,
+        high_income_child_benefit_charge=hicbc,
+        council_tax_reduction=ctr,
+        scottish_child_payment=scp,
+        pension_income=pension_income,
+        work_costs=work_costs,
         esa_stopped_by_work=esa_stopped,
         jsa_stopped_by_work=jsa_stopped,
         carers_allowance_stopped_by_work=ca_stopped,
@@ -324,8 +346,10 @@ def pays_now(s: Situation) -> tuple[Pay, ...]:
     return tuple(pay_for(s.rules, a.job, s.scotland) for a in s.adults)
 
 
-def pays_in_work(s: Situation, job: Job, who: int, hours: float | None = None) -> tuple[Pay, ...]:
+def pays_in_work(
+    s: Situation, job: Job, who: int, hours: float | None = None, now: tuple[Pay, ...] | None = None
+) -> tuple[Pay, ...]:
     """Everyone's pay with the job on offer replacing the person's current work."""
-    pays = list(pays_now(s))
+    pays = list(now or pays_now(s))
     pays[who] = pay_for(s.rules, job, s.scotland, hours)
     return tuple(pays)

@@ -22,7 +22,7 @@ from calculator.engine.household import (
 from calculator.engine.rules import Rules
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class UcHousehold:
     """What UC needs that does not change with earnings, worked out once per household."""
 
@@ -43,7 +43,7 @@ class UcHousehold:
     has_capability_for_work_limit: bool
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class UcAward:
     standard_allowance: float
     child_element: float

@@ -6,6 +6,8 @@ from datetime import date
 from typing import Any
 
 from calculator.engine import BetterOffRequest, SweepRequest
+from calculator.engine.explain import LABELS
+from calculator.engine.result import LINE_KEYS, Line
 
 ON = date(2026, 11, 22)
 
@@ -32,7 +34,10 @@ def sweep_request(
 
 
 def line(result: Any, key: str) -> Any:
-    return next(item for item in result.lines if item.key == key)
+    """The line for `key`; a line left out because it is nothing either way reads as zeros."""
+    assert key in LINE_KEYS, key
+    found = next((item for item in result.lines if item.key == key), None)
+    return found or Line(key, LABELS[key], 0.0, 0.0, 0.0, "", None, False)
 
 
 def warning_keys(result: Any) -> set[str]:

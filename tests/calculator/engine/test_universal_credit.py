@@ -11,7 +11,7 @@ NOTHING = {"hours_per_week": 0}
 
 
 def uc_now(household: dict) -> float:
-    return calculate(request(household, NOTHING)).lines[4].now_monthly
+    return line(calculate(request(household, NOTHING)), "universal_credit").now_monthly
 
 
 def test_single_25_or_over_with_lcwra_and_social_rent_out_of_work() -> None:
