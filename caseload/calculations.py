@@ -95,3 +95,27 @@ def list_calculations(
     if since is not None:
         query = query.where(BetterOffCalculation.calculated_at >= since)
     return list(session.scalars(query))
+
+
+def record_for_reference(
+    session: Session, actor: Staff, reference: str, tax_year: str, inputs: dict[str, Any],
+    better_off_per_month: Decimal,
+) -> BetterOffCalculation:
+    """Save a calculation against the open episode of `reference` in the actor's team.
+
+    Advisors save for their team without seeing its client records, so the client is
+    found here by reference within the team, and `record_calculation` applies the rules.
+    """
+    reference = reference.strip().upper()
+    if not reference:
+        raise InvalidInput.one("client_reference", "enter the client's reference")
+    client = session.scalars(
+        select(Client)
+        .where(Client.reference == reference, Client.team_id == actor.team_id)
+        .order_by(Client.id.desc())
+    ).first()
+    if client is None:
+        raise InvalidInput.one("client_reference", f"there is no client {reference} in your team")
+    record = CalculationRecord(tax_year=tax_year, inputs_digest=inputs_digest(inputs),
+                               better_off_per_month=better_off_per_month, client_id=client.id)
+    return record_calculation(session, actor, record)

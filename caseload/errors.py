@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from pydantic import ValidationError
+
+RULE_ABOUT_FIELD = re.compile(r"^(?P<field>[a-z_][a-z0-9_]*(?:\.[a-z0-9_]+)*): (?P<rule>.+)$", re.DOTALL)
 
 
 class CaseloadError(Exception):
@@ -39,6 +42,12 @@ class InvalidInput(CaseloadError):
             message = err["msg"]
             # pydantic prefixes custom messages with "Value error, "; users need only the rule.
             message = message.removeprefix("Value error, ").removeprefix("Assertion failed, ")
+            # A rule about several fields says which field it is about: "partner: a couple needs…".
+            named = RULE_ABOUT_FIELD.match(message)
+            if named:
+                inner = named["field"]
+                field = inner if field == "input" or inner.startswith(field + ".") else f"{field}.{inner}"
+                message = named["rule"]
             errors.append(FieldError(field, message))
         return cls(errors)
 

@@ -22,7 +22,6 @@ from typing import Any
 from dotenv import dotenv_values
 from flask import Flask
 from waitress import create_server
-from werkzeug.middleware.dispatcher import DispatcherMiddleware
 
 from caseload.db import Database
 from ips.web import create_app
@@ -54,14 +53,8 @@ def module_exists(name: str) -> bool:
 
 
 def build_wsgi(database: Database) -> Flask:
-    """The overview at /, with the calculator mounted at /calculator once its web layer exists."""
-    app = create_app(database)
-    if module_exists("calculator.web"):
-        calculator = importlib.import_module("calculator.web")
-        app.config["CALCULATOR_MOUNTED"] = True
-        app.wsgi_app = DispatcherMiddleware(  # type: ignore[method-assign]
-            app.wsgi_app, {"/calculator": calculator.create_app()})
-    return app
+    """The overview at /, with the calculator at /calculator (mounted by the app factory)."""
+    return create_app(database)
 
 
 def start_parts(database: Database, environ: Mapping[str, str | None] | None = None

@@ -1,4 +1,4 @@
-"""The single-machine web process: an overview of the caseload, and the calculator when built.
+"""The web process: an overview of the caseload, the calculator at /calculator, Slack at /slack.
 
 Server-rendered, escaped by Jinja, no JavaScript; styled after the NHS.UK design system's
 colours and type so it feels familiar to NHS staff.
@@ -12,7 +12,9 @@ from typing import Any
 from flask import Flask, render_template_string
 from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
+from werkzeug.middleware.dispatcher import DispatcherMiddleware
 
+from calculator.web import create_app as create_calculator_app
 from caseload import clock
 from caseload.db import Database
 from caseload.fidelity import upcoming_review
@@ -167,4 +169,9 @@ def create_app(database: Database | None = None, config: dict[str, Any] | None =
             calculator=app.config.get("CALCULATOR_MOUNTED", False),
         )
 
+    # The calculator's pages and API, at /calculator on the same port; saving a
+    # calculation uses the same database.
+    app.wsgi_app = DispatcherMiddleware(  # type: ignore[method-assign]
+        app.wsgi_app, {"/calculator": create_calculator_app(database=app.extensions["ips_database"])})
+    app.config["CALCULATOR_MOUNTED"] = True
     return app

@@ -115,7 +115,9 @@ class Adult(_Input):
     @model_validator(mode="after")
     def _combinations(self) -> Self:
         if self.lcw and self.lcwra:
-            raise ValueError("lcw and lcwra: choose one; LCWRA already includes limited capability for work")
+            raise ValueError(
+                "lcwra: choose LCW or LCWRA, not both; LCWRA already includes limited capability for work"
+            )
         if self.carers_allowance and not self.cares_35_hours:
             raise ValueError("carers_allowance: Carer's Allowance needs cares_35_hours")
         if self.new_style_esa is not NewStyleEsa.NONE and self.new_style_jsa:

@@ -77,7 +77,10 @@ def test_bounds_name_the_field(changes: dict[str, Any], field: str, words: str) 
             {"household": {"children": [{"age": 9}]}},
             "say whether this 9-year-old was born before 6 April 2017",
         ),
-        ({"household": {"claimant": {"age": 30, "lcw": True, "lcwra": True}}}, "lcw and lcwra: choose one"),
+        (
+            {"household": {"claimant": {"age": 30, "lcw": True, "lcwra": True}}},
+            "lcwra: choose LCW or LCWRA, not both",
+        ),
         (
             {"household": {"claimant": {"age": 30, "carers_allowance": True}}},
             "carers_allowance: Carer's Allowance needs",

@@ -1,0 +1,67 @@
+"""The hours chart: net income against hours worked, the proposed hours and every cliff edge.
+
+Shared by the advisor pages and the Slack bot (which uploads it as an image).
+"""
+
+from __future__ import annotations
+
+import io
+
+import matplotlib
+
+matplotlib.use("Agg")  # no display on servers; must precede pyplot
+import matplotlib.pyplot as plt
+
+from calculator.engine import SweepResult
+
+NHS_BLUE = "#005eb8"
+NHS_RED = "#d5281b"
+NHS_DARK_GREY = "#425563"
+
+
+def hours_chart_png(result: SweepResult, now_net_monthly: float | None = None) -> bytes:
+    hours = [p.hours for p in result.points]
+    net = [p.net_income_monthly for p in result.points]
+    figure, axes = plt.subplots(figsize=(8, 4.2), dpi=100)
+    try:
+        axes.plot(hours, net, color=NHS_BLUE, linewidth=2.5, label="Money left each month")
+        if now_net_monthly is not None:
+            axes.axhline(
+                now_net_monthly,
+                color=NHS_DARK_GREY,
+                linestyle=":",
+                linewidth=1.5,
+                label="Now, without the job",
+            )
+        axes.axvline(
+            result.proposed_hours,
+            color=NHS_DARK_GREY,
+            linestyle="--",
+            linewidth=1.5,
+            label=f"This job: {result.proposed_hours:g} hours",
+        )
+        for index, edge in enumerate(result.cliff_edges):
+            axes.axvline(
+                edge.hours, color=NHS_RED, linewidth=1.5, label="Where help stops" if index == 0 else None
+            )
+            axes.annotate(
+                edge.message,
+                xy=(edge.hours, min(net)),
+                xytext=(4, 6 + 14 * (index % 3)),
+                textcoords="offset points",
+                color=NHS_RED,
+                fontsize=8,
+                rotation=0,
+            )
+        axes.set_xlabel("Hours worked a week")
+        axes.set_ylabel("£ a month")
+        axes.set_title("Money left each month at each number of hours", loc="left", fontsize=11)
+        axes.grid(True, color="#d8dde0", linewidth=0.8)
+        axes.spines[["top", "right"]].set_visible(False)
+        axes.legend(loc="upper left", fontsize=8, frameon=False)
+        figure.tight_layout()
+        buffer = io.BytesIO()
+        figure.savefig(buffer, format="png")
+        return buffer.getvalue()
+    finally:
+        plt.close(figure)

@@ -1,0 +1,92 @@
+"""The JSON API: /v1/better-off, /v1/sweep, /v1/parameters/<tax-year>, /healthz, /openapi.json."""
+
+from __future__ import annotations
+
+from contextlib import suppress
+from typing import Any
+
+from flask import Blueprint, Response, jsonify, request
+from pydantic import ValidationError
+
+from calculator.engine import BetterOffRequest, SweepRequest, calculate, sweep
+from calculator.parameters import all_tax_years, tax_year
+from calculator.web.openapi import document
+from calculator.web.serialize import better_off_json, field_errors, sweep_json
+
+api = Blueprint("api", __name__)
+
+
+def errors(status: int, *items: dict[str, str]) -> Response:
+    response = jsonify(errors=list(items))
+    response.status_code = status
+    return response
+
+
+def _body() -> dict[str, Any] | Response:
+    body = request.get_json(silent=True)
+    if not isinstance(body, dict):
+        return errors(
+            422, {"field": "body", "message": "send a JSON object with Content-Type: application/json"}
+        )
+    return body
+
+
+@api.post("/v1/better-off")
+def better_off() -> Any:
+    body = _body()
+    if isinstance(body, Response):
+        return body
+    try:
+        result = calculate(BetterOffRequest.model_validate(body))
+    except ValidationError as exc:
+        return errors(422, *field_errors(exc))
+    except ValueError as exc:  # no rules for the calculation date's tax year
+        return errors(422, {"field": "calculation_date", "message": str(exc)})
+    return better_off_json(result)
+
+
+@api.post("/v1/sweep")
+def hours_sweep() -> Any:
+    body = _body()
+    if isinstance(body, Response):
+        return body
+    try:
+        result = sweep(SweepRequest.model_validate(body))
+    except ValidationError as exc:
+        return errors(422, *field_errors(exc))
+    except ValueError as exc:
+        return errors(422, {"field": "calculation_date", "message": str(exc)})
+    return sweep_json(result)
+
+
+@api.get("/v1/parameters/<name>")
+def parameters(name: str) -> Any:
+    try:
+        year = tax_year(name)
+    except ValueError as exc:
+        return errors(404, {"field": "tax_year", "message": str(exc)})
+    return {
+        "tax_year": year.tax_year,
+        "starts": year.starts.isoformat(),
+        "ends": year.ends.isoformat(),
+        "parameters": [_numbers(p.model_dump(mode="json")) for p in year.parameters.values()],
+    }
+
+
+def _numbers(parameter: dict[str, Any]) -> dict[str, Any]:
+    """Figures as JSON numbers (pydantic writes Decimals as strings to keep every digit)."""
+    value = parameter["value"]
+    if isinstance(value, str):
+        with suppress(ValueError):
+            parameter["value"] = float(value) if "." in value else int(value)
+    return parameter
+
+
+@api.get("/healthz")
+def health() -> Any:
+    return {"status": "ok", "tax_years": [y.tax_year for y in all_tax_years()]}
+
+
+@api.get("/openapi.json")
+def openapi() -> Any:
+    return document(request.script_root + "/" if request.script_root else "/")

@@ -1,0 +1,248 @@
+"""The advisor form: flat fields in, the engine's request out, errors back onto the fields.
+
+The form asks the common case in a few fields and keeps the rest under "More details";
+every field has a default so a short form is a complete calculation.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from pydantic import ValidationError
+
+from calculator.engine import BetterOffRequest
+from calculator.web.serialize import field_errors
+
+CAPABILITY = {
+    "none": {},
+    "lcw": {"lcw": True},
+    "lcwra_protected": {"lcwra": True, "lcwra_rate": "protected"},
+    "lcwra_new_claim": {"lcwra": True, "lcwra_rate": "new_claim"},
+}
+
+# Where an engine error about a request field shows on the form.
+FIELD_FOR_ERROR = [
+    (r"^household\.claimant\.age$", "age"),
+    (r"^household\.claimant\.(lcw|lcwra)", "capability"),
+    (r"^household\.claimant\.pip_daily_living", "pip_daily_living"),
+    (r"^household\.claimant\.pip_mobility", "pip_mobility"),
+    (r"^household\.claimant\.carers_allowance", "carers_allowance"),
+    (r"^household\.claimant\.new_style_jsa", "jsa"),
+    (r"^household\.claimant\.job\.hours", "current_hours"),
+    (r"^household\.claimant\.job\.hourly_wage", "current_wage"),
+    (r"^household\.claimant\.pension_income", "pension_income_monthly"),
+    (r"^household\.partner\.age$|^household\.partner$|^household\.couple", "partner_age"),
+    (r"^household\.partner\.job\.hours", "partner_hours"),
+    (r"^household\.partner\.job\.hourly_wage", "partner_wage"),
+    (r"^household\.children", "children_ages"),
+    (r"^household\.housing\.rent", "rent_monthly"),
+    (r"^household\.housing\.local_housing_allowance", "lha_monthly"),
+    (r"^household\.housing\.service", "service_charges_monthly"),
+    (r"^household\.housing\.spare", "spare_bedrooms"),
+    (r"^household\.housing\.non_dep", "non_dependants"),
+    (r"^household\.housing", "tenure"),
+    (r"^household\.capital", "capital"),
+    (r"^household\.childcare", "childcare_now"),
+    (r"^household\.council_tax\.charge", "council_tax_monthly"),
+    (r"^household\.council_tax\.maximum", "ctr_maximum_percent"),
+    (r"^household\.council_tax\.taper", "ctr_taper_percent"),
+    (r"^household\.nation", "nation"),
+    (r"^job\.hours_per_week", "hours_per_week"),
+    (r"^job\.hourly_wage", "hourly_wage"),
+    (r"^job\.pay_frequency", "pay_frequency"),
+    (r"^job\.start_date", "start_date"),
+    (r"^job\.first_payday", "first_payday"),
+    (r"^job\.assessment_period", "ap_start_day"),
+    (r"^job\.travel", "travel_weekly"),
+    (r"^job\.childcare", "childcare_in_work"),
+    (r"^job\.who", "who"),
+    (r"^job\.pension", "pension"),
+]
+
+
+REQUIRED = {
+    "age": "Enter the person's age",
+    "hours_per_week": "Enter the hours a week the job offers",
+    "hourly_wage": "Enter the pay per hour",
+}
+
+
+@dataclass
+class FormError:
+    field: str  # the form field's id, for the error summary's link
+    message: str
+
+
+class FormInvalid(Exception):
+    def __init__(self, errors: list[FormError]) -> None:
+        self.errors = errors
+        super().__init__("; ".join(f"{e.field}: {e.message}" for e in errors))
+
+
+def form_field(request_field: str) -> str:
+    for pattern, field in FIELD_FOR_ERROR:
+        if re.search(pattern, request_field):
+            return field
+    return "hours_per_week"
+
+
+class _Reader:
+    """Reads typed values from the submitted strings, collecting an error per bad field."""
+
+    def __init__(self, form: Mapping[str, str]) -> None:
+        self.form = form
+        self.errors: list[FormError] = []
+
+    def text(self, name: str, default: str = "") -> str:
+        return (self.form.get(name) or default).strip()
+
+    def flag(self, name: str) -> bool:
+        return self.text(name) in ("yes", "on", "true", "1")
+
+    def number(self, name: str, default: float = 0.0, what: str = "a number, like 12.71") -> float:
+        raw = self.text(name).replace(",", "").removeprefix("£")
+        if not raw:
+            return default
+        try:
+            return float(raw)
+        except ValueError:
+            self.errors.append(FormError(name, f"Enter {what}"))
+            return default
+
+    def whole(self, name: str, default: int = 0) -> int:
+        raw = self.text(name)
+        if not raw:
+            return default
+        if not re.fullmatch(r"-?\d+", raw):
+            self.errors.append(FormError(name, "Enter a whole number, like 3"))
+            return default
+        return int(raw)
+
+    def day(self, name: str) -> date | None:
+        raw = self.text(name)
+        if not raw:
+            return None
+        try:
+            return date.fromisoformat(raw)
+        except ValueError:
+            self.errors.append(FormError(name, "Enter a date, like 2026-12-07"))
+            return None
+
+    def ages(self, name: str) -> list[int]:
+        raw = self.text(name)
+        parts = [p for p in re.split(r"[,\s]+", raw) if p]
+        if not all(re.fullmatch(r"\d{1,2}", p) for p in parts):
+            self.errors.append(FormError(name, "Enter each child's age in whole years, separated by commas"))
+            return []
+        return [int(p) for p in parts]
+
+
+def request_body(form: Mapping[str, str], today: date) -> dict[str, Any]:
+    """The engine request for a submitted form (not yet validated by the engine)."""
+    r = _Reader(form)
+    for name, message in REQUIRED.items():
+        if not r.text(name):
+            r.errors.append(FormError(name, message))
+    claimant: dict[str, Any] = {
+        "age": r.whole("age", 0),
+        **CAPABILITY.get(r.text("capability", "none"), {}),
+        "pip_daily_living": r.text("pip_daily_living", "none"),
+        "pip_mobility": r.text("pip_mobility", "none"),
+        "new_style_esa": r.text("esa", "none"),
+        "new_style_jsa": r.flag("jsa"),
+        "cares_35_hours": r.flag("cares_35_hours") or r.flag("carers_allowance"),
+        "carers_allowance": r.flag("carers_allowance"),
+        "pension_income_monthly": r.number("pension_income_monthly"),
+    }
+    current_hours = r.number("current_hours")
+    if current_hours:
+        claimant["job"] = {"hours_per_week": current_hours, "hourly_wage": r.number("current_wage")}
+    household: dict[str, Any] = {
+        "nation": r.text("nation", "england"),
+        "in_london": r.flag("in_london"),
+        "claimant": claimant,
+        "children": [],
+        "childcare_costs_monthly": r.number("childcare_now"),
+        "capital": r.number("capital"),
+    }
+    if r.text("couple") == "yes":
+        if not r.text("partner_age"):
+            r.errors.append(FormError("partner_age", "Enter the partner's age, or choose No for a partner"))
+        partner: dict[str, Any] = {"age": r.whole("partner_age", 0)}
+        partner_hours = r.number("partner_hours")
+        if partner_hours:
+            partner["job"] = {"hours_per_week": partner_hours, "hourly_wage": r.number("partner_wage")}
+        household |= {"couple": True, "partner": partner}
+    ages = r.ages("children_ages")
+    eldest_before = r.flag("eldest_born_before_april_2017")
+    for index, age in enumerate(ages):
+        child: dict[str, Any] = {"age": age}
+        if age == 9 and index == ages.index(max(ages)):
+            child["born_before_6_april_2017"] = eldest_before
+        household["children"].append(child)
+    tenure = r.text("tenure", "no_housing_costs")
+    housing: dict[str, Any] = {"tenure": tenure}
+    if tenure in ("social_rent", "private_rent"):
+        housing |= {
+            "rent_monthly": r.number("rent_monthly"),
+            "service_charges_monthly": r.number("service_charges_monthly"),
+            "non_dependants": r.whole("non_dependants"),
+        }
+    if tenure == "private_rent":
+        lha = r.number("lha_monthly", default=-1)
+        housing["local_housing_allowance_monthly"] = None if lha < 0 else lha
+    if tenure == "social_rent":
+        housing["spare_bedrooms"] = r.whole("spare_bedrooms")
+    household["housing"] = housing
+    council = r.number("council_tax_monthly")
+    if council:
+        household["council_tax"] = {
+            "charge_monthly": council,
+            "maximum_reduction": r.number("ctr_maximum_percent", 100) / 100,
+            "taper": r.number("ctr_taper_percent", 20) / 100,
+        }
+    job: dict[str, Any] = {
+        "who": r.text("who", "claimant"),
+        "hours_per_week": r.number("hours_per_week", what="hours, like 16"),
+        "hourly_wage": r.number("hourly_wage", what="pounds an hour, like 12.71"),
+        "pay_frequency": r.text("pay_frequency", "monthly"),
+        "pension": r.text("pension", "relief_at_source"),
+        "apprentice": r.flag("apprentice"),
+        "travel_costs_weekly": r.number("travel_weekly"),
+        "childcare_costs_monthly": r.number("childcare_in_work"),
+        "start_date": r.day("start_date") or today,
+    }
+    if first := r.day("first_payday"):
+        job["first_payday"] = first
+    if r.text("ap_start_day"):
+        job["assessment_period_start_day"] = r.whole("ap_start_day")
+    if r.errors:
+        raise FormInvalid(r.errors)
+    return {"household": household, "job": job, "calculation_date": today}
+
+
+def parse_form(form: Mapping[str, str], today: date) -> BetterOffRequest:
+    body = request_body(form, today)
+    try:
+        return BetterOffRequest.model_validate(body)
+    except ValidationError as exc:
+        errors: list[FormError] = []
+        seen: set[str] = set()
+        for error in field_errors(exc):
+            field = form_field(error["field"])
+            if field not in seen:  # one message per form field keeps the summary readable
+                seen.add(field)
+                errors.append(FormError(field, _plain(error["message"])))
+        raise FormInvalid(errors) from None
+
+
+def _plain(message: str) -> str:
+    """pydantic's wording, made into a sentence an advisor reads."""
+    message = re.sub(r"^Input should be greater than or equal to (\S+)$", r"Must be \1 or more", message)
+    message = re.sub(r"^Input should be less than or equal to (\S+)$", r"Must be \1 or less", message)
+    message = re.sub(r"^Input should be greater than (\S+)$", r"Must be more than \1", message)
+    return message[:1].upper() + message[1:]

@@ -1,0 +1,223 @@
+"""The advisor pages: the form, the result, the client's printable summary, saving, sources.
+
+Server-rendered and working without JavaScript; Jinja escapes everything echoed back.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from flask import Blueprint, current_app, render_template, request
+from pydantic import ValidationError
+
+from calculator.chart import hours_chart_png
+from calculator.engine import BetterOffRequest, BetterOffResult, SweepRequest, calculate, sweep
+from calculator.parameters import tax_year, tax_year_for
+from calculator.web.form import FormInvalid, parse_form
+from calculator.web.links import verify
+from calculator.web.openapi import document
+from calculator.web.plain import changes_in_words, what_to_tell
+from caseload.calculations import record_for_reference
+from caseload.db import Database
+from caseload.errors import CaseloadError, InvalidInput
+from caseload.settings import get_settings
+from caseload.staff import staff_by_slack_id
+
+pages = Blueprint(
+    "pages", __name__, template_folder="templates", static_folder="static", static_url_path="/static"
+)
+
+DEFAULTS = {
+    "nation": "england",
+    "capability": "none",
+    "couple": "no",
+    "tenure": "no_housing_costs",
+    "pay_frequency": "monthly",
+    "pension": "relief_at_source",
+    "who": "claimant",
+}
+MORE_DETAILS = {
+    "capital",
+    "service_charges_monthly",
+    "non_dependants",
+    "spare_bedrooms",
+    "current_hours",
+    "current_wage",
+    "partner_hours",
+    "partner_wage",
+    "pension_income_monthly",
+    "childcare_now",
+    "childcare_in_work",
+    "travel_weekly",
+    "council_tax_monthly",
+    "ctr_maximum_percent",
+    "ctr_taper_percent",
+    "first_payday",
+    "ap_start_day",
+    "who",
+    "pension",
+}
+
+
+def _today() -> date:
+    return date.today()
+
+
+def _signed_in_user() -> str | None:
+    token = request.values.get("as")
+    return verify(current_app.config["CALCULATOR_SETTINGS"].calculator_link_secret, token)
+
+
+def _form_page(values: dict[str, str], errors: dict[str, str], status: int = 200) -> tuple[str, int]:
+    shown = {**DEFAULTS, "start_date": _today().isoformat(), **values}
+    open_details = any(name in MORE_DETAILS for name in errors) or any(
+        values.get(name) for name in MORE_DETAILS - {"who", "pension"}
+    )
+    return render_template(
+        "form.html",
+        values=shown,
+        errors=errors,
+        tax_year=tax_year_for(_today()).tax_year,
+        signed_in=_signed_in_user() is not None,
+        open_details=open_details,
+    ), status
+
+
+@pages.route("/", methods=["GET", "POST"])
+def form() -> Any:
+    """GET: an empty form. POST: the form again with the answers given ("Change the answers")."""
+    values = {k: v for k, v in request.values.items() if isinstance(v, str)}
+    return _form_page(values, {})
+
+
+def _result_page(req: BetterOffRequest, values: dict[str, str], save: dict[str, Any] | None) -> str:
+    result = calculate(req)
+    top = max(40.0, req.job.hours_per_week)
+    swept = sweep(SweepRequest.model_validate({**req.model_dump(), "maximum_hours": top, "step": 0.5}))
+    chart = base64.b64encode(hours_chart_png(swept, result.now.monthly)).decode()
+    return render_template(
+        "result.html",
+        result=result,
+        sweep=swept,
+        chart=chart,
+        values=values,
+        request_json=req.model_dump_json(),
+        save=save,
+    )
+
+
+@pages.post("/result")
+def result() -> Any:
+    values = {k: v for k, v in request.form.items()}
+    try:
+        req = parse_form(request.form, _today())
+    except FormInvalid as invalid:
+        return _form_page(values, {e.field: e.message for e in invalid.errors}, status=422)
+    except ValueError as exc:  # no rules on file for today's tax year
+        return _form_page(values, {"start_date": str(exc)}, status=422)
+    user = _signed_in_user()
+    save = {"token": values.get("as"), "saved": False, "reference": None, "error": None} if user else None
+    return _result_page(req, values, save)
+
+
+def _request_from_hidden() -> BetterOffRequest | None:
+    try:
+        return BetterOffRequest.model_validate(json.loads(request.form.get("request", "")))
+    except (ValueError, ValidationError):
+        return None
+
+
+@pages.post("/summary")
+def summary() -> Any:
+    req = _request_from_hidden()
+    if req is None:
+        return _form_page({}, {"hours_per_week": "Start again: the answers did not come through"}, 422)
+    result = calculate(req)
+    return render_template(
+        "summary.html",
+        result=result,
+        changes=changes_in_words(result),
+        tell=what_to_tell(req, result),
+        warnings=result.warnings,
+        pension=any(line.key == "pension" for line in result.lines),
+    )
+
+
+@pages.post("/save")
+def save() -> Any:
+    req = _request_from_hidden()
+    user = _signed_in_user()
+    if req is None or user is None:
+        return _form_page(
+            {},
+            {
+                "hours_per_week": "Open the calculator from Slack (/ips betteroff) to save "
+                "a calculation against a client"
+            },
+            403,
+        )
+    reference = request.form.get("client_reference", "")
+    result: BetterOffResult = calculate(req)
+    state: dict[str, Any] = {
+        "token": request.form.get("as"),
+        "saved": False,
+        "reference": reference,
+        "error": None,
+    }
+    try:
+        with _database().transaction() as session:
+            actor = staff_by_slack_id(session, user)
+            record_for_reference(
+                session,
+                actor,
+                reference,
+                result.tax_year,
+                req.model_dump(mode="json"),
+                Decimal(str(result.better_off.monthly)),
+            )
+        state["saved"] = True
+        state["reference"] = reference.strip().upper()
+    except InvalidInput as exc:
+        state["error"] = exc.errors[0].message[:1].upper() + exc.errors[0].message[1:]
+    except CaseloadError as exc:
+        state["error"] = str(exc)
+    return _result_page(req, {}, state)
+
+
+def _database() -> Database:
+    database = current_app.config.get("DATABASE")
+    if database is None:
+        # Opened on the first save, so the JSON API and the pages never need a database.
+        database = current_app.config["DATABASE"] = Database(get_settings().database_url)
+    return database
+
+
+@pages.get("/sources/<name>")
+def sources(name: str) -> Any:
+    try:
+        year = tax_year(name)
+    except ValueError as exc:
+        return render_template("sources.html", year=None, message=str(exc)), 404
+    return render_template("sources.html", year=year, message=None)
+
+
+@pages.get("/docs")
+def docs() -> Any:
+    return render_template(
+        "docs.html",
+        doc=document(request.script_root + "/" if request.script_root else "/"),
+        example=json.dumps(EXAMPLE, indent=2),
+    )
+
+
+EXAMPLE = {
+    "household": {
+        "claimant": {"age": 34, "lcwra": True},
+        "housing": {"tenure": "social_rent", "rent_monthly": 450},
+    },
+    "job": {"hours_per_week": 16, "hourly_wage": 12.71, "pay_frequency": "weekly"},
+}

@@ -1,0 +1,31 @@
+"""Calculator service settings, from the environment or .env; every one has a working default."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class CalculatorSettings(BaseSettings):
+    model_config = SettingsConfigDict(env_file=".env", extra="ignore")
+
+    calculator_api_token: str | None = Field(
+        None, description="When set, the JSON API needs `Authorization: Bearer <token>`."
+    )
+    calculator_url: str | None = Field(
+        None, description="Where the bot and clock find the service; in process when unset."
+    )
+    calculator_max_body_bytes: int = Field(64 * 1024, description="Larger request bodies are refused.")
+    calculator_rate_limit_per_minute: int = Field(
+        1200, description="Requests a minute from one client address to the JSON API (per worker)."
+    )
+    calculator_link_secret: str | None = Field(
+        None, description="Signs the links the bot sends to the advisor pages; saving needs it."
+    )
+
+
+@lru_cache(maxsize=1)
+def get_calculator_settings() -> CalculatorSettings:
+    return CalculatorSettings()
