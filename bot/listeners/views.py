@@ -10,7 +10,7 @@ from slack_sdk import WebClient
 from sqlalchemy.orm import Session
 
 from bot.listeners.common import refuse_in_modal
-from bot.views import modals
+from bot.views import Message, modals
 from caseload import clients, snoozes
 from caseload.contacts import NewEmployerContact, record_employer_contact
 from caseload.db import Database
@@ -59,7 +59,8 @@ def _contact(session: Session, actor: Staff, client: Client, values: Values) -> 
     return f"Logged a {kind}employer contact for {client.reference} with {contact.employer}."
 
 
-HANDLERS: dict[str, tuple[Callable[[Session, Staff, Client, Values], str], dict[str, str], str]] = {
+Handler = Callable[[Session, Staff, Client, Values], str]
+HANDLERS: dict[str, tuple[Handler, dict[str, str], str]] = {
     modals.SNOOZE: (_snooze, {"reason": "reason"}, "reason"),
     modals.HOLD: (_hold, {"reason": "reason", "until": "until"}, "reason"),
     modals.CONTACT: (_contact, {"employer": "employer", "contacted_on": "contacted_on",
@@ -68,59 +69,64 @@ HANDLERS: dict[str, tuple[Callable[[Session, Staff, Client, Values], str], dict[
 }
 
 
+def _write_once(database: Database, ack: Ack, body: dict[str, Any], client: WebClient,
+                work: Callable[[Session, Staff, dict[str, Any]], str | Message],
+                blocks: dict[str, str], fallback: str) -> None:
+    """Do a modal's work once per view id, answer errors beside the fields, then confirm."""
+    view, user_id = body["view"], body["user"]["id"]
+    try:
+        with database.transaction() as session:
+            # A double click or a retried delivery carries the same view id: write once.
+            if not claim(session, f"view:{view['id']}"):
+                ack()
+                return
+            actor = staff_by_slack_id(session, user_id)
+            confirmation = work(session, actor, view)
+    except CaseloadError as exc:
+        refuse_in_modal(ack, exc, blocks, fallback)
+        return
+    ack()
+    if isinstance(confirmation, Message):
+        client.chat_postMessage(channel=user_id, **confirmation.as_kwargs())
+    else:
+        client.chat_postMessage(channel=user_id, text=confirmation)
+
+
 def register(app: App, database: Database) -> None:
     for callback_id, (handler, blocks, fallback) in HANDLERS.items():
         app.view(callback_id)(_submission(database, handler, blocks, fallback))
 
     @app.view(modals.ANY_CONTACT)
     def any_contact(ack: Ack, body: dict[str, Any], client: WebClient) -> None:
-        view, user_id = body["view"], body["user"]["id"]
-        values = view["state"]["values"]
         contact_blocks = HANDLERS[modals.CONTACT][1]
+        _write_once(database, ack, body, client, _any_contact,
+                    {**contact_blocks, "reference": "reference"}, "employer")
+
+
+def _any_contact(session: Session, actor: Staff, view: dict[str, Any]) -> str:
+    values = view["state"]["values"]
+    reference = (_value(values, "reference") or "").strip()
+    if reference:
         try:
-            with database.transaction() as session:
-                if not claim(session, f"view:{view['id']}"):
-                    ack()
-                    return
-                actor = staff_by_slack_id(session, user_id)
-                reference = (_value(values, "reference") or "").strip()
-                if reference:
-                    try:
-                        record = clients.find_client(session, actor, reference)
-                    except CaseloadError as exc:
-                        raise InvalidInput.one("reference", str(exc)) from None
-                    confirmation = _contact(session, actor, record, values)
-                else:
-                    contact = parse(NewEmployerContact, {
-                        "employer": _value(values, "employer") or "",
-                        "contacted_on": _value(values, "contacted_on"),
-                        "face_to_face": _value(values, "face_to_face") == "yes"})
-                    record_employer_contact(session, actor, contact)
-                    confirmation = f"Logged job development with {contact.employer}."
+            record = clients.find_client(session, actor, reference)
         except CaseloadError as exc:
-            refuse_in_modal(ack, exc, {**contact_blocks, "reference": "reference"}, "employer")
-            return
-        ack()
-        client.chat_postMessage(channel=user_id, text=confirmation)
+            raise InvalidInput.one("reference", str(exc)) from None
+        return _contact(session, actor, record, values)
+    contact = parse(NewEmployerContact, {
+        "employer": _value(values, "employer") or "",
+        "contacted_on": _value(values, "contacted_on"),
+        "face_to_face": _value(values, "face_to_face") == "yes"})
+    record_employer_contact(session, actor, contact)
+    return f"Logged job development with {contact.employer}."
 
 
-def _submission(database: Database, handler, blocks: dict[str, str], fallback: str):  # type: ignore[no-untyped-def]
+def _submission(database: Database, handler: Handler, blocks: dict[str, str], fallback: str
+                ) -> Callable[[Ack, dict[str, Any], WebClient], None]:
+    def work(session: Session, actor: Staff, view: dict[str, Any]) -> str:
+        record = clients.get_client(session, actor, int(view["private_metadata"]))
+        return handler(session, actor, record, view["state"]["values"])
+
     def submit(ack: Ack, body: dict[str, Any], client: WebClient) -> None:
-        view = body["view"]
-        user_id = body["user"]["id"]
-        try:
-            with database.transaction() as session:
-                # A double click or a retried delivery carries the same view id: write once.
-                if not claim(session, f"view:{view['id']}"):
-                    ack()
-                    return
-                actor = staff_by_slack_id(session, user_id)
-                record = clients.get_client(session, actor, int(view["private_metadata"]))
-                confirmation = handler(session, actor, record, view["state"]["values"])
-        except CaseloadError as exc:
-            refuse_in_modal(ack, exc, blocks, fallback)
-            return
-        ack()
-        client.chat_postMessage(channel=user_id, text=confirmation)
+        _write_once(database, ack, body, client, work, blocks, fallback)
 
     return submit
