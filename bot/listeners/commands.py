@@ -9,6 +9,7 @@ from slack_bolt import Ack, App
 from slack_sdk import WebClient
 from sqlalchemy.orm import Session
 
+from bot.listeners.client_commands import job_view, open_modal
 from bot.listeners.referrals import open_referral_modal
 from bot.views import Message, modals
 from bot.views.caseload import caseload_message
@@ -49,6 +50,9 @@ def register(app: App, database: Database) -> None:
             ack()
             client.views_open(trigger_id=command["trigger_id"],
                               view=modals.any_contact_modal(clock.today()))
+            return
+        if sub == "job":
+            open_modal(database, ack, client, command, job_view(words[1:]))
             return
         if sub == "justask":
             prompt = just_ask_prompt(week_starting(clock.today()))

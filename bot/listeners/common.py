@@ -1,10 +1,15 @@
-"""What every listener needs: who is asking, and errors a modal can show beside its fields."""
+"""What every listener needs: errors a modal can show beside its fields, errors as a private
+reply, and the client behind a reference someone typed."""
 
 from __future__ import annotations
 
 from slack_bolt import Ack
+from sqlalchemy.orm import Session
 
+from caseload.clients import find_client
 from caseload.errors import CaseloadError, InvalidInput
+from caseload.models import Client, Staff
+from caseload.references import client_reference_problem
 
 
 def modal_errors(error: InvalidInput, blocks: dict[str, str], fallback: str) -> dict[str, str]:
@@ -22,3 +27,22 @@ def refuse_in_modal(ack: Ack, error: CaseloadError, blocks: dict[str, str], fall
         ack(response_action="errors", errors=modal_errors(error, blocks, fallback))
     else:
         ack(response_action="errors", errors={fallback: str(error)[:150]})
+
+
+def client_by_reference(session: Session, actor: Staff, text: str) -> Client:
+    """The client whose reference someone typed; never echoes back what is not a reference."""
+    reference = text.strip()
+    if not reference:
+        raise InvalidInput.one("reference", "say which client, by their reference")
+    problem = client_reference_problem(reference)
+    if problem:
+        raise InvalidInput.one("reference", f"that is not a client reference: {problem}")
+    return find_client(session, actor, reference)
+
+
+def sentence(error: CaseloadError) -> str:
+    """An error as one sentence for a private reply (field names are for modals, not people)."""
+    if isinstance(error, InvalidInput):
+        text = "; ".join(e.message for e in error.errors)
+        return text[:1].upper() + text[1:] + ("" if text.endswith(".") else ".")
+    return str(error)

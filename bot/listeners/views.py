@@ -9,9 +9,10 @@ from slack_bolt import Ack, App
 from slack_sdk import WebClient
 from sqlalchemy.orm import Session
 
-from bot.listeners.common import refuse_in_modal
+from bot.listeners.common import client_by_reference, refuse_in_modal
 from bot.views import Message, modals
-from caseload import clients, snoozes
+from bot.views.jobs import JOB_END, JOB_START, job_end_recorded, job_start_recorded
+from caseload import clients, jobs, snoozes
 from caseload.contacts import NewEmployerContact, record_employer_contact
 from caseload.db import Database
 from caseload.errors import CaseloadError, InvalidInput
@@ -59,6 +60,40 @@ def _contact(session: Session, actor: Staff, client: Client, values: Values) -> 
     return f"Logged a {kind}employer contact for {client.reference} with {contact.employer}."
 
 
+def _given(values: Values, fields: dict[str, str]) -> dict[str, Any]:
+    """The filled-in fields, so what was left empty gets the service's default or its error."""
+    given = {field: _value(values, block) for field, block in fields.items()}
+    return {field: value for field, value in given.items() if value not in (None, "")}
+
+
+JOB_START_FIELDS = {"employer": "employer", "job_title": "job_title", "job_type": "job_type",
+                    "started_on": "started_on", "hours_per_week": "hours_per_week",
+                    "hourly_wage": "hourly_wage", "age_band": "age_band"}
+
+
+def _job_start(session: Session, actor: Staff, view: dict[str, Any]) -> Message:
+    values = view["state"]["values"]
+    if "reference" in values:  # too many clients for a picker: the reference was typed
+        client_id: Any = client_by_reference(session, actor, _value(values, "reference") or "").id
+    else:
+        client_id = _value(values, "client")
+    start = parse(jobs.NewJobStart, {
+        **_given(values, JOB_START_FIELDS), "client_id": client_id,
+        "open_to_anyone": _value(values, "open_to_anyone") != "no"})
+    job = jobs.record_job_start(session, actor, start)
+    return job_start_recorded(job.client.reference, job)
+
+
+def _job_end(session: Session, actor: Staff, view: dict[str, Any]) -> Message:
+    values = view["state"]["values"]
+    end = parse(jobs.JobEnd, _given(values, {"ended_on": "ended_on", "end_reason": "end_reason"}))
+    job_id = _value(values, "job")
+    if not job_id:
+        raise InvalidInput.one("job", "choose the job that ended")
+    job = jobs.record_job_end(session, actor, int(job_id), end)
+    return job_end_recorded(job.client.reference, job, job.client.status)
+
+
 Handler = Callable[[Session, Staff, Client, Values], str]
 HANDLERS: dict[str, tuple[Handler, dict[str, str], str]] = {
     modals.SNOOZE: (_snooze, {"reason": "reason"}, "reason"),
@@ -67,6 +102,9 @@ HANDLERS: dict[str, tuple[Handler, dict[str, str], str]] = {
                                 "face_to_face": "face_to_face", "notes": "employer"},
                      "employer"),
 }
+JOB_START_BLOCKS = {**JOB_START_FIELDS, "client_id": "client", "open_to_anyone": "open_to_anyone",
+                    "reference": "reference"}
+JOB_END_BLOCKS = {"ended_on": "ended_on", "end_reason": "end_reason", "job": "job"}
 
 
 def _write_once(database: Database, ack: Ack, body: dict[str, Any], client: WebClient,
@@ -101,6 +139,18 @@ def register(app: App, database: Database) -> None:
         contact_blocks = HANDLERS[modals.CONTACT][1]
         _write_once(database, ack, body, client, _any_contact,
                     {**contact_blocks, "reference": "reference"}, "employer")
+
+    @app.view(JOB_START)
+    def job_start(ack: Ack, body: dict[str, Any], client: WebClient) -> None:
+        # The client block is a picker, or a reference box when there are too many to list.
+        values = body["view"]["state"]["values"]
+        picker = "reference" if "reference" in values else "client"
+        _write_once(database, ack, body, client, _job_start,
+                    {**JOB_START_BLOCKS, "client_id": picker}, picker)
+
+    @app.view(JOB_END)
+    def job_end(ack: Ack, body: dict[str, Any], client: WebClient) -> None:
+        _write_once(database, ack, body, client, _job_end, JOB_END_BLOCKS, "job")
 
 
 def _any_contact(session: Session, actor: Staff, view: dict[str, Any]) -> str:

@@ -1,0 +1,87 @@
+"""Subcommands that open a modal about clients: `/ips job` and `/ips job end`.
+
+Each asks caseload who may do this and which clients the caller may see before a modal
+opens, so a refusal is a private reply to the command and nothing opens. The lookups are
+quick reads: the command is acknowledged within Slack's three seconds either way.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from slack_bolt import Ack
+from slack_sdk import WebClient
+from slack_sdk.models.views import View
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from bot.listeners.common import client_by_reference, sentence
+from bot.views.caseload import LABELS
+from bot.views.jobs import ClientChoice, JobChoice, job_end_modal, job_start_modal
+from caseload import clock
+from caseload.access import require_role, visible_clients
+from caseload.clients import list_clients
+from caseload.db import Database
+from caseload.errors import CaseloadError, NotFound
+from caseload.jobs import CAN_START_JOB, JOB_ROLES
+from caseload.models import Client, Job, Staff
+from caseload.staff import staff_by_slack_id
+
+MakeView = Callable[[Session, Staff], View]
+
+
+def _job_start_view(session: Session, actor: Staff, reference: str) -> View:
+    require_role(actor, JOB_ROLES, "record job starts")
+    chosen = client_by_reference(session, actor, reference) if reference else None
+    startable = list_clients(session, actor, statuses=CAN_START_JOB)
+    # A named client who cannot start a job yet is still offered: the service says why not.
+    if chosen is not None and chosen not in startable:
+        startable.insert(0, chosen)
+    if not startable:
+        raise NotFound("None of your clients can have a job start recorded yet: a job start is "
+                       "recorded for someone accepted onto the caseload.")
+    choices = [ClientChoice(c.id, c.reference, LABELS.get(c.status, c.status.value).lower())
+               for c in startable]
+    return job_start_modal(choices, clock.today(), chosen.id if chosen else None,
+                           chosen.reference if chosen else None)
+
+
+def _job_end_view(session: Session, actor: Staff, reference: str) -> View:
+    require_role(actor, JOB_ROLES, "record job ends")
+    query = (select(Job, Client.reference).join(Client, Job.client_id == Client.id)
+             .where(Job.ended_on.is_(None), visible_clients(actor)))
+    chosen = client_by_reference(session, actor, reference) if reference else None
+    if chosen is not None:
+        query = query.where(Job.client_id == chosen.id)
+    rows = session.execute(query.order_by(Client.reference, Job.started_on, Job.id)).all()
+    if not rows:
+        if chosen is not None:
+            raise NotFound(f"{chosen.reference} has no open job to record the end of.")
+        raise NotFound("None of your clients has an open job to record the end of.")
+    jobs = [JobChoice(job.id, ref, job.job_title, job.employer, job.started_on)
+            for job, ref in rows]
+    return job_end_modal(jobs, clock.today())
+
+
+def job_view(args: list[str]) -> MakeView:
+    """`/ips job [start] [REF]` or `/ips job end [REF]`."""
+    first = args[0].lower() if args else ""
+    rest = " ".join(args[1:] if first in ("start", "end") else args)
+    if first == "end":
+        return lambda session, actor: _job_end_view(session, actor, rest)
+    return lambda session, actor: _job_start_view(session, actor, rest)
+
+
+def open_modal(database: Database, ack: Ack, client: WebClient, command: dict[str, Any],
+               make_view: MakeView) -> None:
+    """Look up what the modal needs, then acknowledge: privately with the refusal, or open it."""
+    try:
+        with database.reading() as session:
+            actor = staff_by_slack_id(session, command["user_id"])
+            view = make_view(session, actor)
+    except CaseloadError as exc:
+        ack(response_type="ephemeral", text=sentence(exc))
+        return
+    ack()
+    client.views_open(trigger_id=command["trigger_id"], view=view)
