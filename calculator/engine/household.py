@@ -10,12 +10,31 @@ from datetime import date
 from enum import StrEnum
 from typing import Annotated, Literal, Self
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
 
+# Strict: numbers must be numbers and flags true or false, never "yes" or false-as-zero.
 # Money the advisor types: never negative; the ceiling catches a slipped decimal point.
-Money = Annotated[float, Field(ge=0, le=1_000_000)]
-Hours = Annotated[float, Field(ge=0, le=100, description="Hours a week, 0 to 100.")]
-HourlyWage = Annotated[float, Field(ge=0, le=500, description="Pounds an hour, 0 to 500.")]
+Money = Annotated[float, Field(strict=True, ge=0, le=1_000_000)]
+Hours = Annotated[float, Field(strict=True, ge=0, le=100, description="Hours a week, 0 to 100.")]
+HourlyWage = Annotated[float, Field(strict=True, ge=0, le=500, description="Pounds an hour, 0 to 500.")]
+Fraction = Annotated[float, Field(strict=True, ge=0, le=1)]
+Flag = Annotated[bool, Field(strict=True)]
+Count = Annotated[int, Field(strict=True)]
+
+
+def _iso_date(value: object) -> object:
+    """A date or "YYYY-MM-DD"; not a number of seconds, which lax parsing would take as one."""
+    if isinstance(value, date) or value is None:
+        return value
+    if isinstance(value, str):
+        try:
+            return date.fromisoformat(value)
+        except ValueError:
+            raise ValueError("enter a date as YYYY-MM-DD") from None
+    raise ValueError("enter a date as YYYY-MM-DD")
+
+
+Day = Annotated[date, BeforeValidator(_iso_date)]
 
 # UC Regulations 2013 reg 24: the higher first-child rate is for a child born before this date.
 HIGHER_FIRST_CHILD_BORN_BEFORE = date(2017, 4, 6)
@@ -88,28 +107,28 @@ class Job(_Input):
         description="Workplace pension: auto-enrolment through relief at source (the usual), "
         "a net pay arrangement, or opted out.",
     )
-    employee_pension_rate: float = Field(
+    employee_pension_rate: Fraction = Field(
         0.05, ge=0, le=1, description="Employee share of qualifying earnings; 5% by default."
     )
-    apprentice: bool = False
+    apprentice: Flag = False
 
 
 class Adult(_Input):
-    age: int = Field(ge=16, le=120)
+    age: Count = Field(ge=16, le=120)
     job: Job | None = Field(None, description="Paid work now, if any.")
-    lcw: bool = Field(False, description="Assessed as having limited capability for work (LCW).")
-    lcwra: bool = Field(
+    lcw: Flag = Field(False, description="Assessed as having limited capability for work (LCW).")
+    lcwra: Flag = Field(
         False, description="Assessed as having limited capability for work and work-related activity."
     )
     lcwra_rate: LcwraRate = LcwraRate.PROTECTED
     pip_daily_living: PipRate = PipRate.NONE
     pip_mobility: PipRate = PipRate.NONE
-    cares_35_hours: bool = Field(
+    cares_35_hours: Flag = Field(
         False, description="Cares 35 hours or more a week for someone getting a disability benefit."
     )
-    carers_allowance: bool = Field(False, description="Gets Carer's Allowance now.")
+    carers_allowance: Flag = Field(False, description="Gets Carer's Allowance now.")
     new_style_esa: NewStyleEsa = NewStyleEsa.NONE
-    new_style_jsa: bool = False
+    new_style_jsa: Flag = False
     pension_income_monthly: Money = 0
 
     @model_validator(mode="after")
@@ -126,8 +145,8 @@ class Adult(_Input):
 
 
 class Child(_Input):
-    age: int = Field(ge=0, le=19)
-    born_before_6_april_2017: bool | None = Field(
+    age: Count = Field(ge=0, le=19)
+    born_before_6_april_2017: Flag | None = Field(
         None,
         description="Only matters for the first child; worked out from age when it can be. "
         "Say it for a child aged 9.",
@@ -142,10 +161,10 @@ class Housing(_Input):
     local_housing_allowance_monthly: Money | None = Field(
         None, description="Private renters: the LHA rate for the area and bedroom category."
     )
-    spare_bedrooms: int = Field(
+    spare_bedrooms: Count = Field(
         0, ge=0, le=10, description="Social renters: bedrooms beyond what the size criteria allow."
     )
-    non_dependants: int = Field(
+    non_dependants: Count = Field(
         0, ge=0, le=10, description="Other adults living here whose housing deduction applies."
     )
 
@@ -167,18 +186,18 @@ class CouncilTax(_Input):
     """An estimate: each council sets its own reduction scheme, so the advisor can adjust it."""
 
     charge_monthly: Money = 0
-    maximum_reduction: float = Field(
+    maximum_reduction: Fraction = Field(
         1.0, ge=0, le=1, description="Share of the charge the local scheme can cover (1 = all)."
     )
-    taper: float = Field(0.2, ge=0, le=1, description="Reduction lost per pound of net earnings.")
+    taper: Fraction = Field(0.2, ge=0, le=1, description="Reduction lost per pound of net earnings.")
     earnings_disregard_weekly: Money = Field(25, description="Net weekly earnings ignored.")
 
 
 class Household(_Input):
     nation: Nation = Nation.ENGLAND
-    in_london: bool = False
+    in_london: Flag = False
     claimant: Adult
-    couple: bool = False
+    couple: Flag = False
     partner: Adult | None = None
     children: list[Child] = Field(default_factory=list, max_length=12)
     childcare_costs_monthly: Money = Field(0, description="Childcare paid now, for work.")
@@ -197,9 +216,9 @@ class Household(_Input):
 
 class ProposedJob(Job):
     who: Literal["claimant", "partner"] = "claimant"
-    start_date: date | None = Field(None, description="Defaults to the calculation date.")
-    first_payday: date | None = Field(None, description="Defaults to one pay period after the start.")
-    assessment_period_start_day: int | None = Field(
+    start_date: Day | None = Field(None, description="Defaults to the calculation date.")
+    first_payday: Day | None = Field(None, description="Defaults to one pay period after the start.")
+    assessment_period_start_day: Count | None = Field(
         None,
         ge=1,
         le=31,
@@ -212,7 +231,7 @@ class ProposedJob(Job):
 class BetterOffRequest(_Input):
     household: Household
     job: ProposedJob
-    calculation_date: date | None = Field(None, description="Defaults to today; sets the tax year.")
+    calculation_date: Day | None = Field(None, description="Defaults to today; sets the tax year.")
 
     @model_validator(mode="after")
     def _combinations(self) -> Self:
@@ -235,8 +254,8 @@ class BetterOffRequest(_Input):
 
 
 class SweepRequest(BetterOffRequest):
-    maximum_hours: float = Field(40, gt=0, le=100)
-    step: float = Field(0.5, ge=0.25, le=10)
+    maximum_hours: float = Field(40, strict=True, gt=0, le=100)
+    step: float = Field(0.5, strict=True, ge=0.25, le=10)
 
 
 def _born_before_range(age: int, on: date) -> tuple[date, date]:

@@ -8,7 +8,7 @@ import time
 from collections import defaultdict
 
 from flask import Flask, Request, jsonify, request
-from werkzeug.exceptions import RequestEntityTooLarge
+from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 
 from calculator.web.settings import CalculatorSettings
 
@@ -73,6 +73,22 @@ def install(app: Flask, settings: CalculatorSettings, api_prefixes: tuple[str, .
             response.headers["Retry-After"] = str(max(1, round(wait)))
             return response
         return None
+
+    @app.errorhandler(HTTPException)
+    def http_error(exc: HTTPException):  # type: ignore[no-untyped-def]
+        """API callers get JSON for every refusal (404, 405 ...); advisors get the usual page."""
+        if isinstance(exc, RequestEntityTooLarge):
+            return too_large(exc)
+        if not request.path.startswith((*api_prefixes, "/healthz", "/openapi.json")):
+            return exc
+        field = "path" if exc.code == 404 else "method" if exc.code == 405 else "request"
+        response = jsonify(errors=[{"field": field, "message": (exc.description or exc.name).rstrip(".")}])
+        response.status_code = exc.code or 400
+        if exc.code == 405 and exc.response is None:
+            allowed = getattr(exc, "valid_methods", None)
+            if allowed:
+                response.headers["Allow"] = ", ".join(allowed)
+        return response
 
     @app.errorhandler(RequestEntityTooLarge)
     def too_large(_: RequestEntityTooLarge):  # type: ignore[no-untyped-def]

@@ -1,0 +1,151 @@
+"""The JSON API through the Flask test client, every error path included."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from flask.testing import FlaskClient
+
+from calculator.engine import BetterOffRequest, calculate
+from calculator.web import create_app
+from calculator.web.serialize import better_off_json
+
+from .conftest import settings
+
+BODY: dict[str, Any] = {
+    "household": {
+        "claimant": {"age": 34, "lcwra": True},
+        "housing": {"tenure": "social_rent", "rent_monthly": 450},
+    },
+    "job": {
+        "hours_per_week": 16,
+        "hourly_wage": 12.71,
+        "pay_frequency": "weekly",
+        "start_date": "2026-12-07",
+    },
+    "calculation_date": "2026-11-22",
+}
+
+
+def test_better_off_returns_the_engines_result(client: FlaskClient) -> None:
+    response = client.post("/v1/better-off", json=BODY)
+    assert response.status_code == 200
+    expected = better_off_json(calculate(BetterOffRequest.model_validate(BODY)))
+    assert response.json == expected
+    assert response.json["better_off"]["monthly"] == pytest.approx(624.90)
+    assert [p["number"] for p in response.json["assessment_periods"]["periods"]] == list(range(1, 13))
+
+
+def test_sweep_returns_points_and_cliff_edges(client: FlaskClient) -> None:
+    body = {
+        **BODY,
+        "household": {"claimant": {"age": 34, "lcwra": True, "new_style_esa": "support_group"}},
+        "maximum_hours": 20,
+        "step": 1,
+    }
+    response = client.post("/v1/sweep", json=body)
+    assert response.status_code == 200
+    assert [p["hours"] for p in response.json["points"]] == list(range(21))
+    assert response.json["cliff_edges"][0] == {
+        "hours": 16,
+        "key": "permitted_work_limit",
+        "message": "New Style ESA stops",
+    }
+
+
+def test_invalid_input_gets_422_with_every_field_error(client: FlaskClient) -> None:
+    body = {
+        "household": {"claimant": {"age": 12}, "couple": True},
+        "job": {"hours_per_week": 120, "hourly_wage": -1},
+    }
+    response = client.post("/v1/better-off", json=body)
+    assert response.status_code == 422
+    fields = {e["field"] for e in response.json["errors"]}
+    assert {"household.claimant.age", "job.hours_per_week", "job.hourly_wage"} <= fields
+    assert all(e["message"] for e in response.json["errors"])
+
+
+def test_rule_errors_name_the_field(client: FlaskClient) -> None:
+    body = {**BODY, "household": {"claimant": {"age": 30}, "couple": True}}
+    response = client.post("/v1/better-off", json=body)
+    assert response.status_code == 422
+    assert response.json["errors"] == [
+        {"field": "household.partner", "message": "a couple needs the partner's details"}
+    ]
+
+
+@pytest.mark.parametrize(
+    ("data", "content_type"),
+    [
+        ("not json", "application/json"),
+        ("[1, 2]", "application/json"),
+        ('{"a": 1}', "text/plain"),
+        ("", None),
+    ],
+)
+def test_a_body_that_is_not_a_json_object_is_422_not_500(
+    client: FlaskClient, data: str, content_type: str | None
+) -> None:
+    response = client.post("/v1/better-off", data=data, content_type=content_type)
+    assert response.status_code == 422
+    assert response.json["errors"][0]["field"] == "body"
+
+
+def test_a_date_without_rules_is_refused_on_its_field(client: FlaskClient) -> None:
+    response = client.post("/v1/better-off", json={**BODY, "calculation_date": "2031-06-01"})
+    assert response.status_code == 422
+    assert response.json["errors"][0]["field"] == "calculation_date"
+    assert "2031" in response.json["errors"][0]["message"]
+
+
+def test_bodies_over_64_kb_are_refused(client: FlaskClient) -> None:
+    padding = "x" * (64 * 1024)
+    response = client.post(
+        "/v1/better-off", data='{"pad": "' + padding + '"}', content_type="application/json"
+    )
+    assert response.status_code == 413
+    assert response.json["errors"][0]["field"] == "body"
+
+
+def test_token_is_required_when_configured() -> None:
+    client = create_app(settings(calculator_api_token="s3cret")).test_client()
+    assert client.post("/v1/better-off", json=BODY).status_code == 401
+    wrong = client.post("/v1/better-off", json=BODY, headers={"Authorization": "Bearer nope"})
+    assert wrong.status_code == 401 and wrong.headers["WWW-Authenticate"] == "Bearer"
+    right = client.post("/v1/better-off", json=BODY, headers={"Authorization": "Bearer s3cret"})
+    assert right.status_code == 200
+    # The pages and the health check stay open: advisors use them in a browser.
+    assert client.get("/healthz").status_code == 200
+    assert client.get("/").status_code == 200
+
+
+def test_rate_limit_per_client_address_with_retry_after() -> None:
+    client = create_app(settings(calculator_rate_limit_per_minute=3)).test_client()
+    codes = [client.post("/v1/better-off", json=BODY).status_code for _ in range(4)]
+    assert codes == [200, 200, 200, 429]
+    limited = client.post("/v1/better-off", json=BODY)
+    assert int(limited.headers["Retry-After"]) >= 1
+    other = client.post("/v1/better-off", json=BODY, environ_base={"REMOTE_ADDR": "10.0.0.9"})
+    assert other.status_code == 200
+
+
+def test_parameters_carry_a_citation_for_every_figure(client: FlaskClient) -> None:
+    response = client.get("/v1/parameters/2026-27")
+    assert response.status_code == 200
+    figures = {p["path"]: p for p in response.json["parameters"]}
+    assert figures["universal_credit.lcwra_element.new_claim_amount"]["value"] == 217.26
+    assert all(p["reference"]["href"].startswith("https://") for p in figures.values())
+    missing = client.get("/v1/parameters/1999-00")
+    assert missing.status_code == 404 and missing.json["errors"][0]["field"] == "tax_year"
+
+
+def test_health_and_openapi(client: FlaskClient) -> None:
+    assert client.get("/healthz").json == {"status": "ok", "tax_years": ["2025-26", "2026-27"]}
+    doc = client.get("/openapi.json").json
+    assert doc["openapi"].startswith("3.1")
+    assert set(doc["paths"]) == {"/v1/better-off", "/v1/sweep", "/v1/parameters/{tax_year}", "/healthz"}
+    household = doc["components"]["schemas"]["Job"]["properties"]["hours_per_week"]
+    assert household["maximum"] == 100 and household["minimum"] == 0
+    docs = client.get("/docs")
+    assert docs.status_code == 200 and b"/v1/better-off" in docs.data and b"<script" not in docs.data

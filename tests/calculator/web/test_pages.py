@@ -1,0 +1,144 @@
+"""The advisor pages through the test client: form errors, escaping, summary, sources, saving."""
+
+from __future__ import annotations
+
+import html
+import re
+from datetime import date
+
+from flask.testing import FlaskClient
+from sqlalchemy import func, select
+
+from calculator.engine import calculate
+from calculator.web import create_app
+from calculator.web.form import parse_form
+from calculator.web.links import sign
+from caseload.calculations import list_calculations
+from caseload.db import Database
+from caseload.models import AuditLog, BetterOffOutcome, Role
+from caseload.staff import staff_by_slack_id
+from tests.factories import make_staff, make_team, refer
+
+from .conftest import settings
+
+FORM = {
+    "age": "34",
+    "nation": "england",
+    "capability": "lcwra_protected",
+    "tenure": "social_rent",
+    "rent_monthly": "450",
+    "hours_per_week": "16",
+    "hourly_wage": "12.71",
+    "pay_frequency": "monthly",
+    "start_date": "2026-12-07",
+    "couple": "no",
+}
+
+
+def test_the_form_asks_the_common_case_and_hides_the_rest(client: FlaskClient) -> None:
+    page = client.get("/").data.decode()
+    for field in ("age", "hours_per_week", "hourly_wage", "children_ages", "rent_monthly", "capability"):
+        assert f'id="{field}"' in page
+    assert "<details" in page and 'id="capital"' in page
+    assert re.search(r'<label for="age">Age</label>', page)
+
+
+def test_result_shows_headline_lines_chart_and_periods(client: FlaskClient) -> None:
+    response = client.post("/result", data=FORM)
+    assert response.status_code == 200
+    page = response.data.decode()
+    expected = calculate(parse_form(FORM, date.today()))
+    assert f"About £{expected.better_off.monthly:,.2f} a month better off" in page
+    assert 'id="line-universal_credit"' in page and 'id="line-earnings"' in page
+    assert 'id="hours-chart" src="data:image/png;base64,' in page
+    assert page.count("<tr") >= 12 + len(expected.lines)
+
+
+def test_form_errors_come_with_a_summary_linking_to_each_field(client: FlaskClient) -> None:
+    response = client.post(
+        "/result", data={**FORM, "age": "", "hours_per_week": "lots", "children_ages": "2, x"}
+    )
+    assert response.status_code == 422
+    page = response.data.decode()
+    links = re.findall(r'<li><a href="#(\w+)">', page)
+    assert links == ["age", "children_ages", "hours_per_week"]
+    assert 'aria-invalid="true"' in page and 'aria-describedby="age-error"' in page
+    assert 'value="lots"' in page  # what was typed is kept
+
+
+def test_engine_rule_errors_land_on_the_right_field(client: FlaskClient) -> None:
+    response = client.post("/result", data={**FORM, "tenure": "private_rent", "hours_per_week": "120"})
+    links = dict(re.findall(r'<li><a href="#(\w+)">([^<]*)</a>', response.data.decode()))
+    assert links["hours_per_week"] == "Must be 100 or less"
+    assert "Local Housing Allowance" in html.unescape(links["lha_monthly"])
+
+
+def test_everything_echoed_back_is_escaped(client: FlaskClient) -> None:
+    evil = '"><script>alert(1)</script>'
+    page = client.post("/result", data={**FORM, "age": evil, "children_ages": evil}).data.decode()
+    assert "<script>alert(1)" not in page
+    assert "&lt;script&gt;" in page or "&#34;&gt;&lt;script" in page
+
+
+def test_change_the_answers_keeps_them(client: FlaskClient) -> None:
+    page = client.post("/", data={**FORM, "capital": "7000"}).data.decode()
+    assert 'id="capital" name="capital" value="7000"' in page
+    assert "<details open" in page  # something under "More details" was given
+
+
+def test_printable_summary_in_plain_english(client: FlaskClient) -> None:
+    result_page = client.post("/result", data=FORM).data.decode()
+    hidden = html.unescape(re.search(r'name="request" value="([^"]*)"', result_page).group(1))
+    summary = client.post("/summary", data={"request": hidden})
+    assert summary.status_code == 200
+    text = summary.data.decode()
+    expected = calculate(parse_form(FORM, date.today()))
+    assert f"You would be about £{expected.better_off.monthly:,.2f} a month better off" in text
+    assert "Report the job in your Universal Credit journal" in text
+    assert "Universal Credit goes down by" in text
+    assert "2026-27" in text
+    tampered = client.post("/summary", data={"request": "{not json"})
+    assert tampered.status_code == 422
+
+
+def test_sources_list_every_figure_with_its_link(client: FlaskClient) -> None:
+    page = client.get("/sources/2026-27").data.decode()
+    assert "universal_credit.standard_allowance.single_25_or_over" in page
+    assert 'href="https://www.legislation.gov.uk/uksi/2013/376/regulation/36"' in page
+    assert client.get("/sources/1900-01").status_code == 404
+
+
+def test_saving_needs_a_signed_link_from_slack(client: FlaskClient) -> None:
+    result_page = client.post("/result", data=FORM).data.decode()
+    assert "Save against a client" not in result_page
+    hidden = html.unescape(re.search(r'name="request" value="([^"]*)"', result_page).group(1))
+    refused = client.post("/save", data={"request": hidden, "client_reference": "R1", "as": "forged"})
+    assert refused.status_code == 403
+
+
+def test_saving_against_a_client_records_it_for_the_team(db: Database) -> None:
+    with db.transaction() as session:
+        team = make_team(session)
+        coordinator = make_staff(session, Role.CARE_COORDINATOR, team)
+        advisor = make_staff(session, Role.BENEFITS_ADVISOR, team)
+        refer(session, coordinator, team, "R-2001")
+        advisor_slack_id = advisor.slack_user_id
+    app = create_app(settings(calculator_link_secret="link-secret"), database=db)
+    client = app.test_client()
+    token = sign("link-secret", advisor_slack_id)
+    page = client.post("/result", data={**FORM, "as": token}).data.decode()
+    assert "Save against a client" in page
+    hidden = html.unescape(re.search(r'name="request" value="([^"]*)"', page).group(1))
+    unknown = client.post("/save", data={"request": hidden, "as": token, "client_reference": "R-9999"})
+    assert "There is no client R-9999 in your team" in unknown.data.decode()
+    saved = client.post("/save", data={"request": hidden, "as": token, "client_reference": "r-2001"})
+    assert 'id="saved"' in saved.data.decode() and "R-2001" in saved.data.decode()
+    with db.reading() as session:
+        rows = list_calculations(session, staff_by_slack_id(session, advisor_slack_id))
+        assert len(rows) == 1 and rows[0].outcome is BetterOffOutcome.BETTER_OFF
+        assert (
+            session.scalar(
+                select(func.count()).select_from(AuditLog).where(AuditLog.action == "better_off_calculation")
+            )
+            == 1
+        )
