@@ -1,4 +1,5 @@
-"""Buttons: the four-week nudge's Log contact / Snooze 7 days / Put on hold open a modal."""
+"""Buttons that open a modal about one client: the four-week nudge's Log contact / Snooze 7 days /
+Put on hold, and the client card's Log contact / Put on hold / Discharge."""
 
 from __future__ import annotations
 
@@ -6,8 +7,10 @@ from typing import Any
 
 from slack_bolt import Ack, App
 from slack_sdk import WebClient
+from slack_sdk.models.views import View
 
 from bot.views import modals
+from bot.views.clients import CARD_DISCHARGE, CARD_HOLD, CARD_LOG_CONTACT
 from bot.views.nudges import HOLD, LOG_CONTACT, SNOOZE
 from caseload import clock
 from caseload.clients import get_client
@@ -36,7 +39,15 @@ def register(app: App, database: Database) -> None:
 
         return open_modal
 
+    def contact(client_id: int, reference: str) -> View:
+        return modals.contact_modal(client_id, reference, clock.today())
+
+    def discharge(client_id: int, reference: str) -> View:
+        return modals.discharge_modal(client_id, reference, clock.today())
+
     app.action(SNOOZE)(opener(modals.snooze_modal))
     app.action(HOLD)(opener(modals.hold_modal))
-    app.action(LOG_CONTACT)(opener(
-        lambda client_id, reference: modals.contact_modal(client_id, reference, clock.today())))
+    app.action(LOG_CONTACT)(opener(contact))
+    app.action(CARD_LOG_CONTACT)(opener(contact))
+    app.action(CARD_HOLD)(opener(modals.hold_modal))
+    app.action(CARD_DISCHARGE)(opener(discharge))

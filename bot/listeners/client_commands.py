@@ -1,6 +1,6 @@
-"""Subcommands that open a modal about clients: `/ips job` and `/ips job end`.
+"""Subcommands about clients by reference: `/ips client`, `/ips hold`, `/ips discharge`, `/ips job`.
 
-Each asks caseload who may do this and which clients the caller may see before a modal
+Each looks the client up through caseload (which decides who may see them) before a modal
 opens, so a refusal is a private reply to the command and nothing opens. The lookups are
 quick reads: the command is acknowledged within Slack's three seconds either way.
 """
@@ -17,18 +17,55 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot.listeners.common import client_by_reference, sentence
+from bot.views import Message
 from bot.views.caseload import LABELS
+from bot.views.clients import TIMELINE_LENGTH, client_card, timeline
 from bot.views.jobs import ClientChoice, JobChoice, job_end_modal, job_start_modal
 from caseload import clock
 from caseload.access import require_role, visible_clients
+from caseload.audit import history
 from caseload.clients import list_clients
+from caseload.contacts import CONTACT_ROLES
 from caseload.db import Database
 from caseload.errors import CaseloadError, NotFound
-from caseload.jobs import CAN_START_JOB, JOB_ROLES
-from caseload.models import Client, Job, Staff
+from caseload.jobs import CAN_START_JOB, JOB_ROLES, jobs_for_client
+from caseload.models import Client, EmployerContact, Job, Staff
+from caseload.overdue import overdue_for_employer_contact
 from caseload.staff import staff_by_slack_id
 
 MakeView = Callable[[Session, Staff], View]
+
+
+def _names(session: Session, ids: set[Any]) -> dict[int, str]:
+    wanted = {i for i in ids if isinstance(i, int)}
+    if not wanted:
+        return {}
+    return {s.id: s.display_name for s in session.scalars(select(Staff).where(Staff.id.in_(wanted)))}
+
+
+def card_for(session: Session, actor: Staff, record: Client) -> Message:
+    """The status card for a client `actor` may see (checked by the lookup that found it)."""
+    today = clock.today()
+    jobs = jobs_for_client(session, record)
+    contacts = list(session.scalars(
+        select(EmployerContact).where(EmployerContact.client_id == record.id)
+        .order_by(EmployerContact.contacted_on.desc(), EmployerContact.id.desc())
+        .limit(TIMELINE_LENGTH)))
+    audit = history(session, "clients", record.id)
+    names = _names(session, {record.specialist_id, record.care_coordinator_id,
+                             *(row.actor_id for row in audit),
+                             *((row.after or {}).get("specialist_id") for row in audit),
+                             *(c.staff_id for c in contacts)})
+    overdue = next((o for o in overdue_for_employer_contact(session, today, team_id=record.team_id)
+                    if o.client_id == record.id), None)
+    return client_card(record, names, jobs, timeline(audit, list(reversed(contacts)), jobs, names),
+                       overdue, today, can_log_contacts=actor.role in CONTACT_ROLES)
+
+
+def client_card_reply(database: Database, user_id: str, args: list[str]) -> Message:
+    with database.reading() as session:
+        actor = staff_by_slack_id(session, user_id)
+        return card_for(session, actor, client_by_reference(session, actor, " ".join(args)))
 
 
 def _job_start_view(session: Session, actor: Staff, reference: str) -> View:
@@ -71,6 +108,15 @@ def job_view(args: list[str]) -> MakeView:
     if first == "end":
         return lambda session, actor: _job_end_view(session, actor, rest)
     return lambda session, actor: _job_start_view(session, actor, rest)
+
+
+def client_view(make: Callable[[int, str], View], args: list[str]) -> MakeView:
+    """A modal about the one client named in the command (`/ips hold REF`)."""
+    def view(session: Session, actor: Staff) -> View:
+        record = client_by_reference(session, actor, " ".join(args))
+        return make(record.id, record.reference)
+
+    return view
 
 
 def open_modal(database: Database, ack: Ack, client: WebClient, command: dict[str, Any],

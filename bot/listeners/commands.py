@@ -9,7 +9,8 @@ from slack_bolt import Ack, App
 from slack_sdk import WebClient
 from sqlalchemy.orm import Session
 
-from bot.listeners.client_commands import job_view, open_modal
+from bot.listeners.client_commands import client_card_reply, client_view, job_view, open_modal
+from bot.listeners.common import sentence
 from bot.listeners.referrals import open_referral_modal
 from bot.views import Message, modals
 from bot.views.caseload import caseload_message
@@ -18,13 +19,20 @@ from bot.views.just_ask import just_ask_prompt
 from caseload import clock
 from caseload.clients import list_clients
 from caseload.db import Database
-from caseload.errors import UnknownUser
+from caseload.errors import CaseloadError, UnknownUser
 from caseload.just_ask import week_starting
 from caseload.models import Role, Staff
 from caseload.overdue import overdue_for_employer_contact
 from caseload.staff import staff_by_slack_id
 
 log = logging.getLogger("bot.commands")
+
+# `/ips hold REF` and `/ips discharge REF` open the same modals as the client card's buttons.
+CLIENT_MODALS = {
+    "hold": modals.hold_modal,
+    "discharge": lambda client_id, reference: modals.discharge_modal(client_id, reference,
+                                                                     clock.today()),
+}
 
 
 def register(app: App, database: Database) -> None:
@@ -50,6 +58,21 @@ def register(app: App, database: Database) -> None:
             ack()
             client.views_open(trigger_id=command["trigger_id"],
                               view=modals.any_contact_modal(clock.today()))
+            return
+        if sub in ("client", *CLIENT_MODALS) and len(words) < 2:
+            ack(response_type="ephemeral",
+                text=f"Which client? Use `/ips {sub} REF` with their local reference.")
+            return
+        if sub == "client":
+            try:
+                card = client_card_reply(database, command["user_id"], words[1:])
+            except CaseloadError as exc:
+                ack(response_type="ephemeral", text=sentence(exc))
+                return
+            ack(response_type="ephemeral", **card.as_kwargs())
+            return
+        if sub in CLIENT_MODALS:
+            open_modal(database, ack, client, command, client_view(CLIENT_MODALS[sub], words[1:]))
             return
         if sub == "job":
             open_modal(database, ack, client, command, job_view(words[1:]))

@@ -60,6 +60,14 @@ def _contact(session: Session, actor: Staff, client: Client, values: Values) -> 
     return f"Logged a {kind}employer contact for {client.reference} with {contact.employer}."
 
 
+def _discharge(session: Session, actor: Staff, client: Client, values: Values) -> str:
+    discharge = parse(clients.Discharge, {"reason": _value(values, "reason") or "",
+                                          "on": _value(values, "on")})
+    clients.discharge(session, actor, client, discharge)
+    return (f"{client.reference} is discharged from IPS as of {client.discharged_on:%-d %B %Y}. "
+            "To work with them again, refer them with /ips refer.")
+
+
 def _given(values: Values, fields: dict[str, str]) -> dict[str, Any]:
     """The filled-in fields, so what was left empty gets the service's default or its error."""
     given = {field: _value(values, block) for field, block in fields.items()}
@@ -98,6 +106,7 @@ Handler = Callable[[Session, Staff, Client, Values], str]
 HANDLERS: dict[str, tuple[Handler, dict[str, str], str]] = {
     modals.SNOOZE: (_snooze, {"reason": "reason"}, "reason"),
     modals.HOLD: (_hold, {"reason": "reason", "until": "until"}, "reason"),
+    modals.DISCHARGE: (_discharge, {"reason": "reason", "on": "on"}, "reason"),
     modals.CONTACT: (_contact, {"employer": "employer", "contacted_on": "contacted_on",
                                 "face_to_face": "face_to_face", "notes": "employer"},
                      "employer"),

@@ -1,4 +1,7 @@
-"""Modals opened from nudge buttons: snooze with a reason, put on hold, log a contact."""
+"""Modals about one client: snooze with a reason, put on hold, discharge, log a contact.
+
+Opened from nudge buttons, the client card's buttons and `/ips hold|discharge REF`.
+"""
 
 from __future__ import annotations
 
@@ -17,6 +20,7 @@ from slack_sdk.models.views import View
 
 SNOOZE = "nudge_snooze_modal"
 HOLD = "nudge_hold_modal"
+DISCHARGE = "discharge_modal"
 CONTACT = "log_contact_modal"
 
 
@@ -41,6 +45,18 @@ def hold_modal(client_id: int, reference: str) -> View:
                    element=PlainTextInputElement(action_id="value", max_length=500)),
         InputBlock(block_id="until", label="Until (optional)", optional=True,
                    element=DatePickerElement(action_id="value")),
+    ])
+
+
+def discharge_modal(client_id: int, reference: str, today: date) -> View:
+    return _modal(DISCHARGE, "Discharge from IPS", "Discharge", client_id, [
+        SectionBlock(text=f"*{reference}* leaves the IPS caseload. The record is kept; to work "
+                          "with them again later, refer them with /ips refer."),
+        InputBlock(block_id="reason", label="Reason",
+                   element=PlainTextInputElement(action_id="value", max_length=500,
+                                                 placeholder="e.g. moved out of area")),
+        InputBlock(block_id="on", label="Discharge date",
+                   element=DatePickerElement(action_id="value", initial_date=today.isoformat())),
     ])
 
 
