@@ -8,26 +8,39 @@ from bot.views import Message
 from caseload.models import Role
 
 EVERYONE = [("/ips help", "what you can do here")]
-# Only what is built: a command listed here must work.
+# Each client subcommand takes the client's local reference (REF).
+CLIENT_CARD = ("/ips client REF", "a client's status, jobs and recent events, with buttons to "
+                                  "log a contact, put on hold or discharge")
+HOLD = ("/ips hold REF", "put a client on hold, with the reason (no nudges meanwhile)")
+DISCHARGE = ("/ips discharge REF", "discharge a client from IPS, with the reason")
+JOBS = [("/ips job", "record a job start: says whether it counts as a competitive outcome"),
+        ("/ips job end", "record that a job has ended")]
+# Only what is built: a command listed here must work for the role it is listed under.
 BY_ROLE: dict[Role, list[tuple[str, str]]] = {
     Role.CARE_COORDINATOR: [
         ("/ips refer", "refer someone who wants paid work (consent first)"),
         ("/ips justask", "this week's \"just ask\" prompt, and tell the team how it went"),
         ("/ips caseload", "your referrals and where they stand"),
+        ("/ips client REF", "where one of your referrals stands: status, specialist, jobs"),
+        HOLD, DISCHARGE,
     ],
     Role.EMPLOYMENT_SPECIALIST: [
         ("/ips refer", "refer someone who wants paid work"),
         ("/ips caseload", "your caseload, with who is overdue for employer contact"),
         ("/ips contact", "log an employer contact, for a client or general job development"),
+        *JOBS, CLIENT_CARD, HOLD, DISCHARGE,
         ("nudge buttons", "log a contact, snooze or put on hold from a four-week nudge"),
     ],
     Role.TEAM_LEADER: [
         ("/ips refer", "refer someone who wants paid work"),
         ("/ips caseload", "the team's caseload, with who is overdue"),
+        *JOBS, CLIENT_CARD, HOLD, DISCHARGE,
         ("Accept / Assign", "on each new referral sent to you"),
     ],
+    Role.REGIONAL_TRAINER: [*JOBS, CLIENT_CARD, HOLD, DISCHARGE],
+    Role.ADMIN: [*JOBS, CLIENT_CARD, HOLD, DISCHARGE],
 }
-COMING = "Coming next: /ips job, /ips client and the Home tab."
+HOME = "The IPS Assist Home tab shows where things stand for you."
 
 
 def help_message(role: Role, name: str) -> Message:
@@ -39,7 +52,7 @@ def help_message(role: Role, name: str) -> Message:
         SectionBlock(text=MarkdownTextObject(text=f"{text}\n{lines}")),
         ContextBlock(elements=[MarkdownTextObject(
             text="Client records show a local reference only: never a name or NHS number. "
-                 + COMING)]),
+                 + HOME)]),
     ])
 
 

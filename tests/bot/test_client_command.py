@@ -216,3 +216,16 @@ def test_a_card_button_for_someone_elses_client_is_refused_privately(db, w, slac
     assert "not on it" in refusal.args["text"]
     assert fake.successful("views.open") == []
 
+
+def test_help_lists_the_new_commands_for_the_roles_that_may_use_them(db, w, slack) -> None:
+    url, _fake = slack
+    coordinator = json.dumps(slash(url, w["cc"].slack_user_id, "help").json()["blocks"])
+    for command in ("/ips client REF", "/ips hold REF", "/ips discharge REF"):
+        assert command in coordinator
+    assert "/ips job" not in coordinator
+    specialist = json.dumps(slash(url, w["es"].slack_user_id, "help").json()["blocks"])
+    for command in ("/ips job`", "/ips job end", "/ips client REF", "/ips hold REF",
+                    "/ips discharge REF"):
+        assert command in specialist
+    advisor = json.dumps(slash(url, w["advisor"].slack_user_id, "help").json()["blocks"])
+    assert "/ips client" not in advisor and "/ips job" not in advisor
