@@ -5,7 +5,7 @@ VENV := .venv
 PORT ?= 8000
 BIN := $(VENV)/bin
 
-.PHONY: setup run test lint bench clean
+.PHONY: setup run test lint bench clean browser
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -21,8 +21,15 @@ run: setup
 	$(BIN)/ips demo-data --if-empty
 	$(BIN)/ips serve --port $(PORT)
 
+# Debian's Chromium for the browser tests, when missing. Only tried as root with apt-get, and never
+# fails: without it the browser tests skip.
+browser:
+	@test -x /usr/bin/chromium || { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null && \
+	  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium >/dev/null; } || \
+	  echo "make browser: no /usr/bin/chromium, so the browser tests will skip (as root: apt-get install chromium)"
+
 # Set up and run the whole suite on SQLite and PostgreSQL (127.0.0.1:5432, database test)
-test: setup
+test: setup browser
 	$(BIN)/ruff check .
 	$(BIN)/pytest -n 2 -q
 

@@ -1,0 +1,239 @@
+"""The advisor pages in a real browser: Debian's Chromium, headless, driven by Playwright.
+
+The app runs on a real HTTP server in a thread; the browser fills the form with the mouse, then
+with the keyboard alone, and follows the error summary's links. Figures on the page are checked
+against the engine run on exactly what the browser posted. No browser is downloaded: the module
+skips when /usr/bin/chromium is missing (`make browser`, or `.ci/run`, installs it).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import threading
+from collections.abc import Iterator
+from datetime import date
+from pathlib import Path
+from urllib.parse import parse_qsl
+
+import pytest
+from playwright.sync_api import Browser, Locator, Page, Request, expect, sync_playwright
+from werkzeug.serving import make_server
+
+from calculator.engine import BetterOffResult, calculate
+from calculator.web import create_app
+from calculator.web.form import parse_form
+
+from .conftest import settings
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+ARTIFACTS = Path(__file__).resolve().parents[2] / "artifacts"
+
+pytestmark = pytest.mark.skipif(
+    not os.access(CHROMIUM, os.X_OK),
+    reason=f"no {CHROMIUM}: install Debian's chromium (`make browser` as root) to run the browser tests",
+)
+
+
+@pytest.fixture(scope="module")
+def base_url() -> Iterator[str]:
+    server = make_server("127.0.0.1", 0, create_app(settings()), threaded=True)
+    thread = threading.Thread(target=server.serve_forever, name="calculator-http", daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}"
+    finally:
+        server.shutdown()
+        thread.join(timeout=5)
+        server.server_close()
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        try:
+            yield browser
+        finally:
+            browser.close()
+
+
+@pytest.fixture
+def page(browser: Browser, base_url: str) -> Iterator[Page]:
+    context = browser.new_context(base_url=base_url, locale="en-GB", viewport={"width": 1024, "height": 800})
+    context.set_default_timeout(10_000)
+    try:
+        yield context.new_page()
+    finally:
+        context.close()
+
+
+def money(amount: float) -> str:
+    """The pages' `money` macro."""
+    return f"−£{-amount:,.2f}" if amount < 0 else f"£{amount:,.2f}"
+
+
+def is_result_post(request: Request) -> bool:
+    return request.method == "POST" and request.url.endswith("/result")
+
+
+def engine_result(request: Request) -> BetterOffResult:
+    """The engine on exactly the fields the browser posted."""
+    form = dict(parse_qsl(request.post_data or "", keep_blank_values=True))
+    return calculate(parse_form(form, date.today()))
+
+
+def headline(result: BetterOffResult) -> str:
+    b = result.better_off
+    if b.better_off:
+        return f"About {money(b.monthly)} a month better off"
+    return f"About {money(-b.monthly)} a month worse off"
+
+
+def summary_heading(result: BetterOffResult) -> str:
+    b = result.better_off
+    if b.better_off:
+        return f"You would be about {money(b.monthly)} a month better off"
+    return f"You would be about {money(-b.monthly)} a month worse off"
+
+
+def check_result_page(page: Page, result: BetterOffResult) -> None:
+    expect(page.locator("#headline p").first).to_have_text(
+        f"Working {result.hours_per_week:g} hours a week at £{result.hourly_wage:.2f} an hour"
+    )
+    expect(page.locator("#headline .big")).to_have_text(headline(result))
+    lines = {line.key: line for line in result.lines}
+    for key in ("universal_credit", "earnings"):
+        line = lines[key]
+        row = page.locator(f"#line-{key}")
+        expect(row.locator("td").first).to_contain_text(line.label)
+        expect(row.locator("td.num")).to_have_text(
+            [money(line.now_monthly), money(line.in_work_monthly), money(line.change_monthly)]
+        )
+
+
+def tab_to(page: Page, target: Locator, limit: int = 60) -> None:
+    """Press Tab until the target has focus, as a keyboard user would."""
+    for _ in range(limit):
+        page.keyboard.press("Tab")
+        if target.evaluate("el => el === document.activeElement"):
+            return
+    raise AssertionError(f"{target} never took focus in {limit} presses of Tab")
+
+
+def type_date(page: Page, field: Locator, day: date) -> None:
+    """Type a date into a focused <input type=date>.
+
+    Its segments follow the browser's own language (en-US without Debian's chromium-l10n), which
+    page locale emulation does not change; so try day first, then month first.
+    """
+    for digits in (f"{day:%d%m%Y}", f"{day:%m%d%Y}"):
+        page.keyboard.type(digits)
+        if field.input_value() == day.isoformat():
+            return
+        page.keyboard.press("Shift+Tab")  # from the third segment back to the first
+        page.keyboard.press("Shift+Tab")
+    raise AssertionError(f"typing {day} into {field} gave {field.input_value()}")
+
+
+def test_advisor_fills_the_form_gets_a_result_and_prints_the_summary(page: Page) -> None:
+    page.goto("/")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Would they be better off in work?")
+    page.get_by_label("Age", exact=True).fill("34")
+    page.get_by_label("LCWRA, assessed before April 2026 (protected rate)").check()
+    page.get_by_label("Housing", exact=True).select_option(label="Council or housing association tenant")
+    page.get_by_label("Rent, £ a month").fill("450")
+    page.get_by_label("Hours a week", exact=True).fill("16")
+    page.get_by_label("Pay, £ an hour", exact=True).fill("12.71")
+    page.get_by_label("Paid", exact=True).select_option(label="Weekly")
+    page.get_by_label("Start date").fill("2026-12-07")
+    with page.expect_request(is_result_post) as posted:
+        page.get_by_role("button", name="Work it out").click()
+    result = engine_result(posted.value)
+
+    check_result_page(page, result)
+    chart = page.locator("#hours-chart")
+    expect(chart).to_be_visible()
+    expect(chart).to_have_attribute("alt", re.compile(r"^Chart of money left each month at 0 to \d+ hours"))
+    assert chart.evaluate("img => img.complete && img.naturalWidth") > 0
+
+    page.get_by_role("button", name="Client summary to print").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(summary_heading(result))
+    page.emulate_media(media="print")
+    expect(page.get_by_role("button", name="Print")).to_be_hidden()
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=ARTIFACTS / "client-summary.png", full_page=True)
+    assert (ARTIFACTS / "client-summary.png").stat().st_size > 0
+
+
+def test_the_same_path_by_keyboard_alone(page: Page) -> None:
+    keyboard = page.keyboard
+    page.goto("/")
+
+    tab_to(page, page.locator("#age"))
+    keyboard.type("34")
+    # A radio group is one Tab stop; the arrow keys choose within it.
+    tab_to(page, page.locator("#capability-none"))
+    keyboard.press("ArrowDown")
+    keyboard.press("ArrowDown")
+    expect(page.locator("#capability-lcwra_protected")).to_be_checked()
+    tab_to(page, page.locator("#tenure"))
+    keyboard.type("c")  # a closed <select> jumps to the option starting with what is typed
+    expect(page.locator("#tenure")).to_have_value("social_rent")
+    tab_to(page, page.locator("#rent_monthly"))
+    keyboard.type("450")
+    tab_to(page, page.locator("#hours_per_week"))
+    keyboard.type("16")
+    tab_to(page, page.locator("#hourly_wage"))
+    keyboard.type("12.71")
+    tab_to(page, page.locator("#pay_frequency"))
+    keyboard.type("w")
+    expect(page.locator("#pay_frequency")).to_have_value("weekly")
+    tab_to(page, page.locator("#start_date"))
+    type_date(page, page.locator("#start_date"), date(2026, 12, 7))
+    expect(page.locator("#start_date")).to_have_value("2026-12-07")
+    # Closed "More details" is one stop, so the button comes next.
+    tab_to(page, page.get_by_role("button", name="Work it out"), limit=3)
+    with page.expect_request(is_result_post) as posted:
+        keyboard.press("Enter")
+    result = engine_result(posted.value)
+    check_result_page(page, result)
+
+    tab_to(page, page.get_by_role("button", name="Client summary to print"))
+    keyboard.press("Space")
+    expect(page.get_by_role("heading", level=1)).to_have_text(summary_heading(result))
+
+
+def test_bad_answers_show_an_error_summary_whose_links_reach_the_fields(page: Page) -> None:
+    page.goto("/")
+    page.get_by_label("Hours a week", exact=True).fill("abc")
+    page.get_by_label("Pay, £ an hour", exact=True).fill("12.71")
+    page.get_by_role("button", name="Work it out").click()
+
+    summary = page.locator(".error-summary")
+    expect(summary).to_be_visible()
+    expect(page).to_have_title("Error: Better-off calculator – IPS Assist")
+    links = summary.get_by_role("link")
+    expect(links).to_have_text(["Enter the person's age", "Enter hours, like 16"])
+    assert [link.get_attribute("href") for link in links.all()] == ["#age", "#hours_per_week"]
+    expect(page.locator("#hours_per_week")).to_have_value("abc")  # what was typed is kept
+    expect(page.locator("#age")).to_have_attribute("aria-invalid", "true")
+    expect(page.locator("#age")).to_have_attribute("aria-describedby", "age-error")
+
+    for name in ("age", "hours_per_week"):
+        link = summary.locator(f'a[href="#{name}"]')
+        link.focus()
+        expect(link).to_be_focused()
+        page.keyboard.press("Enter")
+        expect(page.locator(f"#{name}")).to_be_focused()
+        assert page.url.endswith(f"#{name}")
