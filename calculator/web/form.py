@@ -245,4 +245,6 @@ def _plain(message: str) -> str:
     message = re.sub(r"^Input should be greater than or equal to (\S+)$", r"Must be \1 or more", message)
     message = re.sub(r"^Input should be less than or equal to (\S+)$", r"Must be \1 or less", message)
     message = re.sub(r"^Input should be greater than (\S+)$", r"Must be more than \1", message)
+    if message.startswith("Input should be '"):  # a choice the form does not offer (a tampered form)
+        message = "Choose one of the options"
     return message[:1].upper() + message[1:]

@@ -1,10 +1,14 @@
-"""Signed links from Slack to the advisor pages, so a page knows who is saving.
+"""Signed links from Slack to the advisor pages, so a page knows who is asking.
 
 The pages have no sign-in of their own: the bot sends a link carrying the person's Slack
-user id, signed with CALCULATOR_LINK_SECRET and good for 12 hours.
+user id (and the answers they gave in Slack, so the page opens on the result), signed
+with CALCULATOR_LINK_SECRET and good for 12 hours. Signed, not encrypted: it holds no
+client reference and nothing that identifies anyone.
 """
 
 from __future__ import annotations
+
+from dataclasses import dataclass
 
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 
@@ -12,17 +16,32 @@ MAX_AGE_SECONDS = 12 * 60 * 60
 SALT = "ips-calculator-link"
 
 
-def sign(secret: str, slack_user_id: str) -> str:
-    return URLSafeTimedSerializer(secret, salt=SALT).dumps({"user": slack_user_id})
+@dataclass(frozen=True)
+class Link:
+    user: str
+    form: dict[str, str] | None
 
 
-def verify(secret: str | None, token: str | None) -> str | None:
-    """The Slack user id in a valid, unexpired token; None otherwise."""
+def sign(secret: str, slack_user_id: str, form: dict[str, str] | None = None) -> str:
+    payload: dict[str, object] = {"user": slack_user_id}
+    if form:
+        payload["form"] = form
+    return URLSafeTimedSerializer(secret, salt=SALT).dumps(payload)
+
+
+def verify(secret: str | None, token: str | None) -> Link | None:
+    """What a valid, unexpired token says; None for anything else."""
     if not secret or not token:
         return None
     try:
         payload = URLSafeTimedSerializer(secret, salt=SALT).loads(token, max_age=MAX_AGE_SECONDS)
     except BadSignature:
         return None
-    user = payload.get("user") if isinstance(payload, dict) else None
-    return user if isinstance(user, str) else None
+    if not isinstance(payload, dict) or not isinstance(payload.get("user"), str):
+        return None
+    form = payload.get("form")
+    if not (
+        isinstance(form, dict) and all(isinstance(k, str) and isinstance(v, str) for k, v in form.items())
+    ):
+        form = None
+    return Link(payload["user"], form)

@@ -18,7 +18,7 @@ from calculator.chart import hours_chart_png
 from calculator.engine import BetterOffRequest, BetterOffResult, SweepRequest, calculate, sweep
 from calculator.parameters import tax_year, tax_year_for
 from calculator.web.form import FormInvalid, parse_form
-from calculator.web.links import verify
+from calculator.web.links import Link, verify
 from calculator.web.openapi import document
 from calculator.web.plain import changes_in_words, what_to_tell
 from caseload.calculations import record_for_reference
@@ -67,9 +67,13 @@ def _today() -> date:
     return date.today()
 
 
+def _link() -> Link | None:
+    return verify(current_app.config["CALCULATOR_SETTINGS"].calculator_link_secret, request.values.get("as"))
+
+
 def _signed_in_user() -> str | None:
-    token = request.values.get("as")
-    return verify(current_app.config["CALCULATOR_SETTINGS"].calculator_link_secret, token)
+    link = _link()
+    return link.user if link else None
 
 
 def _form_page(values: dict[str, str], errors: dict[str, str], status: int = 200) -> tuple[str, int]:
@@ -110,11 +114,20 @@ def _result_page(req: BetterOffRequest, values: dict[str, str], save: dict[str, 
     )
 
 
-@pages.post("/result")
+@pages.route("/result", methods=["GET", "POST"])
 def result() -> Any:
-    values = {k: v for k, v in request.form.items()}
+    """POST: the form's answers. GET: a signed link from Slack carrying the answers given there."""
+    if request.method == "GET":
+        link = _link()
+        if link is None or link.form is None:
+            return _form_page({}, {}, 200)
+        values = {**link.form, "as": request.args.get("as", "")}
+        form_data = link.form
+    else:
+        values = {k: v for k, v in request.form.items()}
+        form_data = request.form
     try:
-        req = parse_form(request.form, _today())
+        req = parse_form(form_data, _today())
     except FormInvalid as invalid:
         return _form_page(values, {e.field: e.message for e in invalid.errors}, status=422)
     except ValueError as exc:  # no rules on file for today's tax year

@@ -21,6 +21,11 @@ class CalculatorSettings(BaseSettings):
     calculator_rate_limit_per_minute: int = Field(
         1200, description="Requests a minute from one client address to the JSON API (per worker)."
     )
+    calculator_public_url: str | None = Field(
+        None,
+        description="Where people reach the pages, e.g. https://ips.example.nhs.uk/calculator; "
+        "the bot links there.",
+    )
     calculator_link_secret: str | None = Field(
         None, description="Signs the links the bot sends to the advisor pages; saving needs it."
     )

@@ -183,7 +183,7 @@ def test_the_same_path_by_keyboard_alone(page: Page) -> None:
     tab_to(page, page.locator("#age"))
     keyboard.type("34")
     # A radio group is one Tab stop; the arrow keys choose within it.
-    tab_to(page, page.locator("#capability-none"))
+    tab_to(page, page.locator("#capability"))
     keyboard.press("ArrowDown")
     keyboard.press("ArrowDown")
     expect(page.locator("#capability-lcwra_protected")).to_be_checked()
@@ -237,3 +237,21 @@ def test_bad_answers_show_an_error_summary_whose_links_reach_the_fields(page: Pa
         page.keyboard.press("Enter")
         expect(page.locator(f"#{name}")).to_be_focused()
         assert page.url.endswith(f"#{name}")
+
+
+def test_the_error_summary_takes_focus_and_reaches_a_radio_group(page: Page) -> None:
+    page.goto("/")
+    page.get_by_label("Age", exact=True).fill("40")
+    page.get_by_label("Hours a week", exact=True).fill("16")
+    page.get_by_label("Pay, £ an hour", exact=True).fill("12.71")
+    # A value the form never offers, as a tampered or stale form would send.
+    page.locator("#nation").evaluate("radio => { radio.value = 'atlantis'; }")
+    page.get_by_role("button", name="Work it out").click()
+
+    summary = page.locator(".error-summary")
+    expect(summary).to_be_focused()  # keyboard and screen-reader users start at the problem
+    link = summary.get_by_role("link", name="Choose one of the options")
+    link.focus()
+    page.keyboard.press("Enter")
+    expect(page.locator("#nation")).to_be_focused()  # the first radio, not the fieldset
+    expect(page.get_by_role("link", name="Skip to main content")).to_have_attribute("href", "#main")
