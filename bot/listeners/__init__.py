@@ -8,7 +8,7 @@ from caseload.db import Database
 
 
 def register(app: App, database: Database) -> None:
-    from bot.listeners import actions, commands, events, just_ask, referrals, views
+    from bot.listeners import actions, betteroff, commands, events, just_ask, referrals, views
 
     commands.register(app, database)
     actions.register(app, database)
@@ -16,3 +16,4 @@ def register(app: App, database: Database) -> None:
     just_ask.register(app, database)
     referrals.register(app, database)
     events.register(app, database)
+    betteroff.register(app, database)

@@ -9,6 +9,7 @@ from slack_bolt import Ack, App
 from slack_sdk import WebClient
 from sqlalchemy.orm import Session
 
+from bot.listeners.betteroff import open_better_off_modal
 from bot.listeners.client_commands import client_card_reply, client_view, job_view, open_modal
 from bot.listeners.common import sentence
 from bot.listeners.referrals import open_referral_modal
@@ -17,12 +18,14 @@ from bot.views.caseload import caseload_message
 from bot.views.help import help_message, unknown_user_message
 from bot.views.just_ask import just_ask_prompt
 from caseload import clock
+from caseload.calculations import CALCULATION_ROLES
 from caseload.clients import list_clients
 from caseload.db import Database
 from caseload.errors import CaseloadError, UnknownUser
 from caseload.just_ask import week_starting
 from caseload.models import Role, Staff
 from caseload.overdue import overdue_for_employer_contact
+from caseload.references import client_reference_problem
 from caseload.staff import staff_by_slack_id
 
 log = logging.getLogger("bot.commands")
@@ -76,6 +79,17 @@ def register(app: App, database: Database) -> None:
             return
         if sub == "job":
             open_modal(database, ack, client, command, job_view(words[1:]))
+            return
+        if sub == "betteroff":
+            if person.role not in CALCULATION_ROLES:
+                ack(response_type="ephemeral", text="Better-off calculations are for employment specialists, "
+                    "benefits advisors and team leaders; ask one of them.")
+                return
+            ack()
+            given = words[1] if len(words) > 1 else None
+            # Only a well-formed reference is put back into the modal; nothing else is echoed.
+            reference = given if given and not client_reference_problem(given) else None
+            open_better_off_modal(client, command["trigger_id"], reference)
             return
         if sub == "justask":
             prompt = just_ask_prompt(week_starting(clock.today()))

@@ -15,6 +15,8 @@ HOLD = ("/ips hold REF", "put a client on hold, with the reason (no nudges meanw
 DISCHARGE = ("/ips discharge REF", "discharge a client from IPS, with the reason")
 JOBS = [("/ips job", "record a job start: says whether it counts as a competitive outcome"),
         ("/ips job end", "record that a job has ended")]
+BETTER_OFF = ("/ips betteroff [REF]", "would they be better off in work? The answer with the hours chart, "
+                                      "saved against the client when you give their reference")
 # Only what is built: a command listed here must work for the role it is listed under.
 BY_ROLE: dict[Role, list[tuple[str, str]]] = {
     Role.CARE_COORDINATOR: [
@@ -28,17 +30,18 @@ BY_ROLE: dict[Role, list[tuple[str, str]]] = {
         ("/ips refer", "refer someone who wants paid work"),
         ("/ips caseload", "your caseload, with who is overdue for employer contact"),
         ("/ips contact", "log an employer contact, for a client or general job development"),
-        *JOBS, CLIENT_CARD, HOLD, DISCHARGE,
+        *JOBS, CLIENT_CARD, HOLD, DISCHARGE, BETTER_OFF,
         ("nudge buttons", "log a contact, snooze or put on hold from a four-week nudge"),
     ],
     Role.TEAM_LEADER: [
         ("/ips refer", "refer someone who wants paid work"),
         ("/ips caseload", "the team's caseload, with who is overdue"),
-        *JOBS, CLIENT_CARD, HOLD, DISCHARGE,
+        *JOBS, CLIENT_CARD, HOLD, DISCHARGE, BETTER_OFF,
         ("Accept / Assign", "on each new referral sent to you"),
     ],
-    Role.REGIONAL_TRAINER: [*JOBS, CLIENT_CARD, HOLD, DISCHARGE],
-    Role.ADMIN: [*JOBS, CLIENT_CARD, HOLD, DISCHARGE],
+    Role.BENEFITS_ADVISOR: [BETTER_OFF],
+    Role.REGIONAL_TRAINER: [*JOBS, CLIENT_CARD, HOLD, DISCHARGE, BETTER_OFF],
+    Role.ADMIN: [*JOBS, CLIENT_CARD, HOLD, DISCHARGE, BETTER_OFF],
 }
 HOME = "The IPS Assist Home tab shows where things stand for you."
 

@@ -1,0 +1,143 @@
+"""`/ips betteroff`: the modal, then the answer in a DM with the hours chart.
+
+The submission is checked at once (errors appear beside the fields) and acknowledged; the
+calculation, the chart and the upload run after the acknowledgement (a lazy listener),
+so Slack's three seconds are never at risk.
+"""
+
+from __future__ import annotations
+
+import logging
+from decimal import Decimal
+from typing import Any
+from urllib.parse import quote
+
+from slack_bolt import Ack, App
+from slack_sdk import WebClient
+
+from bot.views.betteroff import BETTER_OFF, better_off_message, better_off_modal, form_values
+from calculator.chart import hours_chart_png
+from calculator.client import CalculatorClient, CalculatorInputError, CalculatorUnavailable
+from calculator.web.form import FormInvalid, parse_form
+from calculator.web.links import sign
+from calculator.web.serialize import SWEEP
+from calculator.web.settings import get_calculator_settings
+from caseload import clock
+from caseload.calculations import record_for_reference
+from caseload.db import Database
+from caseload.errors import CaseloadError
+from caseload.idempotency import claim
+from caseload.references import client_reference_problem
+from caseload.staff import staff_by_slack_id
+
+log = logging.getLogger("bot.betteroff")
+MODAL_BLOCKS = {
+    "age",
+    "nation",
+    "capability",
+    "pip_daily_living",
+    "esa",
+    "couple",
+    "partner_age",
+    "children_ages",
+    "tenure",
+    "rent_monthly",
+    "lha_monthly",
+    "hours_per_week",
+    "hourly_wage",
+    "pay_frequency",
+    "client_reference",
+}
+
+
+def open_better_off_modal(client: WebClient, trigger_id: str, reference: str | None = None) -> None:
+    client.views_open(trigger_id=trigger_id, view=better_off_modal(reference))
+
+
+def register(app: App, database: Database) -> None:
+    def check(ack: Ack, body: dict[str, Any]) -> None:
+        values = form_values(body["view"]["state"]["values"])
+        try:
+            parse_form(values, clock.today())
+        except FormInvalid as invalid:
+            errors: dict[str, str] = {}
+            for error in invalid.errors:
+                block = error.field if error.field in MODAL_BLOCKS else "hours_per_week"
+                errors.setdefault(block, error.message[:150])
+            ack(response_action="errors", errors=errors)
+            return
+        except ValueError as exc:  # no rules on file for today's tax year
+            ack(response_action="errors", errors={"hours_per_week": str(exc)[:150]})
+            return
+        ack()
+
+    def answer(body: dict[str, Any], client: WebClient) -> None:
+        # Slack may deliver a submission again; the view id makes the answer once-only.
+        with database.transaction() as session:
+            if not claim(session, f"betteroff:{body['view']['id']}"):
+                return
+        user = body["user"]["id"]
+        values = form_values(body["view"]["state"]["values"])
+        reference = (values.pop("client_reference", "") or "").strip().upper() or None
+        try:
+            send_answer(database, client, user, values, reference)
+        except (CalculatorUnavailable, CalculatorInputError) as exc:
+            log.warning("better-off for %s failed: %s", user, exc)
+            channel = client.conversations_open(users=user)["channel"]["id"]
+            client.chat_postMessage(channel=channel, text=f"The calculator could not answer just now: {exc}")
+
+    app.view(BETTER_OFF)(ack=check, lazy=[answer])
+
+
+def send_answer(
+    database: Database, client: WebClient, user: str, values: dict[str, str], reference: str | None
+) -> None:
+    today = clock.today()
+    request = parse_form(values, today)
+    body = request.model_dump(mode="json")
+    calculator = CalculatorClient.from_settings()
+    result = calculator.better_off(body)
+    swept = calculator.sweep({**body, "maximum_hours": max(40.0, request.job.hours_per_week)})
+    saved = False
+    note = ""
+    if reference and client_reference_problem(reference):
+        # Never echo what may be an NHS number or a name back into Slack.
+        note = "Not saved: that is not a client reference (use the local one, never a name or NHS number)."
+        reference = None
+    if reference:
+        try:
+            with database.transaction() as session:
+                actor = staff_by_slack_id(session, user)
+                record_for_reference(
+                    session,
+                    actor,
+                    reference,
+                    result["tax_year"],
+                    body,
+                    Decimal(str(result["better_off"]["monthly"])),
+                )
+            saved = True
+        except CaseloadError as exc:
+            note = f"Not saved against {reference}: {exc}"
+    message = better_off_message(result, reference if saved else None, page_link(user, values), saved)
+    channel = client.conversations_open(users=user)["channel"]["id"]
+    client.chat_postMessage(channel=channel, **message.as_kwargs())
+    if note:
+        client.chat_postMessage(channel=channel, text=note)
+    # The sweep's JSON back into the engine's result, which the chart draws.
+    chart = hours_chart_png(SWEEP.validate_python(swept), result["now"]["monthly"])
+    client.files_upload_v2(
+        channel=channel,
+        content=chart,
+        filename="hours-chart.png",
+        title="Money left each month at each number of hours",
+    )
+
+
+def page_link(user: str, values: dict[str, str]) -> str | None:
+    """A signed link that opens the advisor page on this result, when the pages are reachable."""
+    settings = get_calculator_settings()
+    if not (settings.calculator_public_url and settings.calculator_link_secret):
+        return None
+    token = sign(settings.calculator_link_secret, user, values)
+    return f"{settings.calculator_public_url.rstrip('/')}/result?as={quote(token)}"

@@ -1,0 +1,206 @@
+"""`/ips betteroff`: a short modal for the common case, and the answer as a message.
+
+The modal's block ids are the advisor form's field names, so one mapping
+(`calculator.web.form`) turns either into the engine's request, and one set of error
+messages lands on either.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from slack_sdk.models.blocks import (
+    ActionsBlock,
+    ButtonElement,
+    ContextBlock,
+    DividerBlock,
+    HeaderBlock,
+    InputBlock,
+    MarkdownTextObject,
+    NumberInputElement,
+    Option,
+    PlainTextInputElement,
+    SectionBlock,
+    StaticSelectElement,
+)
+from slack_sdk.models.views import View
+
+from bot.views import Message
+
+BETTER_OFF = "better_off_modal"
+
+CAPABILITY = [
+    ("none", "Not assessed, or fit for work"),
+    ("lcw", "LCW"),
+    ("lcwra_protected", "LCWRA, assessed before April 2026"),
+    ("lcwra_new_claim", "LCWRA, new claim from April 2026"),
+]
+TENURE = [
+    ("no_housing_costs", "No rent (living with family)"),
+    ("social_rent", "Council or housing association"),
+    ("private_rent", "Private tenant"),
+    ("owner", "Owns their home"),
+]
+ESA = [
+    ("none", "None"),
+    ("assessment_phase", "Assessment phase"),
+    ("work_related_activity_group", "Work-related activity group"),
+    ("support_group", "Support group"),
+]
+PIP = [("none", "None"), ("standard", "Standard"), ("enhanced", "Enhanced")]
+PAY = [
+    ("monthly", "Monthly"),
+    ("four_weekly", "Every four weeks"),
+    ("fortnightly", "Every two weeks"),
+    ("weekly", "Weekly"),
+]
+NATION = [("england", "England"), ("scotland", "Scotland"), ("wales", "Wales")]
+YES_NO = [("no", "No"), ("yes", "Yes")]
+
+
+def _select(block_id: str, label: str, options: list[tuple[str, str]]) -> InputBlock:
+    choices = [Option(value=value, text=text) for value, text in options]
+    return InputBlock(
+        block_id=block_id,
+        label=label,
+        element=StaticSelectElement(action_id="value", options=choices, initial_option=choices[0]),
+    )
+
+
+def _number(
+    block_id: str, label: str, optional: bool = False, decimal: bool = True, hint: str | None = None
+) -> InputBlock:
+    return InputBlock(
+        block_id=block_id,
+        label=label,
+        optional=optional,
+        hint=hint,
+        element=NumberInputElement(action_id="value", is_decimal_allowed=decimal, min_value="0"),
+    )
+
+
+def better_off_modal(client_reference: str | None = None) -> View:
+    blocks = [
+        SectionBlock(
+            text="The common case in a few answers; the advisor pages (link in the answer) "
+            "take the rest: savings, childcare, a partner's pay."
+        ),
+        InputBlock(
+            block_id="client_reference",
+            label="Client reference (optional)",
+            optional=True,
+            hint="Saves the calculation against this client. Never a name or NHS number.",
+            element=PlainTextInputElement(
+                action_id="value", max_length=20, initial_value=client_reference or None
+            ),
+        ),
+        _number("age", "Age", decimal=False),
+        _select("nation", "Lives in", NATION),
+        _select("capability", "Work capability assessment", CAPABILITY),
+        _select("pip_daily_living", "PIP daily living", PIP),
+        _select("esa", "New Style ESA", ESA),
+        _select("couple", "Lives with a partner", YES_NO),
+        _number("partner_age", "Partner's age", optional=True, decimal=False),
+        InputBlock(
+            block_id="children_ages",
+            label="Children's ages",
+            optional=True,
+            hint="Separated by commas, e.g. 3, 7, 12",
+            element=PlainTextInputElement(action_id="value", max_length=60),
+        ),
+        _select("tenure", "Housing", TENURE),
+        _number("rent_monthly", "Rent, £ a month", optional=True),
+        _number("lha_monthly", "LHA rate, £ a month (private tenants)", optional=True),
+        _number("hours_per_week", "Job: hours a week"),
+        _number("hourly_wage", "Job: £ an hour", hint="National Living Wage: £12.71 (21 and over)"),
+        _select("pay_frequency", "Paid", PAY),
+    ]
+    return View(
+        type="modal",
+        callback_id=BETTER_OFF,
+        title="Better off in work?",
+        submit="Work it out",
+        close="Cancel",
+        blocks=blocks,
+    )
+
+
+def form_values(state: dict[str, dict[str, dict[str, Any]]]) -> dict[str, str]:
+    """The modal's answers as the advisor form's fields (strings, as a browser sends them)."""
+    out: dict[str, str] = {}
+    for block_id, actions in state.items():
+        element = actions.get("value", {})
+        if "selected_option" in element:
+            option = element["selected_option"]
+            value = option["value"] if option else None
+        else:
+            value = element.get("value")
+        if value is not None:
+            out[block_id] = str(value)
+    return out
+
+
+def _money(amount: float) -> str:
+    sign = "−" if amount < 0 else ""
+    return f"{sign}£{abs(amount):,.2f}"
+
+
+def better_off_message(
+    result: dict[str, Any], reference: str | None, page_url: str | None, saved: bool
+) -> Message:
+    """The answer: headline, the main lines, warnings, a link to the full page.
+
+    `result` is the calculator API's JSON (the same whether it came over HTTP or in process).
+    """
+    b = result["better_off"]
+    who = f" for {reference}" if reference else ""
+    hours = f"{result['hours_per_week']:g} hours a week at £{result['hourly_wage']:.2f}"
+    if b["better_off"]:
+        headline = f"About {_money(b['monthly'])} a month better off{who}"
+    else:
+        headline = f"About {_money(-b['monthly'])} a month worse off{who}"
+    main = [line for line in result["lines"] if line["part_of"] is None and line["change_monthly"]]
+    rows = "\n".join(
+        f"• {line['label']}: {_money(line['now_monthly'])} → {_money(line['in_work_monthly'])}"
+        for line in main[:12]
+    )
+    periods = result["assessment_periods"]
+    blocks: list[Any] = [
+        HeaderBlock(text=headline[:150]),
+        SectionBlock(
+            text=MarkdownTextObject(
+                text=f"Working {hours}: {_money(b['weekly'])} a week. "
+                f"Money left each month: {_money(result['now']['monthly'])} now, "
+                f"{_money(result['in_work']['monthly'])} in work."
+            )
+        ),
+    ]
+    if rows:
+        blocks.append(SectionBlock(text=MarkdownTextObject(text=f"*What changes each month*\n{rows}")))
+    if result["warnings"]:
+        warnings = "\n".join(f":warning: {w['message']}" for w in result["warnings"][:8])
+        blocks.append(SectionBlock(text=MarkdownTextObject(text=warnings[:2900])))
+    blocks.append(
+        ContextBlock(
+            elements=[
+                MarkdownTextObject(
+                    text=f"Lowest assessment period {_money(periods['lowest_net_income'])} "
+                    f"(period {periods['lowest_period']}); "
+                    f"UK rules for {result['tax_year']}." + (" Saved against the client." if saved else "")
+                )
+            ]
+        )
+    )
+    if page_url:
+        blocks += [
+            DividerBlock(),
+            ActionsBlock(
+                elements=[
+                    ButtonElement(
+                        text="Open the full calculation", url=page_url, action_id="better_off_open_page"
+                    )
+                ]
+            ),
+        ]
+    text = f"{headline}: {hours}."
+    return Message(text=text, blocks=blocks)

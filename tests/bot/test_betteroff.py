@@ -1,0 +1,165 @@
+"""`/ips betteroff`: the modal, errors in place, the answer in a DM with the chart, saved once."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import date, timedelta
+from urllib.parse import parse_qs, urlparse
+
+import pytest
+from sqlalchemy import func, select
+
+from calculator.engine import calculate
+from calculator.web.form import parse_form
+from calculator.web.links import verify
+from calculator.web.settings import get_calculator_settings
+from caseload import clients, clock
+from caseload.db import Database
+from caseload.models import AuditLog, BetterOffCalculation, Role
+from tests.bot.driver import eventually, opened_view, slash, submit
+from tests.factories import make_staff, make_team, refer
+
+ANSWERS = {"age": "34", "nation": "england", "capability": "lcwra_protected", "pip_daily_living": "none",
+           "esa": "none", "couple": "no", "tenure": "social_rent", "rent_monthly": "450",
+           "hours_per_week": "16", "hourly_wage": "12.71", "pay_frequency": "weekly"}
+SELECTS = {"nation", "capability", "pip_daily_living", "esa", "couple", "tenure", "pay_frequency"}
+
+
+def values(answers: dict[str, str], reference: str = "") -> dict:
+    """The modal's state as Slack sends it: number inputs, selects and a text box."""
+    state: dict = {"client_reference": {"value": {"type": "plain_text_input", "value": reference or None}}}
+    for block, answer in answers.items():
+        if block in SELECTS:
+            state[block] = {"value": {"type": "static_select", "selected_option": {"value": answer}}}
+        else:
+            kind = "plain_text_input" if block == "children_ages" else "number_input"
+            state[block] = {"value": {"type": kind, "value": answer or None}}
+    return state
+
+
+@pytest.fixture
+def w(db: Database) -> dict:
+    with db.transaction() as s:
+        team = make_team(s, "Seaford")
+        people = {"cc": make_staff(s, Role.CARE_COORDINATOR, team),
+                  "es": make_staff(s, Role.EMPLOYMENT_SPECIALIST, team),
+                  "advisor": make_staff(s, Role.BENEFITS_ADVISOR, team),
+                  "leader": make_staff(s, Role.TEAM_LEADER, team)}
+        client = refer(s, people["cc"], team, "SF-7", received_on=clock.today() - timedelta(days=3))
+        clients.accept(s, people["leader"], client, on=clock.today() - timedelta(days=2),
+                       specialist_id=people["es"].id)
+        return {k: v.slack_user_id for k, v in people.items()}
+
+
+@pytest.fixture
+def linked(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    monkeypatch.setenv("CALCULATOR_PUBLIC_URL", "https://ips.example.nhs.uk/calculator")
+    monkeypatch.setenv("CALCULATOR_LINK_SECRET", "link-secret")
+    get_calculator_settings.cache_clear()
+    yield
+    get_calculator_settings.cache_clear()
+
+
+def _saved(db: Database) -> list[BetterOffCalculation]:
+    with db.reading() as s:
+        return list(s.scalars(select(BetterOffCalculation)))
+
+
+def test_answer_in_a_dm_with_the_chart_saved_against_the_client(db, w, slack, linked) -> None:
+    url, fake = slack
+    slash(url, w["es"], "betteroff sf-7")
+    view = opened_view(fake)
+    assert view["callback_id"] == "better_off_modal"
+    reference_block = next(b for b in view["blocks"] if b.get("block_id") == "client_reference")
+    assert reference_block["element"]["initial_value"] == "sf-7"
+
+    answer = submit(url, w["es"], view, values(ANSWERS, "sf-7"), view_id="VBO1")
+    assert answer.status_code == 200 and answer.text == ""
+    posted = eventually(fake, "chat.postMessage")
+    assert len(posted) == 1, [m.args.get("text") for m in posted]
+    message = posted[0]
+    expected = calculate(parse_form(ANSWERS, clock.today()))
+    headline = f"About £{expected.better_off.monthly:,.2f} a month better off for SF-7"
+    assert message.args["text"].startswith(headline)
+    assert message.args["channel"].startswith("D")  # a DM, opened with conversations.open
+    [upload] = eventually(fake, "files.completeUploadExternal")
+    assert fake.uploads[upload.args["files"][0]["id"]].content.startswith(b"\x89PNG")
+    [row] = _saved(db)
+    assert row.client_id is not None and float(row.better_off_per_month) == expected.better_off.monthly
+    with db.reading() as s:
+        assert s.scalar(select(func.count()).select_from(AuditLog)
+                        .where(AuditLog.action == "better_off_calculation")) == 1
+
+    # The button opens the advisor page on the same answers, for the same person.
+    button = next(b for b in message.args["blocks"] if b["type"] == "actions")["elements"][0]
+    token = parse_qs(urlparse(button["url"]).query)["as"][0]
+    link = verify("link-secret", token)
+    assert link is not None and link.user == w["es"] and link.form == ANSWERS
+
+
+def test_a_retried_submission_answers_and_saves_once(db, w, slack) -> None:
+    url, fake = slack
+    slash(url, w["advisor"], "betteroff")
+    view = opened_view(fake)
+    for _ in range(3):
+        submit(url, w["advisor"], view, values(ANSWERS, "SF-7"), view_id="VSAME")
+    eventually(fake, "files.completeUploadExternal")
+    assert len(fake.successful("chat.postMessage")) == 1
+    assert len(_saved(db)) == 1
+
+
+def test_bad_answers_are_shown_beside_their_fields_and_nothing_is_sent(db, w, slack) -> None:
+    url, fake = slack
+    slash(url, w["es"], "betteroff")
+    view = opened_view(fake)
+    bad = {**ANSWERS, "age": "", "hours_per_week": "120", "tenure": "private_rent", "couple": "yes"}
+    answer = submit(url, w["es"], view, values(bad))
+    assert answer.json() == {"response_action": "errors", "errors": {
+        "age": "Enter the person's age",
+        "partner_age": "Enter the partner's age, or choose No for a partner",
+    }}
+    fixed = {**bad, "age": "40", "partner_age": "41"}
+    again = submit(url, w["es"], view, values(fixed)).json()
+    assert again["errors"] == {"hours_per_week": "Must be 100 or less",
+                               "lha_monthly": "Private renters need the Local Housing Allowance rate"}
+    assert fake.successful("chat.postMessage") == [] and _saved(db) == []
+
+
+def test_care_coordinators_are_pointed_elsewhere(db, w, slack) -> None:
+    url, fake = slack
+    reply = slash(url, w["cc"], "betteroff")
+    assert "for employment specialists, benefits advisors and team leaders" in reply.json()["text"]
+    assert fake.successful("views.open") == []
+
+
+def test_what_looks_like_an_nhs_number_is_neither_saved_nor_echoed(db, w, slack) -> None:
+    url, fake = slack
+    slash(url, w["es"], "betteroff 9434765919")
+    view = opened_view(fake)
+    reference_block = next(b for b in view["blocks"] if b.get("block_id") == "client_reference")
+    assert "initial_value" not in reference_block["element"]
+    submit(url, w["es"], view, values(ANSWERS, "9434765919"), view_id="VNHS")
+    messages = eventually(fake, "chat.postMessage", count=2)
+    assert all("9434765919" not in str(m.args) for m in messages)
+    assert any("Not saved" in m.args["text"] for m in messages)
+    assert _saved(db) == []
+
+
+def test_an_unknown_reference_still_gets_the_answer(db, w, slack) -> None:
+    url, fake = slack
+    slash(url, w["es"], "betteroff")
+    submit(url, w["es"], opened_view(fake), values(ANSWERS, "SF-404"), view_id="V404")
+    messages = eventually(fake, "chat.postMessage", count=2)
+    assert messages[0].args["text"].startswith("About £")
+    assert "Not saved against SF-404" in messages[1].args["text"]
+    assert _saved(db) == []
+
+
+def test_help_lists_betteroff_for_advisors(db, w, slack) -> None:
+    url, _ = slack
+    assert "/ips betteroff" in slash(url, w["advisor"], "help").text
+    assert "/ips betteroff" not in slash(url, w["cc"], "help").text
+
+
+def test_today_is_used_for_the_tax_year() -> None:
+    assert calculate(parse_form(ANSWERS, date(2026, 11, 22))).tax_year == "2026-27"
