@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from slack_bolt import Ack, App
@@ -36,6 +38,30 @@ CLIENT_MODALS = {
     "discharge": lambda client_id, reference: modals.discharge_modal(client_id, reference,
                                                                      clock.today()),
 }
+
+
+@dataclass(frozen=True)
+class Invocation:
+    """One `/ips <sub> ...` as a subcommand handler sees it; the caller is already known."""
+
+    ack: Ack
+    command: dict[str, Any]
+    client: WebClient
+    person: Staff
+    words: list[str]  # what follows the subcommand's name
+    database: Database
+
+
+# Subcommands that live in their own listener modules register here with @subcommand.
+SUBCOMMANDS: dict[str, Callable[[Invocation], None]] = {}
+
+
+def subcommand(name: str) -> Callable[[Callable[[Invocation], None]], Callable[[Invocation], None]]:
+    def add(handler: Callable[[Invocation], None]) -> Callable[[Invocation], None]:
+        SUBCOMMANDS[name] = handler
+        return handler
+
+    return add
 
 
 def register(app: App, database: Database) -> None:
@@ -94,6 +120,10 @@ def register(app: App, database: Database) -> None:
         if sub == "justask":
             prompt = just_ask_prompt(week_starting(clock.today()))
             ack(response_type="ephemeral", **prompt.as_kwargs())
+            return
+        handler = SUBCOMMANDS.get(sub)
+        if handler is not None:
+            handler(Invocation(ack, command, client, person, words[1:], database))
             return
         # Other subcommands are not built yet: they get help rather than silence.
         message = help_message(person.role, person.display_name)
