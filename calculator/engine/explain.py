@@ -67,7 +67,8 @@ def _ni(r: Rules, s: Situation, now: Money, work: Money) -> str:
 
 def _pension(r: Rules, s: Situation, now: Money, work: Money) -> str:
     return (
-        f"Auto-enrolment once pay passes {_money(r.pension_trigger_monthly)} a month: the employee "
+        f"Auto-enrolment (ages {r.pension_minimum_age} to State Pension age) once pay passes "
+        f"{_money(r.pension_trigger_monthly)} a month: the employee "
         f"share of pay above {_money(r.pension_lower_monthly)} a month; relief-at-source schemes take "
         f"80% and HMRC adds the rest. It is savings, not a loss, and can be opted out of."
     )

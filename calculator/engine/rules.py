@@ -76,6 +76,8 @@ class Rules:
     pension_upper_monthly: float
     pension_employee_rate: float
     pension_basic_rate_relief: float
+    pension_minimum_age: int
+    state_pension_age: int
     # Other benefits, weekly unless named otherwise
     child_benefit_eldest: float
     child_benefit_other: float
@@ -178,6 +180,8 @@ def rules_for(name: str) -> Rules:
         pension_upper_monthly=f("workplace_pension.qualifying_earnings_upper_monthly"),
         pension_employee_rate=f("workplace_pension.employee_contribution_rate"),
         pension_basic_rate_relief=f("workplace_pension.basic_rate_relief"),
+        pension_minimum_age=int(f("workplace_pension.minimum_age")),
+        state_pension_age=int(f("workplace_pension.state_pension_age")),
         child_benefit_eldest=f("child_benefit.eldest_or_only_child"),
         child_benefit_other=f("child_benefit.each_other_child"),
         hicbc_threshold=f("child_benefit.high_income_charge_threshold"),

@@ -22,6 +22,7 @@ from calculator.engine.household import (
     Job,
     Nation,
     NewStyleEsa,
+    PensionScheme,
     PipRate,
 )
 from calculator.engine.rules import Rules
@@ -60,14 +61,18 @@ class Pay:
 NO_PAY = Pay(0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
 
 
-def pay_for(rules: Rules, job: Job | None, scotland: bool, hours: float | None = None) -> Pay:
+def pay_for(rules: Rules, job: Job | None, scotland: bool, age: int, hours: float | None = None) -> Pay:
     """Pay from `job`, at `hours` a week instead of the job's own when given (the sweep)."""
     if job is None:
         return NO_PAY
     hours = job.hours_per_week if hours is None else hours
     if hours <= 0 or job.hourly_wage <= 0:
         return NO_PAY
-    slip = payslip(rules, hours, job.hourly_wage, job.pay_frequency, job.pension, job.employee_pension_rate)
+    pension = job.pension
+    if not rules.pension_minimum_age <= age < rules.state_pension_age:
+        # Only jobholders aged 22 to State Pension age are enrolled automatically.
+        pension = PensionScheme.OPT_OUT
+    slip = payslip(rules, hours, job.hourly_wage, job.pay_frequency, pension, job.employee_pension_rate)
     per_year = PERIODS_PER_YEAR[job.pay_frequency]
     gross_year = slip.gross * per_year
     taxable = gross_year - (slip.pension_gross * per_year if slip.pension_reduces_taxable_pay else 0.0)
@@ -343,7 +348,7 @@ def money(s: Situation, pays: tuple[Pay, ...], childcare_costs: float, work_cost
 
 
 def pays_now(s: Situation) -> tuple[Pay, ...]:
-    return tuple(pay_for(s.rules, a.job, s.scotland) for a in s.adults)
+    return tuple(pay_for(s.rules, a.job, s.scotland, a.age) for a in s.adults)
 
 
 def pays_in_work(
@@ -351,5 +356,5 @@ def pays_in_work(
 ) -> tuple[Pay, ...]:
     """Everyone's pay with the job on offer replacing the person's current work."""
     pays = list(now or pays_now(s))
-    pays[who] = pay_for(s.rules, job, s.scotland, hours)
+    pays[who] = pay_for(s.rules, job, s.scotland, s.adults[who].age, hours)
     return tuple(pays)

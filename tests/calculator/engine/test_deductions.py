@@ -65,3 +65,18 @@ def test_pence_rounds_half_up() -> None:
     assert pence(0.125) == 0.13
     assert pence(881.2266) == 881.23
     assert pence(0.0) == 0.0
+
+
+def test_auto_enrolment_only_from_22_to_state_pension_age() -> None:
+    # Pensions Act 2008 s.3(1): eligible jobholders are aged at least 22 and under State Pension age.
+    from calculator.engine import calculate
+
+    from .build import line, request
+
+    job = {"hours_per_week": 30, "hourly_wage": 12.71}
+    young = calculate(request({"claimant": {"age": 21}}, job))
+    adult = calculate(request({"claimant": {"age": 22}}, job))
+    older = calculate(request({"claimant": {"age": 66}}, job))
+    assert line(young, "pension").in_work_monthly == 0
+    assert line(older, "pension").in_work_monthly == 0
+    assert line(adult, "pension").in_work_monthly < 0
