@@ -366,9 +366,10 @@ def warnings(
         out.append(
             Warning(
                 "extra_paydays",
-                f"Being paid {job.pay_frequency.value.replace('_', '-')} puts an extra payday in "
-                f"some assessment periods: about £{lost:,.2f} less UC over the year in those "
-                f"months (period {periods.lowest_period} is the lowest).",
+                f"Being paid {job.pay_frequency.value.replace('_', '-')} puts an extra payday into "
+                f"some assessment periods, and UC is about £{lost:,.2f} lower over the year in "
+                f"those months. Budget for the lowest month: about "
+                f"£{periods.lowest_net_income:,.2f} (period {periods.lowest_period}).",
             )
         )
     if p.s.uc.not_entitled:
