@@ -115,3 +115,16 @@ def team_scope(actor: Staff) -> int | None:
     if actor.team_id is None:
         raise NotAllowed("You are not in a team, so there are no team figures to show you.")
     return actor.team_id
+
+
+STAFF_ADMINS = (Role.ADMIN,)
+
+
+def require_admin(actor: Staff | None, what: str) -> None:
+    """Teams and staff are an admin's to manage.
+
+    `None` is the system itself (the demo loader, test fixtures): nobody to check. Every
+    front end passes the person acting, who is then named in the audit trail.
+    """
+    if actor is not None:
+        require_role(actor, STAFF_ADMINS, what)

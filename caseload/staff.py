@@ -1,4 +1,9 @@
-"""Staff: who people are in Slack, their role, team and hours."""
+"""Staff: who people are in Slack, their role, team and hours.
+
+Adding people and changing their role, team or access is an admin's job; each change is
+audited with the admin as the actor, since who was given which role, and when, is exactly
+what an access review asks.
+"""
 
 from __future__ import annotations
 
@@ -10,7 +15,9 @@ from pydantic import AfterValidator, Field, model_validator
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from caseload.errors import Conflict, InvalidInput, NotFound, UnknownUser
+from caseload.access import require_admin
+from caseload.audit import record_change, snapshot
+from caseload.errors import Conflict, InvalidInput, NotAllowed, NotFound, UnknownUser
 from caseload.models import Role, Staff, Team
 from caseload.validation import Input
 
@@ -38,7 +45,8 @@ class NewStaff(Input):
         return self
 
 
-def add_staff(session: Session, new: NewStaff) -> Staff:
+def add_staff(session: Session, new: NewStaff, *, actor: Staff | None) -> Staff:
+    require_admin(actor, "add staff")
     if new.team_id is not None and session.get(Team, new.team_id) is None:
         raise InvalidInput.one("team_id", f"there is no team with id {new.team_id}")
     existing = session.scalar(select(Staff).where(Staff.slack_user_id == new.slack_user_id))
@@ -49,25 +57,41 @@ def add_staff(session: Session, new: NewStaff) -> Staff:
     staff = Staff(**new.model_dump())
     session.add(staff)
     session.flush()
+    record_change(session, actor=actor, action="add_staff", record=staff, before=None)
     return staff
 
 
-def set_role(session: Session, staff: Staff, role: Role, team_id: int | None = None) -> Staff:
+def set_role(session: Session, staff: Staff, role: Role, team_id: int | None = None, *,
+             actor: Staff | None) -> Staff:
     """Change someone's role (and team, when it moves with the role)."""
+    require_admin(actor, "change someone's role or team")
+    if actor is not None and actor.id == staff.id and role != actor.role:
+        raise NotAllowed("You cannot change your own role: ask another admin.")
     new_team = team_id if team_id is not None else staff.team_id
     if new_team is None and role not in TEAMLESS_ROLES:
         raise InvalidInput.one("team", f"a {role.value.replace('_', ' ')} must belong to a team")
     if new_team is not None and session.get(Team, new_team) is None:
         raise InvalidInput.one("team", f"there is no team with id {new_team}")
+    before = snapshot(staff)
     staff.role = role
     staff.team_id = new_team
     session.flush()
+    if snapshot(staff) != before:
+        record_change(session, actor=actor, action="set_role", record=staff, before=before)
     return staff
 
 
-def set_active(session: Session, staff: Staff, active: bool) -> Staff:
+def set_active(session: Session, staff: Staff, active: bool, *, actor: Staff | None) -> Staff:
+    """Switch someone's access off (they keep their history) or back on."""
+    require_admin(actor, "switch someone's access off or on")
+    if actor is not None and actor.id == staff.id and not active:
+        raise NotAllowed("You cannot switch off your own access: ask another admin.")
+    before = snapshot(staff)
     staff.active = active
     session.flush()
+    if snapshot(staff) != before:
+        record_change(session, actor=actor, action="reactivate_staff" if active else "deactivate_staff",
+                      record=staff, before=before)
     return staff
 
 

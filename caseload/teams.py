@@ -1,4 +1,7 @@
-"""Teams: adding and listing them (an operator's job, done from the `ips` command line)."""
+"""Teams: adding, listing and changing them (an admin's job, in Slack or at the `ips` command line).
+
+Every change is audited with the admin who made it as the actor.
+"""
 
 from __future__ import annotations
 
@@ -11,8 +14,10 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from caseload.access import require_admin
+from caseload.audit import record_change, snapshot
 from caseload.errors import Conflict, NotFound
-from caseload.models import Nation, Team
+from caseload.models import Nation, Staff, Team
 from caseload.validation import Input
 
 
@@ -31,7 +36,8 @@ class NewTeam(Input):
     service_started_on: date | None = None
 
 
-def add_team(session: Session, new: NewTeam) -> Team:
+def add_team(session: Session, new: NewTeam, *, actor: Staff | None) -> Team:
+    require_admin(actor, "add teams")
     if session.scalar(select(Team.id).where(Team.name == new.name)) is not None:
         raise Conflict(f"A team called {new.name!r} already exists.")
     team = Team(**new.model_dump())
@@ -40,7 +46,34 @@ def add_team(session: Session, new: NewTeam) -> Team:
         session.flush()
     except IntegrityError:
         raise Conflict(f"A team called {new.name!r} already exists.") from None
+    record_change(session, actor=actor, action="add_team", record=team, before=None)
     return team
+
+
+Target = Annotated[int, Field(ge=0, le=1000)]
+
+
+class TeamTargets(Input):
+    """A month's referrals and job starts the team aims for (0: no target)."""
+
+    referral_target_per_month: Target
+    job_start_target_per_month: Target
+
+
+def set_targets(session: Session, team: Team, targets: TeamTargets, *, actor: Staff | None) -> Team:
+    require_admin(actor, "change a team's targets")
+    before = snapshot(team)
+    team.referral_target_per_month = targets.referral_target_per_month
+    team.job_start_target_per_month = targets.job_start_target_per_month
+    _audit_if_changed(session, actor, "set_team_targets", team, before)
+    return team
+
+
+def _audit_if_changed(session: Session, actor: Staff | None, action: str, team: Team,
+                      before: dict[str, object]) -> None:
+    session.flush()
+    if snapshot(team) != before:
+        record_change(session, actor=actor, action=action, record=team, before=before)
 
 
 def list_teams(session: Session) -> list[Team]:
@@ -81,9 +114,12 @@ class TeamSchedule(Input):
     just_ask_at: WorkingTime = None
 
 
-def set_schedule(session: Session, team: Team, schedule: TeamSchedule) -> Team:
+def set_schedule(session: Session, team: Team, schedule: TeamSchedule, *,
+                 actor: Staff | None) -> Team:
+    require_admin(actor, "change a team's reminder schedule")
+    before = snapshot(team)
     team.nudges_at = schedule.nudges_at
     team.just_ask_weekday = schedule.just_ask_weekday
     team.just_ask_at = schedule.just_ask_at
-    session.flush()
+    _audit_if_changed(session, actor, "set_team_schedule", team, before)
     return team

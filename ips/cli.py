@@ -20,7 +20,6 @@ from sqlalchemy.orm import Session
 
 from caseload import staff as staff_service
 from caseload import teams as team_service
-from caseload.audit import snapshot
 from caseload.db import Database
 from caseload.errors import CaseloadError, InvalidInput, UnknownUser
 from caseload.migrate import upgrade
@@ -29,7 +28,7 @@ from caseload.periods import parse_month
 from caseload.reports import outcomes_report, render_outcomes_table
 from caseload.settings import get_settings
 from caseload.validation import parse
-from ips.context import SYSTEM_SLACK_ID, audit_operator_change, open_database, require_migrated
+from ips.context import SYSTEM_SLACK_ID, open_database, operator, require_migrated
 
 log = logging.getLogger("ips")
 
@@ -260,8 +259,7 @@ def team_add(ctx: click.Context, name: str, nation: str, slack_channel_id: str |
         "service_started_on": service_started_on,
     })
     with _database(ctx).transaction() as session:
-        added = team_service.add_team(session, new)
-        audit_operator_change(session, "add_team", added)
+        added = team_service.add_team(session, new, actor=operator(session))
         click.echo(f"Added team {added.name} (id {added.id}).")
 
 
@@ -283,9 +281,7 @@ def team_schedule(ctx: click.Context, name: str, nudges_at: str | None, just_ask
     })
     with _database(ctx).transaction() as session:
         team_ = team_service.team_by_name(session, name)
-        before = snapshot(team_)
-        team_service.set_schedule(session, team_, schedule)
-        audit_operator_change(session, "set_team_schedule", team_, before)
+        team_service.set_schedule(session, team_, schedule, actor=operator(session))
     day = just_ask_day or "monday"
     click.echo(f"{name}: nudges at {(schedule.nudges_at or time(9, 0)):%H:%M}; \"just ask\" on "
                f"{day.capitalize()} at {(schedule.just_ask_at or time(10, 0)):%H:%M}.")
@@ -344,8 +340,7 @@ def staff_add(ctx: click.Context, slack_user_id: str, display_name: str, role: s
             "slack_user_id": slack_user_id, "display_name": display_name, "role": role,
             "team_id": _team_id(session, team_name), "fte": fte_value,
         })
-        added = staff_service.add_staff(session, new)
-        audit_operator_change(session, "add_staff", added)
+        added = staff_service.add_staff(session, new, actor=operator(session))
         click.echo(f"Added {added.display_name} as {added.role.value.replace('_', ' ')}.")
 
 
@@ -391,9 +386,8 @@ def staff_set_role(ctx: click.Context, slack_user_id: str, role: str, team_name:
             # leader"); the operator here needs to know which argument matched nobody.
             raise InvalidInput.one("slack_user_id", f"there is no staff member with Slack "
                                    f"user id '{slack_user_id}' (see: ips staff list)") from None
-        before = snapshot(person)
-        staff_service.set_role(session, person, Role(role), _team_id(session, team_name))
-        audit_operator_change(session, "set_role", person, before)
+        staff_service.set_role(session, person, Role(role), _team_id(session, team_name),
+                               actor=operator(session))
         click.echo(f"{person.display_name} is now {role.replace('_', ' ')}.")
 
 

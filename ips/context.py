@@ -9,11 +9,10 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, NoSuchModuleError
 from sqlalchemy.orm import Session
 
-from caseload.audit import record_change
 from caseload.db import Database
 from caseload.errors import CaseloadError
 from caseload.migrate import alembic_config
-from caseload.models import Base, Role, Staff
+from caseload.models import Role, Staff
 from caseload.settings import get_settings
 
 # The command line acts as an operator with admin rights; its changes are audited as theirs.
@@ -61,7 +60,11 @@ def require_migrated(database: Database) -> None:
 
 
 def operator(session: Session) -> Staff:
-    """The system admin the command line acts as, created the first time it is needed."""
+    """The system admin the command line acts as, created the first time it is needed.
+
+    The team and staff services audit each change with this account as the actor, so an
+    access review can tell the command line's changes from those made in Slack.
+    """
     staff = session.scalar(select(Staff).where(Staff.slack_user_id == SYSTEM_SLACK_ID))
     if staff is None:
         staff = Staff(slack_user_id=SYSTEM_SLACK_ID, display_name="IPS Assist (command line)",
@@ -69,13 +72,3 @@ def operator(session: Session) -> Staff:
         session.add(staff)
         session.flush()
     return staff
-
-
-def audit_operator_change(session: Session, action: str, record: Base,
-                          before: dict[str, object] | None = None) -> None:
-    """Audit a team or staff change made at the command line, as the operator.
-
-    The team and staff services keep no audit themselves; who was given which role, and
-    when, is exactly what an access review asks, so the command line records it.
-    """
-    record_change(session, actor=operator(session), action=action, record=record, before=before)

@@ -103,7 +103,7 @@ def load_demo(session: Session, seed: int = 2026, clients_per_team: int = 50) ->
         team_service.add_team(session, parse(team_service.NewTeam, {
             "name": name, "nation": nation, "referral_target_per_month": referrals,
             "job_start_target_per_month": starts,
-            "service_started_on": today - timedelta(days=730)}))
+            "service_started_on": today - timedelta(days=730)}), actor=None)
         for name, nation, referrals, starts, _prefix in TEAMS
     ]
     people: dict[tuple[int | None, Role], list[Staff]] = {}
@@ -111,7 +111,7 @@ def load_demo(session: Session, seed: int = 2026, clients_per_team: int = 50) ->
         person = staff_service.add_staff(session, parse(staff_service.NewStaff, {
             "slack_user_id": f"UDEMO{number:04d}", "display_name": name, "role": role,
             "team_id": teams[team_index].id if team_index is not None else None,
-            "fte": Decimal(fte)}))
+            "fte": Decimal(fte)}), actor=None)
         people.setdefault((team_index, role), []).append(person)
     summary.teams, summary.staff = len(teams), len(STAFF)
 

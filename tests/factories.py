@@ -17,7 +17,7 @@ _ids = itertools.count(1)
 
 def make_team(session: Session, name: str | None = None, **extra: object) -> Team:
     data = {"name": name or f"Team {next(_ids)}", **extra}
-    return teams.add_team(session, parse(teams.NewTeam, data))
+    return teams.add_team(session, parse(teams.NewTeam, data), actor=None)
 
 
 def make_staff(session: Session, role: Role, team: Team | None, name: str | None = None,
@@ -29,7 +29,7 @@ def make_staff(session: Session, role: Role, team: Team | None, name: str | None
         "role": role,
         "team_id": team.id if team else None,
         "fte": Decimal(fte),
-    }))
+    }), actor=None)
 
 
 def refer(session: Session, actor: Staff, team: Team, reference: str,

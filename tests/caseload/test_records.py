@@ -52,7 +52,7 @@ def test_staff_are_added_found_by_slack_id_and_role_changed(db: Database) -> Non
         person = make_staff(s, Role.CARE_COORDINATOR, team, name="Sam")
     with db.transaction() as s:
         found = staff.staff_by_slack_id(s, person.slack_user_id)
-        staff.set_role(s, found, Role.TEAM_LEADER)
+        staff.set_role(s, found, Role.TEAM_LEADER, actor=None)
     with db.reading() as s:
         assert s.get(Staff, person.id).role == Role.TEAM_LEADER
         with pytest.raises(UnknownUser, match="ask your team leader to add you"):
@@ -72,17 +72,19 @@ def test_a_clinical_role_needs_a_team_and_slack_ids_are_unique(db: Database) -> 
     assert err.value.errors[0].field == "fte"
     with db.transaction() as s:
         staff.add_staff(s, parse(staff.NewStaff, {"slack_user_id": "U0123456",
-                                                  "display_name": "A", "role": "admin"}))
+                                                  "display_name": "A", "role": "admin"}),
+                        actor=None)
     with pytest.raises(Conflict, match="already set up"), db.transaction() as s:
         staff.add_staff(s, parse(staff.NewStaff, {"slack_user_id": "U0123456",
-                                                  "display_name": "B", "role": "admin"}))
+                                                  "display_name": "B", "role": "admin"}),
+                        actor=None)
 
 
 def test_set_role_to_a_teamed_role_without_a_team_is_refused(db: Database) -> None:
     with db.transaction() as s:
         trainer = make_staff(s, Role.REGIONAL_TRAINER, None)
     with pytest.raises(InvalidInput, match="must belong to a team"), db.transaction() as s:
-        staff.set_role(s, s.merge(trainer), Role.EMPLOYMENT_SPECIALIST)
+        staff.set_role(s, s.merge(trainer), Role.EMPLOYMENT_SPECIALIST, actor=None)
     with db.reading() as s:
         assert s.get(Staff, trainer.id).role == Role.REGIONAL_TRAINER
 

@@ -243,7 +243,7 @@ def test_each_team_can_set_its_own_nudge_time_and_just_ask_day(db, world, box, f
 
     with _at(MONDAY), db.transaction() as s:
         set_schedule(s, s.merge(world["team"]), parse(TeamSchedule, {
-            "nudges_at": "11:00", "just_ask_weekday": 1, "just_ask_at": "14:00"}))
+            "nudges_at": "11:00", "just_ask_weekday": 1, "just_ask_at": "14:00"}), actor=None)
     settings = ClockSettings()
     from zoneinfo import ZoneInfo
 
