@@ -157,6 +157,32 @@ def schedule_review(session: Session, actor: Staff, plan: ScheduleReview) -> Fid
     return review
 
 
+def require_may_score(actor: Staff, review: FidelityReview) -> None:
+    """Scoring is for the named reviewer, a regional trainer or an admin."""
+    if not (sees_all_teams(actor) or actor.id == review.reviewer_id):
+        raise NotAllowed("Only the named reviewer, a regional trainer or an admin can score "
+                         "a fidelity review.")
+
+
+# IPS Grow: the action plan follows within 6 weeks of the review (domain.md).
+ACTION_PLAN_DUE = relativedelta(weeks=6)
+ACTION_ITEM_LIMIT = 5
+
+
+def action_items_for(items: list[ItemScore], conducted_on: date,
+                     limit: int = ACTION_ITEM_LIMIT) -> list[ActionItem]:
+    """The lowest-scoring items as action items, lowest first (ties in the scale's order).
+
+    At most `limit`; an item scored 5 needs no action. Each is due when the action plan is.
+    """
+    order = list(FIDELITY_ITEMS)
+    lowest = sorted((i for i in items if i.score < 5), key=lambda i: (i.score, order.index(i.code)))
+    return [ActionItem(description=f"{i.code} {FIDELITY_ITEMS[i.code]}: scored {i.score} of 5. "
+                                   "Agree in the action plan how to raise it.",
+                       due_on=conducted_on + ACTION_PLAN_DUE)
+            for i in lowest[:limit]]
+
+
 def score_review(
     session: Session, actor: Staff, review_id: int, scores: ReviewScores
 ) -> FidelityReview:
@@ -164,9 +190,7 @@ def score_review(
     review = session.get(FidelityReview, review_id)
     if review is None:
         raise NotFound(f"There is no fidelity review with id {review_id}.")
-    if not (sees_all_teams(actor) or actor.id == review.reviewer_id):
-        raise NotAllowed("Only the named reviewer, a regional trainer or an admin can score "
-                         "a fidelity review.")
+    require_may_score(actor, review)
     if review.status == ReviewStatus.COMPLETED:
         raise Conflict("This review is already scored.")
     for index, action in enumerate(scores.actions):
