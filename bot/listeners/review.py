@@ -1,0 +1,268 @@
+"""`/ips review`: schedule the team's fidelity review, or score it over several modal pages.
+
+Each page is a view submission: its scores are checked (errors beside the item) and carried
+forward in private_metadata by `response_action: update`. Only the last page writes, in one
+transaction, once per view id; Back (a button) goes through views.update and keeps what was
+chosen on the page it leaves.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from slack_bolt import Ack, App
+from slack_sdk import WebClient
+from slack_sdk.models.views import View
+from sqlalchemy.orm import Session
+
+from bot.listeners.commands import Invocation, subcommand
+from bot.listeners.common import refuse_in_modal
+from bot.listeners.views import Values, _value, _write_once
+from bot.views import Message
+from bot.views.review import (
+    PAGES,
+    REVIEW_BACK,
+    REVIEW_PAGE,
+    REVIEW_SCHEDULE,
+    REVIEW_START,
+    REVIEW_SUMMARY,
+    SCHEDULE,
+    SCORE,
+    Draft,
+    TeamChoice,
+    Upcoming,
+    review_saved,
+    review_scheduled,
+    review_start_modal,
+    schedule_modal,
+    score_page,
+    summary_page,
+)
+from caseload import clock
+from caseload.access import require_role, sees_all_teams
+from caseload.db import Database
+from caseload.errors import CaseloadError, Conflict, FieldError, InvalidInput, NotAllowed, UnknownUser
+from caseload.evidence import fidelity_evidence
+from caseload.fidelity import (
+    ItemScore,
+    ReviewScores,
+    ScheduleReview,
+    action_items_for,
+    band_for,
+    next_review_after,
+    require_may_score,
+    schedule_review,
+    score_review,
+    upcoming_review,
+)
+from caseload.models import FidelityReview, ReviewStatus, Role, Staff, Team
+from caseload.staff import staff_by_slack_id
+from caseload.teams import get_team, list_teams, team_by_name
+from caseload.validation import parse
+
+log = logging.getLogger("bot.review")
+
+REVIEW_ROLES = (Role.TEAM_LEADER, Role.REGIONAL_TRAINER, Role.ADMIN)
+WHAT = "schedule or score fidelity reviews"
+START_BLOCKS = {"team": "team", "team_id": "team", "action": "action"}
+SCHEDULE_BLOCKS = {"scheduled_for": "scheduled_for", "reviewer_id": "reviewer",
+                   "reviewer": "reviewer", "team_id": "scheduled_for"}
+SUMMARY_BLOCKS = {"conducted_on": "conducted_on"}
+
+
+@subcommand("review")
+def review_command(inv: Invocation) -> None:
+    try:
+        require_role(inv.person, REVIEW_ROLES, WHAT)
+        with inv.database.reading() as session:
+            view = _start_view(session, inv.person, inv.words[0].lower() if inv.words else None)
+    except CaseloadError as exc:
+        inv.ack(response_type="ephemeral", text=str(exc))
+        return
+    inv.ack()
+    inv.client.views_open(trigger_id=inv.command["trigger_id"], view=view)
+
+
+def _start_view(session: Session, actor: Staff, choice: str | None) -> View:
+    if sees_all_teams(actor):
+        teams = list_teams(session)
+        if not teams:
+            raise Conflict("There are no teams yet, so there is no review to schedule or score.")
+    else:
+        if actor.team_id is None:
+            raise NotAllowed("You are not in a team, so there is no team review for you.")
+        teams = [get_team(session, actor.team_id)]
+    upcoming = None
+    if len(teams) == 1:
+        review = upcoming_review(session, teams[0].id)
+        if review is not None:
+            reviewer = session.get(Staff, review.reviewer_id) if review.reviewer_id else None
+            upcoming = Upcoming(review.scheduled_for, reviewer.display_name if reviewer else None)
+    return review_start_modal([TeamChoice(t.id, t.name) for t in teams], upcoming,
+                              choice if choice in (SCHEDULE, SCORE) else None)
+
+
+def _chosen_team(session: Session, actor: Staff, view: dict[str, Any]) -> Team:
+    """A team leader's own team; for those who see every team, the one they picked."""
+    if not sees_all_teams(actor):
+        if actor.team_id is None:
+            raise NotAllowed("You are not in a team, so there is no team review for you.")
+        return get_team(session, actor.team_id)
+    values: Values = view["state"]["values"]
+    given = _value(values, "team") if "team" in values else view.get("private_metadata")
+    if not given:
+        raise InvalidInput.one("team", "choose a team")
+    try:
+        if "team" in values and "selected_option" not in values["team"].get("value", {}):
+            return team_by_name(session, str(given).strip())
+        return get_team(session, int(given))
+    except (CaseloadError, ValueError) as exc:
+        raise InvalidInput.one("team", str(exc) or "choose a team") from None
+
+
+def _open_review(session: Session, actor: Staff, team: Team) -> FidelityReview:
+    review = upcoming_review(session, team.id)
+    if review is None:
+        raise InvalidInput.one("action", f"{team.name} has no fidelity review scheduled: "
+                                         "schedule one first.")
+    require_may_score(actor, review)
+    return review
+
+
+def _render(session: Session, draft: Draft) -> View:
+    """The page the draft is on: a page of items, or the total before saving."""
+    review = session.get(FidelityReview, draft.review_id)
+    if review is None or review.team_id != draft.team_id:
+        raise Conflict("That fidelity review is no longer there; start again with /ips review.")
+    if review.status == ReviewStatus.COMPLETED:
+        raise Conflict("This review is already scored.")
+    team = get_team(session, review.team_id)
+    today = clock.today()
+    if draft.page < len(PAGES):
+        evidence = {item.code: item for item in fidelity_evidence(session, team.id, today)}
+        return score_page(draft, team.name, review.scheduled_for, evidence)
+    conducted_on = min(review.scheduled_for, today)
+    band = band_for(draft.total)
+    actions = action_items_for(_item_scores(draft), conducted_on)
+    return summary_page(draft, team.name, band, next_review_after(conducted_on, band), actions,
+                        conducted_on)
+
+
+def _item_scores(draft: Draft) -> list[ItemScore]:
+    return [ItemScore(code=code, score=score) for code, score in draft.scores.items()]
+
+
+def page_scores(values: Values, codes: tuple[str, ...]) -> dict[str, int]:
+    """This page's scores, each 1 to 5; every error names the item's block."""
+    scores: dict[str, int] = {}
+    errors: list[FieldError] = []
+    for code in codes:
+        given = _value(values, code)
+        try:
+            scores[code] = parse(ItemScore, {"code": code, "score": given}).score
+        except InvalidInput:
+            errors.append(FieldError(code, "choose a score from 1 to 5"))
+    if errors:
+        raise InvalidInput(errors)
+    return scores
+
+
+def _kept_scores(values: Values, codes: tuple[str, ...]) -> dict[str, int]:
+    """What was chosen on a page being left by Back; unfinished items are simply not kept."""
+    kept = {}
+    for code in codes:
+        given = _value(values, code)
+        if given is not None and str(given).isdigit() and 1 <= int(given) <= 5:
+            kept[code] = int(given)
+    return kept
+
+
+def _schedule(session: Session, actor: Staff, view: dict[str, Any]) -> Message:
+    values: Values = view["state"]["values"]
+    reviewer: Staff | None = None
+    chosen = values.get("reviewer", {}).get("value", {}).get("selected_user")
+    if chosen:
+        try:
+            reviewer = staff_by_slack_id(session, chosen)
+        except UnknownUser:
+            raise InvalidInput.one("reviewer", "is not set up in IPS Assist yet: ask an admin to "
+                                               "add them first") from None
+        if not reviewer.active:
+            raise InvalidInput.one("reviewer", "has had their IPS Assist access switched off")
+    plan = parse(ScheduleReview, {"team_id": int(view["private_metadata"]),
+                                  "scheduled_for": _value(values, "scheduled_for"),
+                                  "reviewer_id": reviewer.id if reviewer else None})
+    review = schedule_review(session, actor, plan)
+    team = get_team(session, review.team_id)
+    return review_scheduled(team.name, review.scheduled_for,
+                            reviewer.display_name if reviewer else None)
+
+
+def _save(session: Session, actor: Staff, view: dict[str, Any]) -> Message:
+    """All 25 scores, the total, band and action items, written together."""
+    draft = Draft.from_metadata(view["private_metadata"])
+    items = [{"code": code, "score": score} for code, score in draft.scores.items()]
+    scores = parse(ReviewScores, {"conducted_on": _value(view["state"]["values"], "conducted_on"),
+                                  "items": items})
+    # The action items are the service's: the lowest-scoring items, due with the action plan.
+    scores = scores.model_copy(update={"actions": action_items_for(scores.items, scores.conducted_on)})
+    review = score_review(session, actor, draft.review_id, scores)
+    return review_saved(get_team(session, review.team_id).name, review)
+
+
+def register(app: App, database: Database) -> None:
+    @app.view(REVIEW_START)
+    def start(ack: Ack, body: dict[str, Any]) -> None:
+        view = body["view"]
+        try:
+            with database.reading() as session:
+                actor = staff_by_slack_id(session, body["user"]["id"])
+                require_role(actor, REVIEW_ROLES, WHAT)
+                team = _chosen_team(session, actor, view)
+                if _value(view["state"]["values"], "action") == SCHEDULE:
+                    following = schedule_modal(team.id, team.name, clock.today())
+                else:
+                    review = _open_review(session, actor, team)
+                    following = _render(session, Draft(review.id, team.id))
+        except CaseloadError as exc:
+            refuse_in_modal(ack, exc, START_BLOCKS, "action")
+            return
+        ack(response_action="update", view=following)
+
+    @app.view(REVIEW_SCHEDULE)
+    def schedule(ack: Ack, body: dict[str, Any], client: WebClient) -> None:
+        _write_once(database, ack, body, client, _schedule, SCHEDULE_BLOCKS, "scheduled_for")
+
+    @app.view(REVIEW_PAGE)
+    def page(ack: Ack, body: dict[str, Any]) -> None:
+        view = body["view"]
+        draft = Draft.from_metadata(view["private_metadata"])
+        codes = PAGES[min(draft.page, len(PAGES) - 1)]
+        try:
+            scores = page_scores(view["state"]["values"], codes)
+            with database.reading() as session:
+                following = _render(session, draft.with_scores(scores).at(draft.page + 1))
+        except CaseloadError as exc:
+            refuse_in_modal(ack, exc, {code: code for code in codes}, codes[0])
+            return
+        ack(response_action="update", view=following)
+
+    @app.view(REVIEW_SUMMARY)
+    def save(ack: Ack, body: dict[str, Any], client: WebClient) -> None:
+        _write_once(database, ack, body, client, _save, SUMMARY_BLOCKS, "conducted_on")
+
+    @app.action(REVIEW_BACK)
+    def back(ack: Ack, body: dict[str, Any], client: WebClient) -> None:
+        ack()
+        view = body["view"]
+        draft = Draft.from_metadata(view["private_metadata"])
+        if draft.page < len(PAGES):
+            draft = draft.with_scores(_kept_scores(view["state"]["values"], PAGES[draft.page]))
+        try:
+            with database.reading() as session:
+                previous = _render(session, draft.at(max(draft.page - 1, 0)))
+        except CaseloadError as exc:
+            log.info("fidelity review Back for %s: %s", body["user"]["id"], exc)
+            return
+        client.views_update(view_id=view["id"], hash=view.get("hash"), view=previous)
