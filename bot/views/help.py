@@ -17,6 +17,8 @@ JOBS = [("/ips job", "record a job start: says whether it counts as a competitiv
         ("/ips job end", "record that a job has ended")]
 BETTER_OFF = ("/ips betteroff [REF]", "would they be better off in work? The answer with the hours chart, "
                                       "saved against the client when you give their reference")
+REVIEW = ("/ips review", "schedule a team's fidelity review, or score it on the 25-item scale "
+                         "with the evidence from records")
 # Only what is built: a command listed here must work for the role it is listed under.
 BY_ROLE: dict[Role, list[tuple[str, str]]] = {
     Role.CARE_COORDINATOR: [
@@ -38,10 +40,11 @@ BY_ROLE: dict[Role, list[tuple[str, str]]] = {
         ("/ips caseload", "the team's caseload, with who is overdue"),
         *JOBS, CLIENT_CARD, HOLD, DISCHARGE, BETTER_OFF,
         ("Accept / Assign", "on each new referral sent to you"),
+        REVIEW,
     ],
     Role.BENEFITS_ADVISOR: [BETTER_OFF],
-    Role.REGIONAL_TRAINER: [*JOBS, CLIENT_CARD, HOLD, DISCHARGE, BETTER_OFF],
-    Role.ADMIN: [*JOBS, CLIENT_CARD, HOLD, DISCHARGE, BETTER_OFF],
+    Role.REGIONAL_TRAINER: [*JOBS, CLIENT_CARD, HOLD, DISCHARGE, BETTER_OFF, REVIEW],
+    Role.ADMIN: [*JOBS, CLIENT_CARD, HOLD, DISCHARGE, BETTER_OFF, REVIEW],
 }
 HOME = "The IPS Assist Home tab shows where things stand for you."
 
