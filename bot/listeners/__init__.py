@@ -8,7 +8,17 @@ from caseload.db import Database
 
 
 def register(app: App, database: Database) -> None:
-    from bot.listeners import actions, betteroff, commands, events, just_ask, referrals, review, views
+    from bot.listeners import (
+        actions,
+        admin,
+        betteroff,
+        commands,
+        events,
+        just_ask,
+        referrals,
+        review,
+        views,
+    )
 
     commands.register(app, database)
     actions.register(app, database)
@@ -17,4 +27,5 @@ def register(app: App, database: Database) -> None:
     referrals.register(app, database)
     events.register(app, database)
     betteroff.register(app, database)
+    admin.register(app, database)
     review.register(app, database)

@@ -19,6 +19,11 @@ BETTER_OFF = ("/ips betteroff [REF]", "would they be better off in work? The ans
                                       "saved against the client when you give their reference")
 REVIEW = ("/ips review", "schedule a team's fidelity review, or score it on the 25-item scale "
                          "with the evidence from records")
+# Teams and staff are an admin's to manage (bot/listeners/admin.py).
+ADMIN_TOOLS = [("/ips team", "teams with their targets and reminder times; `/ips team add`, "
+                             "`/ips team edit NAME` to change targets and reminder times"),
+               ("/ips staff [TEAM]", "who is set up, by team; `/ips staff add`, `/ips staff change` "
+                                     "(role or team), `/ips staff deactivate` or `reactivate`")]
 # Only what is built: a command listed here must work for the role it is listed under.
 BY_ROLE: dict[Role, list[tuple[str, str]]] = {
     Role.CARE_COORDINATOR: [
@@ -44,7 +49,7 @@ BY_ROLE: dict[Role, list[tuple[str, str]]] = {
     ],
     Role.BENEFITS_ADVISOR: [BETTER_OFF],
     Role.REGIONAL_TRAINER: [*JOBS, CLIENT_CARD, HOLD, DISCHARGE, BETTER_OFF, REVIEW],
-    Role.ADMIN: [*JOBS, CLIENT_CARD, HOLD, DISCHARGE, BETTER_OFF, REVIEW],
+    Role.ADMIN: [*JOBS, CLIENT_CARD, HOLD, DISCHARGE, BETTER_OFF, REVIEW, *ADMIN_TOOLS],
 }
 HOME = "The IPS Assist Home tab shows where things stand for you."
 

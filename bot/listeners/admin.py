@@ -1,0 +1,315 @@
+"""`/ips team` and `/ips staff`: admins list, add and change teams and staff from Slack.
+
+Anyone else is told privately what they may not do, and nothing opens. The caseload services
+check the role again on every change and audit it with the admin as the actor.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from typing import Any
+
+from slack_bolt import Ack, App
+from slack_sdk import WebClient
+from slack_sdk.models.views import View
+from sqlalchemy.orm import Session
+
+from bot.listeners.commands import Invocation, subcommand
+from bot.listeners.common import sentence
+from bot.listeners.views import _write_once
+from bot.views import admin as views
+from caseload import staff as staff_service
+from caseload import teams as team_service
+from caseload.access import require_admin
+from caseload.db import Database
+from caseload.errors import CaseloadError, InvalidInput, NotFound, UnknownUser
+from caseload.models import Role, Staff, Team
+from caseload.validation import parse
+
+log = logging.getLogger("bot.admin")
+
+Values = dict[str, dict[str, dict[str, Any]]]
+
+MANAGE_TEAMS = "list, add or change teams"
+MANAGE_STAFF = "list, add or change staff"
+# What was typed after `/ips team` or `/ips staff` is echoed back only this far.
+_ECHO = 100
+
+
+# -- reading what a modal holds ------------------------------------------------------------
+
+def _picked(values: Values, block: str) -> Any:
+    """The one value of a modal's input block, whatever kind of element it is."""
+    element = values.get(block, {}).get("value", {})
+    for key in ("selected_user", "selected_conversation", "selected_channel", "selected_time",
+                "selected_date"):
+        if key in element:
+            return element[key]
+    if "selected_option" in element:
+        option = element["selected_option"]
+        return option["value"] if option else None
+    return element.get("value")
+
+
+def _given(values: Values, fields: dict[str, str]) -> dict[str, Any]:
+    """The fields filled in, so what was left empty gets the service's default or its error."""
+    given = {field: _picked(values, block) for field, block in fields.items()}
+    return {field: value for field, value in given.items() if value not in (None, "")}
+
+
+def _person(session: Session, values: Values) -> Staff:
+    slack_user_id = _picked(values, "user")
+    if not slack_user_id:
+        raise InvalidInput.one("user", "choose the person")
+    try:
+        return staff_service.staff_by_slack_id(session, slack_user_id)
+    except UnknownUser:
+        raise InvalidInput.one("user", "that person is not set up in IPS Assist yet: add them "
+                                       "with /ips staff add") from None
+
+
+def _team_name(session: Session, team_id: int | None) -> str | None:
+    return team_service.get_team(session, team_id).name if team_id is not None else None
+
+
+# -- modal submissions ---------------------------------------------------------------------
+
+TEAM_ADD_BLOCKS = {"name": "name", "nation": "nation", "slack_channel_id": "channel",
+                   "referral_target_per_month": "referral_target",
+                   "job_start_target_per_month": "job_start_target",
+                   "service_started_on": "service_started_on"}
+TEAM_EDIT_BLOCKS = {"referral_target_per_month": "referral_target",
+                    "job_start_target_per_month": "job_start_target",
+                    "nudges_at": "nudges_at", "just_ask_weekday": "just_ask_day",
+                    "just_ask_at": "just_ask_at"}
+STAFF_ADD_FIELDS = {"slack_user_id": "user", "display_name": "display_name", "role": "role",
+                    "team_id": "team", "fte": "fte"}
+# A rule about the whole person ("a team leader must belong to a team") is shown at the team.
+STAFF_ADD_BLOCKS = {**STAFF_ADD_FIELDS, "input": "team"}
+STAFF_CHANGE_BLOCKS = {"user": "user", "role": "role", "team": "team"}
+ACCESS_BLOCKS = {"user": "user"}
+
+
+def _team_add(session: Session, actor: Staff, view: dict[str, Any]) -> str:
+    new = parse(team_service.NewTeam, _given(view["state"]["values"], TEAM_ADD_BLOCKS))
+    return views.team_added(team_service.add_team(session, new, actor=actor))
+
+
+def _team_edit(session: Session, actor: Staff, view: dict[str, Any]) -> str:
+    values = view["state"]["values"]
+    given = {field: _picked(values, block) for field, block in TEAM_EDIT_BLOCKS.items()}
+    given = {field: None if value == "" else value for field, value in given.items()}
+    # Both halves are checked before either is saved, so every mistake shows at once.
+    errors = []
+    try:
+        targets = parse(team_service.TeamTargets, {
+            "referral_target_per_month": given["referral_target_per_month"],
+            "job_start_target_per_month": given["job_start_target_per_month"]})
+    except InvalidInput as exc:
+        errors += exc.errors
+    try:
+        # Left empty, a reminder time is the clock's usual one (TeamSchedule's None).
+        schedule = parse(team_service.TeamSchedule, {
+            "nudges_at": given["nudges_at"], "just_ask_weekday": given["just_ask_weekday"],
+            "just_ask_at": given["just_ask_at"]})
+    except InvalidInput as exc:
+        errors += exc.errors
+    if errors:
+        raise InvalidInput(errors)
+    team = team_service.get_team(session, int(view["private_metadata"]))
+    team_service.set_targets(session, team, targets, actor=actor)
+    team_service.set_schedule(session, team, schedule, actor=actor)
+    return views.team_changed(team)
+
+
+def _staff_add(session: Session, actor: Staff, view: dict[str, Any]) -> str:
+    new = parse(staff_service.NewStaff, _given(view["state"]["values"], STAFF_ADD_FIELDS))
+    added = staff_service.add_staff(session, new, actor=actor)
+    return views.staff_added(added, _team_name(session, added.team_id))
+
+
+def _staff_change(session: Session, actor: Staff, view: dict[str, Any]) -> str:
+    values = view["state"]["values"]
+    person = _person(session, values)
+    role = _picked(values, "role")
+    if role not in {r.value for r in Role}:
+        raise InvalidInput.one("role", "choose the new role")
+    team = _picked(values, "team")
+    staff_service.set_role(session, person, Role(role), int(team) if team else None, actor=actor)
+    return views.role_changed(person, _team_name(session, person.team_id))
+
+
+def _staff_access(session: Session, actor: Staff, view: dict[str, Any]) -> str:
+    person = _person(session, view["state"]["values"])
+    staff_service.set_active(session, person, view["private_metadata"] == "on", actor=actor)
+    return views.access_changed(person)
+
+
+# -- what the subcommands answer -----------------------------------------------------------
+
+def _refused(inv: Invocation, sub: str, what: str) -> bool:
+    """Answer anyone but an active admin privately, saying what they may not do."""
+    try:
+        require_admin(inv.person, what)
+    except CaseloadError as exc:
+        log.info("/ips %s refused for staff %s (%s)", sub, inv.person.id, inv.person.role.value)
+        inv.ack(response_type="ephemeral", text=sentence(exc))
+        return True
+    return False
+
+
+def _team_called(session: Session, name: str) -> Team:
+    wanted = name.strip().casefold()
+    found = [t for t in team_service.list_teams(session) if t.name.casefold() == wanted]
+    if not found:
+        raise NotFound(f"There is no team called {name.strip()[:_ECHO]!r}: `/ips team` lists them.")
+    return found[0]
+
+
+def _team_choices(session: Session) -> list[tuple[int, str]]:
+    return [(t.id, t.name) for t in team_service.list_teams(session)]
+
+
+def _team_list(database: Database) -> views.Message:
+    with database.reading() as session:
+        teams = team_service.list_teams(session)
+        active: dict[int, int] = {}
+        for person in staff_service.list_staff(session):
+            if person.active and person.team_id is not None:
+                active[person.team_id] = active.get(person.team_id, 0) + 1
+    return views.team_list(teams, active)
+
+
+def _staff_list(database: Database, team_name: str) -> views.Message:
+    with database.reading() as session:
+        if team_name:
+            team = _team_called(session, team_name)
+            return views.staff_list([(team.name, staff_service.list_staff(session, team.id))])
+        everyone = staff_service.list_staff(session)
+        groups = [(t.name, [p for p in everyone if p.team_id == t.id])
+                  for t in team_service.list_teams(session)]
+        teamless = [p for p in everyone if p.team_id is None]
+    return views.staff_list([*groups, ("Regional trainers and admins (no team)", teamless)])
+
+
+def _open(inv: Invocation, make: Callable[[Session], View]) -> None:
+    """Look up what the modal needs, then acknowledge: privately with the refusal, or open it."""
+    try:
+        with inv.database.reading() as session:
+            view = make(session)
+    except CaseloadError as exc:
+        inv.ack(response_type="ephemeral", text=sentence(exc))
+        return
+    inv.ack()
+    inv.client.views_open(trigger_id=inv.command["trigger_id"], view=view)
+
+
+def _reply(inv: Invocation, make: Callable[[], views.Message]) -> None:
+    try:
+        message = make()
+    except CaseloadError as exc:
+        inv.ack(response_type="ephemeral", text=sentence(exc))
+        return
+    inv.ack(response_type="ephemeral", **message.as_kwargs())
+
+
+@subcommand("team")
+def team_command(inv: Invocation) -> None:
+    """`/ips team [list]`, `/ips team add`, `/ips team edit NAME`."""
+    if _refused(inv, "team", MANAGE_TEAMS):
+        return
+    action = inv.words[0].lower() if inv.words else "list"
+    rest = " ".join(inv.words[1:])
+    if action == "list":
+        _reply(inv, lambda: _team_list(inv.database))
+    elif action == "add":
+        _open(inv, lambda session: views.team_add_modal())
+    elif action in ("edit", "change", "schedule", "targets"):
+        if not rest:
+            inv.ack(response_type="ephemeral", text="Which team? Use `/ips team edit NAME`, or "
+                    "press Change beside it in `/ips team`.")
+            return
+        _open(inv, lambda session: views.team_edit_modal(_team_called(session, rest)))
+    else:
+        inv.ack(response_type="ephemeral", text=f"That is not a team command. {views.TEAM_USAGE}.")
+
+
+STAFF_MODALS: dict[str, Callable[[Session], View]] = {
+    "add": lambda session: views.staff_add_modal(_team_choices(session)),
+    "change": lambda session: views.staff_change_modal(_team_choices(session)),
+    "deactivate": lambda session: views.staff_access_modal(active=False),
+    "reactivate": lambda session: views.staff_access_modal(active=True),
+}
+STAFF_ALIASES = {"role": "change", "move": "change", "off": "deactivate", "on": "reactivate"}
+
+
+@subcommand("staff")
+def staff_command(inv: Invocation) -> None:
+    """`/ips staff [list] [TEAM]`, `/ips staff add|change|deactivate|reactivate`."""
+    if _refused(inv, "staff", MANAGE_STAFF):
+        return
+    action = inv.words[0].lower() if inv.words else "list"
+    action = STAFF_ALIASES.get(action, action)
+    if action in STAFF_MODALS:
+        _open(inv, STAFF_MODALS[action])
+        return
+    # `/ips staff list TEAM`, or just `/ips staff TEAM`.
+    team_name = " ".join(inv.words[1:] if action == "list" else inv.words)
+    _reply(inv, lambda: _staff_list(inv.database, team_name))
+
+
+# -- buttons on the team list --------------------------------------------------------------
+
+def _button(database: Database, what: str, make: Callable[[Session, str], View]
+            ) -> Callable[[Ack, dict[str, Any], WebClient], None]:
+    def press(ack: Ack, body: dict[str, Any], client: WebClient) -> None:
+        # The trigger_id lives three seconds: acknowledge, look up, open, nothing else.
+        ack()
+        user_id = body["user"]["id"]
+        try:
+            with database.reading() as session:
+                actor = staff_service.staff_by_slack_id(session, user_id)
+                require_admin(actor, what)
+                view = make(session, body["actions"][0].get("value") or "")
+        except (CaseloadError, ValueError) as exc:
+            text = sentence(exc) if isinstance(exc, CaseloadError) else "That team is not known."
+            client.chat_postEphemeral(channel=body.get("channel", {}).get("id", user_id),
+                                      user=user_id, text=text)
+            return
+        client.views_open(trigger_id=body["trigger_id"], view=view)
+
+    return press
+
+
+def register(app: App, database: Database) -> None:
+    app.action(views.OPEN_TEAM_ADD)(_button(database, MANAGE_TEAMS,
+                                            lambda session, value: views.team_add_modal()))
+    app.action(views.OPEN_TEAM_EDIT)(_button(
+        database, MANAGE_TEAMS,
+        lambda session, value: views.team_edit_modal(team_service.get_team(session, int(value)))))
+    app.action(views.OPEN_STAFF_ADD)(_button(
+        database, MANAGE_STAFF,
+        lambda session, value: views.staff_add_modal(_team_choices(session))))
+
+    submissions: dict[str, tuple[Callable[[Session, Staff, dict[str, Any]], str],
+                                 dict[str, str], str]] = {
+        views.TEAM_ADD: (_team_add, TEAM_ADD_BLOCKS, "name"),
+        views.TEAM_EDIT: (_team_edit, TEAM_EDIT_BLOCKS, "referral_target"),
+        views.STAFF_ADD: (_staff_add, STAFF_ADD_BLOCKS, "user"),
+        views.STAFF_CHANGE: (_staff_change, STAFF_CHANGE_BLOCKS, "user"),
+        views.STAFF_ACCESS: (_staff_access, ACCESS_BLOCKS, "user"),
+    }
+    for callback_id, (work, blocks, fallback) in submissions.items():
+        app.view(callback_id)(_submitted(database, work, blocks, fallback))
+
+
+def _submitted(database: Database, work: Callable[[Session, Staff, dict[str, Any]], str],
+               blocks: dict[str, str], fallback: str
+               ) -> Callable[[Ack, dict[str, Any], WebClient], None]:
+    def submit(ack: Ack, body: dict[str, Any], client: WebClient) -> None:
+        # Once per view id; errors beside their fields; the confirmation as a direct message.
+        _write_once(database, ack, body, client, work, blocks, fallback)
+
+    return submit
+
