@@ -17,6 +17,7 @@ def register(app: App, database: Database) -> None:
         just_ask,
         referrals,
         review,
+        shortcuts,
         views,
     )
 
@@ -28,4 +29,5 @@ def register(app: App, database: Database) -> None:
     events.register(app, database)
     betteroff.register(app, database)
     admin.register(app, database)
+    shortcuts.register(app, database)
     review.register(app, database)

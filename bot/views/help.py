@@ -24,6 +24,8 @@ ADMIN_TOOLS = [("/ips team", "teams with their targets and reminder times; `/ips
                              "`/ips team edit NAME` to change targets and reminder times"),
                ("/ips staff [TEAM]", "who is set up, by team; `/ips staff add`, `/ips staff change` "
                                      "(role or team), `/ips staff deactivate` or `reactivate`")]
+LOG_CONTACT_SHORTCUT = ("Log employer contact", "in any message's ⋮ More actions menu: the contact "
+                                                "form, with nothing copied from the message")
 # Only what is built: a command listed here must work for the role it is listed under.
 BY_ROLE: dict[Role, list[tuple[str, str]]] = {
     Role.CARE_COORDINATOR: [
@@ -39,6 +41,7 @@ BY_ROLE: dict[Role, list[tuple[str, str]]] = {
         ("/ips contact", "log an employer contact, for a client or general job development"),
         *JOBS, CLIENT_CARD, HOLD, DISCHARGE, BETTER_OFF,
         ("nudge buttons", "log a contact, snooze or put on hold from a four-week nudge"),
+        LOG_CONTACT_SHORTCUT,
     ],
     Role.TEAM_LEADER: [
         ("/ips refer", "refer someone who wants paid work"),
