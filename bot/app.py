@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import logging
+import os
 from typing import Any
 
 from slack_bolt import App
 from slack_sdk import WebClient
 
 from bot.listeners import register
+from bot.oauth import oauth_configured, oauth_settings
 from bot.settings import BotSettings
 from caseload.db import Database
 
@@ -18,8 +20,15 @@ log = logging.getLogger("bot.app")
 def create_bolt_app(database: Database, settings: BotSettings | None = None,
                     client: WebClient | None = None) -> App:
     settings = settings or BotSettings()
+    if oauth_configured(settings):
+        return _create_multi_workspace_app(database, settings, client)
     if not settings.slack_bot_token:
         raise RuntimeError("The Slack bot needs SLACK_BOT_TOKEN; set it in .env.")
+    if os.environ.get("SLACK_CLIENT_ID") and os.environ.get("SLACK_CLIENT_SECRET"):
+        # Bolt would read these itself and swap the token for installs kept in files.
+        raise RuntimeError("SLACK_CLIENT_ID and SLACK_CLIENT_SECRET are set, but this process "
+                           "runs one workspace with SLACK_BOT_TOKEN: multi-workspace install "
+                           "needs HTTP mode with SLACK_SIGNING_SECRET, else unset them here.")
     client = client or WebClient(token=settings.slack_bot_token, base_url=settings.slack_api_url)
     app = App(
         # The client carries the token (and, in tests, the fake Slack's address).
@@ -29,6 +38,19 @@ def create_bolt_app(database: Database, settings: BotSettings | None = None,
         token_verification_enabled=False,
         # Socket Mode has no signed HTTP requests to verify.
         request_verification_enabled=settings.slack_signing_secret is not None,
+    )
+    register(app, database)
+    return app
+
+
+def _create_multi_workspace_app(database: Database, settings: BotSettings,
+                                client: WebClient | None) -> App:
+    """Any workspace may install the app; each request is authorised from its install."""
+    app = App(
+        signing_secret=settings.slack_signing_secret,
+        # No token here: Bolt finds each request's in the installation store.
+        client=client or WebClient(base_url=settings.slack_api_url),
+        oauth_settings=oauth_settings(database, settings),
     )
     register(app, database)
     return app

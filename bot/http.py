@@ -6,6 +6,7 @@ from flask import Flask, Response, request
 from slack_bolt.adapter.flask import SlackRequestHandler
 
 from bot.app import create_bolt_app
+from bot.oauth import INSTALL_PATH, REDIRECT_PATH, oauth_configured
 from bot.settings import BotSettings
 from caseload.db import Database
 
@@ -13,7 +14,7 @@ EVENTS_PATH = "/slack/events"
 
 
 def http_mode_configured(settings: BotSettings) -> bool:
-    return bool(settings.slack_bot_token and settings.slack_signing_secret)
+    return bool(settings.slack_bot_token and settings.slack_signing_secret) or oauth_configured(settings)
 
 
 def add_slack_routes(app: Flask, database: Database, settings: BotSettings) -> None:
@@ -26,6 +27,14 @@ def add_slack_routes(app: Flask, database: Database, settings: BotSettings) -> N
         return handler.handle(request)
 
     app.add_url_rule(EVENTS_PATH, "slack_events", slack_events, methods=["POST"])
+    if oauth_configured(settings):
+        # Multi-workspace: a workspace installs at /slack/install and Slack sends the
+        # installer back to /slack/oauth_redirect; the handler tells them apart by path.
+        def slack_oauth() -> Response:
+            return handler.handle(request)
+
+        app.add_url_rule(INSTALL_PATH, "slack_install", slack_oauth, methods=["GET"])
+        app.add_url_rule(REDIRECT_PATH, "slack_oauth_redirect", slack_oauth, methods=["GET"])
 
 
 def create_flask_app(database: Database, settings: BotSettings | None = None) -> Flask:
