@@ -10,6 +10,7 @@ or 500, for the next few calls, as Slack does under load.
 
 from __future__ import annotations
 
+import base64
 import itertools
 import json
 import threading
@@ -20,6 +21,9 @@ from typing import Any
 from urllib.parse import parse_qs, urlparse
 
 BOT_TOKEN = "xoxb-test-token"
+# The app's OAuth credentials as the fake knows them (Basic Apps → App Credentials).
+CLIENT_ID = "1111111111.2222222222"
+CLIENT_SECRET = "test-client-secret"
 BLOCK_TYPES = {"section", "actions", "context", "divider", "header", "image", "input",
                "rich_text", "file", "video", "markdown"}
 # Each method's required arguments; a tuple inside means "one of these".
@@ -36,6 +40,8 @@ METHODS: dict[str, list[str | tuple[str, ...]]] = {
     "users.info": ["user"],
     "files.getUploadURLExternal": ["filename", "length"],
     "files.completeUploadExternal": ["files"],
+    # Authenticated by the app's client id and secret (HTTP Basic, as slack_sdk sends them).
+    "oauth.v2.access": ["client_id", "client_secret", "code"],
 }
 
 
@@ -77,6 +83,12 @@ class FakeSlack:
     # Slack's "about one message a second per channel" limit would.
     per_channel_interval: float | None = None
     _last_post: dict[str, float] = field(default_factory=dict)
+    # Bot tokens the fake accepts: the test token, and any oauth.v2.access has issued.
+    tokens: set[str] = field(default_factory=lambda: {BOT_TOKEN})
+    # Who oauth.v2.access says installed the app, and where.
+    install_team: dict[str, str] = field(default_factory=lambda: {"id": "T0001", "name": "NHS IPS"})
+    installer: str = "U0INSTALLER"
+    _used_codes: set[str] = field(default_factory=set)
 
     # -- control -------------------------------------------------------------------
     def start(self) -> FakeSlack:
@@ -138,7 +150,10 @@ class FakeSlack:
             error = "ratelimited" if status == 429 else "internal_error"
             return self._reply(request, status, {"ok": False, "error": error}, headers=headers)
         try:
-            self._check_token(request, args)
+            if method == "oauth.v2.access":
+                args = {**self._client_credentials(request), **args}
+            else:
+                self._check_token(request, args)
             result = self._answer(method, args)
         except RateLimited:
             self.calls.append(Call(method, args, False, "ratelimited", time.time()))
@@ -169,14 +184,42 @@ class FakeSlack:
                     raise SlackError("invalid_json", str(exc)) from None
         return args
 
-    @staticmethod
-    def _check_token(request: BaseHTTPRequestHandler, args: dict[str, Any]) -> None:
+    def _check_token(self, request: BaseHTTPRequestHandler, args: dict[str, Any]) -> None:
         header = request.headers.get("Authorization", "")
         token = header.removeprefix("Bearer ") if header else args.get("token")
         if not token:
             raise SlackError("not_authed")
-        if token != BOT_TOKEN:
+        if token not in self.tokens:
             raise SlackError("invalid_auth")
+
+    @staticmethod
+    def _client_credentials(request: BaseHTTPRequestHandler) -> dict[str, str]:
+        header = request.headers.get("Authorization", "")
+        if not header.startswith("Basic "):
+            return {}
+        client_id, _, secret = base64.b64decode(header.removeprefix("Basic ")).decode().partition(":")
+        return {"client_id": client_id, "client_secret": secret}
+
+    def _oauth_access(self, args: dict[str, Any]) -> dict[str, Any]:
+        """oauth.v2.access as Slack answers a bot-only install into one workspace."""
+        if args["client_id"] != CLIENT_ID:
+            raise SlackError("invalid_client_id")
+        if args["client_secret"] != CLIENT_SECRET:
+            raise SlackError("bad_client_secret")
+        with self._lock:
+            if args["code"] in self._used_codes:
+                raise SlackError("invalid_code")
+            self._used_codes.add(args["code"])
+            token = f"xoxb-{self.install_team['id']}-{next(self._ids):06d}-fakeissuedtoken"
+            self.tokens.add(token)
+        return {
+            "access_token": token, "token_type": "bot",
+            "scope": "commands,chat:write,im:write,files:write",
+            "bot_user_id": "UBOT", "app_id": "A0001",
+            "team": dict(self.install_team), "enterprise": None,
+            "authed_user": {"id": self.installer},
+            "is_enterprise_install": False,
+        }
 
     def _answer(self, method: str, args: dict[str, Any]) -> dict[str, Any]:
         if method not in METHODS:
@@ -198,6 +241,8 @@ class FakeSlack:
         if "view" in args:
             check_view(args["view"])
         serial = next(self._ids)
+        if method == "oauth.v2.access":
+            return self._oauth_access(args)
         if method == "auth.test":
             return {"user_id": "UBOT", "team_id": "T0001", "bot_id": "B0001"}
         if method == "conversations.open":

@@ -1,0 +1,405 @@
+"""Multi-workspace install: our installation and state stores on both databases, and the OAuth
+flow through the real HTTP server with Slack's Web API played by the fake."""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from typing import Any
+from urllib.parse import parse_qs, urlencode, urlparse
+
+import pytest
+import requests
+from flask import Flask, request
+from slack_sdk.oauth.installation_store import Installation
+from slack_sdk.signature import SignatureVerifier
+from sqlalchemy import func, select
+from werkzeug.serving import make_server
+
+from bot.http import create_flask_app, http_mode_configured
+from bot.oauth import (
+    DatabaseInstallationStore,
+    DatabaseOAuthStateStore,
+    manifest_bot_scopes,
+    oauth_configured,
+)
+from bot.settings import BotSettings
+from caseload.db import Database
+from caseload.models import Role, SlackBot, SlackInstallation, SlackOAuthState
+from tests.bot.driver import SECRET, opened_view
+from tests.factories import make_staff, make_team
+from tests.fakes.slack_api import BOT_TOKEN, CLIENT_ID, CLIENT_SECRET, FakeSlack
+
+T0 = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
+COOKIE = "slack-app-oauth-state"
+
+
+def _install(team_id: str | None = "T0001", *, token: str = "xoxb-1", user_id: str = "U0INSTALLER",
+             enterprise_id: str | None = None, at: datetime = T0, org_wide: bool = False,
+             bot_id: str = "B0001") -> Installation:
+    return Installation(
+        app_id="A0001", enterprise_id=enterprise_id,
+        enterprise_name="NHS England" if enterprise_id else None,
+        team_id=team_id, team_name=f"Workspace {team_id}" if team_id else None,
+        bot_token=token, bot_id=bot_id, bot_user_id="UBOT",
+        bot_scopes=["commands", "chat:write", "im:write", "files:write"],
+        user_id=user_id, is_enterprise_install=org_wide, token_type="bot",
+        installed_at=at.timestamp(),
+    )
+
+
+def _count(db: Database, model: type) -> int:
+    with db.reading() as s:
+        return s.scalar(select(func.count()).select_from(model)) or 0
+
+
+# -- the installation store --------------------------------------------------------------
+
+def test_an_install_is_saved_and_found_by_its_workspace(db: Database) -> None:
+    store = DatabaseInstallationStore(db)
+    store.save(_install("T0001", token="xoxb-brighton"))
+    found = store.find_installation(enterprise_id=None, team_id="T0001")
+    assert found is not None
+    assert (found.team_id, found.team_name, found.bot_token, found.bot_id, found.user_id) == (
+        "T0001", "Workspace T0001", "xoxb-brighton", "B0001", "U0INSTALLER")
+    assert found.bot_scopes == ["commands", "chat:write", "im:write", "files:write"]
+    assert found.installed_at == T0.timestamp()
+    assert found.is_enterprise_install is False
+    assert store.find_installation(enterprise_id=None, team_id="T0002") is None
+    assert store.find_installation(enterprise_id="E0001", team_id="T0001") is None
+
+
+def test_the_bot_is_found_by_its_workspace(db: Database) -> None:
+    store = DatabaseInstallationStore(db)
+    store.save(_install("T0001", token="xoxb-brighton"))
+    bot = store.find_bot(enterprise_id=None, team_id="T0001")
+    assert bot is not None
+    assert (bot.bot_token, bot.bot_id, bot.bot_user_id, bot.team_id) == (
+        "xoxb-brighton", "B0001", "UBOT", "T0001")
+    assert store.find_bot(enterprise_id=None, team_id="T0002") is None
+
+
+def test_installs_are_found_by_enterprise(db: Database) -> None:
+    store = DatabaseInstallationStore(db)
+    # An org-wide install on Enterprise Grid has no team: every workspace in the org uses it.
+    store.save(_install(None, enterprise_id="E0001", token="xoxb-org", org_wide=True))
+    # One workspace of another org installed on its own.
+    store.save(_install("T0002", enterprise_id="E0002", token="xoxb-sussex"))
+    org = store.find_installation(enterprise_id="E0001", team_id="T0099", is_enterprise_install=True)
+    assert org is not None and (org.bot_token, org.team_id) == ("xoxb-org", None)
+    assert org.is_enterprise_install is True
+    bot = store.find_bot(enterprise_id="E0001", team_id="T0099", is_enterprise_install=True)
+    assert bot is not None and bot.bot_token == "xoxb-org"
+    # Not org-wide: only that workspace of that org.
+    assert store.find_installation(enterprise_id="E0001", team_id="T0099") is None
+    sussex = store.find_installation(enterprise_id="E0002", team_id="T0002")
+    assert sussex is not None and sussex.bot_token == "xoxb-sussex"
+    assert sussex.enterprise_name == "NHS England"
+    assert store.find_installation(enterprise_id=None, team_id="T0002") is None
+
+
+def test_deleting_removes_one_workspace_only(db: Database) -> None:
+    store = DatabaseInstallationStore(db)
+    store.save(_install("T0001", token="xoxb-a", user_id="U1"))
+    store.save(_install("T0001", token="xoxb-a", user_id="U2", at=T0 + timedelta(minutes=1)))
+    store.save(_install("T0002", token="xoxb-b"))
+
+    store.delete_installation(enterprise_id=None, team_id="T0001", user_id="U1")
+    assert store.find_installation(enterprise_id=None, team_id="T0001", user_id="U1") is None
+    assert store.find_installation(enterprise_id=None, team_id="T0001", user_id="U2") is not None
+
+    store.delete_bot(enterprise_id=None, team_id="T0001")
+    assert store.find_bot(enterprise_id=None, team_id="T0001") is None
+
+    store.delete_all(enterprise_id=None, team_id="T0001")
+    assert store.find_installation(enterprise_id=None, team_id="T0001") is None
+    other = store.find_installation(enterprise_id=None, team_id="T0002")
+    assert other is not None and other.bot_token == "xoxb-b"
+    assert store.find_bot(enterprise_id=None, team_id="T0002") is not None
+
+
+def test_the_latest_install_wins(db: Database) -> None:
+    store = DatabaseInstallationStore(db)
+    store.save(_install("T0001", token="xoxb-first", user_id="U1"))
+    # The same person reinstalls (new scopes, say): the row is replaced, the old token gone.
+    store.save(_install("T0001", token="xoxb-second", user_id="U1", at=T0 + timedelta(hours=1)))
+    assert _count(db, SlackInstallation) == 1 and _count(db, SlackBot) == 1
+    found = store.find_installation(enterprise_id=None, team_id="T0001")
+    assert found is not None and found.bot_token == "xoxb-second"
+
+    # Someone else installs later: theirs is the workspace's install and bot token now...
+    store.save(_install("T0001", token="xoxb-third", user_id="U2", at=T0 + timedelta(hours=2)))
+    latest = store.find_installation(enterprise_id=None, team_id="T0001")
+    assert latest is not None and (latest.user_id, latest.bot_token) == ("U2", "xoxb-third")
+    bot = store.find_bot(enterprise_id=None, team_id="T0001")
+    assert bot is not None and bot.bot_token == "xoxb-third"
+    # ...and the first installer's own install carries the latest bot token too.
+    first = store.find_installation(enterprise_id=None, team_id="T0001", user_id="U1")
+    assert first is not None and (first.user_id, first.bot_token) == ("U1", "xoxb-third")
+
+
+# -- the state store -------------------------------------------------------------------------
+
+@dataclass
+class Clock:
+    now: datetime = T0
+
+    def __call__(self) -> datetime:
+        return self.now
+
+
+def test_a_state_is_issued_then_consumed_once(db: Database) -> None:
+    store = DatabaseOAuthStateStore(db)
+    state, other = store.issue(), store.issue()
+    assert state != other and len(state) >= 40
+    assert store.consume(state) is True
+    assert store.consume(state) is False  # a replayed callback
+    assert store.consume("made-up-state") is False
+    assert store.consume("") is False
+    assert store.consume("x" * 500) is False
+    assert store.consume(other) is True  # the other install is unaffected
+    assert _count(db, SlackOAuthState) == 0
+
+
+def test_an_expired_state_is_refused(db: Database) -> None:
+    clock = Clock()
+    store = DatabaseOAuthStateStore(db, now=clock)
+    late, in_time = store.issue(), store.issue()
+    clock.now = T0 + timedelta(minutes=9, seconds=59)
+    assert store.consume(in_time) is True
+    clock.now = T0 + timedelta(minutes=10)
+    assert store.consume(late) is False
+    assert _count(db, SlackOAuthState) == 0  # expired states are swept, not kept
+
+
+def test_issuing_sweeps_expired_states(db: Database) -> None:
+    clock = Clock()
+    store = DatabaseOAuthStateStore(db, now=clock)
+    store.issue()
+    clock.now = T0 + timedelta(minutes=11)
+    fresh = store.issue()
+    assert _count(db, SlackOAuthState) == 1
+    assert store.consume(fresh) is True
+
+
+# -- settings ----------------------------------------------------------------------------------
+
+def test_oauth_needs_the_client_id_secret_and_signing_secret() -> None:
+    full = BotSettings(slack_client_id=CLIENT_ID, slack_client_secret=CLIENT_SECRET,
+                       slack_signing_secret=SECRET, slack_bot_token=None)
+    assert oauth_configured(full) and http_mode_configured(full)
+    for missing in ("slack_client_id", "slack_client_secret", "slack_signing_secret"):
+        partial = full.model_copy(update={missing: None})
+        assert not oauth_configured(partial)
+        assert not http_mode_configured(partial)
+
+
+def test_the_install_asks_for_the_manifests_bot_scopes() -> None:
+    assert manifest_bot_scopes() == ("commands", "chat:write", "im:write", "files:write")
+
+
+def test_one_workspace_mode_refuses_client_credentials_bolt_would_take_over(
+        db: Database, monkeypatch: pytest.MonkeyPatch) -> None:
+    from bot.app import create_bolt_app
+
+    monkeypatch.setenv("SLACK_CLIENT_ID", CLIENT_ID)
+    monkeypatch.setenv("SLACK_CLIENT_SECRET", CLIENT_SECRET)
+    with pytest.raises(RuntimeError, match="SLACK_SIGNING_SECRET"):
+        create_bolt_app(db, BotSettings(slack_bot_token=BOT_TOKEN, slack_signing_secret=None,
+                                        slack_client_id=None, slack_client_secret=None))
+
+
+# -- the flow through the real HTTP server ------------------------------------------------
+
+@dataclass
+class Server:
+    base: str
+    fake: FakeSlack
+    # What the bot posts to slash commands' response_url (here, not hooks.slack.com).
+    responses: list[dict[str, Any]] = field(default_factory=list)
+    hooks: str = ""
+
+    def slash(self, user_id: str, text: str) -> requests.Response:
+        """`/ips <text>` from workspace T0001, signed as Slack signs it."""
+        body = urlencode({
+            "token": "legacy", "team_id": "T0001", "team_domain": "nhs-ips",
+            "channel_id": "C0GENERAL", "channel_name": "general", "user_id": user_id,
+            "user_name": "someone", "command": "/ips", "text": text, "api_app_id": "A0001",
+            "response_url": f"{self.hooks}/commands/T0001/1/abc", "trigger_id": "1.2.abc",
+        })
+        stamp = str(int(time.time()))
+        signature = SignatureVerifier(SECRET).generate_signature(timestamp=stamp, body=body)
+        return requests.post(f"{self.base}/slack/events", data=body.encode(), timeout=10, headers={
+            "Content-Type": "application/x-www-form-urlencoded",
+            "X-Slack-Request-Timestamp": stamp, "X-Slack-Signature": signature})
+
+    def install(self) -> requests.Response:
+        return requests.get(f"{self.base}/slack/install", allow_redirects=False, timeout=10)
+
+    def redirect(self, code: str, state: str, cookie: str | None) -> requests.Response:
+        # Bolt's state cookie is Secure, so requests will not send it over http: set it by hand.
+        headers = {"Cookie": f"{COOKIE}={cookie}"} if cookie is not None else {}
+        return requests.get(f"{self.base}/slack/oauth_redirect", params={"code": code, "state": state},
+                            headers=headers, allow_redirects=False, timeout=10)
+
+    def start_install(self) -> str:
+        answer = self.install()
+        assert answer.status_code == 302
+        return parse_qs(urlparse(answer.headers["Location"]).query)["state"][0]
+
+
+@pytest.fixture
+def server(db: Database) -> Iterator[Server]:
+    fake = FakeSlack().start()
+    # Only tokens the fake issues through oauth.v2.access work: the bot must use the stored one.
+    fake.tokens.clear()
+    settings = BotSettings(slack_client_id=CLIENT_ID, slack_client_secret=CLIENT_SECRET,
+                           slack_signing_secret=SECRET, slack_api_url=fake.url, slack_bot_token=None)
+    http = make_server("127.0.0.1", 0, create_flask_app(db, settings), threaded=True)
+    threading.Thread(target=http.serve_forever, daemon=True).start()
+    running = Server(f"http://127.0.0.1:{http.server_port}", fake)
+    hooks_app = Flask("response_urls")
+
+    @hooks_app.post("/commands/<path:rest>")
+    def response_url(rest: str) -> str:
+        running.responses.append(request.get_json())
+        return "ok"
+
+    hooks = make_server("127.0.0.1", 0, hooks_app, threaded=True)
+    threading.Thread(target=hooks.serve_forever, daemon=True).start()
+    running.hooks = f"http://127.0.0.1:{hooks.server_port}"
+    yield running
+    hooks.shutdown()
+    http.shutdown()
+    fake.stop()
+
+
+def test_install_sets_a_state_and_sends_the_browser_to_slack(db: Database, server: Server) -> None:
+    answer = server.install()
+    assert answer.status_code == 302
+    location = urlparse(answer.headers["Location"])
+    assert (location.scheme, location.netloc, location.path) == ("https", "slack.com", "/oauth/v2/authorize")
+    query = parse_qs(location.query)
+    assert query["client_id"] == [CLIENT_ID]
+    assert query["scope"] == ["commands,chat:write,im:write,files:write"]
+    [state] = query["state"]
+    cookie = answer.headers["Set-Cookie"]
+    assert f"{COOKIE}={state}" in cookie and "HttpOnly" in cookie and "Secure" in cookie
+    with db.reading() as s:
+        [row] = s.scalars(select(SlackOAuthState))
+    assert row.state == state
+    assert timedelta(minutes=9) < row.expires_at - datetime.now(UTC) <= timedelta(minutes=10)
+
+
+def test_the_redirect_exchanges_the_code_and_stores_the_install(db: Database, server: Server) -> None:
+    state = server.start_install()
+    answer = server.redirect("code-from-slack", state, cookie=state)
+    assert answer.status_code == 200, answer.text
+    [exchange] = server.fake.successful("oauth.v2.access")
+    assert (exchange.args["client_id"], exchange.args["client_secret"], exchange.args["code"]) == (
+        CLIENT_ID, CLIENT_SECRET, "code-from-slack")
+    installation = DatabaseInstallationStore(db).find_installation(enterprise_id=None, team_id="T0001")
+    assert installation is not None
+    assert installation.bot_token in server.fake.tokens
+    assert (installation.team_name, installation.user_id, installation.bot_id, installation.app_id) == (
+        "NHS IPS", "U0INSTALLER", "B0001", "A0001")
+    assert installation.bot_scopes == ["commands", "chat:write", "im:write", "files:write"]
+    assert _count(db, SlackOAuthState) == 0
+
+
+def test_a_reused_state_is_refused(db: Database, server: Server) -> None:
+    state = server.start_install()
+    assert server.redirect("code-1", state, cookie=state).status_code == 200
+    again = server.redirect("code-2", state, cookie=state)
+    assert again.status_code == 401
+    assert [c.args["code"] for c in server.fake.successful("oauth.v2.access")] == ["code-1"]
+
+
+def test_a_forged_state_is_refused(db: Database, server: Server) -> None:
+    real = server.start_install()
+    # A state we never issued, even with a cookie to match it.
+    assert server.redirect("code-1", "forged-state", cookie="forged-state").status_code == 401
+    # Our state, but not from the browser that started the install.
+    assert server.redirect("code-2", real, cookie=None).status_code == 400
+    assert server.redirect("code-3", real, cookie="someone-else").status_code == 400
+    assert server.fake.successful("oauth.v2.access") == []
+    assert _count(db, SlackInstallation) == 0
+    # The refused attempts did not use up the real state.
+    assert server.redirect("code-4", real, cookie=real).status_code == 200
+
+
+def test_an_expired_state_is_refused_by_the_redirect(db: Database, server: Server) -> None:
+    state = server.start_install()
+    with db.transaction() as s:
+        row = s.scalars(select(SlackOAuthState)).one()
+        row.expires_at = datetime.now(UTC) - timedelta(seconds=1)
+    assert server.redirect("code-1", state, cookie=state).status_code == 401
+    assert server.fake.successful("oauth.v2.access") == []
+
+
+def test_a_slash_command_is_authorised_from_the_stored_install(db: Database, server: Server) -> None:
+    with db.transaction() as s:
+        team = make_team(s, "Brighton")
+        cc = make_staff(s, Role.CARE_COORDINATOR, team, name="Dan")
+    # Not installed yet: Bolt tells the person, through the command's response_url.
+    before = server.slash(cc.slack_user_id, "help")
+    assert (before.status_code, before.text) == (200, "")
+    assert "reinstall this app" in server.responses[-1]["text"]
+
+    state = server.start_install()
+    assert server.redirect("code-1", state, cookie=state).status_code == 200
+
+    answer = server.slash(cc.slack_user_id, "help")
+    assert answer.status_code == 200
+    assert answer.json()["text"].startswith("Hello Dan.")
+    # A command that calls the Web API does so with the workspace's stored token (the fake
+    # accepts no other).
+    assert server.slash(cc.slack_user_id, "refer").status_code == 200
+    assert opened_view(server.fake)["callback_id"] == "refer_modal"
+
+    # Uninstalled (the store emptied for the workspace): refused again.
+    DatabaseInstallationStore(db).delete_all(enterprise_id=None, team_id="T0001")
+    assert server.slash(cc.slack_user_id, "help").text == ""
+    assert len(server.responses) == 2 and "reinstall this app" in server.responses[-1]["text"]
+
+
+def test_the_fake_refuses_what_slack_refuses_in_oauth_v2_access() -> None:
+    from slack_sdk import WebClient
+    from slack_sdk.errors import SlackApiError
+
+    fake = FakeSlack().start()
+    try:
+        client = WebClient(base_url=fake.url)
+        for kwargs, error in [
+            ({"client_id": "someone-else", "client_secret": CLIENT_SECRET, "code": "c"}, "invalid_client_id"),
+            ({"client_id": CLIENT_ID, "client_secret": "wrong", "code": "c"}, "bad_client_secret"),
+            ({"client_id": CLIENT_ID, "client_secret": CLIENT_SECRET}, "missing_argument"),
+        ]:
+            with pytest.raises(SlackApiError) as refused:
+                client.oauth_v2_access(**kwargs)
+            assert refused.value.response["error"] == error
+        issued = client.oauth_v2_access(client_id=CLIENT_ID, client_secret=CLIENT_SECRET, code="c")
+        assert issued["team"] == {"id": "T0001", "name": "NHS IPS"}
+        assert client.auth_test(token=issued["access_token"])["ok"] is True
+        with pytest.raises(SlackApiError) as reused:
+            client.oauth_v2_access(client_id=CLIENT_ID, client_secret=CLIENT_SECRET, code="c")
+        assert reused.value.response["error"] == "invalid_code"
+    finally:
+        fake.stop()
+
+
+def test_the_web_process_serves_the_install_routes_when_oauth_is_set(db: Database) -> None:
+    from ips.web import create_app
+
+    oauth = BotSettings(slack_client_id=CLIENT_ID, slack_client_secret=CLIENT_SECRET,
+                        slack_signing_secret=SECRET, slack_bot_token=None)
+    single = BotSettings(slack_bot_token=BOT_TOKEN, slack_signing_secret=SECRET,
+                         slack_client_id=None, slack_client_secret=None)
+    routes = {rule.rule for rule in create_app(db, bot_settings=oauth).url_map.iter_rules()}
+    assert {"/slack/events", "/slack/install", "/slack/oauth_redirect"} <= routes
+    routes = {rule.rule for rule in create_app(db, bot_settings=single).url_map.iter_rules()}
+    assert "/slack/events" in routes
+    assert not {"/slack/install", "/slack/oauth_redirect"} & routes
