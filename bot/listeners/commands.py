@@ -25,8 +25,8 @@ from caseload.clients import list_clients
 from caseload.db import Database
 from caseload.errors import CaseloadError, UnknownUser
 from caseload.just_ask import week_starting
-from caseload.models import Role, Staff
-from caseload.overdue import overdue_for_employer_contact
+from caseload.models import Client, Role, Staff
+from caseload.overdue import OverdueClient, overdue_for_employer_contact
 from caseload.references import client_reference_problem
 from caseload.staff import staff_by_slack_id
 
@@ -137,12 +137,17 @@ def _caseload(database: Database, user_id: str) -> Message:
         return caseload_for(session, staff_by_slack_id(session, user_id))
 
 
-def caseload_for(session: Session, actor: Staff) -> Message:
-    """The caseload message for `actor`, shared by `/ips caseload` and App Home."""
+def caseload_of(session: Session, actor: Staff) -> tuple[str, list[Client], dict[int, OverdueClient]]:
+    """The title, visible clients and who is overdue, for `/ips caseload` and App Home."""
     visible = list_clients(session, actor)
     overdue = {o.client_id: o for o in
                overdue_for_employer_contact(session, clock.today(), actor=actor)}
     titles = {Role.CARE_COORDINATOR: "Your referrals",
               Role.EMPLOYMENT_SPECIALIST: "Your caseload",
               Role.TEAM_LEADER: "Your team's caseload"}
-    return caseload_message(titles.get(actor.role, "Caseload"), visible, overdue)
+    return titles.get(actor.role, "Caseload"), visible, overdue
+
+
+def caseload_for(session: Session, actor: Staff) -> Message:
+    """The caseload message for `actor` (`/ips caseload`)."""
+    return caseload_message(*caseload_of(session, actor))
