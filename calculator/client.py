@@ -10,19 +10,10 @@ import urllib.request
 from dataclasses import dataclass
 from typing import Any
 
-from pydantic import ValidationError
-
-from calculator.engine import BetterOffRequest, SweepRequest, calculate, sweep
-from calculator.web.serialize import better_off_json, field_errors, sweep_json
+from calculator.web.serialize import CalculatorInputError, answer
 from calculator.web.settings import get_calculator_settings
 
-
-class CalculatorInputError(Exception):
-    """The household or job was refused; `errors` name each field."""
-
-    def __init__(self, errors: list[dict[str, str]]) -> None:
-        self.errors = errors
-        super().__init__("; ".join(f"{e['field']}: {e['message']}" for e in errors))
+__all__ = ["CalculatorClient", "CalculatorInputError", "CalculatorUnavailable"]
 
 
 class CalculatorUnavailable(Exception):
@@ -41,24 +32,10 @@ class CalculatorClient:
         return cls(settings.calculator_url, settings.calculator_api_token)
 
     def better_off(self, body: dict[str, Any]) -> dict[str, Any]:
-        if self.url:
-            return self._post("/v1/better-off", body)
-        try:
-            return better_off_json(calculate(BetterOffRequest.model_validate(body)))
-        except ValidationError as exc:
-            raise CalculatorInputError(field_errors(exc)) from None
-        except ValueError as exc:
-            raise CalculatorInputError([{"field": "calculation_date", "message": str(exc)}]) from None
+        return self._post("/v1/better-off", body) if self.url else answer("better-off", body)
 
     def sweep(self, body: dict[str, Any]) -> dict[str, Any]:
-        if self.url:
-            return self._post("/v1/sweep", body)
-        try:
-            return sweep_json(sweep(SweepRequest.model_validate(body)))
-        except ValidationError as exc:
-            raise CalculatorInputError(field_errors(exc)) from None
-        except ValueError as exc:
-            raise CalculatorInputError([{"field": "calculation_date", "message": str(exc)}]) from None
+        return self._post("/v1/sweep", body) if self.url else answer("sweep", body)
 
     def _post(self, path: str, body: dict[str, Any]) -> dict[str, Any]:
         assert self.url is not None

@@ -142,7 +142,9 @@ def _housing(r: Rules, s: Situation, now: Money, work: Money) -> str:
     elif housing.tenure is Tenure.SOCIAL_RENT:
         base = "Rent and eligible service charges"
         if housing.spare_bedrooms:
-            base += f", less {r.uc_under_occupancy_one if housing.spare_bedrooms == 1 else r.uc_under_occupancy_two_or_more:.0%} for spare bedrooms"  # noqa: E501
+            one = housing.spare_bedrooms == 1
+            rate = r.uc_under_occupancy_one if one else r.uc_under_occupancy_two_or_more
+            base += f", less {rate:.0%} for spare bedrooms"
     else:
         return "No rent to help with (owners can ask about a Support for Mortgage Interest loan)."
     if housing.non_dependants:

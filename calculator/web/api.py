@@ -6,12 +6,10 @@ from contextlib import suppress
 from typing import Any
 
 from flask import Blueprint, Response, jsonify, request
-from pydantic import ValidationError
 
-from calculator.engine import BetterOffRequest, SweepRequest, calculate, sweep
 from calculator.parameters import all_tax_years, tax_year
 from calculator.web.openapi import document
-from calculator.web.serialize import better_off_json, field_errors, sweep_json
+from calculator.web.serialize import CalculatorInputError, answer
 
 api = Blueprint("api", __name__)
 
@@ -31,32 +29,24 @@ def _body() -> dict[str, Any] | Response:
     return body
 
 
-@api.post("/v1/better-off")
-def better_off() -> Any:
+def _answer(operation: str) -> Any:
     body = _body()
     if isinstance(body, Response):
         return body
     try:
-        result = calculate(BetterOffRequest.model_validate(body))
-    except ValidationError as exc:
-        return errors(422, *field_errors(exc))
-    except ValueError as exc:  # no rules for the calculation date's tax year
-        return errors(422, {"field": "calculation_date", "message": str(exc)})
-    return better_off_json(result)
+        return answer(operation, body)
+    except CalculatorInputError as exc:
+        return errors(422, *exc.errors)
+
+
+@api.post("/v1/better-off")
+def better_off() -> Any:
+    return _answer("better-off")
 
 
 @api.post("/v1/sweep")
 def hours_sweep() -> Any:
-    body = _body()
-    if isinstance(body, Response):
-        return body
-    try:
-        result = sweep(SweepRequest.model_validate(body))
-    except ValidationError as exc:
-        return errors(422, *field_errors(exc))
-    except ValueError as exc:
-        return errors(422, {"field": "calculation_date", "message": str(exc)})
-    return sweep_json(result)
+    return _answer("sweep")
 
 
 @api.get("/v1/parameters/<name>")
