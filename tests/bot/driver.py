@@ -12,6 +12,8 @@ from slack_sdk.signature import SignatureVerifier
 from tests.fakes.slack_api import FakeSlack
 
 SECRET = "test-signing-secret"
+# What a message about a client might hold: the record must never see any of it.
+MESSAGE_TEXT = "Met Jane Smith (NHS 943 476 5919) at Tesco Seaford today, went well"
 
 
 def interaction(url: str, payload: dict) -> requests.Response:
@@ -88,3 +90,20 @@ def event(url: str, payload: dict, retry: int | None = None) -> requests.Respons
     if retry is not None:
         headers |= {"X-Slack-Retry-Num": str(retry), "X-Slack-Retry-Reason": "http_timeout"}
     return requests.post(url, data=body.encode(), headers=headers, timeout=10)
+
+
+def message_shortcut(url: str, user_id: str, callback_id: str = "log_employer_contact",
+                     text: str = MESSAGE_TEXT) -> requests.Response:
+    """A message shortcut as Slack posts it (type message_action)."""
+    return interaction(url, {
+        "type": "message_action", "token": "legacy", "action_ts": "1700000000.000200",
+        "team": {"id": "T0001", "domain": "nhs-ips"},
+        "user": {"id": user_id, "username": "someone", "team_id": "T0001", "name": "someone"},
+        "channel": {"id": "C0SEAFORD", "name": "seaford-ips"},
+        "is_enterprise_install": False, "enterprise": None,
+        "callback_id": callback_id, "trigger_id": "13345224609.738474920.8088930838d88f008e0",
+        "response_url": "https://hooks.slack.com/app/T0001/1/abc",
+        "message_ts": "1700000000.000100",
+        "message": {"type": "message", "user": "U0SOMEONE", "ts": "1700000000.000100",
+                    "text": text, "team": "T0001"},
+    })

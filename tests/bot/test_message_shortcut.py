@@ -12,11 +12,8 @@ from sqlalchemy import select
 from caseload import clients, clock
 from caseload.db import Database
 from caseload.models import AuditLog, EmployerContact, Role
-from tests.bot.driver import eventually, interaction, opened_view, slash, submit
+from tests.bot.driver import eventually, message_shortcut, opened_view, slash, submit
 from tests.factories import make_staff, make_team, refer
-
-# What a message about a client might hold: the record must never see any of it.
-MESSAGE_TEXT = "Met Jane Smith (NHS 943 476 5919) at Tesco Seaford today, went well"
 
 
 @pytest.fixture
@@ -31,22 +28,6 @@ def w(db: Database):
         clients.accept(s, w["leader"], c, on=clock.today() - timedelta(days=9),
                        specialist_id=w["es"].id)
     return w
-
-
-def message_shortcut(url: str, user_id: str, callback_id: str = "log_employer_contact"):  # type: ignore[no-untyped-def]
-    """A message shortcut as Slack posts it (type message_action)."""
-    return interaction(url, {
-        "type": "message_action", "token": "legacy", "action_ts": "1700000000.000200",
-        "team": {"id": "T0001", "domain": "nhs-ips"},
-        "user": {"id": user_id, "username": "someone", "team_id": "T0001", "name": "someone"},
-        "channel": {"id": "C0SEAFORD", "name": "seaford-ips"},
-        "is_enterprise_install": False, "enterprise": None,
-        "callback_id": callback_id, "trigger_id": "13345224609.738474920.8088930838d88f008e0",
-        "response_url": "https://hooks.slack.com/app/T0001/1/abc",
-        "message_ts": "1700000000.000100",
-        "message": {"type": "message", "user": "U0SOMEONE", "ts": "1700000000.000100",
-                    "text": MESSAGE_TEXT, "team": "T0001"},
-    })
 
 
 def _values(reference: str, employer: str = "Tesco") -> dict:
