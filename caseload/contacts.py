@@ -67,11 +67,19 @@ def record_employer_contact(
     session.add(row)
     record_change(session, actor=actor, action="record_contact", record=row, before=None)
 
-    if client is not None and contact.face_to_face:
+    if client is None:
+        return row
+    before = snapshot(client)
+    if contact.face_to_face:
         latest = client.last_face_to_face_contact_on
         if latest is None or contact.contacted_on > latest:
-            before = snapshot(client)
             client.last_face_to_face_contact_on = contact.contacted_on
-            record_change(session, actor=actor, action="employer_contact", record=client,
-                          before=before)
+    # Contacting employers on someone's behalf is their job search under way: without this an
+    # accepted client would stay "accepted" until a job start, as nothing else in Slack moves it.
+    if client.status == ClientStatus.ACCEPTED:
+        client.status = ClientStatus.JOB_SEEKING
+        client.job_search_started_on = contact.contacted_on
+    if snapshot(client) != before:
+        record_change(session, actor=actor, action="employer_contact", record=client,
+                      before=before)
     return row

@@ -124,6 +124,9 @@ def test_refer_accept_contacts_job_start_and_every_home_shows_it(db, team, slack
     assert submit(url, es, shortcut_modal, _contact("HS-0101", "Sainsbury's Hastings"),
                   view_id="V_CONTACT2").text == ""
 
+    # Contacting employers for HS-0101 means the job search is under way.
+    assert "*Looking for work* (1)" in _home(url, fake, es)
+
     # After lunch the garden centre offers a job: Tom records the start.
     slash(url, es, "job")
     job_modal = eventually(fake, "views.open", 4)[-1].args["view"]
@@ -155,6 +158,7 @@ def test_refer_accept_contacts_job_start_and_every_home_shows_it(db, team, slack
     dan, priya, tom = (team[k].id for k in ("cc", "leader", "es"))
     assert actions == [("refer", dan), ("assign", priya), ("accept", priya),
                        ("employer_contact", tom), ("in_work", tom)]
+    assert client.job_search_started_on.isoformat() == TODAY
 
     # Evening: every Home shows the day.
     assert "*In work*" in _home(url, fake, es)

@@ -12,7 +12,7 @@ from caseload.audit import history
 from caseload.contacts import NewEmployerContact, record_employer_contact
 from caseload.db import Database
 from caseload.errors import Conflict, InvalidInput, NotAllowed
-from caseload.models import Client, EmployerContact, Role
+from caseload.models import Client, ClientStatus, EmployerContact, Role
 from caseload.overdue import overdue_for_employer_contact
 from caseload.validation import parse
 from tests.factories import make_staff, make_team, refer
@@ -84,6 +84,23 @@ def test_an_older_contact_logged_late_does_not_move_the_clock_back(db, team) -> 
     _contact(db, team["es"], client.id, days_ago(10))
     with db.reading() as s:
         assert s.get(Client, client.id).last_face_to_face_contact_on == days_ago(2)
+
+
+def test_the_first_contact_for_an_accepted_client_starts_their_job_search(db, team) -> None:
+    with db.transaction() as s:
+        client = refer(s, team["cc"], team["team"], "CON-4", received_on=days_ago(12))
+        clients.accept(s, team["leader"], client, on=days_ago(10), specialist_id=team["es"].id)
+    _contact(db, team["es"], client.id, days_ago(6), face_to_face=False)
+    _contact(db, team["es"], client.id, days_ago(2))
+    with db.reading() as s:
+        stored = s.get(Client, client.id)
+        assert (stored.status, stored.job_search_started_on) == (ClientStatus.JOB_SEEKING,
+                                                                 days_ago(6))
+        changes = [r.after for r in history(s, "clients", client.id)
+                   if r.action == "employer_contact"]
+    # The phone call starts the search; the face-to-face visit only moves the four-week clock.
+    assert changes == [{"job_search_started_on": days_ago(6).isoformat(), "status": "job_seeking"},
+                       {"last_face_to_face_contact_on": days_ago(2).isoformat()}]
 
 
 def test_general_job_development_needs_no_client(db, team) -> None:
