@@ -35,16 +35,26 @@ def caseload_message(title: str, clients: list[Client],
     flagged = sum(1 for c in open_clients if c.id in overdue)
     text = (f"{title}: {len(open_clients)} open, {flagged} overdue for an employer contact.")
     blocks: list = [HeaderBlock(text=title[:150]), SectionBlock(text=MarkdownTextObject(text=text))]
+    lines: list[str] = []
     for status in ORDER:
         group = [c for c in open_clients if c.status == status]
         if not group:
             continue
         # Overdue first, longest waiting first.
         group.sort(key=lambda c: -(overdue[c.id].days_without_contact if c.id in overdue else 0))
-        lines = [f"*{LABELS[status]}* ({len(group)})"] + [_line(c, overdue.get(c.id)) for c in group]
-        blocks += line_sections(lines)
-    if len(blocks) > MESSAGE_BLOCK_LIMIT - 1:
-        blocks = blocks[: MESSAGE_BLOCK_LIMIT - 1]
+        lines += [f"*{LABELS[status]}* ({len(group)})"] + [_line(c, overdue.get(c.id)) for c in group]
+    sections = line_sections(lines)
+    room = MESSAGE_BLOCK_LIMIT - len(blocks) - 2  # the legend, and a note of any not shown
+    if len(sections) > room:
+        # Only a whole region's caseload gets here (thousands of clients); say so, never drop
+        # clients silently, and point to App Home, which pages through them all.
+        shown = sections[:room]
+        listed = sum(str(b.text.text).count("\n• ") + str(b.text.text).startswith("• ")
+                     for b in shown)
+        sections = [*shown, SectionBlock(text=MarkdownTextObject(
+            text=f"…and {len(open_clients) - listed} more not listed here: "
+                 "open IPS Assist's Home tab to page through them all."))]
+    blocks += sections
     blocks.append(ContextBlock(elements=[MarkdownTextObject(
         text=":warning: = looking for work with no face-to-face employer contact for over 28 days.")]))
     return Message(text=text, blocks=blocks)
