@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 
 from bot.listeners.commands import Invocation, subcommand
 from bot.listeners.common import sentence
-from bot.listeners.views import _write_once
+from bot.listeners.views import write_once
 from bot.views import admin as views
 from caseload import staff as staff_service
 from caseload import teams as team_service
@@ -309,7 +309,7 @@ def _submitted(database: Database, work: Callable[[Session, Staff, dict[str, Any
                ) -> Callable[[Ack, dict[str, Any], WebClient], None]:
     def submit(ack: Ack, body: dict[str, Any], client: WebClient) -> None:
         # Once per view id; errors beside their fields; the confirmation as a direct message.
-        _write_once(database, ack, body, client, work, blocks, fallback)
+        write_once(database, ack, body, client, work, blocks, fallback)
 
     return submit
 

@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 
 from bot.listeners.commands import Invocation, subcommand
 from bot.listeners.common import refuse_in_modal
-from bot.listeners.views import Values, _value, _write_once
+from bot.listeners.views import Values, submitted_value, write_once
 from bot.views import Message
 from bot.views.review import (
     PAGES,
@@ -110,7 +110,7 @@ def _chosen_team(session: Session, actor: Staff, view: dict[str, Any]) -> Team:
             raise NotAllowed("You are not in a team, so there is no team review for you.")
         return get_team(session, actor.team_id)
     values: Values = view["state"]["values"]
-    given = _value(values, "team") if "team" in values else view.get("private_metadata")
+    given = submitted_value(values, "team") if "team" in values else view.get("private_metadata")
     if not given:
         raise InvalidInput.one("team", "choose a team")
     try:
@@ -158,7 +158,7 @@ def page_scores(values: Values, codes: tuple[str, ...]) -> dict[str, int]:
     scores: dict[str, int] = {}
     errors: list[FieldError] = []
     for code in codes:
-        given = _value(values, code)
+        given = submitted_value(values, code)
         try:
             scores[code] = parse(ItemScore, {"code": code, "score": given}).score
         except InvalidInput:
@@ -172,7 +172,7 @@ def _kept_scores(values: Values, codes: tuple[str, ...]) -> dict[str, int]:
     """What was chosen on a page being left by Back; unfinished items are simply not kept."""
     kept = {}
     for code in codes:
-        given = _value(values, code)
+        given = submitted_value(values, code)
         if given is not None and str(given).isdigit() and 1 <= int(given) <= 5:
             kept[code] = int(given)
     return kept
@@ -191,7 +191,7 @@ def _schedule(session: Session, actor: Staff, view: dict[str, Any]) -> Message:
         if not reviewer.active:
             raise InvalidInput.one("reviewer", "has had their IPS Assist access switched off")
     plan = parse(ScheduleReview, {"team_id": int(view["private_metadata"]),
-                                  "scheduled_for": _value(values, "scheduled_for"),
+                                  "scheduled_for": submitted_value(values, "scheduled_for"),
                                   "reviewer_id": reviewer.id if reviewer else None})
     review = schedule_review(session, actor, plan)
     team = get_team(session, review.team_id)
@@ -203,7 +203,7 @@ def _save(session: Session, actor: Staff, view: dict[str, Any]) -> Message:
     """All 25 scores, the total, band and action items, written together."""
     draft = Draft.from_metadata(view["private_metadata"])
     items = [{"code": code, "score": score} for code, score in draft.scores.items()]
-    scores = parse(ReviewScores, {"conducted_on": _value(view["state"]["values"], "conducted_on"),
+    scores = parse(ReviewScores, {"conducted_on": submitted_value(view["state"]["values"], "conducted_on"),
                                   "items": items})
     # The action items are the service's: the lowest-scoring items, due with the action plan.
     scores = scores.model_copy(update={"actions": action_items_for(scores.items, scores.conducted_on)})
@@ -220,7 +220,7 @@ def register(app: App, database: Database) -> None:
                 actor = staff_by_slack_id(session, body["user"]["id"])
                 require_role(actor, REVIEW_ROLES, WHAT)
                 team = _chosen_team(session, actor, view)
-                if _value(view["state"]["values"], "action") == SCHEDULE:
+                if submitted_value(view["state"]["values"], "action") == SCHEDULE:
                     following = schedule_modal(team.id, team.name, clock.today())
                 else:
                     review = _open_review(session, actor, team)
@@ -232,7 +232,7 @@ def register(app: App, database: Database) -> None:
 
     @app.view(REVIEW_SCHEDULE)
     def schedule(ack: Ack, body: dict[str, Any], client: WebClient) -> None:
-        _write_once(database, ack, body, client, _schedule, SCHEDULE_BLOCKS, "scheduled_for")
+        write_once(database, ack, body, client, _schedule, SCHEDULE_BLOCKS, "scheduled_for")
 
     @app.view(REVIEW_PAGE)
     def page(ack: Ack, body: dict[str, Any]) -> None:
@@ -250,7 +250,7 @@ def register(app: App, database: Database) -> None:
 
     @app.view(REVIEW_SUMMARY)
     def save(ack: Ack, body: dict[str, Any], client: WebClient) -> None:
-        _write_once(database, ack, body, client, _save, SUMMARY_BLOCKS, "conducted_on")
+        write_once(database, ack, body, client, _save, SUMMARY_BLOCKS, "conducted_on")
 
     @app.action(REVIEW_BACK)
     def back(ack: Ack, body: dict[str, Any], client: WebClient) -> None:

@@ -24,7 +24,7 @@ from caseload.validation import parse
 Values = dict[str, dict[str, dict[str, Any]]]
 
 
-def _value(values: Values, block: str) -> Any:
+def submitted_value(values: Values, block: str) -> Any:
     element = values.get(block, {}).get("value", {})
     if "selected_date" in element:
         return element["selected_date"]
@@ -35,14 +35,14 @@ def _value(values: Values, block: str) -> Any:
 
 
 def _snooze(session: Session, actor: Staff, client: Client, values: Values) -> str:
-    snooze = parse(snoozes.Snooze, {"reason": _value(values, "reason") or ""})
+    snooze = parse(snoozes.Snooze, {"reason": submitted_value(values, "reason") or ""})
     snoozes.snooze_nudges(session, actor, client, snooze)
     return f"Nudges about {client.reference} are snoozed for {snooze.days} days."
 
 
 def _hold(session: Session, actor: Staff, client: Client, values: Values) -> str:
-    hold = parse(clients.Hold, {"reason": _value(values, "reason") or "",
-                                "until": _value(values, "until")})
+    hold = parse(clients.Hold, {"reason": submitted_value(values, "reason") or "",
+                                "until": submitted_value(values, "until")})
     clients.put_on_hold(session, actor, client, hold)
     until = f" until {hold.until:%-d %B}" if hold.until else ""
     return f"{client.reference} is on hold{until}; no nudges meanwhile."
@@ -50,9 +50,9 @@ def _hold(session: Session, actor: Staff, client: Client, values: Values) -> str
 
 def _contact(session: Session, actor: Staff, client: Client, values: Values) -> str:
     contact = parse(NewEmployerContact, {
-        "employer": _value(values, "employer") or "",
-        "contacted_on": _value(values, "contacted_on"),
-        "face_to_face": _value(values, "face_to_face") == "yes",
+        "employer": submitted_value(values, "employer") or "",
+        "contacted_on": submitted_value(values, "contacted_on"),
+        "face_to_face": submitted_value(values, "face_to_face") == "yes",
         "client_id": client.id,
     })
     record_employer_contact(session, actor, contact)
@@ -61,8 +61,8 @@ def _contact(session: Session, actor: Staff, client: Client, values: Values) -> 
 
 
 def _discharge(session: Session, actor: Staff, client: Client, values: Values) -> str:
-    discharge = parse(clients.Discharge, {"reason": _value(values, "reason") or "",
-                                          "on": _value(values, "on")})
+    discharge = parse(clients.Discharge, {"reason": submitted_value(values, "reason") or "",
+                                          "on": submitted_value(values, "on")})
     clients.discharge(session, actor, client, discharge)
     return (f"{client.reference} is discharged from IPS as of {client.discharged_on:%-d %B %Y}. "
             "To work with them again, refer them with /ips refer.")
@@ -70,7 +70,7 @@ def _discharge(session: Session, actor: Staff, client: Client, values: Values) -
 
 def _given(values: Values, fields: dict[str, str]) -> dict[str, Any]:
     """The filled-in fields, so what was left empty gets the service's default or its error."""
-    given = {field: _value(values, block) for field, block in fields.items()}
+    given = {field: submitted_value(values, block) for field, block in fields.items()}
     return {field: value for field, value in given.items() if value not in (None, "")}
 
 
@@ -82,12 +82,12 @@ JOB_START_FIELDS = {"employer": "employer", "job_title": "job_title", "job_type"
 def _job_start(session: Session, actor: Staff, view: dict[str, Any]) -> Message:
     values = view["state"]["values"]
     if "reference" in values:  # too many clients for a picker: the reference was typed
-        client_id: Any = client_by_reference(session, actor, _value(values, "reference") or "").id
+        client_id: Any = client_by_reference(session, actor, submitted_value(values, "reference") or "").id
     else:
-        client_id = _value(values, "client")
+        client_id = submitted_value(values, "client")
     start = parse(jobs.NewJobStart, {
         **_given(values, JOB_START_FIELDS), "client_id": client_id,
-        "open_to_anyone": _value(values, "open_to_anyone") != "no"})
+        "open_to_anyone": submitted_value(values, "open_to_anyone") != "no"})
     job = jobs.record_job_start(session, actor, start)
     return job_start_recorded(job.client.reference, job)
 
@@ -95,7 +95,7 @@ def _job_start(session: Session, actor: Staff, view: dict[str, Any]) -> Message:
 def _job_end(session: Session, actor: Staff, view: dict[str, Any]) -> Message:
     values = view["state"]["values"]
     end = parse(jobs.JobEnd, _given(values, {"ended_on": "ended_on", "end_reason": "end_reason"}))
-    job_id = _value(values, "job")
+    job_id = submitted_value(values, "job")
     if not job_id:
         raise InvalidInput.one("job", "choose the job that ended")
     job = jobs.record_job_end(session, actor, int(job_id), end)
@@ -116,7 +116,7 @@ JOB_START_BLOCKS = {**JOB_START_FIELDS, "client_id": "client", "open_to_anyone":
 JOB_END_BLOCKS = {"ended_on": "ended_on", "end_reason": "end_reason", "job": "job"}
 
 
-def _write_once(database: Database, ack: Ack, body: dict[str, Any], client: WebClient,
+def write_once(database: Database, ack: Ack, body: dict[str, Any], client: WebClient,
                 work: Callable[[Session, Staff, dict[str, Any]], str | Message],
                 blocks: dict[str, str], fallback: str) -> None:
     """Do a modal's work once per view id, answer errors beside the fields, then confirm."""
@@ -146,7 +146,7 @@ def register(app: App, database: Database) -> None:
     @app.view(modals.ANY_CONTACT)
     def any_contact(ack: Ack, body: dict[str, Any], client: WebClient) -> None:
         contact_blocks = HANDLERS[modals.CONTACT][1]
-        _write_once(database, ack, body, client, _any_contact,
+        write_once(database, ack, body, client, _any_contact,
                     {**contact_blocks, "reference": "reference"}, "employer")
 
     @app.view(JOB_START)
@@ -154,17 +154,17 @@ def register(app: App, database: Database) -> None:
         # The client block is a picker, or a reference box when there are too many to list.
         values = body["view"]["state"]["values"]
         picker = "reference" if "reference" in values else "client"
-        _write_once(database, ack, body, client, _job_start,
+        write_once(database, ack, body, client, _job_start,
                     {**JOB_START_BLOCKS, "client_id": picker}, picker)
 
     @app.view(JOB_END)
     def job_end(ack: Ack, body: dict[str, Any], client: WebClient) -> None:
-        _write_once(database, ack, body, client, _job_end, JOB_END_BLOCKS, "job")
+        write_once(database, ack, body, client, _job_end, JOB_END_BLOCKS, "job")
 
 
 def _any_contact(session: Session, actor: Staff, view: dict[str, Any]) -> str:
     values = view["state"]["values"]
-    reference = (_value(values, "reference") or "").strip()
+    reference = (submitted_value(values, "reference") or "").strip()
     if reference:
         try:
             record = clients.find_client(session, actor, reference)
@@ -172,9 +172,9 @@ def _any_contact(session: Session, actor: Staff, view: dict[str, Any]) -> str:
             raise InvalidInput.one("reference", str(exc)) from None
         return _contact(session, actor, record, values)
     contact = parse(NewEmployerContact, {
-        "employer": _value(values, "employer") or "",
-        "contacted_on": _value(values, "contacted_on"),
-        "face_to_face": _value(values, "face_to_face") == "yes"})
+        "employer": submitted_value(values, "employer") or "",
+        "contacted_on": submitted_value(values, "contacted_on"),
+        "face_to_face": submitted_value(values, "face_to_face") == "yes"})
     record_employer_contact(session, actor, contact)
     return f"Logged job development with {contact.employer}."
 
@@ -186,6 +186,6 @@ def _submission(database: Database, handler: Handler, blocks: dict[str, str], fa
         return handler(session, actor, record, view["state"]["values"])
 
     def submit(ack: Ack, body: dict[str, Any], client: WebClient) -> None:
-        _write_once(database, ack, body, client, work, blocks, fallback)
+        write_once(database, ack, body, client, work, blocks, fallback)
 
     return submit
