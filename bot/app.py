@@ -12,6 +12,7 @@ from slack_sdk import WebClient
 from bot.listeners import register
 from bot.oauth import oauth_configured, oauth_settings
 from bot.settings import BotSettings
+from bot.slack_client import make_slack_client
 from caseload.db import Database
 
 log = logging.getLogger("bot.app")
@@ -29,7 +30,7 @@ def create_bolt_app(database: Database, settings: BotSettings | None = None,
         raise RuntimeError("SLACK_CLIENT_ID and SLACK_CLIENT_SECRET are set, but this process "
                            "runs one workspace with SLACK_BOT_TOKEN: multi-workspace install "
                            "needs HTTP mode with SLACK_SIGNING_SECRET, else unset them here.")
-    client = client or WebClient(token=settings.slack_bot_token, base_url=settings.slack_api_url)
+    client = client or make_slack_client(settings.slack_bot_token, settings.slack_api_url)
     app = App(
         # The client carries the token (and, in tests, the fake Slack's address).
         signing_secret=settings.slack_signing_secret,
@@ -49,7 +50,7 @@ def _create_multi_workspace_app(database: Database, settings: BotSettings,
     app = App(
         signing_secret=settings.slack_signing_secret,
         # No token here: Bolt finds each request's in the installation store.
-        client=client or WebClient(base_url=settings.slack_api_url),
+        client=client or make_slack_client(None, settings.slack_api_url),
         oauth_settings=oauth_settings(database, settings),
     )
     register(app, database)

@@ -18,9 +18,10 @@ from apscheduler.schedulers.blocking import BlockingScheduler
 from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 
+from bot.slack_client import make_slack_client
 from caseload.db import Database
 from reminders import jobs
-from reminders.sender import Outbox, make_slack_client
+from reminders.sender import Outbox
 from reminders.settings import ClockSettings
 
 log = logging.getLogger("reminders.clock")

@@ -14,27 +14,12 @@ from dataclasses import dataclass, field
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError, SlackClientError
-from slack_sdk.http_retry.builtin_handlers import (
-    ConnectionErrorRetryHandler,
-    RateLimitErrorRetryHandler,
-    ServerErrorRetryHandler,
-)
 
 from bot.views import Message
 from caseload import nudges
 from caseload.db import Database
 
 log = logging.getLogger("reminders.sender")
-
-
-def make_slack_client(token: str, base_url: str) -> WebClient:
-    client = WebClient(token=token, base_url=base_url)
-    client.retry_handlers.extend([
-        RateLimitErrorRetryHandler(max_retry_count=2),
-        ServerErrorRetryHandler(max_retry_count=1),
-        ConnectionErrorRetryHandler(max_retry_count=1),
-    ])
-    return client
 
 
 @dataclass

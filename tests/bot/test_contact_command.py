@@ -67,3 +67,15 @@ def test_an_unknown_reference_is_shown_beside_it(db, w, slack) -> None:
     assert answer.json() == {"response_action": "errors",
                              "errors": {"reference": "No client SF-404 in your team."}}
     assert _contacts(db) == []
+
+
+def test_slack_saying_slow_down_is_waited_out_and_the_modal_still_opens(db, w, slack) -> None:
+    url, fake = slack
+    slash(url, w["es"].slack_user_id, "help")  # Bolt's first request checks the token once
+    fake.fail_next(1, status=429, retry_after=1)
+    assert slash(url, w["es"].slack_user_id, "contact").status_code == 200
+    view = opened_view(fake)
+    assert view["callback_id"] == "log_any_contact_modal"
+    refused, opened = [c for c in fake.calls if c.method == "views.open"]
+    assert refused.error == "http_429" and opened.ok
+    assert opened.at - refused.at >= 0.9  # Retry-After: 1 was honoured

@@ -6,8 +6,9 @@ from collections.abc import Iterator
 
 import pytest
 
+from bot.slack_client import make_slack_client
 from caseload.db import Database
-from reminders.sender import Outbox, make_slack_client
+from reminders.sender import Outbox
 from tests.fakes.slack_api import BOT_TOKEN, FakeSlack
 
 

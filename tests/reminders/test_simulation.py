@@ -13,6 +13,7 @@ from zoneinfo import ZoneInfo
 
 import time_machine
 
+from bot.slack_client import make_slack_client
 from caseload import clients
 from caseload.contacts import NewEmployerContact, record_employer_contact
 from caseload.db import Database
@@ -22,7 +23,7 @@ from caseload.models import Nation, Role
 from caseload.validation import parse
 from caseload.working_days import is_working_day
 from reminders.clock import run_due
-from reminders.sender import Outbox, make_slack_client
+from reminders.sender import Outbox
 from reminders.settings import ClockSettings
 from tests.factories import make_staff, make_team, refer
 from tests.fakes.slack_api import BOT_TOKEN, FakeSlack
