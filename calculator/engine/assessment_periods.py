@@ -11,10 +11,11 @@ import calendar
 from bisect import bisect_left
 from dataclasses import dataclass
 from datetime import date, timedelta
+from functools import lru_cache
 
 from calculator.engine.deductions import PERIODS_PER_YEAR, pence
 from calculator.engine.household import PayFrequency, ProposedJob
-from calculator.engine.scenario import Pay, Situation, money
+from calculator.engine.scenario import Money, Pay, Situation, money
 
 ONE_DAY = timedelta(days=1)
 STEP_DAYS = {PayFrequency.WEEKLY: 7, PayFrequency.FORTNIGHTLY: 14, PayFrequency.FOUR_WEEKLY: 28}
@@ -80,72 +81,126 @@ def paydays(first: date, frequency: PayFrequency, until: date) -> list[date]:
     return [fromordinal(day) for day in range(first.toordinal(), until.toordinal() + 1, STEP_DAYS[frequency])]
 
 
+@dataclass(frozen=True, slots=True)
+class _Calendar:
+    """Where twelve periods fall and which paydays land in each: dates only, no money."""
+
+    starts: tuple[date, ...]
+    ends: tuple[date, ...]
+    paydays: tuple[tuple[date, ...], ...]  # one tuple per period
+
+
+@lru_cache(maxsize=1024)
+def _calendar(
+    start: date, start_day: int, first_payday: date | None, frequency: PayFrequency, count: int
+) -> _Calendar:
+    """The periods and the paydays in each: a pure function of a few dates.
+
+    Making some 80 dates is a fifth of a calculation, and calculations share start dates (a
+    client's recalculations and sweep, a week's job starts), so this is cached. The key is
+    dates and a pay frequency only, so one household's money cannot reach another's answer;
+    `project` copies the payday tuples into fresh lists for each result.
+    """
+    starts = period_starts(start, start_day, count)
+    first = first_payday or next_payday(start, frequency)
+    all_paydays = paydays(first, frequency, starts[-1] - ONE_DAY)
+    return _Calendar(
+        starts=tuple(starts[:count]),
+        ends=tuple(day - ONE_DAY for day in starts[1:]),
+        paydays=tuple(
+            tuple(all_paydays[bisect_left(all_paydays, starts[i]) : bisect_left(all_paydays, starts[i + 1])])
+            for i in range(count)
+        ),
+    )
+
+
+NOTE = (
+    "Each period counts the pay received in it. Periods with an extra payday show the "
+    "Universal Credit lost in them. Surplus earnings (very large one-off pay) are not modelled."
+)
+
+
 def project(
     s: Situation,
     job: ProposedJob,
-    steady: tuple[Pay, ...],
+    steady: Money,
     who: int,
     start: date,
     childcare: float,
     work_costs: float,
     count: int = 12,
 ) -> AssessmentPeriods:
-    """`steady` is everyone's pay in work, as worked out for the monthly comparison."""
-    pay = steady[who]
-    slip = pay.payslip
-    tax_per_payment = pay.income_tax * 12 / PERIODS_PER_YEAR[job.pay_frequency]
-
-    starts = period_starts(start, job.assessment_period_start_day or start.day, count)
-    first_payday = job.first_payday or next_payday(start, job.pay_frequency)
-    all_paydays = paydays(first_payday, job.pay_frequency, starts[-1] - timedelta(days=1))
-
-    # Slice each period's paydays first: periods with the same number of paydays have the
-    # same money, so it is worked out once per number, not once per period.
-    sliced = [
-        all_paydays[bisect_left(all_paydays, starts[i]) : bisect_left(all_paydays, starts[i + 1])]
-        for i in range(count)
-    ]
-    counts = [len(days) if slip else 0 for days in sliced]
-    rounded: dict[int, tuple[float, float, float]] = {}
-    for n in set(counts):
-        period_pay = pay
-        if slip:
-            period_pay = Pay(
-                pay.hours,
-                pay.hourly_wage,
-                n * slip.gross,
-                n * tax_per_payment,
-                n * slip.national_insurance,
-                n * slip.pension,
-                n * slip.pension_gross,
-                pay.taxable,
-                pay.adjusted_net_income,
-                pay.net_weekly_for_benefit_tests,
-                slip,
-            )
-        m = money(s, (*steady[:who], period_pay, *steady[who + 1 :]), childcare if n else 0.0, work_costs)
-        rounded[n] = (pence(m.earnings), m.universal_credit.award, pence(m.net_income))
+    """`steady` is the household's money in work, as worked out for the monthly comparison."""
+    calendar = _calendar(
+        start, job.assessment_period_start_day or start.day, job.first_payday, job.pay_frequency, count
+    )
+    paid = steady.pay[who].payslip is not None
+    # Periods with the same number of paydays have the same money, so it is worked out once
+    # per number, not once per period.
+    counts = [len(days) if paid else 0 for days in calendar.paydays]
+    rounded = {n: _period_money(s, job, steady, who, n, childcare, work_costs) for n in set(counts)}
 
     later = counts[1:] or counts
     usual = max(set(later), key=later.count)
     usual_uc = rounded[usual][1]
     periods = []
-    for i, (days, n) in enumerate(zip(sliced, counts, strict=True)):
+    for i, n in enumerate(counts):
         earnings, award, net = rounded[n]
         extra = n > usual
         lost = pence(usual_uc - award) if extra and usual_uc > award else 0.0
-        ends = starts[i + 1] - ONE_DAY
-        periods.append(AssessmentPeriod(i + 1, starts[i], ends, days, earnings, award, net, extra, lost))
-    lowest = min(periods, key=lambda p: p.net_income)
-    note = (
-        "Each period counts the pay received in it. Periods with an extra payday show the "
-        "Universal Credit lost in them. Surplus earnings (very large one-off pay) are not modelled."
-    )
+        periods.append(
+            AssessmentPeriod(
+                i + 1,
+                calendar.starts[i],
+                calendar.ends[i],
+                list(calendar.paydays[i]),
+                earnings,
+                award,
+                net,
+                extra,
+                lost,
+            )
+        )
+    nets = [period.net_income for period in periods]
+    lowest = min(nets)
     return AssessmentPeriods(
         periods=periods,
-        average_net_income=pence(sum(p.net_income for p in periods) / len(periods)),
-        lowest_net_income=lowest.net_income,
-        lowest_period=lowest.number,
-        average_universal_credit=pence(sum(p.universal_credit for p in periods) / len(periods)),
-        note=note,
+        average_net_income=pence(sum(nets) / count),
+        lowest_net_income=lowest,
+        lowest_period=nets.index(lowest) + 1,  # the first of equals, as min() picks
+        average_universal_credit=pence(sum(period.universal_credit for period in periods) / count),
+        note=NOTE,
     )
+
+
+def _period_money(
+    s: Situation, job: ProposedJob, steady: Money, who: int, n: int, childcare: float, work_costs: float
+) -> tuple[float, float, float]:
+    """Earnings, UC and net income, rounded, for a period in which the worker is paid `n` times."""
+    pay = steady.pay[who]
+    slip = pay.payslip
+    if slip is None:  # no pay in the job at all: every period is the steady month without childcare
+        return _rounded(money(s, steady.pay, 0.0, work_costs))
+    tax_per_payment = pay.income_tax * 12 / PERIODS_PER_YEAR[job.pay_frequency]
+    period_pay = Pay(
+        pay.hours,
+        pay.hourly_wage,
+        n * slip.gross,
+        n * tax_per_payment,
+        n * slip.national_insurance,
+        n * slip.pension,
+        n * slip.pension_gross,
+        pay.taxable,
+        pay.adjusted_net_income,
+        pay.net_weekly_for_benefit_tests,
+        slip,
+    )
+    if n and period_pay == pay:
+        # Monthly pay, one payday: the steady month already worked out (`money` is pure).
+        return _rounded(steady)
+    pays = (*steady.pay[:who], period_pay, *steady.pay[who + 1 :])
+    return _rounded(money(s, pays, childcare if n else 0.0, work_costs))
+
+
+def _rounded(m: Money) -> tuple[float, float, float]:
+    return pence(m.earnings), m.universal_credit.award, pence(m.net_income)
