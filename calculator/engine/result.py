@@ -183,15 +183,16 @@ def _prepare(request: BetterOffRequest) -> _Prepared:
     return _Prepared(rules, on, s, who, now, in_work, job.childcare_costs_monthly, work_costs)
 
 
-def calculate(request: BetterOffRequest) -> BetterOffResult:
-    """How much better or worse off the household would be with the job, itemised."""
-    p = _prepare(request)
-    job = request.job
+def _lines(p: _Prepared) -> tuple[list[Line], float, float]:
+    """The lines shown, and net income now and in work as the sums of the rounded main lines."""
     now, in_work = _amounts(p.now), _amounts(p.in_work)
     lines = []
     now_net = work_net = 0.0
     for key, label, part_of, estimate in LINE_SPECS:
-        a, b = pence_signed(now[key]) or 0.0, pence_signed(in_work[key]) or 0.0
+        # Most lines are nothing both ways, so they skip the rounding (which never gives -0.0).
+        a, b = now[key], in_work[key]
+        a = pence_signed(a) if a else 0.0
+        b = pence_signed(b) if b else 0.0
         if part_of is None:
             now_net += a
             work_net += b
@@ -211,13 +212,21 @@ def calculate(request: BetterOffRequest) -> BetterOffResult:
                 estimate,
             )
         )
+    return lines, now_net, work_net
+
+
+def calculate(request: BetterOffRequest) -> BetterOffResult:
+    """How much better or worse off the household would be with the job, itemised."""
+    p = _prepare(request)
+    job = request.job
+    lines, now_net, work_net = _lines(p)
     # Totals are the sums of the rounded lines, so the page adds up to the penny.
     difference = work_net - now_net
     current = request.household.claimant.job if p.who == 0 else request.household.partner.job  # type: ignore[union-attr]
     extra_hours = job.hours_per_week - (current.hours_per_week if current else 0.0)
     weekly = difference / WEEKS_PER_MONTH
     start = job.start_date or p.on
-    periods = project(p.s, job, p.in_work.pay, p.who, start, p.childcare_in_work, p.work_costs_in_work)
+    periods = project(p.s, job, p.in_work, p.who, start, p.childcare_in_work, p.work_costs_in_work)
     return BetterOffResult(
         tax_year=p.rules.tax_year,
         calculation_date=p.on,
