@@ -26,7 +26,7 @@ import yaml
 from slack_bolt.oauth.oauth_settings import OAuthSettings
 from slack_sdk.oauth.installation_store import Bot, Installation, InstallationStore
 from slack_sdk.oauth.state_store import OAuthStateStore
-from sqlalchemy import delete, select
+from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
 from bot.settings import BotSettings
@@ -213,10 +213,26 @@ class DatabaseInstallationStore(InstallationStore):
         return installation
 
     # -- deleting (uninstalls and revoked tokens) -----------------------------------
+    # Bolt calls these from its app_uninstalled and tokens_revoked listeners (bot/listeners/
+    # events.py turns them on), so a workspace that leaves takes its tokens with it.
     def delete_bot(self, *, enterprise_id: str | None, team_id: str | None) -> None:
+        """The workspace's bot token was revoked: forget it everywhere it is kept.
+
+        Each install row carries a copy of the bot token as well as `slack_bots`; left there,
+        Bolt's find_installation would keep answering with the dead token. An install with no
+        user token has nothing left once the bot token goes, so it is deleted; one with a user
+        token keeps that and loses only the bot's fields.
+        """
+        workspace = (SlackInstallation.enterprise_id == enterprise_id,
+                     SlackInstallation.team_id == team_id)
         with self._db.transaction() as session:
             session.execute(delete(SlackBot).where(SlackBot.enterprise_id == enterprise_id,
                                                    SlackBot.team_id == team_id))
+            session.execute(delete(SlackInstallation).where(
+                *workspace, SlackInstallation.user_token.is_(None)))
+            session.execute(update(SlackInstallation).where(*workspace).values(
+                bot_token=None, bot_id=None, bot_user_id=None, bot_scopes=None,
+                bot_refresh_token=None, bot_token_expires_at=None))
 
     def delete_installation(self, *, enterprise_id: str | None, team_id: str | None,
                             user_id: str | None = None) -> None:

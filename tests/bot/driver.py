@@ -78,14 +78,16 @@ def slash(url: str, user_id: str, text: str) -> requests.Response:
         "X-Slack-Request-Timestamp": stamp, "X-Slack-Signature": signature})
 
 
-def event(url: str, payload: dict, retry: int | None = None) -> requests.Response:
-    """An Events API delivery (JSON), optionally marked as Slack's retry number `retry`."""
-    body = json.dumps({"token": "legacy", "team_id": "T0001", "api_app_id": "A0001",
-                       "type": "event_callback", "event_id": "Ev0001", "event_time": 1,
+def event(url: str, payload: dict, retry: int | None = None, team_id: str = "T0001",
+          event_id: str = "Ev0001", secret: str = SECRET) -> requests.Response:
+    """An Events API delivery (JSON) from workspace `team_id`, optionally marked as Slack's
+    retry number `retry`; signed with `secret` (another one plays a forger)."""
+    body = json.dumps({"token": "legacy", "team_id": team_id, "api_app_id": "A0001",
+                       "type": "event_callback", "event_id": event_id, "event_time": 1,
                        "event": payload})
     stamp = str(int(time.time()))
     headers = {"Content-Type": "application/json", "X-Slack-Request-Timestamp": stamp,
-               "X-Slack-Signature": SignatureVerifier(SECRET).generate_signature(
+               "X-Slack-Signature": SignatureVerifier(secret).generate_signature(
                    timestamp=stamp, body=body)}
     if retry is not None:
         headers |= {"X-Slack-Retry-Num": str(retry), "X-Slack-Retry-Reason": "http_timeout"}

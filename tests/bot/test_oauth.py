@@ -29,7 +29,7 @@ from bot.oauth import (
 from bot.settings import BotSettings
 from caseload.db import Database
 from caseload.models import Role, SlackBot, SlackInstallation, SlackOAuthState
-from tests.bot.driver import SECRET, opened_view
+from tests.bot.driver import SECRET, event, opened_view
 from tests.factories import make_staff, make_team
 from tests.fakes.slack_api import BOT_TOKEN, CLIENT_ID, CLIENT_SECRET, FakeSlack
 
@@ -119,6 +119,25 @@ def test_deleting_removes_one_workspace_only(db: Database) -> None:
     other = store.find_installation(enterprise_id=None, team_id="T0002")
     assert other is not None and other.bot_token == "xoxb-b"
     assert store.find_bot(enterprise_id=None, team_id="T0002") is not None
+
+
+def test_deleting_the_bot_clears_its_token_from_the_install_rows(db: Database) -> None:
+    store = DatabaseInstallationStore(db)
+    bot_only = _install("T0001", token="xoxb-a", user_id="U1")
+    with_user = _install("T0001", token="xoxb-a", user_id="U2", at=T0 + timedelta(minutes=1))
+    with_user.user_token = "xoxp-u2"
+    for installation in (bot_only, with_user, _install("T0002", token="xoxb-b")):
+        store.save(installation)
+
+    store.delete_bot(enterprise_id=None, team_id="T0001")
+    # The bot-only install had nothing but the dead token: gone. The other keeps its user token.
+    assert store.find_installation(enterprise_id=None, team_id="T0001", user_id="U1") is None
+    kept = store.find_installation(enterprise_id=None, team_id="T0001", user_id="U2")
+    assert kept is not None and (kept.user_token, kept.bot_token, kept.bot_id) == ("xoxp-u2", None, None)
+    latest = store.find_installation(enterprise_id=None, team_id="T0001")
+    assert latest is not None and latest.bot_token is None
+    other = store.find_installation(enterprise_id=None, team_id="T0002")
+    assert other is not None and other.bot_token == "xoxb-b"
 
 
 def test_the_latest_install_wins(db: Database) -> None:
@@ -218,6 +237,7 @@ def test_one_workspace_mode_refuses_client_credentials_bolt_would_take_over(
 class Server:
     base: str
     fake: FakeSlack
+    fake_db: Database
     # What the bot posts to slash commands' response_url (here, not hooks.slack.com).
     responses: list[dict[str, Any]] = field(default_factory=list)
     hooks: str = ""
@@ -250,6 +270,21 @@ class Server:
         assert answer.status_code == 302
         return parse_qs(urlparse(answer.headers["Location"]).query)["state"][0]
 
+    def install_into(self, team_id: str, installer: str = "U0INSTALLER") -> str:
+        """The whole install, by `installer` into workspace `team_id`; the bot token Slack issued."""
+        self.fake.install_team = {"id": team_id, "name": f"Workspace {team_id}"}
+        self.fake.installer = installer
+        state = self.start_install()
+        assert self.redirect(f"code-{state[:8]}", state, cookie=state).status_code == 200
+        bot = DatabaseInstallationStore(self.fake_db).find_bot(enterprise_id=None, team_id=team_id)
+        assert bot is not None
+        return bot.bot_token
+
+    def event(self, payload: dict[str, Any], team_id: str, event_id: str = "Ev0001",
+              secret: str = SECRET) -> requests.Response:
+        return event(f"{self.base}/slack/events", payload, team_id=team_id, event_id=event_id,
+                     secret=secret)
+
 
 @pytest.fixture
 def server(db: Database) -> Iterator[Server]:
@@ -260,7 +295,7 @@ def server(db: Database) -> Iterator[Server]:
                            slack_signing_secret=SECRET, slack_api_url=fake.url, slack_bot_token=None)
     http = make_server("127.0.0.1", 0, create_flask_app(db, settings), threaded=True)
     threading.Thread(target=http.serve_forever, daemon=True).start()
-    running = Server(f"http://127.0.0.1:{http.server_port}", fake)
+    running = Server(f"http://127.0.0.1:{http.server_port}", fake, db)
     hooks_app = Flask("response_urls")
 
     @hooks_app.post("/commands/<path:rest>")
@@ -403,3 +438,107 @@ def test_the_web_process_serves_the_install_routes_when_oauth_is_set(db: Databas
     routes = {rule.rule for rule in create_app(db, bot_settings=single).url_map.iter_rules()}
     assert "/slack/events" in routes
     assert not {"/slack/install", "/slack/oauth_redirect"} & routes
+
+
+# -- uninstalls and revoked tokens, through the HTTP endpoint --------------------------------
+
+def _until(condition: Any, seconds: float = 5) -> None:
+    """Bolt acknowledges an event first and runs its listener after: wait for the effect."""
+    deadline = time.monotonic() + seconds
+    while not condition():
+        assert time.monotonic() < deadline, "the listener did not finish in time"
+        time.sleep(0.02)
+
+
+def _rows(db: Database, model: type, team_id: str) -> list[Any]:
+    with db.reading() as s:
+        return list(s.scalars(select(model).where(model.team_id == team_id)))
+
+
+def _tokens_kept(db: Database) -> set[str]:
+    """Every token string stored anywhere in the two install tables."""
+    with db.reading() as s:
+        kept = {row.bot_token for row in s.scalars(select(SlackBot))}
+        for row in s.scalars(select(SlackInstallation)):
+            kept |= {row.bot_token, row.user_token, row.bot_refresh_token, row.user_refresh_token}
+    return kept - {None}
+
+
+def test_uninstalling_forgets_that_workspace_and_no_other(db: Database, server: Server) -> None:
+    with db.transaction() as s:
+        cc = make_staff(s, Role.CARE_COORDINATOR, make_team(s, "Brighton"), name="Dan")
+    brighton = server.install_into("T0001", installer="U0ONE")
+    server.install_into("T0001", installer="U0TWO")  # a second installer: two install rows
+    sussex = server.install_into("T0002")
+    assert len(_rows(db, SlackInstallation, "T0001")) == 2
+
+    answer = server.event({"type": "app_uninstalled"}, team_id="T0001")
+    assert answer.status_code == 200
+    _until(lambda: not _rows(db, SlackInstallation, "T0001") and not _rows(db, SlackBot, "T0001"))
+    assert brighton not in _tokens_kept(db)
+    # The other workspace keeps its install and can still be served.
+    assert _tokens_kept(db) == {sussex}
+    assert [b.bot_token for b in _rows(db, SlackBot, "T0002")] == [sussex]
+    # Bolt skips auth.test for these events (the token is already dead), so Slack is not asked.
+    assert [c for c in server.fake.calls if c.method == "auth.test" and not c.ok] == []
+    # Someone in the uninstalled workspace is told to reinstall, as before any install.
+    assert server.slash(cc.slack_user_id, "help").text == ""
+    assert "reinstall this app" in server.responses[-1]["text"]
+
+
+def test_a_revoked_bot_token_is_forgotten_everywhere_it_was_kept(db: Database, server: Server) -> None:
+    with db.transaction() as s:
+        cc = make_staff(s, Role.CARE_COORDINATOR, make_team(s, "Brighton"), name="Dan")
+    revoked = server.install_into("T0001")
+    sussex = server.install_into("T0002")
+    assert server.slash(cc.slack_user_id, "help").json()["text"].startswith("Hello Dan.")
+
+    answer = server.event({"type": "tokens_revoked", "tokens": {"bot": ["UBOT"]}},
+                          team_id="T0001", event_id="Ev0002")
+    assert answer.status_code == 200
+    _until(lambda: revoked not in _tokens_kept(db))
+    # Not only slack_bots: the install row's copy of the token goes too (a bot-only install
+    # has nothing else, so the row goes), else Bolt would keep authorising with a dead token.
+    assert _rows(db, SlackBot, "T0001") == [] and _rows(db, SlackInstallation, "T0001") == []
+    assert _tokens_kept(db) == {sussex}
+    assert server.slash(cc.slack_user_id, "help").text == ""
+    assert "reinstall this app" in server.responses[-1]["text"]
+    # A reinstall brings the workspace back.
+    server.install_into("T0001")
+    assert server.slash(cc.slack_user_id, "help").json()["text"].startswith("Hello Dan.")
+
+
+def test_a_revoked_user_token_removes_only_that_persons_install(db: Database, server: Server) -> None:
+    with db.transaction() as s:
+        cc = make_staff(s, Role.CARE_COORDINATOR, make_team(s, "Brighton"), name="Dan")
+    server.install_into("T0001", installer="U0ONE")
+    token = server.install_into("T0001", installer="U0TWO")
+
+    answer = server.event({"type": "tokens_revoked", "tokens": {"oauth": ["U0ONE"]}},
+                          team_id="T0001", event_id="Ev0003")
+    assert answer.status_code == 200
+    _until(lambda: [r.user_id for r in _rows(db, SlackInstallation, "T0001")] == ["U0TWO"])
+    # The bot's token was not revoked: the workspace is still served with it.
+    assert [b.bot_token for b in _rows(db, SlackBot, "T0001")] == [token]
+    assert server.slash(cc.slack_user_id, "help").json()["text"].startswith("Hello Dan.")
+
+
+def test_a_forged_uninstall_is_refused_and_deletes_nothing(db: Database, server: Server) -> None:
+    token = server.install_into("T0001")
+    forged = server.event({"type": "app_uninstalled"}, team_id="T0001", secret="not-our-secret")
+    assert forged.status_code == 401
+    time.sleep(0.2)  # had it been accepted, the listener would have run by now
+    assert _tokens_kept(db) == {token}
+
+
+def test_one_workspace_mode_answers_uninstall_events_and_says_what_to_do(
+        db: Database, slack: tuple[str, FakeSlack], caplog: pytest.LogCaptureFixture) -> None:
+    url, _fake = slack
+    with caplog.at_level("WARNING", logger="bot.events"):
+        # 200, not Bolt's 404 for an unhandled event, so Slack does not retry it.
+        assert event(url, {"type": "app_uninstalled"}).status_code == 200
+        assert event(url, {"type": "tokens_revoked", "tokens": {"bot": ["UBOT"]}},
+                     event_id="Ev0002").status_code == 200
+        _until(lambda: len([r for r in caplog.records if r.name == "bot.events"]) == 2)
+    assert all("SLACK_BOT_TOKEN no longer works" in r.getMessage() and "T0001" in r.getMessage()
+               for r in caplog.records if r.name == "bot.events")
