@@ -110,25 +110,29 @@ class Situation:
     scp_children: int
     school_age_children: int
     earnings_tested: tuple[bool, ...]  # per adult: has income that earnings or tax interact with
+    pip_total: float  # sum(pip_monthly), the PIP line in every situation
+    # Per adult, for the childcare condition (reg 32): LCW, LCWRA or caring 35 hours.
+    unable_to_look_after_children: tuple[bool, ...]
 
 
 def situation(rules: Rules, household: Household, on: date) -> Situation:
-    adults = (household.claimant,) + ((household.partner,) if household.partner else ())
-    born_before = children_born_before_april_2017(household, on)
+    partner = household.partner
+    adults = (household.claimant, partner) if partner else (household.claimant,)
+    children = household.children
     pip = tuple(_pip_weekly(rules, a) * WEEKS_PER_MONTH for a in adults)
     cb_weekly = 0.0
-    if household.children:
-        cb_weekly = rules.child_benefit_eldest + rules.child_benefit_other * (len(household.children) - 1)
+    if children:
+        cb_weekly = rules.child_benefit_eldest + rules.child_benefit_other * (len(children) - 1)
     return Situation(
         rules=rules,
         household=household,
         adults=adults,
-        uc=uc_household(rules, household, born_before),
+        uc=uc_household(rules, household, children_born_before_april_2017(household, on)),
         scotland=household.nation is Nation.SCOTLAND,
         pip_monthly=pip,
         child_benefit_monthly=cb_weekly * WEEKS_PER_MONTH,
-        scp_children=sum(1 for c in household.children if c.age < rules.scp_maximum_age),
-        school_age_children=sum(1 for c in household.children if 5 <= c.age < 16),
+        scp_children=sum(1 for c in children if c.age < rules.scp_maximum_age) if children else 0,
+        school_age_children=sum(1 for c in children if 5 <= c.age < 16) if children else 0,
         earnings_tested=tuple(
             a.new_style_esa is not NewStyleEsa.NONE
             or a.new_style_jsa
@@ -136,19 +140,23 @@ def situation(rules: Rules, household: Household, on: date) -> Situation:
             or a.pension_income_monthly > 0
             for a in adults
         ),
+        pip_total=sum(pip),
+        unable_to_look_after_children=tuple(a.lcw or a.lcwra or a.cares_35_hours for a in adults),
     )
 
 
 def _pip_weekly(rules: Rules, adult: Adult) -> float:
-    daily = {
+    daily = adult.pip_daily_living
+    mobility = adult.pip_mobility
+    if daily is PipRate.NONE and mobility is PipRate.NONE:  # most people: no dicts to build
+        return 0.0
+    return {
         PipRate.STANDARD: rules.pip_daily_living_standard,
         PipRate.ENHANCED: rules.pip_daily_living_enhanced,
-    }.get(adult.pip_daily_living, 0.0)
-    mobility = {
+    }.get(daily, 0.0) + {
         PipRate.STANDARD: rules.pip_mobility_standard,
         PipRate.ENHANCED: rules.pip_mobility_enhanced,
-    }.get(adult.pip_mobility, 0.0)
-    return daily + mobility
+    }.get(mobility, 0.0)
 
 
 @dataclass(slots=True)
@@ -285,26 +293,20 @@ def money(s: Situation, pays: tuple[Pay, ...], childcare_costs: float, work_cost
         unearned += adult_esa + adult_jsa + adult_ca + adult.pension_income_monthly
         adjusted_net_incomes.append(pay.adjusted_net_income + other_taxable_year)
 
-    working = [pay.gross > 0 for pay in pays]
     if len(pays) == 1:
-        childcare_condition = working[0]
+        childcare_condition = pays[0].gross > 0
     else:
         # Reg 32: both in paid work, or one in work and the other unable to look after the children.
-        unable = [a.lcw or a.lcwra or a.cares_35_hours for a in s.adults]
+        working, partner_working = pays[0].gross > 0, pays[1].gross > 0
+        claimant_unable, partner_unable = s.unable_to_look_after_children
         childcare_condition = (
-            (working[0] and working[1]) or (working[0] and unable[1]) or (working[1] and unable[0])
+            (working and partner_working)
+            or (working and partner_unable)
+            or (partner_working and claimant_unable)
         )
 
     cb = s.child_benefit_monthly
-    uc = assess(
-        rules,
-        s.uc,
-        earned,
-        unearned,
-        childcare_costs,
-        childcare_condition,
-        other_capped_benefits=cb + esa + jsa,
-    )
+    uc = assess(rules, s.uc, earned, unearned, childcare_costs, childcare_condition, cb + esa + jsa)
 
     hicbc = 0.0
     if cb and adjusted_net_incomes:
@@ -324,26 +326,28 @@ def money(s: Situation, pays: tuple[Pay, ...], childcare_costs: float, work_cost
         taper = council.taper * max(0.0, net_weekly - council.earnings_disregard_weekly) * WEEKS_PER_MONTH
         ctr = max(0.0, council.charge_monthly * council.maximum_reduction - taper)
 
+    # Positional, in field order: with 19 fields, keywords cost three times as much to match,
+    # and the sweep builds this 81 times.
     return Money(
-        pay=pays,
-        earnings=earnings,
-        income_tax=tax,
-        national_insurance=ni,
-        pension=pension,
-        universal_credit=uc,
-        new_style_esa=esa,
-        new_style_jsa=jsa,
-        pip=sum(s.pip_monthly),
-        carers_allowance=ca,
-        child_benefit=cb,
-        high_income_child_benefit_charge=hicbc,
-        council_tax_reduction=ctr,
-        scottish_child_payment=scp,
-        pension_income=pension_income,
-        work_costs=work_costs,
-        esa_stopped_by_work=esa_stopped,
-        jsa_stopped_by_work=jsa_stopped,
-        carers_allowance_stopped_by_work=ca_stopped,
+        pays,
+        earnings,
+        tax,
+        ni,
+        pension,
+        uc,
+        esa,
+        jsa,
+        s.pip_total,
+        ca,
+        cb,
+        hicbc,
+        ctr,
+        scp,
+        pension_income,
+        work_costs,
+        esa_stopped,
+        jsa_stopped,
+        ca_stopped,
     )
 
 

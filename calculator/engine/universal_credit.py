@@ -64,8 +64,9 @@ class UcAward:
 
 def uc_household(rules: Rules, household: Household, on_date_children: list[bool]) -> UcHousehold:
     """`on_date_children`: for each child, whether born before 6 April 2017."""
-    adults = [household.claimant] + ([household.partner] if household.partner else [])
-    couple = household.partner is not None
+    partner = household.partner
+    couple = partner is not None
+    adults = (household.claimant, partner) if partner else (household.claimant,)
     ages = [a.age for a in adults]
     not_entitled = None
     if min(ages) < rules.uc_minimum_age and not couple:
@@ -87,29 +88,42 @@ def uc_household(rules: Rules, household: Household, on_date_children: list[bool
         standard = rules.uc_standard_single_under_25 if ages[0] < 25 else rules.uc_standard_single_25_or_over
 
     children = household.children
-    child_element = 0.0
+    child_element = disabled = 0.0
     if children:
         # The first child is the eldest (reg 24); the higher rate only if born before 6 April 2017.
         eldest = max(range(len(children)), key=lambda i: children[i].age)
         for index in range(len(children)):
             higher = index == eldest and on_date_children[index]
             child_element += rules.uc_child_first_higher if higher else rules.uc_child
-    disabled = sum(
-        rules.uc_disabled_child_higher
-        if c.disability is ChildDisability.HIGHER
-        else rules.uc_disabled_child_lower
-        for c in children
-        if c.disability is not ChildDisability.NONE
-    )
+        disabled = sum(
+            rules.uc_disabled_child_higher
+            if c.disability is ChildDisability.HIGHER
+            else rules.uc_disabled_child_lower
+            for c in children
+            if c.disability is not ChildDisability.NONE
+        )
 
-    lcwra_adults = [a for a in adults if a.lcwra]
+    # What each adult brings, in one pass: health elements, caring, disability benefits.
+    any_lcwra = protected = limited = exempt_benefit = False
+    carers = 0
+    for a in adults:
+        if a.lcwra:
+            any_lcwra = True
+            protected = protected or a.lcwra_rate is LcwraRate.PROTECTED
+        elif a.cares_35_hours:
+            carers += 1  # reg 29(4): a carer who also has LCWRA gets only the LCWRA element
+        limited = limited or a.lcw or a.lcwra
+        exempt_benefit = exempt_benefit or (
+            a.pip_daily_living != "none"
+            or a.pip_mobility != "none"
+            or a.carers_allowance
+            or a.new_style_esa == "support_group"
+        )
     lcwra = 0.0
-    if lcwra_adults:
+    if any_lcwra:
         # One element per award (reg 27(4)); the protected amount if either has it.
-        protected = any(a.lcwra_rate is LcwraRate.PROTECTED for a in lcwra_adults)
         lcwra = rules.uc_lcwra_protected if protected else rules.uc_lcwra_new_claim
-    # Reg 29(4): a carer who also has LCWRA gets only the LCWRA element.
-    carer = rules.uc_carer * sum(1 for a in adults if a.cares_35_hours and not a.lcwra)
+    carer = rules.uc_carer * carers
 
     housing = household.housing
     housing_element = 0.0
@@ -127,7 +141,6 @@ def uc_household(rules: Rules, household: Household, on_date_children: list[bool
         eligible -= housing.non_dependants * rules.uc_non_dependant_deduction
         housing_element = max(0.0, pence(eligible))
 
-    limited = any(a.lcw or a.lcwra for a in adults)
     work_allowance = 0.0
     if children or limited:
         work_allowance = (
@@ -143,36 +156,29 @@ def uc_household(rules: Rules, household: Household, on_date_children: list[bool
         cap = rules.cap_outside_london_single if single_no_children else rules.cap_outside_london_other
     # Reg 83: an LCWRA or carer element, or PIP, Carer's Allowance or a disabled child's
     # benefit in the household, takes it out of the cap whatever anyone earns.
-    exempt = bool(
-        lcwra
-        or carer
-        or disabled
-        or any(a.pip_daily_living != "none" or a.pip_mobility != "none" or a.carers_allowance for a in adults)
-        or any(a.new_style_esa == "support_group" for a in adults)
-    )
+    exempt = bool(lcwra or carer or disabled or exempt_benefit)
 
     tariff = 0.0
     if household.capital > rules.uc_capital_lower:
         steps = math.ceil((household.capital - rules.uc_capital_lower) / rules.uc_tariff_step)
         tariff = pence(steps * rules.uc_tariff_per_step)
 
+    # Positional, in field order: keywords cost three times as much to match.
     return UcHousehold(
-        standard_allowance=standard,
-        child_element=pence(child_element),
-        disabled_child_addition=pence(disabled),
-        lcwra_element=lcwra,
-        carer_element=pence(carer),
-        housing_costs_element=housing_element,
-        childcare_cap=rules.uc_childcare_cap_two_or_more
-        if len(children) >= 2
-        else rules.uc_childcare_cap_one,
-        work_allowance=work_allowance,
-        cap=cap,
-        cap_exempt_whatever_earnings=exempt,
-        capital_tariff_income=tariff,
-        not_entitled=not_entitled,
-        has_children=bool(children),
-        has_capability_for_work_limit=limited,
+        standard,  # standard_allowance
+        pence(child_element) if child_element else 0.0,
+        pence(disabled) if disabled else 0.0,  # disabled_child_addition
+        lcwra,  # lcwra_element
+        pence(carer) if carer else 0.0,  # carer_element
+        housing_element,  # housing_costs_element
+        rules.uc_childcare_cap_two_or_more if len(children) >= 2 else rules.uc_childcare_cap_one,
+        work_allowance,
+        cap,
+        exempt,  # cap_exempt_whatever_earnings
+        tariff,  # capital_tariff_income
+        not_entitled,
+        bool(children),  # has_children
+        limited,  # has_capability_for_work_limit
     )
 
 
@@ -222,22 +228,24 @@ def assess(
             cap_reduction = pence(min(award, max(0.0, excess - childcare)))
             award -= cap_reduction
     award = pence(award) if award >= rules.uc_minimum_award else 0.0
+    # Positional, in field order: keywords cost three times as much to match, and this runs
+    # for every situation, assessment period and point of a sweep.
     return UcAward(
-        standard_allowance=uc.standard_allowance,
-        child_element=uc.child_element,
-        disabled_child_addition=uc.disabled_child_addition,
-        lcwra_element=uc.lcwra_element,
-        carer_element=uc.carer_element,
-        childcare_costs_element=childcare,
-        housing_costs_element=uc.housing_costs_element,
-        maximum_amount=pence(maximum),
-        work_allowance=uc.work_allowance,
-        earned_income=pence(earned),
-        earnings_deduction=earnings_deduction,
-        unearned_income=unearned,
-        benefit_cap_reduction=cap_reduction,
-        award=award,
-        capped=capped,
+        uc.standard_allowance,
+        uc.child_element,
+        uc.disabled_child_addition,
+        uc.lcwra_element,
+        uc.carer_element,
+        childcare,  # childcare_costs_element
+        uc.housing_costs_element,
+        pence(maximum),  # maximum_amount
+        uc.work_allowance,
+        pence(earned),  # earned_income
+        earnings_deduction,
+        unearned,  # unearned_income
+        cap_reduction,  # benefit_cap_reduction
+        award,
+        capped,
     )
 
 
