@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import lru_cache
 
 from calculator.engine.household import LcwraRate, Tenure
 from calculator.engine.rules import Rules
@@ -49,8 +50,18 @@ def _earnings(r: Rules, s: Situation, now: Money, work: Money) -> str:
     return f"{' and '.join(parts)}, averaged over the year as 52 weeks ÷ 12 months."
 
 
+# Sentences that depend on the tax year and a figure or two of the household (a cap, a
+# work allowance, a number of children) are made by small cached functions of exactly those
+# values: there are few distinct ones, so each sentence is formatted once, not per call.
+
+
 def _income_tax(r: Rules, s: Situation, now: Money, work: Money) -> str:
-    where = "Scottish" if s.scotland else "UK"
+    return _income_tax_sentence(r, s.scotland)
+
+
+@lru_cache(maxsize=64)
+def _income_tax_sentence(r: Rules, scotland: bool) -> str:
+    where = "Scottish" if scotland else "UK"
     return (
         f"{where} income tax on income above the {_money(r.personal_allowance)} a year personal "
         f"allowance, worked out on the year as PAYE does."
@@ -84,12 +95,21 @@ def _uc(r: Rules, s: Situation, now: Money, work: Money) -> str:
 
 
 def _standard(r: Rules, s: Situation, now: Money, work: Money) -> str:
-    who = "a couple" if len(s.adults) == 2 else "a single person"
-    return f"The basic amount for {who} by age: {_money(s.uc.standard_allowance)} a month."
+    return _standard_sentence(len(s.adults) == 2, s.uc.standard_allowance)
+
+
+@lru_cache(maxsize=64)
+def _standard_sentence(couple: bool, amount: float) -> str:
+    who = "a couple" if couple else "a single person"
+    return f"The basic amount for {who} by age: {_money(amount)} a month."
 
 
 def _child(r: Rules, s: Situation, now: Money, work: Money) -> str:
-    n = len(s.household.children)
+    return _child_sentence(r, len(s.household.children))
+
+
+@lru_cache(maxsize=64)
+def _child_sentence(r: Rules, n: int) -> str:
     if not n:
         return "No children in the household."
     return (
@@ -128,8 +148,13 @@ def _carer(r: Rules, s: Situation, now: Money, work: Money) -> str:
 
 
 def _childcare(r: Rules, s: Situation, now: Money, work: Money) -> str:
+    return _childcare_sentence(r, s.uc.childcare_cap)
+
+
+@lru_cache(maxsize=64)
+def _childcare_sentence(r: Rules, cap: float) -> str:
     return (
-        f"{r.uc_childcare_proportion:.0%} of childcare paid for work, up to {_money(s.uc.childcare_cap)} "
+        f"{r.uc_childcare_proportion:.0%} of childcare paid for work, up to {_money(cap)} "
         f"a month; claim it in the assessment period the cost is paid."
     )
 
@@ -153,7 +178,11 @@ def _housing(r: Rules, s: Situation, now: Money, work: Money) -> str:
 
 
 def _earnings_deduction(r: Rules, s: Situation, now: Money, work: Money) -> str:
-    allowance = s.uc.work_allowance
+    return _earnings_deduction_sentence(s.uc.work_allowance)
+
+
+@lru_cache(maxsize=64)
+def _earnings_deduction_sentence(allowance: float) -> str:
     if allowance:
         return (
             f"55% of take-home pay above the {_money(allowance)} a month work allowance "
@@ -170,8 +199,13 @@ def _unearned(r: Rules, s: Situation, now: Money, work: Money) -> str:
 
 
 def _cap(r: Rules, s: Situation, now: Money, work: Money) -> str:
+    return _cap_sentence(r, s.uc.cap)
+
+
+@lru_cache(maxsize=64)
+def _cap_sentence(r: Rules, cap: float) -> str:
     return (
-        f"Benefits are capped at {_money(s.uc.cap)} a month unless someone earns "
+        f"Benefits are capped at {_money(cap)} a month unless someone earns "
         f"{_money(r.cap_earnings_exception)} a month or gets a disability or carer benefit."
     )
 
