@@ -200,13 +200,15 @@ def _lines(p: _Prepared) -> tuple[list[Line], float, float]:
         # the page and the client's summary; the core of the calculation is always shown.
         if not (a or b or key in ALWAYS_SHOWN):
             continue
+        # round() is slow and only needed when both sides are non-zero: a penny amount less
+        # nothing is already exactly its own rounding.
         lines.append(
             Line(
                 key,
                 label,
                 a,
                 b,
-                round(b - a, 2),
+                round(b - a, 2) if a and b else b - a,
                 explain(key, p.rules, p.s, p.now, p.in_work),
                 part_of,
                 estimate,
