@@ -44,10 +44,15 @@ class AssessmentPeriods:
     note: str
 
 
+DAYS_IN_MONTH = (31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
+
+
 def _on_day(year: int, month: int, day: int) -> date:
     """`day` of a month, or its last day when the month is shorter."""
     if day > 28:
-        day = min(day, calendar.monthrange(year, month)[1])
+        # calendar.monthrange also works out the first weekday, which is not needed here.
+        last = 29 if month == 2 and calendar.isleap(year) else DAYS_IN_MONTH[month - 1]
+        day = min(day, last)
     return date(year, month, day)
 
 
@@ -61,7 +66,10 @@ def period_starts(first_day_in: date, start_day: int, count: int) -> list[date]:
     year, month = first_day_in.year, first_day_in.month
     if first_day_in < _on_day(year, month, start_day):
         year, month = _month_plus(year, month, -1)
-    return [_on_day(*_month_plus(year, month, i), start_day) for i in range(count + 1)]
+    first = year * 12 + month - 1  # months since year 0, so each period is one more
+    if start_day <= 28:  # every month has the day: no month lengths to look up
+        return [date(index // 12, index % 12 + 1, start_day) for index in range(first, first + count + 1)]
+    return [_on_day(index // 12, index % 12 + 1, start_day) for index in range(first, first + count + 1)]
 
 
 def next_payday(first: date, frequency: PayFrequency, n: int = 1) -> date:
@@ -74,11 +82,27 @@ def next_payday(first: date, frequency: PayFrequency, n: int = 1) -> date:
 def paydays(first: date, frequency: PayFrequency, until: date) -> list[date]:
     if frequency is PayFrequency.MONTHLY:
         days: list[date] = []
-        while (day := next_payday(first, frequency, len(days))) <= until:
+        index = first.year * 12 + first.month - 1
+        while (day := _on_day(index // 12, index % 12 + 1, first.day)) <= until:
             days.append(day)
+            index += 1
         return days
     fromordinal = date.fromordinal
     return [fromordinal(day) for day in range(first.toordinal(), until.toordinal() + 1, STEP_DAYS[frequency])]
+
+
+def _by_period(all_paydays: list[date], starts: list[date]) -> tuple[tuple[date, ...], ...]:
+    """The paydays in each period [starts[i], starts[i + 1]), in one pass over both sorted lists."""
+    sliced = []
+    total = len(all_paydays)
+    j = bisect_left(all_paydays, starts[0])  # paydays before the first period are in none
+    for end in starts[1:]:
+        k = j
+        while k < total and all_paydays[k] < end:
+            k += 1
+        sliced.append(tuple(all_paydays[j:k]))
+        j = k
+    return tuple(sliced)
 
 
 @dataclass(frozen=True, slots=True)
@@ -107,10 +131,7 @@ def _calendar(
     return _Calendar(
         starts=tuple(starts[:count]),
         ends=tuple(day - ONE_DAY for day in starts[1:]),
-        paydays=tuple(
-            tuple(all_paydays[bisect_left(all_paydays, starts[i]) : bisect_left(all_paydays, starts[i + 1])])
-            for i in range(count)
-        ),
+        paydays=_by_period(all_paydays, starts),
     )
 
 
@@ -143,33 +164,28 @@ def project(
     later = counts[1:] or counts
     usual = max(set(later), key=later.count)
     usual_uc = rounded[usual][1]
-    periods = []
-    for i, n in enumerate(counts):
-        earnings, award, net = rounded[n]
+    # Everything but the dates, once per number of paydays: earnings, UC, net income, whether
+    # it is an extra payday, and the UC that costs.
+    figures = {}
+    for n, (earnings, award, net) in rounded.items():
         extra = n > usual
         lost = pence(usual_uc - award) if extra and usual_uc > award else 0.0
-        periods.append(
-            AssessmentPeriod(
-                i + 1,
-                calendar.starts[i],
-                calendar.ends[i],
-                list(calendar.paydays[i]),
-                earnings,
-                award,
-                net,
-                extra,
-                lost,
-            )
+        figures[n] = (earnings, award, net, extra, lost)
+    periods = [
+        AssessmentPeriod(number, starts, ends, list(days), *figures[n])
+        for number, starts, ends, days, n in zip(
+            range(1, count + 1), calendar.starts, calendar.ends, calendar.paydays, counts, strict=True
         )
+    ]
     nets = [period.net_income for period in periods]
     lowest = min(nets)
     return AssessmentPeriods(
-        periods=periods,
-        average_net_income=pence(sum(nets) / count),
-        lowest_net_income=lowest,
-        lowest_period=nets.index(lowest) + 1,  # the first of equals, as min() picks
-        average_universal_credit=pence(sum(period.universal_credit for period in periods) / count),
-        note=NOTE,
+        periods,
+        pence(sum(nets) / count),  # average_net_income
+        lowest,  # lowest_net_income
+        nets.index(lowest) + 1,  # lowest_period: the first of equals, as min() picks
+        pence(sum(period.universal_credit for period in periods) / count),  # average_universal_credit
+        NOTE,
     )
 
 
