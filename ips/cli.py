@@ -231,6 +231,22 @@ def bot_command(ctx: click.Context) -> None:
         handle.stop()
 
 
+@main.command("slack-manifest")
+@click.option("--public-url", default=None, metavar="https://HOST",
+              help="Print the HTTP-mode manifest with request URLs on this host instead.")
+def slack_manifest(public_url: str | None) -> None:
+    """Print the Slack app manifest: Socket Mode as kept, or HTTP mode for a public host."""
+    from bot.manifest import manifest_text, render_http_mode_manifest
+
+    try:
+        text = manifest_text() if public_url is None else render_http_mode_manifest(public_url)
+    except FileNotFoundError as exc:  # an installed copy without the checkout's slack/
+        raise click.ClickException(str(exc)) from None
+    except ValueError as exc:
+        raise click.BadParameter(str(exc), param_hint="--public-url") from None
+    click.echo(text, nl=False)
+
+
 @main.group()
 def team() -> None:
     """Teams."""
