@@ -1,7 +1,9 @@
 """Better-off calculation records: how many were done, and how many showed the person better off.
 
-Only a digest of the inputs is stored: enough to recognise the same calculation again,
-nothing about the household itself.
+A digest of the inputs recognises the same calculation again. A calculation saved against
+a client also keeps the calculator form's answers (numbers, choices and children's ages:
+the calculator never asks for free text), so the next one for that client can start from
+them; one not saved against a client keeps nothing about the household.
 """
 
 from __future__ import annotations
@@ -20,7 +22,7 @@ from caseload.access import require_change_client, require_role, sees_all_teams
 from caseload.audit import record_change
 from caseload.errors import InvalidInput, NotAllowed
 from caseload.models import BetterOffCalculation, BetterOffOutcome, Client, Role, Staff
-from caseload.validation import Input
+from caseload.validation import Input, parse
 
 CALCULATION_ROLES = (
     Role.BENEFITS_ADVISOR, Role.EMPLOYMENT_SPECIALIST, Role.TEAM_LEADER, Role.ADMIN,
@@ -43,11 +45,16 @@ def outcome_for(better_off_per_month: Decimal) -> BetterOffOutcome:
     return BetterOffOutcome.NO_CHANGE
 
 
+FormAnswer = Annotated[str, Field(max_length=60)]
+
+
 class CalculationRecord(Input):
     tax_year: Annotated[str, Field(pattern=r"^20[0-9]{2}-[0-9]{2}$")]
     inputs_digest: Annotated[str, Field(pattern=r"^[0-9a-f]{64}$")]
     better_off_per_month: Annotated[Decimal, Field(ge=-100000, le=100000, decimal_places=2)]
     client_id: int | None = None
+    household: Annotated[dict[Annotated[str, Field(pattern=r"^[a-z0-9_]{1,40}$")], FormAnswer],
+                         Field(max_length=60)] | None = None
 
 
 def record_calculation(
@@ -74,6 +81,7 @@ def record_calculation(
         inputs_digest=record.inputs_digest,
         better_off_per_month=record.better_off_per_month,
         outcome=outcome_for(record.better_off_per_month),
+        household=record.household if record.client_id is not None else None,
     )
     session.add(row)
     if record.client_id is not None:
@@ -97,14 +105,11 @@ def list_calculations(
     return list(session.scalars(query))
 
 
-def record_for_reference(
-    session: Session, actor: Staff, reference: str, tax_year: str, inputs: dict[str, Any],
-    better_off_per_month: Decimal,
-) -> BetterOffCalculation:
-    """Save a calculation against the open episode of `reference` in the actor's team.
+def _client_in_team(session: Session, actor: Staff, reference: str) -> Client:
+    """The latest episode of `reference` in the actor's team.
 
-    Advisors save for their team without seeing its client records, so the client is
-    found here by reference within the team, and `record_calculation` applies the rules.
+    Advisors work for their team without seeing its client records, so calculations find
+    the client by reference within the team, and `record_calculation` applies the rules.
     """
     reference = reference.strip().upper()
     if not reference:
@@ -116,6 +121,39 @@ def record_for_reference(
     ).first()
     if client is None:
         raise InvalidInput.one("client_reference", f"there is no client {reference} in your team")
-    record = CalculationRecord(tax_year=tax_year, inputs_digest=inputs_digest(inputs),
-                               better_off_per_month=better_off_per_month, client_id=client.id)
+    return client
+
+
+def record_for_reference(
+    session: Session, actor: Staff, reference: str, tax_year: str, inputs: dict[str, Any],
+    better_off_per_month: Decimal, household: dict[str, str] | None = None,
+) -> BetterOffCalculation:
+    """Save a calculation against the open episode of `reference` in the actor's team,
+    keeping `household` (the form's answers) for the next calculation to start from."""
+    client = _client_in_team(session, actor, reference)
+    record = parse(CalculationRecord, {
+        "tax_year": tax_year, "inputs_digest": inputs_digest(inputs),
+        "better_off_per_month": better_off_per_month, "client_id": client.id,
+        "household": household})
     return record_calculation(session, actor, record)
+
+
+def saved_household(session: Session, actor: Staff,
+                    reference: str) -> tuple[dict[str, str], datetime] | None:
+    """The form's answers from the latest calculation saved against `reference`, and when.
+
+    The same people who may save a calculation against the client may start from it.
+    """
+    require_role(actor, CALCULATION_ROLES, "see calculation records")
+    client = _client_in_team(session, actor, reference)
+    if actor.role != Role.BENEFITS_ADVISOR:
+        require_change_client(actor, client, "see calculations for")
+    row = session.scalars(
+        select(BetterOffCalculation)
+        .where(BetterOffCalculation.client_id == client.id,
+               BetterOffCalculation.household.is_not(None))
+        .order_by(BetterOffCalculation.calculated_at.desc(), BetterOffCalculation.id.desc())
+    ).first()
+    if row is None or not row.household:
+        return None
+    return dict(row.household), row.calculated_at

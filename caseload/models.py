@@ -192,6 +192,10 @@ class Staff(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     slack_user_id: Mapped[str] = mapped_column(String(32), unique=True)
+    # The Slack workspace (team id, T...) the person is in. With one workspace it may be NULL:
+    # that workspace. With several (OAuth install), the clock sends with this workspace's
+    # bot token, so it must be set: `/ips staff add` records the workspace it was run in.
+    slack_team_id: Mapped[str | None] = mapped_column(String(32), index=True)
     display_name: Mapped[str] = mapped_column(String(100))
     role: Mapped[Role] = mapped_column(_enum(Role))
     team_id: Mapped[int | None] = mapped_column(ForeignKey("teams.id"), index=True)
@@ -370,6 +374,9 @@ class BetterOffCalculation(Base):
     inputs_digest: Mapped[str] = mapped_column(String(64))
     better_off_per_month: Mapped[Decimal] = mapped_column(Numeric(9, 2))
     outcome: Mapped[BetterOffOutcome] = mapped_column(_enum(BetterOffOutcome))
+    # The calculator form's answers, kept only when saved against a client (see
+    # caseload/calculations.py); SQL NULL otherwise, not JSON null, so it can be filtered on.
+    household: Mapped[dict[str, str] | None] = mapped_column(JSON(none_as_null=True))
 
     __table_args__ = (Index("ix_better_off_team_at", "team_id", "calculated_at"),)
 

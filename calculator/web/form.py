@@ -71,6 +71,26 @@ REQUIRED = {
 }
 
 
+# Every field `request_body` reads: numbers, choices, dates and children's ages, never free
+# text. A calculation saved against a client keeps these, so the next one can start from them.
+HOUSEHOLD_FIELDS = frozenset({
+    "age", "capability", "pip_daily_living", "pip_mobility", "esa", "jsa", "cares_35_hours",
+    "carers_allowance", "pension_income_monthly", "current_hours", "current_wage", "nation",
+    "in_london", "childcare_now", "capital", "couple", "partner_age", "partner_hours",
+    "partner_wage", "children_ages", "eldest_born_before_april_2017", "tenure", "rent_monthly",
+    "service_charges_monthly", "non_dependants", "lha_monthly", "spare_bedrooms",
+    "council_tax_monthly", "ctr_maximum_percent", "ctr_taper_percent", "who", "hours_per_week",
+    "hourly_wage", "pay_frequency", "pension", "apprentice", "travel_weekly", "childcare_in_work",
+    "start_date", "first_payday", "ap_start_day",
+})
+
+
+def household_fields(form: Mapping[str, str]) -> dict[str, str]:
+    """The form's answers worth keeping for next time: known fields that were filled in."""
+    return {name: value.strip() for name, value in form.items()
+            if name in HOUSEHOLD_FIELDS and value and value.strip()}
+
+
 @dataclass
 class FormError:
     field: str  # the form field's id, for the error summary's link
