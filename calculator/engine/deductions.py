@@ -9,6 +9,7 @@ annual amount spread evenly).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 from calculator.engine.household import PayFrequency, PensionScheme
 from calculator.engine.rules import Bands, Rules
@@ -43,11 +44,13 @@ class Payslip:
     pension_reduces_taxable_pay: bool
 
 
+@lru_cache(maxsize=64)
 def period_thresholds(rules: Rules, frequency: PayFrequency) -> tuple[float, float, float, float, float]:
     """(NI primary threshold, NI upper limit, pension trigger, QE lower, QE upper) for one period.
 
     Monthly figures are set in their own right; two- and four-week periods are multiples of
-    the weekly ones, as the regulations and the automatic enrolment order provide.
+    the weekly ones, as the regulations and the automatic enrolment order provide. Cached:
+    four per tax year, and every payslip needs them.
     """
     if frequency is PayFrequency.MONTHLY:
         return (
@@ -90,11 +93,11 @@ def payslip(
             # The scheme claims basic-rate relief from HMRC: the employee pays 80% of it.
             pension_paid = pence(pension_gross * (1 - rules.pension_basic_rate_relief))
     return Payslip(
-        gross=gross,
-        national_insurance=pence(ni),
-        pension=pension_paid,
-        pension_gross=pension_gross,
-        pension_reduces_taxable_pay=pension is PensionScheme.NET_PAY,
+        gross,
+        pence(ni) if ni else 0.0,  # national_insurance
+        pension_paid,  # pension
+        pension_gross,
+        pension is PensionScheme.NET_PAY,  # pension_reduces_taxable_pay
     )
 
 

@@ -215,8 +215,11 @@ def assess(
         + uc.housing_costs_element
     )
     earned = max(0.0, earned_income)
-    earnings_deduction = pence(rules.uc_taper * max(0.0, earned - uc.work_allowance))
-    unearned = pence(unearned_income + uc.capital_tariff_income)
+    # Most situations have no earnings over the allowance, or no other income: no rounding.
+    over_allowance = max(0.0, earned - uc.work_allowance)
+    earnings_deduction = pence(rules.uc_taper * over_allowance) if over_allowance else 0.0
+    unearned = unearned_income + uc.capital_tariff_income
+    unearned = pence(unearned) if unearned else 0.0
     award = maximum - earnings_deduction - unearned
     cap_reduction = 0.0
     capped = False
@@ -240,7 +243,7 @@ def assess(
         uc.housing_costs_element,
         pence(maximum),  # maximum_amount
         uc.work_allowance,
-        pence(earned),  # earned_income
+        pence(earned) if earned else 0.0,  # earned_income
         earnings_deduction,
         unearned,  # unearned_income
         cap_reduction,  # benefit_cap_reduction
