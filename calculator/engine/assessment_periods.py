@@ -198,22 +198,35 @@ def _period_money(
     if slip is None:  # no pay in the job at all: every period is the steady month without childcare
         return _rounded(money(s, steady.pay, 0.0, work_costs))
     tax_per_payment = pay.income_tax * 12 / PERIODS_PER_YEAR[job.pay_frequency]
-    period_pay = Pay(
-        pay.hours,
-        pay.hourly_wage,
+    gross, tax, ni, pension, pension_gross = (
         n * slip.gross,
         n * tax_per_payment,
         n * slip.national_insurance,
         n * slip.pension,
         n * slip.pension_gross,
+    )
+    if n and (gross, tax, ni, pension, pension_gross) == (
+        pay.gross,
+        pay.income_tax,
+        pay.national_insurance,
+        pay.pension,
+        pay.pension_gross,
+    ):
+        # Monthly pay, one payday: the steady month, already worked out (`money` is pure).
+        return _rounded(steady)
+    period_pay = Pay(
+        pay.hours,
+        pay.hourly_wage,
+        gross,
+        tax,
+        ni,
+        pension,
+        pension_gross,
         pay.taxable,
         pay.adjusted_net_income,
         pay.net_weekly_for_benefit_tests,
         slip,
     )
-    if n and period_pay == pay:
-        # Monthly pay, one payday: the steady month already worked out (`money` is pure).
-        return _rounded(steady)
     pays = (*steady.pay[:who], period_pay, *steady.pay[who + 1 :])
     return _rounded(money(s, pays, childcare if n else 0.0, work_costs))
 
