@@ -115,36 +115,40 @@ LINE_SPECS = tuple(
 )
 
 
-def _amounts(m: Money) -> dict[str, float]:
-    """Every line's amount, signed by its effect on net income."""
+def _amounts(m: Money) -> tuple[float, ...]:
+    """Every line's amount, signed by its effect on net income, in LINE_KEYS order.
+
+    A tuple rather than a dict keyed by line: built twice per calculation, and a dict of 25
+    took four times as long. test_result checks the order against LINE_KEYS.
+    """
     uc = m.universal_credit
-    return {
-        "earnings": m.earnings,
-        "income_tax": -m.income_tax,
-        "national_insurance": -m.national_insurance,
-        "pension": -m.pension,
-        "universal_credit": uc.award,
-        "universal_credit.standard_allowance": uc.standard_allowance,
-        "universal_credit.child_element": uc.child_element,
-        "universal_credit.disabled_child_addition": uc.disabled_child_addition,
-        "universal_credit.lcwra_element": uc.lcwra_element,
-        "universal_credit.carer_element": uc.carer_element,
-        "universal_credit.childcare_costs_element": uc.childcare_costs_element,
-        "universal_credit.housing_costs_element": uc.housing_costs_element,
-        "universal_credit.earnings_deduction": -uc.earnings_deduction,
-        "universal_credit.unearned_income_deduction": -uc.unearned_income,
-        "universal_credit.benefit_cap_reduction": -uc.benefit_cap_reduction,
-        "new_style_esa": m.new_style_esa,
-        "new_style_jsa": m.new_style_jsa,
-        "pip": m.pip,
-        "carers_allowance": m.carers_allowance,
-        "child_benefit": m.child_benefit,
-        "high_income_child_benefit_charge": -m.high_income_child_benefit_charge,
-        "council_tax_reduction": m.council_tax_reduction,
-        "scottish_child_payment": m.scottish_child_payment,
-        "pension_income": m.pension_income,
-        "work_costs": -m.work_costs,
-    }
+    return (
+        m.earnings,
+        -m.income_tax,
+        -m.national_insurance,
+        -m.pension,
+        uc.award,  # universal_credit
+        uc.standard_allowance,
+        uc.child_element,
+        uc.disabled_child_addition,
+        uc.lcwra_element,
+        uc.carer_element,
+        uc.childcare_costs_element,
+        uc.housing_costs_element,
+        -uc.earnings_deduction,
+        -uc.unearned_income,  # universal_credit.unearned_income_deduction
+        -uc.benefit_cap_reduction,
+        m.new_style_esa,
+        m.new_style_jsa,
+        m.pip,
+        m.carers_allowance,
+        m.child_benefit,
+        -m.high_income_child_benefit_charge,
+        m.council_tax_reduction,
+        m.scottish_child_payment,
+        m.pension_income,
+        -m.work_costs,
+    )
 
 
 def _totals(monthly: float) -> Totals:
@@ -185,12 +189,12 @@ def _prepare(request: BetterOffRequest) -> _Prepared:
 
 def _lines(p: _Prepared) -> tuple[list[Line], float, float]:
     """The lines shown, and net income now and in work as the sums of the rounded main lines."""
-    now, in_work = _amounts(p.now), _amounts(p.in_work)
     lines = []
     now_net = work_net = 0.0
-    for key, label, part_of, estimate in LINE_SPECS:
+    for (key, label, part_of, estimate), a, b in zip(
+        LINE_SPECS, _amounts(p.now), _amounts(p.in_work), strict=True
+    ):
         # Most lines are nothing both ways, so they skip the rounding (which never gives -0.0).
-        a, b = now[key], in_work[key]
         a = pence_signed(a) if a else 0.0
         b = pence_signed(b) if b else 0.0
         if part_of is None:

@@ -5,7 +5,9 @@ from datetime import date
 import pytest
 
 from calculator.engine import calculate, sweep
-from calculator.engine.result import LINE_KEYS
+from calculator.engine.result import LINE_KEYS, _amounts
+from calculator.engine.scenario import Money
+from calculator.engine.universal_credit import UcAward
 
 from .build import line, request, sweep_request, warning_keys
 
@@ -176,3 +178,40 @@ def test_sweep_uc_taper_without_work_allowance_is_55_percent() -> None:
 def test_same_input_gives_the_same_result() -> None:
     req = request({"claimant": {"age": 30, "lcwra": True}, "children": [{"age": 3}]})
     assert calculate(req) == calculate(req)
+
+
+def test_each_line_takes_its_own_figure() -> None:
+    # The amounts are a tuple in LINE_KEYS order (for speed), so a figure one place out would
+    # show one line's money on its neighbour: give every figure a different value to catch it.
+    uc = UcAward(*(float(n) for n in range(1, 15)), False)
+    figures = [100.0 + n for n in range(1, 15)]
+    m = Money((), *figures[:4], uc, *figures[4:], False, False, False)
+    expected = {
+        "earnings": m.earnings,
+        "income_tax": -m.income_tax,
+        "national_insurance": -m.national_insurance,
+        "pension": -m.pension,
+        "universal_credit": uc.award,
+        "universal_credit.standard_allowance": uc.standard_allowance,
+        "universal_credit.child_element": uc.child_element,
+        "universal_credit.disabled_child_addition": uc.disabled_child_addition,
+        "universal_credit.lcwra_element": uc.lcwra_element,
+        "universal_credit.carer_element": uc.carer_element,
+        "universal_credit.childcare_costs_element": uc.childcare_costs_element,
+        "universal_credit.housing_costs_element": uc.housing_costs_element,
+        "universal_credit.earnings_deduction": -uc.earnings_deduction,
+        "universal_credit.unearned_income_deduction": -uc.unearned_income,
+        "universal_credit.benefit_cap_reduction": -uc.benefit_cap_reduction,
+        "new_style_esa": m.new_style_esa,
+        "new_style_jsa": m.new_style_jsa,
+        "pip": m.pip,
+        "carers_allowance": m.carers_allowance,
+        "child_benefit": m.child_benefit,
+        "high_income_child_benefit_charge": -m.high_income_child_benefit_charge,
+        "council_tax_reduction": m.council_tax_reduction,
+        "scottish_child_payment": m.scottish_child_payment,
+        "pension_income": m.pension_income,
+        "work_costs": -m.work_costs,
+    }
+    assert dict(zip(LINE_KEYS, _amounts(m), strict=True)) == expected
+    assert len(set(expected.values())) == len(expected)
