@@ -134,7 +134,7 @@ def record_for_reference(
     record = parse(CalculationRecord, {
         "tax_year": tax_year, "inputs_digest": inputs_digest(inputs),
         "better_off_per_month": better_off_per_month, "client_id": client.id,
-        "household": household})
+        "household": household or None})
     return record_calculation(session, actor, record)
 
 

@@ -115,7 +115,8 @@ def register(app: App, database: Database) -> None:
             given = words[1] if len(words) > 1 else None
             # Only a well-formed reference is put back into the modal; nothing else is echoed.
             reference = given if given and not client_reference_problem(given) else None
-            open_better_off_modal(client, command["trigger_id"], reference)
+            open_better_off_modal(database, client, command["trigger_id"], person.slack_user_id,
+                                  reference)
             return
         if sub == "justask":
             prompt = just_ask_prompt(week_starting(clock.today()))
