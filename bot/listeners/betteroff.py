@@ -15,15 +15,22 @@ from urllib.parse import quote
 from slack_bolt import Ack, App
 from slack_sdk import WebClient
 
-from bot.views.betteroff import BETTER_OFF, better_off_message, better_off_modal, form_values
+from bot.views.betteroff import (
+    BETTER_OFF,
+    MODAL_FIELDS,
+    SavedHousehold,
+    better_off_message,
+    better_off_modal,
+    form_values,
+)
 from calculator.chart import hours_chart_png
 from calculator.client import CalculatorClient, CalculatorInputError, CalculatorUnavailable
-from calculator.web.form import FormInvalid, parse_form
+from calculator.web.form import FormInvalid, household_fields, parse_form
 from calculator.web.links import sign
 from calculator.web.serialize import SWEEP
 from calculator.web.settings import get_calculator_settings
 from caseload import clock
-from caseload.calculations import record_for_reference
+from caseload.calculations import record_for_reference, saved_household
 from caseload.db import Database
 from caseload.errors import CaseloadError
 from caseload.idempotency import claim
@@ -31,38 +38,35 @@ from caseload.references import client_reference_problem
 from caseload.staff import staff_by_slack_id
 
 log = logging.getLogger("bot.betteroff")
-MODAL_BLOCKS = {
-    "age",
-    "nation",
-    "capability",
-    "pip_daily_living",
-    "esa",
-    "couple",
-    "partner_age",
-    "children_ages",
-    "tenure",
-    "rent_monthly",
-    "lha_monthly",
-    "hours_per_week",
-    "hourly_wage",
-    "pay_frequency",
-    "client_reference",
-}
 
 
-def open_better_off_modal(client: WebClient, trigger_id: str, reference: str | None = None) -> None:
-    client.views_open(trigger_id=trigger_id, view=better_off_modal(reference))
+def open_better_off_modal(database: Database, client: WebClient, trigger_id: str, user: str,
+                          reference: str | None = None) -> None:
+    """The modal, filled in from the client's last saved household when there is one."""
+    saved = None
+    if reference:
+        try:
+            with database.reading() as session:
+                found = saved_household(session, staff_by_slack_id(session, user), reference)
+        except CaseloadError:
+            # Not a client this person may calculate for: the empty modal, and saving it
+            # says why beside the reference.
+            found = None
+        if found:
+            values, calculated_at = found
+            saved = SavedHousehold(values, calculated_at.date())
+    client.views_open(trigger_id=trigger_id, view=better_off_modal(reference, saved))
 
 
 def register(app: App, database: Database) -> None:
     def check(ack: Ack, body: dict[str, Any]) -> None:
-        values = form_values(body["view"]["state"]["values"])
+        values = form_values(body["view"])
         try:
             parse_form(values, clock.today())
         except FormInvalid as invalid:
             errors: dict[str, str] = {}
             for error in invalid.errors:
-                block = error.field if error.field in MODAL_BLOCKS else "hours_per_week"
+                block = error.field if error.field in MODAL_FIELDS else "hours_per_week"
                 errors.setdefault(block, error.message[:150])
             ack(response_action="errors", errors=errors)
             return
@@ -77,7 +81,7 @@ def register(app: App, database: Database) -> None:
             if not claim(session, f"betteroff:{body['view']['id']}"):
                 return
         user = body["user"]["id"]
-        values = form_values(body["view"]["state"]["values"])
+        values = form_values(body["view"])
         reference = (values.pop("client_reference", "") or "").strip().upper() or None
         try:
             send_answer(database, client, user, values, reference)
@@ -115,6 +119,7 @@ def send_answer(
                     result["tax_year"],
                     body,
                     Decimal(str(result["better_off"]["monthly"])),
+                    household=household_fields(values),
                 )
             saved = True
         except CaseloadError as exc:

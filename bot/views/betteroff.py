@@ -7,6 +7,9 @@ messages lands on either.
 
 from __future__ import annotations
 
+import json
+from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 from slack_sdk.models.blocks import (
@@ -28,6 +31,20 @@ from slack_sdk.models.views import View
 from bot.views import Message
 
 BETTER_OFF = "better_off_modal"
+# The modal's block ids: the advisor form's field names for what the modal asks.
+MODAL_FIELDS = frozenset({
+    "client_reference", "age", "nation", "capability", "pip_daily_living", "esa", "couple",
+    "partner_age", "children_ages", "tenure", "rent_monthly", "lha_monthly", "hours_per_week",
+    "hourly_wage", "pay_frequency",
+})
+
+
+@dataclass(frozen=True)
+class SavedHousehold:
+    """What the modal was filled with when a calculation was saved against a client."""
+
+    values: dict[str, str]
+    calculated_on: date
 
 CAPABILITY = [
     ("none", "Not assessed, or fit for work"),
@@ -58,33 +75,47 @@ NATION = [("england", "England"), ("scotland", "Scotland"), ("wales", "Wales")]
 YES_NO = [("no", "No"), ("yes", "Yes")]
 
 
-def _select(block_id: str, label: str, options: list[tuple[str, str]]) -> InputBlock:
+def _select(block_id: str, label: str, options: list[tuple[str, str]],
+            saved: dict[str, str]) -> InputBlock:
     choices = [Option(value=value, text=text) for value, text in options]
+    chosen = next((c for c in choices if c.value == saved.get(block_id)), choices[0])
     return InputBlock(
         block_id=block_id,
         label=label,
-        element=StaticSelectElement(action_id="value", options=choices, initial_option=choices[0]),
+        element=StaticSelectElement(action_id="value", options=choices, initial_option=chosen),
     )
 
 
 def _number(
-    block_id: str, label: str, optional: bool = False, decimal: bool = True, hint: str | None = None
+    block_id: str, label: str, saved: dict[str, str], optional: bool = False,
+    decimal: bool = True, hint: str | None = None
 ) -> InputBlock:
     return InputBlock(
         block_id=block_id,
         label=label,
         optional=optional,
         hint=hint,
-        element=NumberInputElement(action_id="value", is_decimal_allowed=decimal, min_value="0"),
+        element=NumberInputElement(action_id="value", is_decimal_allowed=decimal, min_value="0",
+                                   initial_value=saved.get(block_id) or None),
     )
 
 
-def better_off_modal(client_reference: str | None = None) -> View:
+def better_off_modal(client_reference: str | None = None,
+                     saved: SavedHousehold | None = None) -> View:
+    """The modal, empty or (`saved`) filled in from the client's last saved household."""
+    values = saved.values if saved else {}
+    # Answers the modal has no field for (savings, childcare: given on the advisor page) ride
+    # along unseen in private_metadata, so starting from a saved household loses nothing.
+    kept = {name: value for name, value in values.items() if name not in MODAL_FIELDS}
+    intro = ("The common case in a few answers; the advisor pages (link in the answer) "
+             "take the rest: savings, childcare, a partner's pay.")
+    if saved:
+        intro = (f"Filled in from {client_reference}'s calculation of "
+                 f"{saved.calculated_on:%-d %B %Y}: change whatever is different now.")
+        if kept:
+            intro += " Answers given on the advisor page are kept; change them there."
     blocks = [
-        SectionBlock(
-            text="The common case in a few answers; the advisor pages (link in the answer) "
-            "take the rest: savings, childcare, a partner's pay."
-        ),
+        SectionBlock(text=intro),
         InputBlock(
             block_id="client_reference",
             label="Client reference (optional)",
@@ -94,26 +125,27 @@ def better_off_modal(client_reference: str | None = None) -> View:
                 action_id="value", max_length=20, initial_value=client_reference or None
             ),
         ),
-        _number("age", "Age", decimal=False),
-        _select("nation", "Lives in", NATION),
-        _select("capability", "Work capability assessment", CAPABILITY),
-        _select("pip_daily_living", "PIP daily living", PIP),
-        _select("esa", "New Style ESA", ESA),
-        _select("couple", "Lives with a partner", YES_NO),
-        _number("partner_age", "Partner's age", optional=True, decimal=False),
+        _number("age", "Age", values, decimal=False),
+        _select("nation", "Lives in", NATION, values),
+        _select("capability", "Work capability assessment", CAPABILITY, values),
+        _select("pip_daily_living", "PIP daily living", PIP, values),
+        _select("esa", "New Style ESA", ESA, values),
+        _select("couple", "Lives with a partner", YES_NO, values),
+        _number("partner_age", "Partner's age", values, optional=True, decimal=False),
         InputBlock(
             block_id="children_ages",
             label="Children's ages",
             optional=True,
             hint="Separated by commas, e.g. 3, 7, 12",
-            element=PlainTextInputElement(action_id="value", max_length=60),
+            element=PlainTextInputElement(action_id="value", max_length=60,
+                                          initial_value=values.get("children_ages") or None),
         ),
-        _select("tenure", "Housing", TENURE),
-        _number("rent_monthly", "Rent, £ a month", optional=True),
-        _number("lha_monthly", "LHA rate, £ a month (private tenants)", optional=True),
-        _number("hours_per_week", "Job: hours a week"),
-        _number("hourly_wage", "Job: £ an hour", hint="National Living Wage: £12.71 (21 and over)"),
-        _select("pay_frequency", "Paid", PAY),
+        _select("tenure", "Housing", TENURE, values),
+        _number("rent_monthly", "Rent, £ a month", values, optional=True),
+        _number("lha_monthly", "LHA rate, £ a month (private tenants)", values, optional=True),
+        _number("hours_per_week", "Job: hours a week", values),
+        _number("hourly_wage", "Job: £ an hour", values, hint="National Living Wage: £12.71 (21 and over)"),
+        _select("pay_frequency", "Paid", PAY, values),
     ]
     return View(
         type="modal",
@@ -122,12 +154,17 @@ def better_off_modal(client_reference: str | None = None) -> View:
         submit="Work it out",
         close="Cancel",
         blocks=blocks,
+        private_metadata=json.dumps(kept) if kept else None,
     )
 
 
-def form_values(state: dict[str, dict[str, dict[str, Any]]]) -> dict[str, str]:
-    """The modal's answers as the advisor form's fields (strings, as a browser sends them)."""
-    out: dict[str, str] = {}
+def form_values(view: dict[str, Any]) -> dict[str, str]:
+    """The submitted modal's answers as the advisor form's fields (strings, as a browser
+    sends them), over any kept from a saved household that the modal does not show."""
+    kept = json.loads(view.get("private_metadata") or "{}")
+    state: dict[str, dict[str, dict[str, Any]]] = view["state"]["values"]
+    out: dict[str, str] = {name: str(value) for name, value in kept.items()
+                           if name not in MODAL_FIELDS}
     for block_id, actions in state.items():
         element = actions.get("value", {})
         if "selected_option" in element:

@@ -17,7 +17,7 @@ from pydantic import ValidationError
 from calculator.chart import hours_chart_png
 from calculator.engine import BetterOffRequest, BetterOffResult, SweepRequest, calculate, sweep
 from calculator.parameters import tax_year, tax_year_for
-from calculator.web.form import FormInvalid, parse_form
+from calculator.web.form import FormInvalid, household_fields, parse_form
 from calculator.web.links import Link, verify
 from calculator.web.openapi import document
 from calculator.web.plain import changes_in_words, what_to_tell
@@ -191,6 +191,7 @@ def save() -> Any:
                 result.tax_year,
                 req.model_dump(mode="json"),
                 Decimal(str(result.better_off.monthly)),
+                household=household_fields(request.form),
             )
         state["saved"] = True
         state["reference"] = reference.strip().upper()
@@ -198,7 +199,7 @@ def save() -> Any:
         state["error"] = exc.errors[0].message[:1].upper() + exc.errors[0].message[1:]
     except CaseloadError as exc:
         state["error"] = str(exc)
-    return _result_page(req, {}, state)
+    return _result_page(req, household_fields(request.form), state)
 
 
 def _database() -> Database:

@@ -2,20 +2,25 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from datetime import date, timedelta
+from decimal import Decimal
 from urllib.parse import parse_qs, urlparse
 
 import pytest
 from sqlalchemy import func, select
 
+from bot.views.betteroff import MODAL_FIELDS
 from calculator.engine import calculate
 from calculator.web.form import parse_form
 from calculator.web.links import verify
 from calculator.web.settings import get_calculator_settings
 from caseload import clients, clock
+from caseload.calculations import record_for_reference
 from caseload.db import Database
 from caseload.models import AuditLog, BetterOffCalculation, Role
+from caseload.staff import staff_by_slack_id
 from tests.bot.driver import eventually, opened_view, slash, submit
 from tests.factories import make_staff, make_team, refer
 
@@ -95,6 +100,65 @@ def test_answer_in_a_dm_with_the_chart_saved_against_the_client(db, w, slack, li
     token = parse_qs(urlparse(button["url"]).query)["as"][0]
     link = verify("link-secret", token)
     assert link is not None and link.user == w["es"] and link.form == ANSWERS
+
+
+def _initial(view: dict) -> dict[str, str]:
+    """What each input of a modal starts with."""
+    out = {}
+    for block in view["blocks"]:
+        element = block.get("element", {})
+        if element.get("initial_option"):
+            out[block["block_id"]] = element["initial_option"]["value"]
+        elif element.get("initial_value"):
+            out[block["block_id"]] = element["initial_value"]
+    return out
+
+
+def test_the_next_calculation_for_a_client_starts_from_their_saved_household(db, w, slack) -> None:
+    url, fake = slack
+    household = {**ANSWERS, "couple": "yes", "partner_age": "36", "children_ages": "4, 9",
+                 "tenure": "private_rent", "rent_monthly": "780", "lha_monthly": "750"}
+    slash(url, w["es"], "betteroff")
+    submit(url, w["es"], opened_view(fake), values(household, "SF-7"), view_id="VFIRST")
+    eventually(fake, "files.completeUploadExternal")
+    [row] = _saved(db)
+    assert row.household == household  # the answers, not the reference
+
+    # The advisor, a week later, starts from them; someone in another team does not.
+    slash(url, w["advisor"], "betteroff SF-7")
+    again = eventually(fake, "views.open", 2)[-1].args["view"]
+    assert _initial(again) == {**household, "client_reference": "SF-7"}
+    intro = again["blocks"][0]["text"]["text"]
+    assert intro.startswith(f"Filled in from SF-7's calculation of {clock.today():%-d %B %Y}")
+    with db.transaction() as s:
+        elsewhere = make_staff(s, Role.BENEFITS_ADVISOR, make_team(s, "Lewes"))
+    slash(url, elsewhere.slack_user_id, "betteroff SF-7")
+    fresh = eventually(fake, "views.open", 3)[-1].args["view"]
+    assert "partner_age" not in _initial(fresh) and "Filled in" not in json.dumps(fresh)
+
+
+def test_answers_from_the_advisor_page_ride_along_and_count(db, w, slack) -> None:
+    url, fake = slack
+    from_page = {**ANSWERS, "capital": "12000", "travel_weekly": "25"}
+    with db.transaction() as s:
+        advisor = staff_by_slack_id(s, w["advisor"])
+        record_for_reference(s, advisor, "SF-7", "2026-27", {}, Decimal("1"), from_page)
+    slash(url, w["es"], "betteroff SF-7")
+    view = opened_view(fake)
+    assert {b["block_id"] for b in view["blocks"] if "block_id" in b} == MODAL_FIELDS
+    assert "capital" not in _initial(view)  # not a field here, so not shown...
+    assert "Answers given on the advisor page are kept" in view["blocks"][0]["text"]["text"]
+    submit(url, w["es"], view, values(ANSWERS, "SF-7"), view_id="VPAGE")
+    [message] = eventually(fake, "chat.postMessage")
+    # ...but counted: £25 a week of fares to work, as on the advisor page.
+    expected = calculate(parse_form(from_page, clock.today()))
+    assert expected.better_off.monthly != calculate(parse_form(ANSWERS, clock.today())) \
+        .better_off.monthly
+    assert message.args["text"].startswith(
+        f"About £{expected.better_off.monthly:,.2f} a month better off for SF-7")
+    with db.reading() as s:
+        latest = s.scalars(select(BetterOffCalculation).order_by(BetterOffCalculation.id.desc()))
+        assert latest.first().household == from_page
 
 
 def test_a_retried_submission_answers_and_saves_once(db, w, slack) -> None:

@@ -15,6 +15,8 @@ from caseload.calculations import (
     list_calculations,
     outcome_for,
     record_calculation,
+    record_for_reference,
+    saved_household,
 )
 from caseload.db import Database
 from caseload.errors import Conflict, InvalidInput, NotAllowed, UnknownUser
@@ -29,6 +31,25 @@ def test_team_names_are_unique(db: Database) -> None:
         make_team(s, "Brighton")
     with pytest.raises(Conflict, match="already exists"), db.transaction() as s:
         make_team(s, "Brighton")
+
+
+def test_the_household_is_kept_only_with_a_client_and_the_latest_is_offered(db, calc_world) -> None:
+    w = calc_world
+    first, second = {"age": "30", "hours_per_week": "16"}, {"age": "31", "hours_per_week": "20"}
+    with db.transaction() as s:
+        advisor = s.merge(w["advisor"])
+        unsaved = record_calculation(s, advisor, _record(household=first))
+        record_for_reference(s, advisor, "calc-1", "2026-27", {"x": 1}, Decimal("5"), first)
+        record_for_reference(s, advisor, "CALC-1", "2026-27", {"x": 2}, Decimal("6"), second)
+        record_for_reference(s, advisor, "CALC-1", "2026-27", {"x": 3}, Decimal("7"))
+    with db.reading() as s:
+        assert s.get(BetterOffCalculation, unsaved.id).household is None
+        household, _ = saved_household(s, s.merge(w["advisor"]), "calc-1")
+        assert household == second  # the last one saved with answers, not the bare one after
+        with pytest.raises(InvalidInput, match="no client CALC-1 in your team"):
+            saved_household(s, s.merge(w["other_advisor"]), "CALC-1")
+        with pytest.raises(NotAllowed, match="Only these roles"):
+            saved_household(s, s.merge(w["cc"]), "CALC-1")
 
 
 @pytest.mark.parametrize(
@@ -118,9 +139,10 @@ def calc_world(db: Database):
     return w
 
 
-def _record(client_id=None, amount="52.10"):
+def _record(client_id=None, amount="52.10", household=None):
     return parse(CalculationRecord, {"tax_year": "2026-27", "inputs_digest": inputs_digest({"x": 1}),
-                                     "better_off_per_month": amount, "client_id": client_id})
+                                     "better_off_per_month": amount, "client_id": client_id,
+                                     "household": household})
 
 
 def test_advisor_saves_against_a_client_of_their_team_only(db, calc_world) -> None:
@@ -152,7 +174,11 @@ def test_calculation_records_are_seen_by_team(db, calc_world) -> None:
      ({"tax_year": "2026-27", "inputs_digest": "xyz", "better_off_per_month": "1"},
       "inputs_digest"),
      ({"tax_year": "2026-27", "inputs_digest": "0" * 64, "better_off_per_month": "1.234"},
-      "better_off_per_month")],
+      "better_off_per_month"),
+     ({"tax_year": "2026-27", "inputs_digest": "0" * 64, "better_off_per_month": "1",
+       "household": {"notes": "x" * 61}}, "household.notes"),
+     ({"tax_year": "2026-27", "inputs_digest": "0" * 64, "better_off_per_month": "1",
+       "household": {"Client Name": "Jane"}}, "household.Client Name.[key]")],
 )
 def test_bad_calculation_records_name_the_field(data, field) -> None:
     with pytest.raises(InvalidInput) as err:

@@ -128,14 +128,17 @@ def test_saving_against_a_client_records_it_for_the_team(db: Database) -> None:
     token = sign("link-secret", advisor_slack_id)
     page = client.post("/result", data={**FORM, "as": token}).data.decode()
     assert "Save against a client" in page
-    hidden = html.unescape(re.search(r'name="request" value="([^"]*)"', page).group(1))
-    unknown = client.post("/save", data={"request": hidden, "as": token, "client_reference": "R-9999"})
+    save_form = page[page.index('action="/save"'):]
+    answers = {name: html.unescape(value) for name, value in
+               re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)"', save_form)}
+    unknown = client.post("/save", data={**answers, "client_reference": "R-9999"})
     assert "There is no client R-9999 in your team" in unknown.data.decode()
-    saved = client.post("/save", data={"request": hidden, "as": token, "client_reference": "r-2001"})
+    saved = client.post("/save", data={**answers, "client_reference": "r-2001"})
     assert 'id="saved"' in saved.data.decode() and "R-2001" in saved.data.decode()
     with db.reading() as session:
         rows = list_calculations(session, staff_by_slack_id(session, advisor_slack_id))
         assert len(rows) == 1 and rows[0].outcome is BetterOffOutcome.BETTER_OFF
+        assert rows[0].household == FORM  # the next calculation for R-2001 can start here
         assert (
             session.scalar(
                 select(func.count()).select_from(AuditLog).where(AuditLog.action == "better_off_calculation")
