@@ -87,19 +87,15 @@ def paydays(first: date, frequency: PayFrequency, until: date) -> list[date]:
             days.append(day)
             index += 1
         return days
-    fromordinal = date.fromordinal
-    return [fromordinal(day) for day in range(first.toordinal(), until.toordinal() + 1, STEP_DAYS[frequency])]
+    return list(map(date.fromordinal, range(first.toordinal(), until.toordinal() + 1, STEP_DAYS[frequency])))
 
 
 def _by_period(all_paydays: list[date], starts: list[date]) -> tuple[tuple[date, ...], ...]:
-    """The paydays in each period [starts[i], starts[i + 1]), in one pass over both sorted lists."""
+    """The paydays in each period [starts[i], starts[i + 1]): each search starts where the last ended."""
     sliced = []
-    total = len(all_paydays)
     j = bisect_left(all_paydays, starts[0])  # paydays before the first period are in none
     for end in starts[1:]:
-        k = j
-        while k < total and all_paydays[k] < end:
-            k += 1
+        k = bisect_left(all_paydays, end, j)
         sliced.append(tuple(all_paydays[j:k]))
         j = k
     return tuple(sliced)
