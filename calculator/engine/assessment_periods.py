@@ -168,8 +168,8 @@ def project(
         lost = pence(usual_uc - award) if extra and usual_uc > award else 0.0
         figures[n] = (earnings, award, net, extra, lost)
     periods = [
-        AssessmentPeriod(number, starts, ends, list(days), *figures[n])
-        for number, starts, ends, days, n in zip(
+        AssessmentPeriod(number, first_day, last_day, list(days), *figures[n])
+        for number, first_day, last_day, days, n in zip(
             range(1, count + 1), calendar.starts, calendar.ends, calendar.paydays, counts, strict=True
         )
     ]
