@@ -19,7 +19,7 @@ ALL_TEAMS = (Role.REGIONAL_TRAINER, Role.ADMIN)
 CLINICAL_REFERRERS = (Role.CARE_COORDINATOR, Role.EMPLOYMENT_SPECIALIST, Role.TEAM_LEADER)
 
 
-def _require_active(actor: Staff) -> None:
+def require_active(actor: Staff) -> None:
     if not actor.active:
         raise NotAllowed("Your IPS Assist access has been switched off: ask your team leader.")
 
@@ -43,13 +43,13 @@ def can_see_client(actor: Staff, client: Client) -> bool:
 
 
 def require_see_client(actor: Staff, client: Client) -> None:
-    _require_active(actor)
+    require_active(actor)
     if not can_see_client(actor, client):
         raise NotAllowed(_client_refusal(actor, client, "see"))
 
 
 def require_change_client(actor: Staff, client: Client, what: str = "change") -> None:
-    _require_active(actor)
+    require_active(actor)
     if not can_see_client(actor, client):
         raise NotAllowed(_client_refusal(actor, client, what))
 
@@ -84,7 +84,7 @@ def visible_clients(actor: Staff) -> ColumnElement[bool]:
 
 def require_team_member_or_all(actor: Staff, team_id: int, what: str) -> None:
     """For acts on a team as a whole (referring into it, general job development)."""
-    _require_active(actor)
+    require_active(actor)
     if sees_all_teams(actor) or actor.team_id == team_id:
         return
     raise NotAllowed(f"You can only {what} for your own team.")
@@ -92,7 +92,7 @@ def require_team_member_or_all(actor: Staff, team_id: int, what: str) -> None:
 
 def require_team_lead(actor: Staff, team_id: int, what: str) -> None:
     """Team leaders for their own team; regional trainers and admins for any."""
-    _require_active(actor)
+    require_active(actor)
     if sees_all_teams(actor):
         return
     if actor.role == Role.TEAM_LEADER and actor.team_id == team_id:
@@ -101,7 +101,7 @@ def require_team_lead(actor: Staff, team_id: int, what: str) -> None:
 
 
 def require_role(actor: Staff, roles: tuple[Role, ...], what: str) -> None:
-    _require_active(actor)
+    require_active(actor)
     if actor.role not in roles:
         names = ", ".join(r.value.replace("_", " ") for r in roles)
         raise NotAllowed(f"Only these roles can {what}: {names}.")
@@ -109,7 +109,7 @@ def require_role(actor: Staff, roles: tuple[Role, ...], what: str) -> None:
 
 def team_scope(actor: Staff) -> int | None:
     """The one team whose aggregate figures `actor` may see, or None for all teams."""
-    _require_active(actor)
+    require_active(actor)
     if sees_all_teams(actor):
         return None
     if actor.team_id is None:

@@ -10,6 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from caseload import clock
+from caseload.access import require_active
 from caseload.errors import InvalidInput
 from caseload.models import JustAskResponse, Staff, utcnow
 from caseload.validation import Input
@@ -39,6 +40,7 @@ class JustAskAnswer(Input):
 
 def record_just_ask(session: Session, actor: Staff, answer: JustAskAnswer) -> JustAskResponse:
     """Record (or correct) the actor's answer for a week; one row per person per week."""
+    require_active(actor)
     week = week_starting(answer.week_of or clock.today())
     if week > clock.today():
         raise InvalidInput.one("week_of", "that week has not started yet")

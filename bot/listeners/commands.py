@@ -20,10 +20,11 @@ from bot.views.caseload import caseload_message
 from bot.views.help import help_message, unknown_user_message
 from bot.views.just_ask import just_ask_prompt
 from caseload import clock
+from caseload.access import require_active
 from caseload.calculations import CALCULATION_ROLES
 from caseload.clients import list_clients
 from caseload.db import Database
-from caseload.errors import CaseloadError, UnknownUser
+from caseload.errors import CaseloadError, NotAllowed, UnknownUser
 from caseload.just_ask import week_starting
 from caseload.models import Client, Role, Staff
 from caseload.overdue import OverdueClient, overdue_for_employer_contact
@@ -72,9 +73,14 @@ def register(app: App, database: Database) -> None:
         try:
             with database.reading() as session:
                 person = staff_by_slack_id(session, command["user_id"])
+            # Switched-off staff can do nothing, here or in any modal a subcommand would open.
+            require_active(person)
         except UnknownUser:
             message = unknown_user_message()
             ack(response_type="ephemeral", **message.as_kwargs())
+            return
+        except NotAllowed as exc:
+            ack(response_type="ephemeral", text=str(exc))
             return
         if sub == "refer":
             ack()

@@ -11,7 +11,7 @@ from typing import Any
 
 from slack_bolt import Ack, App
 from slack_sdk import WebClient
-from slack_sdk.models.blocks import Block
+from slack_sdk.models.blocks import Block, MarkdownTextObject, SectionBlock
 from sqlalchemy.orm import Session
 
 from bot.listeners.commands import caseload_of
@@ -19,9 +19,9 @@ from bot.views.help import unknown_user_message
 from bot.views.home import home_view, team_summary, teams_overview
 from bot.views.home_pages import HOME_NEXT, HOME_PREVIOUS, ROW_ACTION_ROLES, caseload_page
 from caseload import clock
-from caseload.access import sees_all_teams
+from caseload.access import require_active, sees_all_teams
 from caseload.db import Database
-from caseload.errors import UnknownUser
+from caseload.errors import NotAllowed, UnknownUser
 from caseload.fidelity import upcoming_review
 from caseload.models import Role
 from caseload.reports import outcomes_report
@@ -32,6 +32,7 @@ def home_blocks(session: Session, user_id: str, page: int = 1) -> list[Block]:
     """The Home for `user_id` at `page`: every team for the regional roles; otherwise the
     caseload (after the month's summary for a team leader), a page at a time."""
     actor = staff_by_slack_id(session, user_id)
+    require_active(actor)  # switched off: not even the team's figures
     if sees_all_teams(actor):
         return teams_overview(outcomes_report(session, clock.today()))
     before: list[Block] = []
@@ -51,6 +52,8 @@ def publish_home(database: Database, client: WebClient, user_id: str, page: int 
             blocks = home_blocks(session, user_id, page)
     except UnknownUser:
         blocks = unknown_user_message().blocks
+    except NotAllowed as exc:
+        blocks = [SectionBlock(text=MarkdownTextObject(text=str(exc)))]
     # Publishing is idempotent, so a retried event or a double press publishes the same Home.
     client.views_publish(user_id=user_id, view=home_view(blocks))
 

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import json
-from datetime import time
+from datetime import date, time
 from decimal import Decimal
 
 import pytest
 from sqlalchemy import func, select
 
 from bot.views import admin as views
+from bot.views.modals import any_contact_modal
 from caseload.db import Database
 from caseload.models import AuditLog, Role, Staff, Team
 from tests.bot.driver import eventually, opened_view, press, slash, submit
@@ -368,9 +369,12 @@ def test_deactivate_switches_access_off_and_reactivate_back_on(db, w, slack) -> 
     assert submit(url, w["admin"].slack_user_id, off, {"user": _user(w["es"].slack_user_id)}).text == ""
     with db.reading() as s:
         assert not s.get(Staff, w["es"].id).active
-    # Switched off, they can no longer log contacts.
-    slash(url, w["es"].slack_user_id, "contact")
-    contact = eventually(fake, "views.open", 2)[-1].args["view"]
+    # Switched off, they can no longer log contacts: `/ips contact` opens nothing,
+    answer = slash(url, w["es"].slack_user_id, "contact").json()
+    assert answer == {"response_type": "ephemeral",
+                      "text": "Your IPS Assist access has been switched off: ask your team leader."}
+    # and a contact form they still had open is refused.
+    contact = any_contact_modal(date(2026, 1, 5)).to_dict()
     refused = submit(url, w["es"].slack_user_id, contact, {
         "reference": _text(""), "employer": _text("Tesco"),
         "contacted_on": {"value": {"type": "datepicker", "selected_date": "2026-01-05"}},
@@ -379,7 +383,7 @@ def test_deactivate_switches_access_off_and_reactivate_back_on(db, w, slack) -> 
     assert "switched off" in refused.json()["errors"]["employer"]
 
     slash(url, w["admin"].slack_user_id, "staff reactivate")
-    on = eventually(fake, "views.open", 3)[-1].args["view"]
+    on = eventually(fake, "views.open", 2)[-1].args["view"]
     assert on["private_metadata"] == "on"
     submit(url, w["admin"].slack_user_id, on, {"user": _user(w["es"].slack_user_id)}, view_id="V0ON")
     with db.reading() as s:
