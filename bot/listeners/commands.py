@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 
 from bot.listeners.betteroff import open_better_off_modal
 from bot.listeners.client_commands import client_card_reply, client_view, job_view, open_modal
-from bot.listeners.common import sentence
+from bot.listeners.common import contact_modal_for, sentence
 from bot.listeners.referrals import open_referral_modal
 from bot.views import Message, modals
 from bot.views.caseload import caseload_message
@@ -91,8 +91,9 @@ def register(app: App, database: Database) -> None:
             return
         if sub == "contact":
             ack()
-            client.views_open(trigger_id=command["trigger_id"],
-                              view=modals.any_contact_modal(clock.today()))
+            with database.reading() as session:
+                view = contact_modal_for(session, person)
+            client.views_open(trigger_id=command["trigger_id"], view=view)
             return
         if sub in ("client", *CLIENT_MODALS) and len(words) < 2:
             ack(response_type="ephemeral",

@@ -4,12 +4,16 @@ reply, and the client behind a reference someone typed."""
 from __future__ import annotations
 
 from slack_bolt import Ack
+from slack_sdk.models.views import View
 from sqlalchemy.orm import Session
 
+from bot.views import modals
+from caseload import clock
 from caseload.clients import find_client
 from caseload.errors import CaseloadError, InvalidInput
 from caseload.models import Client, Staff
 from caseload.references import client_reference_problem
+from caseload.teams import list_teams
 
 
 def modal_errors(error: InvalidInput, blocks: dict[str, str], fallback: str) -> dict[str, str]:
@@ -46,3 +50,9 @@ def sentence(error: CaseloadError) -> str:
         text = "; ".join(e.message for e in error.errors)
         return text[:1].upper() + text[1:] + ("" if text.endswith(".") else ".")
     return str(error)
+
+
+def contact_modal_for(session: Session, actor: Staff) -> View:
+    """The `/ips contact` modal; with a team picker for those in no team."""
+    teams = None if actor.team_id is not None else [(t.id, t.name) for t in list_teams(session)]
+    return modals.any_contact_modal(clock.today(), teams)

@@ -14,9 +14,7 @@ from typing import Any
 from slack_bolt import Ack, App
 from slack_sdk import WebClient
 
-from bot.listeners.common import sentence
-from bot.views import modals
-from caseload import clock
+from bot.listeners.common import contact_modal_for, sentence
 from caseload.access import require_role
 from caseload.contacts import CONTACT_ROLES
 from caseload.db import Database
@@ -36,10 +34,10 @@ def register(app: App, database: Database) -> None:
             with database.reading() as session:
                 actor = staff_by_slack_id(session, user_id)
                 require_role(actor, CONTACT_ROLES, "log employer contacts")
+                view = contact_modal_for(session, actor)
         except CaseloadError as exc:
             # A direct message: the bot need not be in the channel the message came from.
             log.info("log_employer_contact shortcut refused for %s", user_id)
             client.chat_postMessage(channel=user_id, text=sentence(exc))
             return
-        client.views_open(trigger_id=body["trigger_id"],
-                          view=modals.any_contact_modal(clock.today()))
+        client.views_open(trigger_id=body["trigger_id"], view=view)

@@ -147,7 +147,7 @@ def register(app: App, database: Database) -> None:
     def any_contact(ack: Ack, body: dict[str, Any], client: WebClient) -> None:
         contact_blocks = HANDLERS[modals.CONTACT][1]
         write_once(database, ack, body, client, _any_contact,
-                    {**contact_blocks, "reference": "reference"}, "employer")
+                    {**contact_blocks, "reference": "reference", "team_id": "team"}, "employer")
 
     @app.view(JOB_START)
     def job_start(ack: Ack, body: dict[str, Any], client: WebClient) -> None:
@@ -174,7 +174,9 @@ def _any_contact(session: Session, actor: Staff, view: dict[str, Any]) -> str:
     contact = parse(NewEmployerContact, {
         "employer": submitted_value(values, "employer") or "",
         "contacted_on": submitted_value(values, "contacted_on"),
-        "face_to_face": submitted_value(values, "face_to_face") == "yes"})
+        "face_to_face": submitted_value(values, "face_to_face") == "yes",
+        # Only those in no team are asked which team (bot/listeners/common.py).
+        "team_id": submitted_value(values, "team")})
     record_employer_contact(session, actor, contact)
     return f"Logged job development with {contact.employer}."
 

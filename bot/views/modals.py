@@ -15,6 +15,7 @@ from slack_sdk.models.blocks import (
     PlainTextInputElement,
     RadioButtonsElement,
     SectionBlock,
+    StaticSelectElement,
 )
 from slack_sdk.models.views import View
 
@@ -81,13 +82,23 @@ def contact_modal(client_id: int, reference: str, today: date) -> View:
 ANY_CONTACT = "log_any_contact_modal"
 
 
-def any_contact_modal(today: date) -> View:
-    """`/ips contact`: for a client by reference, or general job development."""
+def any_contact_modal(today: date, teams: list[tuple[int, str]] | None = None) -> View:
+    """`/ips contact`: for a client by reference, or general job development.
+
+    `teams` is for people in no team (regional trainers, admins): general job development is
+    for a team, so they say which; anyone in a team logs it for their own.
+    """
+    team_choice = [] if not teams else [
+        InputBlock(block_id="team", label="Team (for general job development)", optional=True,
+                   element=StaticSelectElement(action_id="value", options=[
+                       Option(value=str(team_id), label=name[:75])
+                       for team_id, name in teams[:100]]))]
     return View(type="modal", callback_id=ANY_CONTACT, title="Log employer contact",
                 submit="Log contact", close="Cancel", blocks=[
         InputBlock(block_id="reference", label="Client reference", optional=True,
                    hint="Leave empty for general job development.",
                    element=PlainTextInputElement(action_id="value", max_length=20)),
+        *team_choice,
         *_contact_inputs(today)])
 
 
