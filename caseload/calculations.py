@@ -21,7 +21,14 @@ from sqlalchemy.orm import Session
 from caseload.access import require_change_client, require_role, sees_all_teams
 from caseload.audit import record_change
 from caseload.errors import InvalidInput, NotAllowed
-from caseload.models import BetterOffCalculation, BetterOffOutcome, Client, Role, Staff
+from caseload.models import (
+    BetterOffCalculation,
+    BetterOffOutcome,
+    Client,
+    ClientStatus,
+    Role,
+    Staff,
+)
 from caseload.validation import Input, parse
 
 CALCULATION_ROLES = (
@@ -106,7 +113,8 @@ def list_calculations(
 
 
 def _client_in_team(session: Session, actor: Staff, reference: str) -> Client:
-    """The latest episode of `reference` in the actor's team.
+    """The latest episode of `reference` in the actor's team (any team for a regional
+    trainer or admin, who are in none).
 
     Advisors work for their team without seeing its client records, so calculations find
     the client by reference within the team, and `record_calculation` applies the rules.
@@ -114,14 +122,18 @@ def _client_in_team(session: Session, actor: Staff, reference: str) -> Client:
     reference = reference.strip().upper()
     if not reference:
         raise InvalidInput.one("client_reference", "enter the client's reference")
-    client = session.scalars(
-        select(Client)
-        .where(Client.reference == reference, Client.team_id == actor.team_id)
-        .order_by(Client.id.desc())
-    ).first()
-    if client is None:
-        raise InvalidInput.one("client_reference", f"there is no client {reference} in your team")
-    return client
+    query = select(Client).where(Client.reference == reference).order_by(Client.id.desc())
+    if not sees_all_teams(actor):
+        query = query.where(Client.team_id == actor.team_id)
+    found = list(session.scalars(query))
+    if not found:
+        where = "any team" if sees_all_teams(actor) else "your team"
+        raise InvalidInput.one("client_reference", f"there is no client {reference} in {where}")
+    open_ = [c for c in found if c.status != ClientStatus.DISCHARGED]
+    if len({c.team_id for c in open_}) > 1:
+        raise InvalidInput.one("client_reference", f"{reference} is open in more than one team, "
+                                                   "so it is not clear which client this is")
+    return (open_ or found)[0]
 
 
 def record_for_reference(
