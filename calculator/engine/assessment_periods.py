@@ -180,7 +180,7 @@ def project(
         pence(sum(nets) / count),  # average_net_income
         lowest,  # lowest_net_income
         nets.index(lowest) + 1,  # lowest_period: the first of equals, as min() picks
-        pence(sum(period.universal_credit for period in periods) / count),  # average_universal_credit
+        pence(sum([period.universal_credit for period in periods]) / count),  # average_universal_credit
         NOTE,
     )
 

@@ -194,15 +194,18 @@ def _lines(p: _Prepared) -> tuple[list[Line], float, float]:
     for (key, label, part_of, estimate), a, b in zip(
         LINE_SPECS, _amounts(p.now), _amounts(p.in_work), strict=True
     ):
-        # Most lines are nothing both ways, so they skip the rounding (which never gives -0.0).
+        # Lines that are nothing either way (Scottish Child Payment in Wales, say) only clutter
+        # the page and the client's summary; the core of the calculation is always shown.
+        # Most lines are nothing both ways, so they are passed over before any rounding (adding
+        # nothing to the totals changes nothing: rounding never gives -0.0, so neither do they).
+        if not (a or b or key in ALWAYS_SHOWN):
+            continue
         a = pence_signed(a) if a else 0.0
         b = pence_signed(b) if b else 0.0
         if part_of is None:
             now_net += a
             work_net += b
-        # Lines that are nothing either way (Scottish Child Payment in Wales, say) only clutter
-        # the page and the client's summary; the core of the calculation is always shown.
-        if not (a or b or key in ALWAYS_SHOWN):
+        if not (a or b or key in ALWAYS_SHOWN):  # under half a penny both ways
             continue
         # round() is slow and only needed when both sides are non-zero: a penny amount less
         # nothing is already exactly its own rounding.
@@ -375,7 +378,7 @@ def warnings(
             )
         )
     if job.pay_frequency is not PayFrequency.MONTHLY and any(
-        period.extra_payday for period in periods.periods
+        [period.extra_payday for period in periods.periods]
     ):
         lost = sum(period.universal_credit_lost_to_extra_payday for period in periods.periods)
         out.append(
