@@ -108,6 +108,7 @@ class _Calendar:
     starts: tuple[date, ...]
     ends: tuple[date, ...]
     paydays: tuple[tuple[date, ...], ...]  # one tuple per period
+    counts: tuple[int, ...]  # how many paydays each period has
 
 
 @lru_cache(maxsize=1024)
@@ -123,11 +124,12 @@ def _calendar(
     """
     starts = period_starts(start, start_day, count)
     first = first_payday or next_payday(start, frequency)
-    all_paydays = paydays(first, frequency, starts[-1] - ONE_DAY)
+    by_period = _by_period(paydays(first, frequency, starts[-1] - ONE_DAY), starts)
     return _Calendar(
         starts=tuple(starts[:count]),
         ends=tuple(day - ONE_DAY for day in starts[1:]),
-        paydays=_by_period(all_paydays, starts),
+        paydays=by_period,
+        counts=tuple(len(days) for days in by_period),
     )
 
 
@@ -154,7 +156,7 @@ def project(
     paid = steady.pay[who].payslip is not None
     # Periods with the same number of paydays have the same money, so it is worked out once
     # per number, not once per period.
-    counts = [len(days) if paid else 0 for days in calendar.paydays]
+    counts = calendar.counts if paid else (0,) * count
     rounded = {n: _period_money(s, job, steady, who, n, childcare, work_costs) for n in set(counts)}
 
     later = counts[1:] or counts
