@@ -196,8 +196,8 @@ def _lines(p: _Prepared) -> tuple[list[Line], float, float]:
     ):
         # Lines that are nothing either way (Scottish Child Payment in Wales, say) only clutter
         # the page and the client's summary; the core of the calculation is always shown.
-        # Most lines are nothing both ways, so they are passed over before any rounding (adding
-        # nothing to the totals changes nothing: rounding never gives -0.0, so neither do they).
+        # Most lines are nothing both ways, so they are passed over before any rounding: they
+        # would add 0.0 to the totals, which changes nothing (the totals are never -0.0).
         if not (a or b or key in ALWAYS_SHOWN):
             continue
         a = pence_signed(a) if a else 0.0
