@@ -15,6 +15,7 @@ from urllib.parse import quote
 from slack_bolt import Ack, App
 from slack_sdk import WebClient
 
+from bot.listeners.common import sentence
 from bot.views.betteroff import (
     BETTER_OFF,
     MODAL_FIELDS,
@@ -123,7 +124,7 @@ def send_answer(
                 )
             saved = True
         except CaseloadError as exc:
-            note = f"Not saved against {reference}: {exc}"
+            note = f"Not saved: {sentence(exc)}"
     message = better_off_message(result, reference if saved else None, page_link(user, values), saved)
     channel = client.conversations_open(users=user)["channel"]["id"]
     client.chat_postMessage(channel=channel, **message.as_kwargs())

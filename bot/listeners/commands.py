@@ -9,6 +9,7 @@ from typing import Any
 
 from slack_bolt import Ack, App
 from slack_sdk import WebClient
+from slack_sdk.models.blocks import MarkdownTextObject, SectionBlock
 from sqlalchemy.orm import Session
 
 from bot.listeners.betteroff import open_better_off_modal
@@ -18,6 +19,7 @@ from bot.listeners.referrals import open_referral_modal
 from bot.views import Message, modals
 from bot.views.caseload import caseload_message
 from bot.views.help import help_message, unknown_user_message
+from bot.views.home import ADVISOR_NO_CASELOAD
 from bot.views.just_ask import just_ask_prompt
 from caseload import clock
 from caseload.access import require_active
@@ -158,4 +160,7 @@ def caseload_of(session: Session, actor: Staff) -> tuple[str, list[Client], dict
 
 def caseload_for(session: Session, actor: Staff) -> Message:
     """The caseload message for `actor` (`/ips caseload`)."""
+    if actor.role == Role.BENEFITS_ADVISOR:
+        return Message(text=ADVISOR_NO_CASELOAD, blocks=[
+            SectionBlock(text=MarkdownTextObject(text=ADVISOR_NO_CASELOAD))])
     return caseload_message(*caseload_of(session, actor))

@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 
 from bot.listeners.commands import caseload_of
 from bot.views.help import unknown_user_message
-from bot.views.home import home_view, team_summary, teams_overview
+from bot.views.home import advisor_home, home_view, team_summary, teams_overview
 from bot.views.home_pages import HOME_NEXT, HOME_PREVIOUS, ROW_ACTION_ROLES, caseload_page
 from caseload import clock
 from caseload.access import require_active, sees_all_teams
@@ -24,7 +24,8 @@ from caseload.db import Database
 from caseload.errors import NotAllowed, UnknownUser
 from caseload.fidelity import upcoming_review
 from caseload.models import Role
-from caseload.reports import outcomes_report
+from caseload.periods import month
+from caseload.reports import BetterOffCounts, better_off_counts, outcomes_report
 from caseload.staff import staff_by_slack_id
 
 
@@ -35,6 +36,10 @@ def home_blocks(session: Session, user_id: str, page: int = 1) -> list[Block]:
     require_active(actor)  # switched off: not even the team's figures
     if sees_all_teams(actor):
         return teams_overview(outcomes_report(session, clock.today()))
+    if actor.role == Role.BENEFITS_ADVISOR:
+        period = month(clock.today())
+        counts = better_off_counts(session, period, actor.team_id).get(actor.team_id)
+        return advisor_home(counts or BetterOffCounts(), period.label())
     before: list[Block] = []
     if actor.role == Role.TEAM_LEADER and actor.team_id is not None:
         report = outcomes_report(session, clock.today(), actor.team_id)

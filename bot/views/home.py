@@ -1,12 +1,13 @@
 """App Home by role: a specialist's caseload, a coordinator's referrals, a leader's team,
-and every team at a glance for regional trainers and admins."""
+every team at a glance for regional trainers and admins, and a benefits advisor's
+calculations (advisors see no client records, so no caseload)."""
 
 from __future__ import annotations
 
 from slack_sdk.models.blocks import Block, HeaderBlock, MarkdownTextObject, SectionBlock
 from slack_sdk.models.views import View
 
-from caseload.reports import OutcomesReport, TeamOutcomes, percent
+from caseload.reports import BetterOffCounts, OutcomesReport, TeamOutcomes, percent
 
 HOME_BLOCK_LIMIT = 100
 
@@ -42,3 +43,21 @@ def team_summary(team: TeamOutcomes, period_label: str, next_review: str) -> lis
     ]
     return [HeaderBlock(text=team.team_name[:150]),
             SectionBlock(text=MarkdownTextObject(text="\n".join(lines)))]
+
+
+ADVISOR_NO_CASELOAD = ("Benefits advisors have no caseload: client records stay with the "
+                       "clinical team. `/ips betteroff` works out whether someone would be "
+                       "better off in work; `/ips betteroff REF` starts from the household "
+                       "last saved against that client.")
+
+
+def advisor_home(counts: BetterOffCounts, period_label: str) -> list[Block]:
+    """What a benefits advisor's work adds up to this month, for their team."""
+    if counts.done:
+        done = (f"*Better-off calculations saved for your team in {period_label}:* "
+                f"{counts.done}, of which {counts.better_off} showed the person better off.")
+    else:
+        done = f"No better-off calculations saved for your team in {period_label} yet."
+    return [HeaderBlock(text="Better-off calculations"),
+            SectionBlock(text=MarkdownTextObject(text=done)),
+            SectionBlock(text=MarkdownTextObject(text=ADVISOR_NO_CASELOAD))]

@@ -215,7 +215,7 @@ def test_an_unknown_reference_still_gets_the_answer(db, w, slack) -> None:
     submit(url, w["es"], opened_view(fake), values(ANSWERS, "SF-404"), view_id="V404")
     messages = eventually(fake, "chat.postMessage", count=2)
     assert messages[0].args["text"].startswith("About £")
-    assert "Not saved against SF-404" in messages[1].args["text"]
+    assert messages[1].args["text"] == "Not saved: There is no client SF-404 in your team."
     assert _saved(db) == []
 
 

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import json
 from datetime import timedelta
+from decimal import Decimal
 
 import pytest
 
 from caseload import clients, clock
+from caseload.calculations import record_for_reference
 from caseload.db import Database
 from caseload.models import Role
 from tests.bot.driver import event, eventually
@@ -70,3 +72,18 @@ def test_team_leader_home_shows_the_month_against_target_then_the_caseload(db, w
     assert "0 of 3 (3 to go)" in text
     assert "*Next fidelity review:* not scheduled" in text
     assert "*NH-1*" in text
+
+
+def test_an_advisors_home_counts_their_teams_calculations_this_month(db, w, slack) -> None:
+    url, fake = slack
+    with db.transaction() as s:
+        advisor = make_staff(s, Role.BENEFITS_ADVISOR, s.merge(w["leader"]).team)
+    empty = json.dumps(_home(url, fake, advisor.slack_user_id)["blocks"])
+    assert "No better-off calculations saved for your team in" in empty
+    assert "Benefits advisors have no caseload" in empty
+    with db.transaction() as s:
+        actor = s.merge(advisor)
+        for amount in ("120.50", "-4.00"):
+            record_for_reference(s, actor, "NH-1", "2026-27", {"a": amount}, Decimal(amount))
+    busy = json.dumps(_home(url, fake, advisor.slack_user_id, count=2)["blocks"])
+    assert ":* 2, of which 1 showed the person better off." in busy

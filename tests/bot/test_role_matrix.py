@@ -752,7 +752,9 @@ def _caseload(w: World, role: str, user: str) -> Reply:
 def _caseload_shown(w: World, role: str, reply: Reply) -> None:
     assert reply.how == "ephemeral"
     assert set(REFERENCE.findall(reply.text)) == CASELOAD[role]
-    if not CASELOAD[role]:
+    if role == "ba":  # advisors keep no caseload, and are told what they can do instead
+        assert "Benefits advisors have no caseload" in reply.text
+    elif not CASELOAD[role]:
         assert "nobody yet" in reply.text
 
 
@@ -770,6 +772,8 @@ def _home_shown(w: World, role: str, reply: Reply) -> None:
         assert "*Seaford*" in reply.text and "*Brighton*" in reply.text
     if role == "tl":
         assert "Next fidelity review" in reply.text and "Brighton" not in reply.text
+    if role == "ba":
+        assert "Better-off calculations" in reply.text and "Brighton" not in reply.text
 
 
 # better-off calculation saved against a client: `/ips betteroff REF`, the modal, the answer
