@@ -127,9 +127,9 @@ def _calendar(
     by_period = _by_period(paydays(first, frequency, starts[-1] - ONE_DAY), starts)
     return _Calendar(
         starts=tuple(starts[:count]),
-        ends=tuple(day - ONE_DAY for day in starts[1:]),
+        ends=tuple([day - ONE_DAY for day in starts[1:]]),
         paydays=by_period,
-        counts=tuple(len(days) for days in by_period),
+        counts=tuple(map(len, by_period)),
     )
 
 
