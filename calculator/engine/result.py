@@ -62,6 +62,10 @@ LINE_KEYS = tuple(
     )
 )
 
+# Below this, "per extra hour" is not a figure anyone could use, and dividing by a
+# vanishingly small number of hours (5e-324 passes validation) overflows.
+MIN_EXTRA_HOURS = 0.01
+
 
 @dataclass(slots=True)
 class Line:
@@ -247,7 +251,8 @@ def calculate(request: BetterOffRequest) -> BetterOffResult:
         better_off=BetterOff(
             weekly=pence_signed(weekly),
             monthly=pence_signed(difference),
-            per_extra_hour=pence_signed(weekly / extra_hours) if extra_hours > 0 else None,
+            per_extra_hour=(pence_signed(weekly / extra_hours)
+                            if extra_hours >= MIN_EXTRA_HOURS else None),
             better_off=difference > 0,
         ),
         warnings=warnings(request, p, periods, difference),

@@ -56,6 +56,14 @@ def test_per_extra_hour_counts_only_the_hours_added_to_a_current_job() -> None:
     assert result.better_off.per_extra_hour == pytest.approx(result.better_off.weekly / 10, abs=0.01)
 
 
+def test_a_vanishingly_small_job_has_no_per_extra_hour_figure() -> None:
+    # Found by schemathesis: 5e-324 hours passes validation, and fares to work made the
+    # weekly difference divided by it overflow.
+    result = calculate(request(job={"hours_per_week": 5e-324, "travel_costs_weekly": 10}))
+    assert result.better_off.per_extra_hour is None
+    assert result.better_off.weekly == pytest.approx(-10, abs=0.01)
+
+
 def test_the_job_can_be_the_partners() -> None:
     household = {"couple": True, "partner": {"age": 35}}
     result = calculate(request(household, {"who": "partner", "hours_per_week": 30}))
