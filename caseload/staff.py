@@ -19,7 +19,7 @@ from caseload.access import require_admin
 from caseload.audit import record_change, snapshot
 from caseload.errors import Conflict, InvalidInput, NotAllowed, NotFound, UnknownUser
 from caseload.models import Role, Staff, Team
-from caseload.validation import Input
+from caseload.validation import Input, parse
 
 TEAMLESS_ROLES = (Role.REGIONAL_TRAINER, Role.ADMIN)
 
@@ -31,11 +31,23 @@ def _slack_user_id(value: str) -> str:
     return value
 
 
+def _slack_team_id(value: str | None) -> str | None:
+    if value is not None and not re.fullmatch(r"T[A-Z0-9]{2,30}", value):
+        raise ValueError("must be a Slack workspace id such as T0123ABCD (in Slack: the "
+                         "workspace menu, Tools & settings, or the T... part of a slack.com URL)")
+    return value
+
+
+SlackTeamId = Annotated[str | None, AfterValidator(_slack_team_id)]
+
+
 class NewStaff(Input):
     slack_user_id: Annotated[str, AfterValidator(_slack_user_id)]
     display_name: Annotated[str, Field(min_length=1, max_length=100)]
     role: Role
     team_id: int | None = None
+    # None: the one workspace of a single-token install (see Staff.slack_team_id).
+    slack_team_id: SlackTeamId = None
     fte: Annotated[Decimal, Field(gt=0, le=Decimal("1.5"), decimal_places=2)] = Decimal("1.00")
 
     @model_validator(mode="after")
@@ -92,6 +104,27 @@ def set_active(session: Session, staff: Staff, active: bool, *, actor: Staff | N
     if snapshot(staff) != before:
         record_change(session, actor=actor, action="reactivate_staff" if active else "deactivate_staff",
                       record=staff, before=before)
+    return staff
+
+
+class Workspace(Input):
+    slack_team_id: SlackTeamId
+
+
+def set_workspace(session: Session, staff: Staff, slack_team_id: str | None, *,
+                  actor: Staff | None) -> Staff:
+    """Record which Slack workspace someone is in (None: the one workspace).
+
+    Needed when an install that ran on one workspace's token starts serving several: people
+    added before then have no workspace, and the clock cannot tell whose token to use.
+    """
+    require_admin(actor, "change someone's Slack workspace")
+    workspace = parse(Workspace, {"slack_team_id": slack_team_id}).slack_team_id
+    before = snapshot(staff)
+    staff.slack_team_id = workspace
+    session.flush()
+    if snapshot(staff) != before:
+        record_change(session, actor=actor, action="set_workspace", record=staff, before=before)
     return staff
 
 

@@ -342,10 +342,12 @@ def _team_id(session: Session, name: str | None) -> int | None:
 @click.option("--role", required=True, type=ROLE_CHOICE)
 @click.option("--team", "team_name", default=None, help="Team name (all roles but trainer and admin).")
 @click.option("--fte", default="1.00", show_default=True, help="Full-time equivalent, e.g. 0.6.")
+@click.option("--workspace", "slack_team_id", default=None, metavar="T0123ABCD",
+              help="Their Slack workspace id; needed when several workspaces have installed the app.")
 @click.pass_context
 @one_line_errors
 def staff_add(ctx: click.Context, slack_user_id: str, display_name: str, role: str,
-              team_name: str | None, fte: str) -> None:
+              team_name: str | None, fte: str, slack_team_id: str | None) -> None:
     """Add a person by their Slack user id (e.g. U0123ABCD) and name as shown in Slack."""
     try:
         fte_value = Decimal(fte)
@@ -355,6 +357,7 @@ def staff_add(ctx: click.Context, slack_user_id: str, display_name: str, role: s
         new = parse(staff_service.NewStaff, {
             "slack_user_id": slack_user_id, "display_name": display_name, "role": role,
             "team_id": _team_id(session, team_name), "fte": fte_value,
+            "slack_team_id": slack_team_id,
         })
         added = staff_service.add_staff(session, new, actor=operator(session))
         click.echo(f"Added {added.display_name} as {added.role.value.replace('_', ' ')}.")
@@ -405,6 +408,24 @@ def staff_set_role(ctx: click.Context, slack_user_id: str, role: str, team_name:
         staff_service.set_role(session, person, Role(role), _team_id(session, team_name),
                                actor=operator(session))
         click.echo(f"{person.display_name} is now {role.replace('_', ' ')}.")
+
+
+@staff.command("set-workspace")
+@click.argument("slack_user_id")
+@click.argument("slack_team_id", metavar="WORKSPACE_ID", required=False)
+@click.pass_context
+@one_line_errors
+def staff_set_workspace(ctx: click.Context, slack_user_id: str, slack_team_id: str | None) -> None:
+    """Record someone's Slack workspace id (T0123ABCD); leave it out for the one workspace."""
+    with _database(ctx).transaction() as session:
+        try:
+            person = staff_service.staff_by_slack_id(session, slack_user_id)
+        except UnknownUser:
+            raise InvalidInput.one("slack_user_id", f"there is no staff member with Slack "
+                                   f"user id '{slack_user_id}' (see: ips staff list)") from None
+        staff_service.set_workspace(session, person, slack_team_id, actor=operator(session))
+        where = f"workspace {person.slack_team_id}" if person.slack_team_id else "the one workspace"
+        click.echo(f"{person.display_name} is in {where}.")
 
 
 @main.group()

@@ -123,10 +123,21 @@ def _team_edit(session: Session, actor: Staff, view: dict[str, Any]) -> str:
     return views.team_changed(team)
 
 
-def _staff_add(session: Session, actor: Staff, view: dict[str, Any]) -> str:
-    new = parse(staff_service.NewStaff, _given(view["state"]["values"], STAFF_ADD_FIELDS))
-    added = staff_service.add_staff(session, new, actor=actor)
-    return views.staff_added(added, _team_name(session, added.team_id))
+def request_workspace(body: dict[str, Any]) -> str | None:
+    """The Slack workspace (team id) a request came from: `team.id`, else the user's own."""
+    return (body.get("team") or {}).get("id") or (body.get("user") or {}).get("team_id")
+
+
+def _staff_add_in(workspace: str | None) -> Callable[[Session, Staff, dict[str, Any]], str]:
+    """Add the person in the admin's workspace: the users picker only offers people there, and
+    with several workspaces installed the clock needs it to send with that workspace's token."""
+    def add(session: Session, actor: Staff, view: dict[str, Any]) -> str:
+        given = _given(view["state"]["values"], STAFF_ADD_FIELDS)
+        new = parse(staff_service.NewStaff, {**given, "slack_team_id": workspace})
+        added = staff_service.add_staff(session, new, actor=actor)
+        return views.staff_added(added, _team_name(session, added.team_id))
+
+    return add
 
 
 def _staff_change(session: Session, actor: Staff, view: dict[str, Any]) -> str:
@@ -296,12 +307,16 @@ def register(app: App, database: Database) -> None:
                                  dict[str, str], str]] = {
         views.TEAM_ADD: (_team_add, TEAM_ADD_BLOCKS, "name"),
         views.TEAM_EDIT: (_team_edit, TEAM_EDIT_BLOCKS, "referral_target"),
-        views.STAFF_ADD: (_staff_add, STAFF_ADD_BLOCKS, "user"),
         views.STAFF_CHANGE: (_staff_change, STAFF_CHANGE_BLOCKS, "user"),
         views.STAFF_ACCESS: (_staff_access, ACCESS_BLOCKS, "user"),
     }
     for callback_id, (work, blocks, fallback) in submissions.items():
         app.view(callback_id)(_submitted(database, work, blocks, fallback))
+
+    @app.view(views.STAFF_ADD)
+    def staff_add(ack: Ack, body: dict[str, Any], client: WebClient) -> None:
+        write_once(database, ack, body, client, _staff_add_in(request_workspace(body)),
+                   STAFF_ADD_BLOCKS, "user")
 
 
 def _submitted(database: Database, work: Callable[[Session, Staff, dict[str, Any]], str],

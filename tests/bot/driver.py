@@ -40,10 +40,11 @@ def press(url: str, user_id: str, action_id: str, client_id: int) -> requests.Re
     })
 
 
-def submit(url: str, user_id: str, view: dict, values: dict, view_id: str = "V0001") -> requests.Response:
+def submit(url: str, user_id: str, view: dict, values: dict, view_id: str = "V0001",
+           team_id: str = "T0001") -> requests.Response:
     return interaction(url, {
-        "type": "view_submission", "team": {"id": "T0001", "domain": "nhs-ips"},
-        "user": {"id": user_id, "team_id": "T0001"}, "api_app_id": "A0001",
+        "type": "view_submission", "team": {"id": team_id, "domain": "nhs-ips"},
+        "user": {"id": user_id, "team_id": team_id}, "api_app_id": "A0001",
         "token": "legacy", "trigger_id": "123.456.def",
         "view": {**view, "id": view_id, "hash": "1.abc", "state": {"values": values}},
     })

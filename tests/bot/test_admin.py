@@ -284,6 +284,21 @@ def test_an_admin_adds_a_person_with_the_user_picker_audited_as_them(db, w, slac
     assert done.args["text"] == "Added Priya as an employment specialist in Lewes CMHT (0.60 FTE)."
 
 
+def test_a_person_added_from_slack_is_in_the_workspace_the_admin_asked_from(db, w, slack) -> None:
+    """With several workspaces installed the clock sends with this workspace's token."""
+    url, fake = slack
+    slash(url, w["admin"].slack_user_id, "staff add")
+    view = opened_view(fake)
+    answer = submit(url, w["admin"].slack_user_id, view, _staff_values(team=w["team"].id),
+                    team_id="T0SUSSEX")
+    assert answer.text == ""
+    with db.reading() as s:
+        person = s.scalar(select(Staff).where(Staff.slack_user_id == NEW_USER))
+        assert person.slack_team_id == "T0SUSSEX"
+    [row] = _audit(db, "add_staff")[-1:]
+    assert row.after is not None and row.after["slack_team_id"] == "T0SUSSEX"
+
+
 def test_the_add_person_button_opens_the_same_modal(db, w, slack) -> None:
     url, fake = slack
     press(url, w["admin"].slack_user_id, views.OPEN_STAFF_ADD, 0)

@@ -112,6 +112,10 @@ def test_staff_add_list_and_set_role(db: Database, url: str) -> None:
          "team: there is no team called 'Nowhere'"),
         (["staff", "set-role", "U0NOBODY1", "admin"],
          "Error: slack_user_id: there is no staff member with Slack user id 'U0NOBODY1'"),
+        (["staff", "add", "U0ABC1234", "Bob", "--role", "admin", "--workspace", "sussex"],
+         "slack_team_id: must be a Slack workspace id"),
+        (["staff", "set-workspace", "U0NOBODY1", "T0SUSSEX"],
+         "Error: slack_user_id: there is no staff member with Slack user id 'U0NOBODY1'"),
     ],
 )
 def test_bad_staff_input_is_refused_and_writes_nothing(db: Database, url: str, args, message) -> None:
@@ -120,6 +124,32 @@ def test_bad_staff_input_is_refused_and_writes_nothing(db: Database, url: str, a
     assert message in result.output
     with db.reading() as s:
         assert s.scalar(select(func.count(Staff.id))) == 0
+
+
+def test_staff_workspace_is_set_on_adding_or_later_and_audited(db: Database, url: str) -> None:
+    assert run(url, "team", "add", "Eastbourne").exit_code == 0
+    assert run(url, "staff", "add", "U0ABC1234", "Jo Bloggs", "--role", "care_coordinator",
+               "--team", "Eastbourne", "--workspace", "T0SUSSEX").exit_code == 0
+    assert run(url, "staff", "add", "U0DEF5678", "Al Smith", "--role", "admin").exit_code == 0
+    with db.reading() as s:
+        assert dict(s.execute(select(Staff.slack_user_id, Staff.slack_team_id).where(
+            Staff.slack_user_id.in_(["U0ABC1234", "U0DEF5678"]))).all()) == {
+            "U0ABC1234": "T0SUSSEX", "U0DEF5678": None}
+    # Someone added before a second workspace installed the app gets theirs afterwards...
+    moved = run(url, "staff", "set-workspace", "U0DEF5678", "T0KENT01")
+    assert (moved.exit_code, moved.output) == (0, "Al Smith is in workspace T0KENT01.\n")
+    # ...and leaving it out puts them back in the one workspace of a single-token install.
+    back = run(url, "staff", "set-workspace", "U0ABC1234")
+    assert (back.exit_code, back.output) == (0, "Jo Bloggs is in the one workspace.\n")
+    refused = run(url, "staff", "set-workspace", "U0DEF5678", "kent")
+    assert refused.exit_code == 1 and "slack_team_id: must be a Slack workspace id" in refused.output
+    with db.reading() as s:
+        assert s.scalar(select(Staff.slack_team_id).where(Staff.slack_user_id == "U0DEF5678")) == "T0KENT01"
+        rows = s.scalars(select(AuditLog).where(AuditLog.action == "set_workspace")
+                         .order_by(AuditLog.id)).all()
+        assert [(r.before, r.after) for r in rows] == [
+            ({"slack_team_id": None}, {"slack_team_id": "T0KENT01"}),
+            ({"slack_team_id": "T0SUSSEX"}, {"slack_team_id": None})]
 
 
 def test_unknown_role_is_a_usage_error(url: str) -> None:
