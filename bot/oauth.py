@@ -212,6 +212,19 @@ class DatabaseInstallationStore(InstallationStore):
                 installation.bot_token_expires_at = bot.bot_token_expires_at
         return installation
 
+    def bot_tokens_by_workspace(self) -> dict[str, str]:
+        """Each workspace's latest bot token, by team id, for the reminders clock.
+
+        One query for a whole run rather than find_bot per message. Org-wide installs (team
+        id None) are left out: the clock only knows people by their workspace.
+        """
+        with self._db.reading() as session:
+            rows = session.execute(
+                select(SlackBot.team_id, SlackBot.bot_token).where(SlackBot.team_id.is_not(None))
+                .order_by(SlackBot.installed_at, SlackBot.id)).all()
+        # Ascending, so a later install of the same workspace overwrites an earlier one.
+        return {team_id: token for team_id, token in rows}
+
     # -- deleting (uninstalls and revoked tokens) -----------------------------------
     # Bolt calls these from its app_uninstalled and tokens_revoked listeners (bot/listeners/
     # events.py turns them on), so a workspace that leaves takes its tokens with it.

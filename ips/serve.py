@@ -36,12 +36,16 @@ class Part:
     label: str
     module: str
     needs: tuple[str, ...]
+    # Settings that will do instead of `needs`, all together (another way to run the part).
+    instead: tuple[str, ...] = ()
 
 
 PARTS = (
     # Socket Mode needs the app-level token as well as the bot token.
     Part("Slack bot", "bot.app", ("SLACK_BOT_TOKEN", "SLACK_APP_TOKEN")),
-    Part("reminders clock", "reminders.clock", ("SLACK_BOT_TOKEN",)),
+    # One workspace's token, or the OAuth credentials of several workspaces' installs.
+    Part("reminders clock", "reminders.clock", ("SLACK_BOT_TOKEN",),
+         instead=("SLACK_CLIENT_ID", "SLACK_CLIENT_SECRET")),
 )
 
 
@@ -70,8 +74,11 @@ def start_parts(database: Database, environ: Mapping[str, str | None] | None = N
             notes.append(f"{part.label}: not started ({part.module} is not built yet)")
             continue
         missing = [name for name in part.needs if not env.get(name)]
+        if missing and part.instead and all(env.get(name) for name in part.instead):
+            missing = []
         if missing:
-            notes.append(f"{part.label}: not started (set {' and '.join(missing)} in .env)")
+            other = f" (or {' and '.join(part.instead)})" if part.instead else ""
+            notes.append(f"{part.label}: not started (set {' and '.join(missing)}{other} in .env)")
             continue
         start: Callable[[Database], Any] | None = getattr(
             importlib.import_module(part.module), "start", None)

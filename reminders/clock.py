@@ -23,6 +23,7 @@ from caseload.db import Database
 from reminders import jobs
 from reminders.sender import Outbox
 from reminders.settings import ClockSettings
+from reminders.workspaces import Workspaces
 
 log = logging.getLogger("reminders.clock")
 
@@ -62,11 +63,14 @@ def run_due(box: Outbox, settings: ClockSettings, now: datetime) -> list[str]:
 
 
 def run_job(job_id: str, function: Job, box: Outbox, today: date) -> None:
+    box.start_run()
     try:
         function(box, today)
     except Exception:
         # One failing job must not stop the others or the clock.
         log.exception("job %s failed for %s", job_id, today)
+    finally:
+        box.report_skipped(job_id)
 
 
 def build_scheduler(settings: ClockSettings, box: Outbox,
@@ -94,10 +98,18 @@ def _today_in(zone: ZoneInfo, function: Job, box: Outbox, job_id: str) -> Callab
 
 
 def _outbox(database: Database, settings: ClockSettings) -> Outbox:
-    if not settings.slack_bot_token:
-        raise MissingToken("The clock needs SLACK_BOT_TOKEN to send anything; set it in .env.")
-    return Outbox(database, make_slack_client(settings.slack_bot_token, settings.slack_api_url),
-                  min_interval=settings.seconds_between_messages_per_channel)
+    interval = settings.seconds_between_messages_per_channel
+    if settings.slack_bot_token:
+        # One workspace: everyone's messages go with its token, whatever staff.slack_team_id says.
+        return Outbox(database, make_slack_client(settings.slack_bot_token, settings.slack_api_url),
+                      min_interval=interval)
+    if settings.slack_client_id and settings.slack_client_secret:
+        # Several workspaces (OAuth install): each person's with their workspace's bot token.
+        log.info("clock sends with each workspace's installed bot token")
+        return Outbox(database, None, min_interval=interval,
+                      workspaces=Workspaces(database, settings.slack_api_url))
+    raise MissingToken("The clock needs SLACK_BOT_TOKEN (or, for several workspaces, "
+                       "SLACK_CLIENT_ID and SLACK_CLIENT_SECRET) to send anything; set it in .env.")
 
 
 class MissingToken(RuntimeError):

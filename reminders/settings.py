@@ -11,6 +11,10 @@ class ClockSettings(BaseSettings):
     model_config = SettingsConfigDict(env_file=".env", extra="ignore")
 
     slack_bot_token: str | None = None
+    # Without a bot token, these (the app's OAuth credentials, as the bot's HTTP mode has them)
+    # mean several workspaces installed the app: the clock uses each one's stored bot token.
+    slack_client_id: str | None = None
+    slack_client_secret: str | None = None
     # Tests point this at the local fake; the trailing slash matters to slack_sdk.
     slack_api_url: str = "https://slack.com/api/"
     timezone: str = "Europe/London"

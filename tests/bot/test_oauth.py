@@ -140,6 +140,18 @@ def test_deleting_the_bot_clears_its_token_from_the_install_rows(db: Database) -
     assert other is not None and other.bot_token == "xoxb-b"
 
 
+def test_the_clock_gets_each_workspaces_latest_bot_token(db: Database) -> None:
+    store = DatabaseInstallationStore(db)
+    store.save(_install("T0001", token="xoxb-old", user_id="U1"))
+    store.save(_install("T0002", token="xoxb-b"))
+    store.save(_install("T0001", token="xoxb-new", user_id="U2", at=T0 + timedelta(hours=1)))
+    # An org-wide install has no workspace of its own to match people by.
+    store.save(_install(None, enterprise_id="E0001", token="xoxb-org", org_wide=True))
+    assert store.bot_tokens_by_workspace() == {"T0001": "xoxb-new", "T0002": "xoxb-b"}
+    store.delete_all(enterprise_id=None, team_id="T0002")
+    assert store.bot_tokens_by_workspace() == {"T0001": "xoxb-new"}
+
+
 def test_the_latest_install_wins(db: Database) -> None:
     store = DatabaseInstallationStore(db)
     store.save(_install("T0001", token="xoxb-first", user_id="U1"))

@@ -6,6 +6,11 @@ token, missing required arguments, and Block Kit beyond Slack's limits (shared/s
 headers, 75-character button text, 24-character modal titles, 3,000 characters of
 private_metadata, known block types only). It can be told to answer 429 with Retry-After,
 or 500, for the next few calls, as Slack does under load.
+
+Several workspaces: `tokens` is every bot token it accepts (any other is `invalid_auth`),
+`token_workspaces` says which workspace each is for and `member_workspaces` where users and
+channels are; a token used for someone in another workspace gets `user_not_found` (or
+`channel_not_found`), as Slack answers. Each call records the token it came with.
 """
 
 from __future__ import annotations
@@ -63,6 +68,7 @@ class Call:
     ok: bool
     error: str | None
     at: float
+    token: str | None = None
 
 
 @dataclass
@@ -89,6 +95,10 @@ class FakeSlack:
     install_team: dict[str, str] = field(default_factory=lambda: {"id": "T0001", "name": "NHS IPS"})
     installer: str = "U0INSTALLER"
     _used_codes: set[str] = field(default_factory=set)
+    # Workspace (team id) of each bot token, and of users and channels; unknown: not checked.
+    token_workspaces: dict[str, str] = field(default_factory=dict)
+    member_workspaces: dict[str, str] = field(default_factory=dict)
+    _dm_owners: dict[str, str] = field(default_factory=dict)
 
     # -- control -------------------------------------------------------------------
     def start(self) -> FakeSlack:
@@ -149,23 +159,25 @@ class FakeSlack:
             headers = {"Retry-After": str(retry_after)} if retry_after is not None else {}
             error = "ratelimited" if status == 429 else "internal_error"
             return self._reply(request, status, {"ok": False, "error": error}, headers=headers)
+        token: str | None = None
         try:
             if method == "oauth.v2.access":
                 args = {**self._client_credentials(request), **args}
             else:
-                self._check_token(request, args)
+                token = self._check_token(request, args)
+                self._check_workspace(token, method, args)
             result = self._answer(method, args)
         except RateLimited:
-            self.calls.append(Call(method, args, False, "ratelimited", time.time()))
+            self.calls.append(Call(method, args, False, "ratelimited", time.time(), token))
             return self._reply(request, 429, {"ok": False, "error": "ratelimited"},
                                headers={"Retry-After": "1"})
         except SlackError as exc:
-            self.calls.append(Call(method, args, False, exc.error, time.time()))
+            self.calls.append(Call(method, args, False, exc.error, time.time(), token))
             payload: dict[str, Any] = {"ok": False, "error": exc.error}
             if exc.detail:
                 payload["response_metadata"] = {"messages": [exc.detail]}
             return self._reply(request, 200, payload)
-        self.calls.append(Call(method, args, True, None, time.time()))
+        self.calls.append(Call(method, args, True, None, time.time(), token))
         return self._reply(request, 200, {"ok": True, **result})
 
     @staticmethod
@@ -184,13 +196,33 @@ class FakeSlack:
                     raise SlackError("invalid_json", str(exc)) from None
         return args
 
-    def _check_token(self, request: BaseHTTPRequestHandler, args: dict[str, Any]) -> None:
+    def _check_token(self, request: BaseHTTPRequestHandler, args: dict[str, Any]) -> str:
         header = request.headers.get("Authorization", "")
         token = header.removeprefix("Bearer ") if header else args.get("token")
         if not token:
             raise SlackError("not_authed")
         if token not in self.tokens:
             raise SlackError("invalid_auth")
+        return str(token)
+
+    def _check_workspace(self, token: str, method: str, args: dict[str, Any]) -> None:
+        """A bot token reaches only its own workspace's people and channels."""
+        workspace = self.token_workspaces.get(token)
+        if workspace is None:
+            return
+        users = [str(u) for u in str(args.get("users") or "").split(",") if u]
+        users += [str(args[k]) for k in ("user", "user_id") if args.get(k)]
+        channels = [str(args[k]) for k in ("channel", "channel_id") if args.get(k)]
+        for channel in channels:
+            if channel in self._dm_owners:
+                users.append(self._dm_owners[channel])
+            elif channel[:1] in "UW":  # chat.postMessage to a user id: their DM
+                users.append(channel)
+            elif self.member_workspaces.get(channel, workspace) != workspace:
+                raise SlackError("channel_not_found")
+        for user in users:
+            if self.member_workspaces.get(user, workspace) != workspace:
+                raise SlackError("user_not_found", f"{method}: {user} is not in {workspace}")
 
     @staticmethod
     def _client_credentials(request: BaseHTTPRequestHandler) -> dict[str, str]:
@@ -212,6 +244,7 @@ class FakeSlack:
             self._used_codes.add(args["code"])
             token = f"xoxb-{self.install_team['id']}-{next(self._ids):06d}-fakeissuedtoken"
             self.tokens.add(token)
+            self.token_workspaces[token] = self.install_team["id"]
         return {
             "access_token": token, "token_type": "bot",
             "scope": "commands,chat:write,im:write,files:write",
@@ -247,7 +280,9 @@ class FakeSlack:
             return {"user_id": "UBOT", "team_id": "T0001", "bot_id": "B0001"}
         if method == "conversations.open":
             user = str(args.get("users") or args.get("channel"))
-            return {"channel": {"id": "D" + user.lstrip("UW")}}
+            dm = "D" + user.lstrip("UW")
+            self._dm_owners[dm] = user
+            return {"channel": {"id": dm}}
         if method in ("chat.postMessage", "chat.postEphemeral", "chat.update"):
             return {"channel": args["channel"], "ts": f"{time.time():.6f}"}
         if method in ("views.open", "views.push", "views.update", "views.publish"):

@@ -89,3 +89,21 @@ def test_per_channel_rate_limit_when_asked(fake: FakeSlack, client: WebClient) -
     assert err.value.response.status_code == 429
     client.chat_postMessage(channel="C2", text="other channel")
     assert len(fake.successful("chat.postMessage")) == 2
+
+
+def test_each_workspaces_token_reaches_only_its_own_workspace(fake: FakeSlack) -> None:
+    fake.tokens |= {"xoxb-brighton", "xoxb-kent"}
+    fake.token_workspaces |= {"xoxb-brighton": "T0BRIGHTON", "xoxb-kent": "T0KENT"}
+    fake.member_workspaces |= {"U0BRIGHTON": "T0BRIGHTON", "U0KENT": "T0KENT", "C0KENT": "T0KENT"}
+    brighton = WebClient(token="xoxb-brighton", base_url=fake.url)
+    kent = WebClient(token="xoxb-kent", base_url=fake.url)
+    dm = brighton.conversations_open(users="U0BRIGHTON")["channel"]["id"]
+    brighton.chat_postMessage(channel=dm, text="hello")
+    kent.chat_postMessage(channel="C0KENT", text="hello")
+    assert [(c.method, c.token) for c in fake.calls] == [
+        ("conversations.open", "xoxb-brighton"), ("chat.postMessage", "xoxb-brighton"),
+        ("chat.postMessage", "xoxb-kent")]
+    _refused(lambda: kent.conversations_open(users="U0BRIGHTON"), "user_not_found")
+    _refused(lambda: kent.chat_postMessage(channel=dm, text="x"), "user_not_found")
+    _refused(lambda: brighton.chat_postMessage(channel="C0KENT", text="x"), "channel_not_found")
+    _refused(lambda: WebClient(token="xoxb-revoked", base_url=fake.url).auth_test(), "invalid_auth")

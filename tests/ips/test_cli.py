@@ -282,7 +282,8 @@ def test_the_clock_without_a_slack_token_says_so_in_one_line(url: str, monkeypat
     monkeypatch.setenv("SLACK_BOT_TOKEN", "")  # whatever a developer's .env holds
     result = run(url, "clock")
     assert result.exit_code == 1
-    assert result.output == "Error: The clock needs SLACK_BOT_TOKEN to send anything; set it in .env.\n"
+    assert result.output == ("Error: The clock needs SLACK_BOT_TOKEN (or, for several workspaces, "
+                             "SLACK_CLIENT_ID and SLACK_CLIENT_SECRET) to send anything; set it in .env.\n")
 
 
 def test_team_schedule_is_set_audited_and_checked(db: Database, url: str) -> None:

@@ -41,7 +41,17 @@ def test_nothing_starts_without_tokens(built_clock: list[Handle], tmp_path) -> N
     database = Database(f"sqlite:///{tmp_path / 'x.sqlite3'}")
     running, notes = start_parts(database, environ={})
     assert running == [] and built_clock == []
-    assert "reminders clock: not started (set SLACK_BOT_TOKEN in .env)" in notes
+    assert ("reminders clock: not started (set SLACK_BOT_TOKEN (or SLACK_CLIENT_ID and "
+            "SLACK_CLIENT_SECRET) in .env)") in notes
+
+
+def test_the_clock_starts_with_several_workspaces_credentials_instead_of_a_token(
+        built_clock: list[Handle], tmp_path) -> None:
+    database = Database(f"sqlite:///{tmp_path / 'x.sqlite3'}")
+    _, notes = start_parts(database, environ={"SLACK_CLIENT_ID": "1.2"})
+    assert built_clock == [] and any(n.startswith("reminders clock: not started") for n in notes)
+    _, notes = start_parts(database, environ={"SLACK_CLIENT_ID": "1.2", "SLACK_CLIENT_SECRET": "s"})
+    assert "reminders clock: running" in notes and len(built_clock) == 1
 
 
 def test_a_built_and_configured_part_starts_and_stops(built_clock: list[Handle], tmp_path) -> None:
