@@ -3,17 +3,22 @@
 - care coordinator: their own referrals;
 - employment specialist: their caseload;
 - team leader: their team;
-- regional trainer and admin: every team;
+- regional trainer and admin: every team in their Slack workspace;
 - benefits advisor: calculation records for their team (and may save a calculation
   against a client of their team).
+
+Workspaces: when several Slack workspaces (say, two NHS trusts) install the app they share
+one database, and a trainer or admin of one must not see the other's teams. A team or person
+with no workspace recorded belongs to the one workspace of a single-token install, so is in
+every workspace: nothing changes until teams are given one (`ips team set-workspace`).
 """
 
 from __future__ import annotations
 
-from sqlalchemy import ColumnElement, false, true
+from sqlalchemy import ColumnElement, false, or_, select, true
 
 from caseload.errors import NotAllowed
-from caseload.models import Client, Role, Staff
+from caseload.models import Client, Role, Staff, Team
 
 ALL_TEAMS = (Role.REGIONAL_TRAINER, Role.ADMIN)
 CLINICAL_REFERRERS = (Role.CARE_COORDINATOR, Role.EMPLOYMENT_SPECIALIST, Role.TEAM_LEADER)
@@ -28,11 +33,43 @@ def sees_all_teams(actor: Staff) -> bool:
     return actor.role in ALL_TEAMS
 
 
+def shares_workspace(actor: Staff, other: Team | Staff) -> bool:
+    """Whether a team or person is in `actor`'s Slack workspace (no workspace on either side:
+    yes)."""
+    return (other.slack_team_id is None or actor.slack_team_id is None
+            or other.slack_team_id == actor.slack_team_id)
+
+
+def workspace_teams(actor: Staff) -> ColumnElement[bool]:
+    """A WHERE clause over Team selecting the teams in `actor`'s Slack workspace."""
+    if actor.slack_team_id is None:
+        return true()
+    return or_(Team.slack_team_id.is_(None), Team.slack_team_id == actor.slack_team_id)
+
+
+def in_workspace(team_id: ColumnElement[int], actor: Staff) -> ColumnElement[bool]:
+    """A WHERE clause keeping rows whose `team_id` is a team in `actor`'s workspace."""
+    if actor.slack_team_id is None:
+        return true()
+    return team_id.in_(select(Team.id).where(workspace_teams(actor)))
+
+
+def visible_teams(actor: Staff) -> ColumnElement[bool]:
+    """A WHERE clause over Team selecting the teams whose figures `actor` may see."""
+    if not actor.active:
+        return false()
+    if sees_all_teams(actor):
+        return workspace_teams(actor)
+    if actor.team_id is None:
+        return false()
+    return Team.id == actor.team_id
+
+
 def can_see_client(actor: Staff, client: Client) -> bool:
     if not actor.active:
         return False
     if sees_all_teams(actor):
-        return True
+        return shares_workspace(actor, client.team)
     if actor.role == Role.TEAM_LEADER:
         return client.team_id == actor.team_id
     if actor.role == Role.CARE_COORDINATOR:
@@ -64,6 +101,8 @@ def _client_refusal(actor: Staff, client: Client, what: str) -> str:
         return f"You can only {what} clients of your own team; {ref} is in another team."
     if actor.role == Role.BENEFITS_ADVISOR:
         return f"Benefits advisors cannot {what} client records ({ref})."
+    if sees_all_teams(actor):
+        return f"You can only {what} clients within your own Slack workspace; {ref} is not."
     return f"You are not allowed to {what} {ref}."
 
 
@@ -72,7 +111,7 @@ def visible_clients(actor: Staff) -> ColumnElement[bool]:
     if not actor.active:
         return false()
     if sees_all_teams(actor):
-        return true()
+        return in_workspace(Client.team_id, actor)
     if actor.role == Role.TEAM_LEADER:
         return Client.team_id == actor.team_id
     if actor.role == Role.CARE_COORDINATOR:
@@ -82,20 +121,30 @@ def visible_clients(actor: Staff) -> ColumnElement[bool]:
     return false()
 
 
-def require_team_member_or_all(actor: Staff, team_id: int, what: str) -> None:
+def require_workspace(actor: Staff, other: Team | Staff, what: str) -> None:
+    """For those who act on every team: only the teams (and people) of their own workspace."""
+    if not shares_workspace(actor, other):
+        raise NotAllowed(f"You can only {what} within your own Slack workspace.")
+
+
+def require_team_member_or_all(actor: Staff, team: Team, what: str) -> None:
     """For acts on a team as a whole (referring into it, general job development)."""
     require_active(actor)
-    if sees_all_teams(actor) or actor.team_id == team_id:
+    if sees_all_teams(actor):
+        require_workspace(actor, team, what)
+        return
+    if actor.team_id == team.id:
         return
     raise NotAllowed(f"You can only {what} for your own team.")
 
 
-def require_team_lead(actor: Staff, team_id: int, what: str) -> None:
-    """Team leaders for their own team; regional trainers and admins for any."""
+def require_team_lead(actor: Staff, team: Team, what: str) -> None:
+    """Team leaders for their own team; regional trainers and admins for any in their workspace."""
     require_active(actor)
     if sees_all_teams(actor):
+        require_workspace(actor, team, what)
         return
-    if actor.role == Role.TEAM_LEADER and actor.team_id == team_id:
+    if actor.role == Role.TEAM_LEADER and actor.team_id == team.id:
         return
     raise NotAllowed(f"Only the team leader (or a regional trainer or admin) can {what}.")
 
@@ -120,11 +169,14 @@ def team_scope(actor: Staff) -> int | None:
 STAFF_ADMINS = (Role.ADMIN,)
 
 
-def require_admin(actor: Staff | None, what: str) -> None:
-    """Teams and staff are an admin's to manage.
+def require_admin(actor: Staff | None, what: str, of: Team | Staff | None = None) -> None:
+    """Teams and staff are an admin's to manage: those of the admin's own workspace (`of`).
 
-    `None` is the system itself (the demo loader, test fixtures): nobody to check. Every
-    front end passes the person acting, who is then named in the audit trail.
+    `None` is the system itself (the demo loader, test fixtures, the `ips` command line):
+    nobody to check. Every front end passes the person acting, who is then named in the audit
+    trail.
     """
     if actor is not None:
         require_role(actor, STAFF_ADMINS, what)
+        if of is not None:
+            require_workspace(actor, of, what)

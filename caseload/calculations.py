@@ -18,7 +18,12 @@ from pydantic import Field
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from caseload.access import require_change_client, require_role, sees_all_teams
+from caseload.access import (
+    in_workspace,
+    require_change_client,
+    require_role,
+    sees_all_teams,
+)
 from caseload.audit import record_change
 from caseload.errors import InvalidInput, NotAllowed
 from caseload.models import (
@@ -105,7 +110,9 @@ def list_calculations(
     """Calculation records the actor may see: their team's, or all for trainers and admins."""
     require_role(actor, CALCULATION_ROLES, "see calculation records")
     query = select(BetterOffCalculation).order_by(BetterOffCalculation.calculated_at.desc())
-    if not sees_all_teams(actor):
+    if sees_all_teams(actor):
+        query = query.where(in_workspace(BetterOffCalculation.team_id, actor))
+    else:
         query = query.where(BetterOffCalculation.team_id == actor.team_id)
     if since is not None:
         query = query.where(BetterOffCalculation.calculated_at >= since)
@@ -123,7 +130,9 @@ def _client_in_team(session: Session, actor: Staff, reference: str) -> Client:
     if not reference:
         raise InvalidInput.one("client_reference", "enter the client's reference")
     query = select(Client).where(Client.reference == reference).order_by(Client.id.desc())
-    if not sees_all_teams(actor):
+    if sees_all_teams(actor):
+        query = query.where(in_workspace(Client.team_id, actor))
+    else:
         query = query.where(Client.team_id == actor.team_id)
     found = list(session.scalars(query))
     if not found:

@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 from caseload import clock
 from caseload.access import (
     CLINICAL_REFERRERS,
+    in_workspace,
     require_change_client,
     require_see_client,
     require_team_lead,
@@ -134,7 +135,7 @@ def refer(session: Session, actor: Staff, referral: Referral) -> Client:
         raise InvalidInput.one("team_id", f"there is no team with id {referral.team_id}")
     if actor.role not in CLINICAL_REFERRERS and not sees_all_teams(actor):
         raise NotAllowed("Referrals are made by care coordinators, specialists or team leaders.")
-    require_team_member_or_all(actor, team.id, "make referrals")
+    require_team_member_or_all(actor, team, "make referrals")
     coordinator_id = referral.care_coordinator_id
     if coordinator_id is None and actor.role == Role.CARE_COORDINATOR:
         coordinator_id = actor.id
@@ -195,7 +196,7 @@ def accept(
         actor.role == Role.EMPLOYMENT_SPECIALIST and client.specialist_id == actor.id
     )
     if not is_assigned_specialist:
-        require_team_lead(actor, client.team_id, "accept a referral")
+        require_team_lead(actor, client.team, "accept a referral")
     require_change_client(actor, client, "accept")
     if client.status != ClientStatus.REFERRED:
         raise Conflict(f"{client.reference} is {client.status.value}, not awaiting acceptance.")
@@ -219,7 +220,7 @@ def accept(
 
 def assign(session: Session, actor: Staff, client: Client, specialist_id: int) -> Client:
     """Assign or reassign the client's employment specialist (team leader's call)."""
-    require_team_lead(actor, client.team_id, "assign or reassign a specialist")
+    require_team_lead(actor, client.team, "assign or reassign a specialist")
     if client.status == ClientStatus.DISCHARGED:
         raise Conflict(f"{client.reference} is discharged; re-refer before assigning.")
     _staff_in_team(session, specialist_id, client.team_id, Role.EMPLOYMENT_SPECIALIST,
@@ -299,7 +300,9 @@ def find_client(session: Session, actor: Staff, reference: str, team_id: int | N
     query = select(Client).where(Client.reference == reference)
     if team_id is not None:
         query = query.where(Client.team_id == team_id)
-    elif not sees_all_teams(actor) and actor.team_id is not None:
+    elif sees_all_teams(actor):
+        query = query.where(in_workspace(Client.team_id, actor))
+    elif actor.team_id is not None:
         query = query.where(Client.team_id == actor.team_id)
     candidates = list(session.scalars(query.order_by(Client.id.desc())))
     if not candidates:

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 from caseload.access import require_change_client, require_role, require_team_member_or_all
 from caseload.audit import record_change, snapshot
 from caseload.errors import Conflict, InvalidInput
-from caseload.models import Client, ClientStatus, EmployerContact, Role, Staff
+from caseload.models import Client, ClientStatus, EmployerContact, Role, Staff, Team
 from caseload.validation import Input, clean_free_text, not_in_future
 
 CONTACT_ROLES = (Role.EMPLOYMENT_SPECIALIST, Role.TEAM_LEADER, Role.ADMIN, Role.REGIONAL_TRAINER)
@@ -53,7 +53,10 @@ def record_employer_contact(
         team_id = contact.team_id or actor.team_id
         if team_id is None:
             raise InvalidInput.one("team_id", "say which team this job development was for")
-        require_team_member_or_all(actor, team_id, "log job development")
+        team = session.get(Team, team_id)
+        if team is None:
+            raise InvalidInput.one("team_id", f"there is no team with id {team_id}")
+        require_team_member_or_all(actor, team, "log job development")
 
     row = EmployerContact(
         team_id=team_id,

@@ -16,7 +16,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from caseload import clock
-from caseload.access import require_team_lead, sees_all_teams
+from caseload.access import require_team_lead, sees_all_teams, shares_workspace
 from caseload.audit import record_change, snapshot
 from caseload.errors import Conflict, InvalidInput, NotAllowed, NotFound
 from caseload.models import (
@@ -128,9 +128,10 @@ class ReviewScores(Input):
 
 
 def schedule_review(session: Session, actor: Staff, plan: ScheduleReview) -> FidelityReview:
-    require_team_lead(actor, plan.team_id, "schedule a fidelity review")
-    if session.get(Team, plan.team_id) is None:
+    team = session.get(Team, plan.team_id)
+    if team is None:
         raise InvalidInput.one("team_id", f"there is no team with id {plan.team_id}")
+    require_team_lead(actor, team, "schedule a fidelity review")
     if plan.scheduled_for < clock.today():
         raise InvalidInput.one("scheduled_for", "is in the past; schedule reviews ahead")
     if plan.reviewer_id is not None and session.get(Staff, plan.reviewer_id) is None:
@@ -159,7 +160,8 @@ def schedule_review(session: Session, actor: Staff, plan: ScheduleReview) -> Fid
 
 def require_may_score(actor: Staff, review: FidelityReview) -> None:
     """Scoring is for the named reviewer, a regional trainer or an admin."""
-    if not (sees_all_teams(actor) or actor.id == review.reviewer_id):
+    if not ((sees_all_teams(actor) and shares_workspace(actor, review.team))
+            or actor.id == review.reviewer_id):
         raise NotAllowed("Only the named reviewer, a regional trainer or an admin can score "
                          "a fidelity review.")
 

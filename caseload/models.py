@@ -171,6 +171,9 @@ class Team(Base):
     name: Mapped[str] = mapped_column(String(100), unique=True)
     nation: Mapped[Nation] = mapped_column(_enum(Nation), default=Nation.ENGLAND)
     slack_channel_id: Mapped[str | None] = mapped_column(String(32))
+    # The Slack workspace (T...) the team works in; NULL: the one workspace of a single-token
+    # install. Trainers and admins see only their own workspace's teams (caseload/access.py).
+    slack_team_id: Mapped[str | None] = mapped_column(String(32), index=True)
     referral_target_per_month: Mapped[int] = mapped_column(Integer, default=0)
     job_start_target_per_month: Mapped[int] = mapped_column(Integer, default=0)
     service_started_on: Mapped[date | None] = mapped_column(Date)
@@ -323,6 +326,7 @@ class FidelityReview(Base):
     next_review_due: Mapped[date | None] = mapped_column(Date)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
+    team: Mapped[Team] = relationship()
     items: Mapped[list[FidelityItemScore]] = relationship(
         back_populates="review", cascade="all, delete-orphan", order_by="FidelityItemScore.id"
     )

@@ -12,11 +12,11 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
-from sqlalchemy import and_, case, exists, func, or_, select
+from sqlalchemy import ColumnElement, and_, case, exists, func, or_, select
 from sqlalchemy.orm import Session, aliased
 
 from caseload import clock
-from caseload.access import require_role, team_scope
+from caseload.access import require_role, team_scope, visible_teams
 from caseload.models import (
     ACTIVE_CASELOAD,
     BetterOffCalculation,
@@ -242,10 +242,13 @@ def job_starts_against_target(session: Session, months: list[Period], team_id: i
     return rows
 
 
-def _teams(session: Session, team_id: int | None) -> list[Team]:
+def _teams(session: Session, team_id: int | None, within: ColumnElement[bool] | None = None
+           ) -> list[Team]:
     query = select(Team).order_by(Team.name)
     if team_id is not None:
         query = query.where(Team.id == team_id)
+    if within is not None:
+        query = query.where(within)
     return list(session.scalars(query))
 
 
@@ -311,9 +314,10 @@ class OutcomesReport:
         )
 
 
-def outcomes_report(session: Session, any_day_in_month: date, team_id: int | None = None
-                    ) -> OutcomesReport:
-    """Everything the monthly outcomes report shows, for one team or all."""
+def outcomes_report(session: Session, any_day_in_month: date, team_id: int | None = None, *,
+                    within: ColumnElement[bool] | None = None) -> OutcomesReport:
+    """Everything the monthly outcomes report shows, for one team or all (or those of all
+    matching `within`, a WHERE clause over Team such as `access.visible_teams(actor)`)."""
     period = month(any_day_in_month)
     ytd = financial_year_to_date(any_day_in_month)
     as_of = min(period.last_day, clock.today())
@@ -329,7 +333,7 @@ def outcomes_report(session: Session, any_day_in_month: date, team_id: int | Non
         overdue[item.team_id] += 1
 
     teams = []
-    for team in _teams(session, team_id):
+    for team in _teams(session, team_id, within):
         month_counts = starts.get(team.id, JobStartCounts())
         ytd_counts = ytd_starts.get(team.id, JobStartCounts())
         teams.append(TeamOutcomes(
@@ -350,9 +354,10 @@ def outcomes_report(session: Session, any_day_in_month: date, team_id: int | Non
 
 
 def outcomes_report_for(session: Session, actor: Staff, any_day_in_month: date) -> OutcomesReport:
-    """The report limited to what `actor` may see: their team, or all teams."""
+    """The report limited to what `actor` may see: their team, or all their workspace's."""
     require_role(actor, REPORT_ROLES, "see team outcome reports")
-    return outcomes_report(session, any_day_in_month, team_scope(actor))
+    return outcomes_report(session, any_day_in_month, team_scope(actor),
+                           within=visible_teams(actor))
 
 
 def last_twelve_months(session: Session, any_day: date, team_id: int | None = None

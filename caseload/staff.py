@@ -19,7 +19,7 @@ from caseload.access import require_admin
 from caseload.audit import record_change, snapshot
 from caseload.errors import Conflict, InvalidInput, NotAllowed, NotFound, UnknownUser
 from caseload.models import Role, Staff, Team
-from caseload.validation import Input, parse
+from caseload.validation import Input, SlackTeamId, Workspace, parse
 
 TEAMLESS_ROLES = (Role.REGIONAL_TRAINER, Role.ADMIN)
 
@@ -29,16 +29,6 @@ def _slack_user_id(value: str) -> str:
         raise ValueError("must be a Slack user id such as U0123ABCD (in Slack: profile, "
                          "⋮ More, Copy member ID)")
     return value
-
-
-def _slack_team_id(value: str | None) -> str | None:
-    if value is not None and not re.fullmatch(r"T[A-Z0-9]{2,30}", value):
-        raise ValueError("must be a Slack workspace id such as T0123ABCD (in Slack: the "
-                         "workspace menu, Tools & settings, or the T... part of a slack.com URL)")
-    return value
-
-
-SlackTeamId = Annotated[str | None, AfterValidator(_slack_team_id)]
 
 
 class NewStaff(Input):
@@ -59,8 +49,10 @@ class NewStaff(Input):
 
 def add_staff(session: Session, new: NewStaff, *, actor: Staff | None) -> Staff:
     require_admin(actor, "add staff")
-    if new.team_id is not None and session.get(Team, new.team_id) is None:
+    team = session.get(Team, new.team_id) if new.team_id is not None else None
+    if new.team_id is not None and team is None:
         raise InvalidInput.one("team_id", f"there is no team with id {new.team_id}")
+    require_admin(actor, "add staff", of=team)
     existing = session.scalar(select(Staff).where(Staff.slack_user_id == new.slack_user_id))
     if existing is not None:
         raise Conflict(
@@ -76,14 +68,16 @@ def add_staff(session: Session, new: NewStaff, *, actor: Staff | None) -> Staff:
 def set_role(session: Session, staff: Staff, role: Role, team_id: int | None = None, *,
              actor: Staff | None) -> Staff:
     """Change someone's role (and team, when it moves with the role)."""
-    require_admin(actor, "change someone's role or team")
+    require_admin(actor, "change someone's role or team", of=staff)
     if actor is not None and actor.id == staff.id and role != actor.role:
         raise NotAllowed("You cannot change your own role: ask another admin.")
     new_team = team_id if team_id is not None else staff.team_id
     if new_team is None and role not in TEAMLESS_ROLES:
         raise InvalidInput.one("team", f"a {role.value.replace('_', ' ')} must belong to a team")
-    if new_team is not None and session.get(Team, new_team) is None:
+    team = session.get(Team, new_team) if new_team is not None else None
+    if new_team is not None and team is None:
         raise InvalidInput.one("team", f"there is no team with id {new_team}")
+    require_admin(actor, "move someone into a team", of=team)
     before = snapshot(staff)
     staff.role = role
     staff.team_id = new_team
@@ -95,7 +89,7 @@ def set_role(session: Session, staff: Staff, role: Role, team_id: int | None = N
 
 def set_active(session: Session, staff: Staff, active: bool, *, actor: Staff | None) -> Staff:
     """Switch someone's access off (they keep their history) or back on."""
-    require_admin(actor, "switch someone's access off or on")
+    require_admin(actor, "switch someone's access off or on", of=staff)
     if actor is not None and actor.id == staff.id and not active:
         raise NotAllowed("You cannot switch off your own access: ask another admin.")
     before = snapshot(staff)
@@ -107,10 +101,6 @@ def set_active(session: Session, staff: Staff, active: bool, *, actor: Staff | N
     return staff
 
 
-class Workspace(Input):
-    slack_team_id: SlackTeamId
-
-
 def set_workspace(session: Session, staff: Staff, slack_team_id: str | None, *,
                   actor: Staff | None) -> Staff:
     """Record which Slack workspace someone is in (None: the one workspace).
@@ -118,7 +108,7 @@ def set_workspace(session: Session, staff: Staff, slack_team_id: str | None, *,
     Needed when an install that ran on one workspace's token starts serving several: people
     added before then have no workspace, and the clock cannot tell whose token to use.
     """
-    require_admin(actor, "change someone's Slack workspace")
+    require_admin(actor, "change someone's Slack workspace", of=staff)
     workspace = parse(Workspace, {"slack_team_id": slack_team_id}).slack_team_id
     before = snapshot(staff)
     staff.slack_team_id = workspace

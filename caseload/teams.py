@@ -10,7 +10,7 @@ from datetime import date, time
 from typing import Annotated
 
 from pydantic import AfterValidator, Field
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -18,7 +18,7 @@ from caseload.access import require_admin
 from caseload.audit import record_change, snapshot
 from caseload.errors import Conflict, NotFound
 from caseload.models import Nation, Staff, Team
-from caseload.validation import Input
+from caseload.validation import Input, SlackTeamId, Workspace, parse
 
 
 def _slack_channel_id(value: str | None) -> str | None:
@@ -34,6 +34,8 @@ class NewTeam(Input):
     referral_target_per_month: Annotated[int, Field(ge=0, le=1000)] = 0
     job_start_target_per_month: Annotated[int, Field(ge=0, le=1000)] = 0
     service_started_on: date | None = None
+    # The Slack workspace the team works in; None: the one workspace (see Team.slack_team_id).
+    slack_team_id: SlackTeamId = None
 
 
 def add_team(session: Session, new: NewTeam, *, actor: Staff | None) -> Team:
@@ -61,7 +63,7 @@ class TeamTargets(Input):
 
 
 def set_targets(session: Session, team: Team, targets: TeamTargets, *, actor: Staff | None) -> Team:
-    require_admin(actor, "change a team's targets")
+    require_admin(actor, "change a team's targets", of=team)
     before = snapshot(team)
     team.referral_target_per_month = targets.referral_target_per_month
     team.job_start_target_per_month = targets.job_start_target_per_month
@@ -76,8 +78,26 @@ def _audit_if_changed(session: Session, actor: Staff | None, action: str, team: 
         record_change(session, actor=actor, action=action, record=team, before=before)
 
 
-def list_teams(session: Session) -> list[Team]:
-    return list(session.scalars(select(Team).order_by(Team.name)))
+def list_teams(session: Session, within: ColumnElement[bool] | None = None) -> list[Team]:
+    """Every team, or those matching `within` (such as `access.workspace_teams(actor)`)."""
+    query = select(Team).order_by(Team.name)
+    if within is not None:
+        query = query.where(within)
+    return list(session.scalars(query))
+
+
+def set_workspace(session: Session, team: Team, slack_team_id: str | None, *,
+                  actor: Staff | None) -> Team:
+    """Record which Slack workspace a team works in (None: the one workspace).
+
+    Needed when an install that ran on one workspace starts serving several: until its teams
+    have a workspace, the trainers and admins of every workspace see them.
+    """
+    require_admin(actor, "change a team's Slack workspace", of=team)
+    before = snapshot(team)
+    team.slack_team_id = parse(Workspace, {"slack_team_id": slack_team_id}).slack_team_id
+    _audit_if_changed(session, actor, "set_team_workspace", team, before)
+    return team
 
 
 def team_by_name(session: Session, name: str) -> Team:
@@ -116,7 +136,7 @@ class TeamSchedule(Input):
 
 def set_schedule(session: Session, team: Team, schedule: TeamSchedule, *,
                  actor: Staff | None) -> Team:
-    require_admin(actor, "change a team's reminder schedule")
+    require_admin(actor, "change a team's reminder schedule", of=team)
     before = snapshot(team)
     team.nudges_at = schedule.nudges_at
     team.just_ask_weekday = schedule.just_ask_weekday

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from datetime import date
-from typing import Any, TypeVar
+from typing import Annotated, Any, TypeVar
 
-from pydantic import BaseModel, ConfigDict, ValidationError
+from pydantic import AfterValidator, BaseModel, ConfigDict, ValidationError
 
 from caseload import clock
 from caseload.errors import InvalidInput
@@ -26,6 +27,21 @@ def parse(model: type[M], data: Mapping[str, Any]) -> M:
         return model.model_validate(dict(data))
     except ValidationError as exc:
         raise InvalidInput.from_pydantic(exc) from None
+
+
+def _slack_team_id(value: str | None) -> str | None:
+    if value is not None and not re.fullmatch(r"T[A-Z0-9]{2,30}", value):
+        raise ValueError("must be a Slack workspace id such as T0123ABCD (in Slack: the "
+                         "workspace menu, Tools & settings, or the T... part of a slack.com URL)")
+    return value
+
+
+# A Slack workspace (team) id; None is the one workspace of a single-token install.
+SlackTeamId = Annotated[str | None, AfterValidator(_slack_team_id)]
+
+
+class Workspace(Input):
+    slack_team_id: SlackTeamId
 
 
 def not_in_future(value: date) -> date:

@@ -22,6 +22,7 @@ from bot.views import nudges as nudge_views
 from bot.views.reports import monthly_outcomes
 from caseload import clients as client_service
 from caseload import nudges
+from caseload.access import workspace_teams
 from caseload.exports import job_starts_chart, outcomes_workbook, workbook_name
 from caseload.fidelity import preparation_dates
 from caseload.just_ask import week_starting
@@ -311,7 +312,14 @@ def monthly_reports(box: Outbox, today: date) -> None:
                        chart, chart_name, title)
     if _report_due(today, Nation.ENGLAND):
         for trainer in trainers:
+            def workbook(trainer: Staff = trainer) -> bytes:
+                # Each trainer's workbook holds only their own Slack workspace's teams.
+                with box.db.reading() as session:
+                    scoped = outcomes_report(session, last_month,
+                                             within=workspace_teams(trainer))
+                return outcomes_workbook(scoped, history)
+
             box.upload(("monthly_xlsx", f"staff:{trainer.id}", month_key), None,
-                       trainer.slack_user_id, lambda: outcomes_workbook(report, history),
+                       trainer.slack_user_id, workbook,
                        workbook_name(report.period.start),
                        f"IPS outcomes across teams, {report.period.label()}")

@@ -5,8 +5,8 @@ no such token: each workspace has its own bot token in the installation store, a
 only reaches people and channels in its own workspace. So each recipient is looked up:
 
 - a person by `Staff.slack_team_id`;
-- a team's channel by the workspace its active staff are in (teams have no workspace of
-  their own; a channel whose staff span several workspaces, or none, cannot be placed).
+- a team's channel by `Team.slack_team_id`, else by the workspace its active staff are in
+  (a channel of a team with no workspace whose staff span several, or none, cannot be placed).
 
 The lookups are read once per job run (`refresh`), so an install, reinstall or uninstall is
 seen by the next run without a query per message.
@@ -61,8 +61,14 @@ class Workspaces:
                 unplaced = session.scalars(select(Team.slack_channel_id).where(
                     Team.slack_channel_id.is_not(None)))
                 routes: dict[str, str | None] = {channel: None for channel in unplaced}
+                # A team's own workspace, when recorded, outranks its staff's.
+                own = dict(session.execute(
+                    select(Team.slack_channel_id, Team.slack_team_id).where(
+                        Team.slack_channel_id.is_not(None), Team.slack_team_id.is_not(None))
+                ).all())
             routes |= {channel: next(iter(spaces)) if len(spaces) == 1 else None
                        for channel, spaces in placed.items()}
+            routes |= own
             routes |= people
             tokens = DatabaseInstallationStore(self.db).bot_tokens_by_workspace()
             self._routes = Routes(routes, tokens)

@@ -21,7 +21,7 @@ from bot.listeners.views import write_once
 from bot.views import admin as views
 from caseload import staff as staff_service
 from caseload import teams as team_service
-from caseload.access import require_admin
+from caseload.access import require_admin, shares_workspace, workspace_teams
 from caseload.db import Database
 from caseload.errors import CaseloadError, InvalidInput, NotFound, UnknownUser
 from caseload.models import Role, Staff, Team
@@ -69,6 +69,13 @@ def _person(session: Session, values: Values) -> Staff:
                                        "with /ips staff add") from None
 
 
+def _team(session: Session, actor: Staff, team_id: int) -> Team:
+    """A team the admin may manage: one of their own workspace's."""
+    team = team_service.get_team(session, team_id)
+    require_admin(actor, MANAGE_TEAMS, of=team)
+    return team
+
+
 def _team_name(session: Session, team_id: int | None) -> str | None:
     return team_service.get_team(session, team_id).name if team_id is not None else None
 
@@ -91,9 +98,14 @@ STAFF_CHANGE_BLOCKS = {"user": "user", "role": "role", "team": "team"}
 ACCESS_BLOCKS = {"user": "user"}
 
 
-def _team_add(session: Session, actor: Staff, view: dict[str, Any]) -> str:
-    new = parse(team_service.NewTeam, _given(view["state"]["values"], TEAM_ADD_BLOCKS))
-    return views.team_added(team_service.add_team(session, new, actor=actor))
+def _team_add_in(workspace: str | None) -> Callable[[Session, Staff, dict[str, Any]], str]:
+    """Add the team in the admin's workspace, whose trainers and admins are the ones to see it."""
+    def add(session: Session, actor: Staff, view: dict[str, Any]) -> str:
+        given = _given(view["state"]["values"], TEAM_ADD_BLOCKS)
+        new = parse(team_service.NewTeam, {**given, "slack_team_id": workspace})
+        return views.team_added(team_service.add_team(session, new, actor=actor))
+
+    return add
 
 
 def _team_edit(session: Session, actor: Staff, view: dict[str, Any]) -> str:
@@ -117,7 +129,7 @@ def _team_edit(session: Session, actor: Staff, view: dict[str, Any]) -> str:
         errors += exc.errors
     if errors:
         raise InvalidInput(errors)
-    team = team_service.get_team(session, int(view["private_metadata"]))
+    team = _team(session, actor, int(view["private_metadata"]))
     team_service.set_targets(session, team, targets, actor=actor)
     team_service.set_schedule(session, team, schedule, actor=actor)
     return views.team_changed(team)
@@ -170,21 +182,26 @@ def _refused(inv: Invocation, sub: str, what: str) -> bool:
     return False
 
 
-def _team_called(session: Session, name: str) -> Team:
+def _teams_of(session: Session, actor: Staff) -> list[Team]:
+    """The teams an admin manages: their own Slack workspace's."""
+    return team_service.list_teams(session, workspace_teams(actor))
+
+
+def _team_called(session: Session, actor: Staff, name: str) -> Team:
     wanted = name.strip().casefold()
-    found = [t for t in team_service.list_teams(session) if t.name.casefold() == wanted]
+    found = [t for t in _teams_of(session, actor) if t.name.casefold() == wanted]
     if not found:
         raise NotFound(f"There is no team called {name.strip()[:_ECHO]!r}: `/ips team` lists them.")
     return found[0]
 
 
-def _team_choices(session: Session) -> list[tuple[int, str]]:
-    return [(t.id, t.name) for t in team_service.list_teams(session)]
+def _team_choices(session: Session, actor: Staff) -> list[tuple[int, str]]:
+    return [(t.id, t.name) for t in _teams_of(session, actor)]
 
 
-def _team_list(database: Database) -> views.Message:
+def _team_list(database: Database, actor: Staff) -> views.Message:
     with database.reading() as session:
-        teams = team_service.list_teams(session)
+        teams = _teams_of(session, actor)
         active: dict[int, int] = {}
         for person in staff_service.list_staff(session):
             if person.active and person.team_id is not None:
@@ -192,23 +209,23 @@ def _team_list(database: Database) -> views.Message:
     return views.team_list(teams, active)
 
 
-def _staff_list(database: Database, team_name: str) -> views.Message:
+def _staff_list(database: Database, actor: Staff, team_name: str) -> views.Message:
     with database.reading() as session:
         if team_name:
-            team = _team_called(session, team_name)
+            team = _team_called(session, actor, team_name)
             return views.staff_list([(team.name, staff_service.list_staff(session, team.id))])
         everyone = staff_service.list_staff(session)
         groups = [(t.name, [p for p in everyone if p.team_id == t.id])
-                  for t in team_service.list_teams(session)]
-        teamless = [p for p in everyone if p.team_id is None]
+                  for t in _teams_of(session, actor)]
+        teamless = [p for p in everyone if p.team_id is None and shares_workspace(actor, p)]
     return views.staff_list([*groups, ("Regional trainers and admins (no team)", teamless)])
 
 
-def _open(inv: Invocation, make: Callable[[Session], View]) -> None:
+def _open(inv: Invocation, make: Callable[[Session, Staff], View]) -> None:
     """Look up what the modal needs, then acknowledge: privately with the refusal, or open it."""
     try:
         with inv.database.reading() as session:
-            view = make(session)
+            view = make(session, inv.person)
     except CaseloadError as exc:
         inv.ack(response_type="ephemeral", text=sentence(exc))
         return
@@ -233,24 +250,25 @@ def team_command(inv: Invocation) -> None:
     action = inv.words[0].lower() if inv.words else "list"
     rest = " ".join(inv.words[1:])
     if action == "list":
-        _reply(inv, lambda: _team_list(inv.database))
+        _reply(inv, lambda: _team_list(inv.database, inv.person))
     elif action == "add":
-        _open(inv, lambda session: views.team_add_modal())
+        _open(inv, lambda session, actor: views.team_add_modal())
     elif action in ("edit", "change", "schedule", "targets"):
         if not rest:
             inv.ack(response_type="ephemeral", text="Which team? Use `/ips team edit NAME`, or "
                     "press Change beside it in `/ips team`.")
             return
-        _open(inv, lambda session: views.team_edit_modal(_team_called(session, rest)))
+        _open(inv, lambda session, actor: views.team_edit_modal(
+            _team_called(session, actor, rest)))
     else:
         inv.ack(response_type="ephemeral", text=f"That is not a team command. {views.TEAM_USAGE}.")
 
 
-STAFF_MODALS: dict[str, Callable[[Session], View]] = {
-    "add": lambda session: views.staff_add_modal(_team_choices(session)),
-    "change": lambda session: views.staff_change_modal(_team_choices(session)),
-    "deactivate": lambda session: views.staff_access_modal(active=False),
-    "reactivate": lambda session: views.staff_access_modal(active=True),
+STAFF_MODALS: dict[str, Callable[[Session, Staff], View]] = {
+    "add": lambda session, actor: views.staff_add_modal(_team_choices(session, actor)),
+    "change": lambda session, actor: views.staff_change_modal(_team_choices(session, actor)),
+    "deactivate": lambda session, actor: views.staff_access_modal(active=False),
+    "reactivate": lambda session, actor: views.staff_access_modal(active=True),
 }
 STAFF_ALIASES = {"role": "change", "move": "change", "off": "deactivate", "on": "reactivate"}
 
@@ -267,12 +285,12 @@ def staff_command(inv: Invocation) -> None:
         return
     # `/ips staff list TEAM`, or just `/ips staff TEAM`.
     team_name = " ".join(inv.words[1:] if action == "list" else inv.words)
-    _reply(inv, lambda: _staff_list(inv.database, team_name))
+    _reply(inv, lambda: _staff_list(inv.database, inv.person, team_name))
 
 
 # -- buttons on the team list --------------------------------------------------------------
 
-def _button(database: Database, what: str, make: Callable[[Session, str], View]
+def _button(database: Database, what: str, make: Callable[[Session, Staff, str], View]
             ) -> Callable[[Ack, dict[str, Any], WebClient], None]:
     def press(ack: Ack, body: dict[str, Any], client: WebClient) -> None:
         # The trigger_id lives three seconds: acknowledge, look up, open, nothing else.
@@ -282,7 +300,7 @@ def _button(database: Database, what: str, make: Callable[[Session, str], View]
             with database.reading() as session:
                 actor = staff_service.staff_by_slack_id(session, user_id)
                 require_admin(actor, what)
-                view = make(session, body["actions"][0].get("value") or "")
+                view = make(session, actor, body["actions"][0].get("value") or "")
         except (CaseloadError, ValueError) as exc:
             text = sentence(exc) if isinstance(exc, CaseloadError) else "That team is not known."
             client.chat_postEphemeral(channel=body.get("channel", {}).get("id", user_id),
@@ -295,23 +313,27 @@ def _button(database: Database, what: str, make: Callable[[Session, str], View]
 
 def register(app: App, database: Database) -> None:
     app.action(views.OPEN_TEAM_ADD)(_button(database, MANAGE_TEAMS,
-                                            lambda session, value: views.team_add_modal()))
+                                            lambda session, actor, value: views.team_add_modal()))
     app.action(views.OPEN_TEAM_EDIT)(_button(
         database, MANAGE_TEAMS,
-        lambda session, value: views.team_edit_modal(team_service.get_team(session, int(value)))))
+        lambda session, actor, value: views.team_edit_modal(_team(session, actor, int(value)))))
     app.action(views.OPEN_STAFF_ADD)(_button(
         database, MANAGE_STAFF,
-        lambda session, value: views.staff_add_modal(_team_choices(session))))
+        lambda session, actor, value: views.staff_add_modal(_team_choices(session, actor))))
 
     submissions: dict[str, tuple[Callable[[Session, Staff, dict[str, Any]], str],
                                  dict[str, str], str]] = {
-        views.TEAM_ADD: (_team_add, TEAM_ADD_BLOCKS, "name"),
         views.TEAM_EDIT: (_team_edit, TEAM_EDIT_BLOCKS, "referral_target"),
         views.STAFF_CHANGE: (_staff_change, STAFF_CHANGE_BLOCKS, "user"),
         views.STAFF_ACCESS: (_staff_access, ACCESS_BLOCKS, "user"),
     }
     for callback_id, (work, blocks, fallback) in submissions.items():
         app.view(callback_id)(_submitted(database, work, blocks, fallback))
+
+    @app.view(views.TEAM_ADD)
+    def team_add(ack: Ack, body: dict[str, Any], client: WebClient) -> None:
+        write_once(database, ack, body, client, _team_add_in(request_workspace(body)),
+                   TEAM_ADD_BLOCKS, "name")
 
     @app.view(views.STAFF_ADD)
     def staff_add(ack: Ack, body: dict[str, Any], client: WebClient) -> None:

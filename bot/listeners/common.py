@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session
 
 from bot.views import modals
 from caseload import clock
+from caseload.access import workspace_teams
 from caseload.clients import find_client
 from caseload.errors import CaseloadError, InvalidInput
 from caseload.models import Client, Staff
@@ -54,5 +55,6 @@ def sentence(error: CaseloadError) -> str:
 
 def contact_modal_for(session: Session, actor: Staff) -> View:
     """The `/ips contact` modal; with a team picker for those in no team."""
-    teams = None if actor.team_id is not None else [(t.id, t.name) for t in list_teams(session)]
+    teams = None if actor.team_id is not None else [
+        (t.id, t.name) for t in list_teams(session, workspace_teams(actor))]
     return modals.any_contact_modal(clock.today(), teams)

@@ -40,7 +40,7 @@ from bot.views.review import (
     summary_page,
 )
 from caseload import clock
-from caseload.access import require_role, sees_all_teams
+from caseload.access import require_role, require_workspace, sees_all_teams, workspace_teams
 from caseload.db import Database
 from caseload.errors import CaseloadError, Conflict, FieldError, InvalidInput, NotAllowed, UnknownUser
 from caseload.evidence import fidelity_evidence
@@ -86,7 +86,7 @@ def review_command(inv: Invocation) -> None:
 
 def _start_view(session: Session, actor: Staff, choice: str | None) -> View:
     if sees_all_teams(actor):
-        teams = list_teams(session)
+        teams = list_teams(session, workspace_teams(actor))
         if not teams:
             raise Conflict("There are no teams yet, so there is no review to schedule or score.")
     else:
@@ -115,10 +115,13 @@ def _chosen_team(session: Session, actor: Staff, view: dict[str, Any]) -> Team:
         raise InvalidInput.one("team", "choose a team")
     try:
         if "team" in values and "selected_option" not in values["team"].get("value", {}):
-            return team_by_name(session, str(given).strip())
-        return get_team(session, int(given))
+            team = team_by_name(session, str(given).strip())
+        else:
+            team = get_team(session, int(given))
+        require_workspace(actor, team, "review teams")
     except (CaseloadError, ValueError) as exc:
         raise InvalidInput.one("team", str(exc) or "choose a team") from None
+    return team
 
 
 def _open_review(session: Session, actor: Staff, team: Team) -> FidelityReview:
