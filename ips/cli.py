@@ -263,16 +263,20 @@ def team() -> None:
               help="Job starts a month.")
 @click.option("--started", "service_started_on", default=None,
               help="Service start date, YYYY-MM-DD.")
+@click.option("--workspace", "slack_team_id", default=None, metavar="T0123ABCD",
+              help="Slack workspace id, when several workspaces use this install.")
 @click.pass_context
 @one_line_errors
 def team_add(ctx: click.Context, name: str, nation: str, slack_channel_id: str | None,
-             referral_target: int, job_start_target: int, service_started_on: str | None) -> None:
+             referral_target: int, job_start_target: int, service_started_on: str | None,
+             slack_team_id: str | None) -> None:
     """Add a team."""
     new = parse(team_service.NewTeam, {
         "name": name, "nation": nation, "slack_channel_id": slack_channel_id,
         "referral_target_per_month": referral_target,
         "job_start_target_per_month": job_start_target,
         "service_started_on": service_started_on,
+        "slack_team_id": slack_team_id,
     })
     with _database(ctx).transaction() as session:
         added = team_service.add_team(session, new, actor=operator(session))
@@ -303,6 +307,24 @@ def team_schedule(ctx: click.Context, name: str, nudges_at: str | None, just_ask
                f"{day.capitalize()} at {(schedule.just_ask_at or time(10, 0)):%H:%M}.")
 
 
+@team.command("set-workspace")
+@click.argument("name")
+@click.argument("slack_team_id", metavar="WORKSPACE_ID", required=False)
+@click.pass_context
+@one_line_errors
+def team_set_workspace(ctx: click.Context, name: str, slack_team_id: str | None) -> None:
+    """Record a team's Slack workspace id (T0123ABCD); leave it out for the one workspace.
+
+    Once several workspaces use this install, give every team its workspace: until then its
+    clients and figures are open to every workspace's regional trainers and admins.
+    """
+    with _database(ctx).transaction() as session:
+        team_ = team_service.team_by_name(session, name)
+        team_service.set_workspace(session, team_, slack_team_id, actor=operator(session))
+        where = f"workspace {team_.slack_team_id}" if team_.slack_team_id else "the one workspace"
+        click.echo(f"{team_.name} is in {where}.")
+
+
 @team.command("list")
 @click.pass_context
 @one_line_errors
@@ -313,10 +335,11 @@ def team_list(ctx: click.Context) -> None:
     if not rows:
         click.echo("No teams yet. Add one with: ips team add \"Team name\"")
         return
-    click.echo(f"{'id':>4}  {'name':40}  nation  ref/month  starts/month  channel")
+    click.echo(f"{'id':>4}  {'name':40}  nation  ref/month  starts/month  channel      workspace")
     for t in rows:
         click.echo(f"{t.id:>4}  {t.name:40}  {t.nation.value:6}  {t.referral_target_per_month:>9}"
-                   f"  {t.job_start_target_per_month:>12}  {t.slack_channel_id or '-'}")
+                   f"  {t.job_start_target_per_month:>12}  {t.slack_channel_id or '-':11}"
+                   f"  {t.slack_team_id or '-'}")
 
 
 @main.group()

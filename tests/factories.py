@@ -21,7 +21,7 @@ def make_team(session: Session, name: str | None = None, **extra: object) -> Tea
 
 
 def make_staff(session: Session, role: Role, team: Team | None, name: str | None = None,
-               fte: str = "1.00") -> Staff:
+               fte: str = "1.00", workspace: str | None = None) -> Staff:
     n = next(_ids)
     return staff.add_staff(session, parse(staff.NewStaff, {
         "slack_user_id": f"U{n:08d}",
@@ -29,6 +29,7 @@ def make_staff(session: Session, role: Role, team: Team | None, name: str | None
         "role": role,
         "team_id": team.id if team else None,
         "fte": Decimal(fte),
+        "slack_team_id": workspace,
     }), actor=None)
 
 

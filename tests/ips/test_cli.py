@@ -152,6 +152,33 @@ def test_staff_workspace_is_set_on_adding_or_later_and_audited(db: Database, url
             ({"slack_team_id": "T0SUSSEX"}, {"slack_team_id": None})]
 
 
+def test_team_workspace_is_set_on_adding_or_later_and_audited(db: Database, url: str) -> None:
+    assert run(url, "team", "add", "Eastbourne", "--workspace", "T0SUSSEX").exit_code == 0
+    assert run(url, "team", "add", "Maidstone").exit_code == 0
+    listed = run(url, "team", "list").output.splitlines()
+    assert listed[0].split()[-1] == "workspace"
+    assert [line.split()[-1] for line in listed[1:]] == ["T0SUSSEX", "-"]
+    moved = run(url, "team", "set-workspace", "Maidstone", "T0KENT01")
+    assert (moved.exit_code, moved.output) == (0, "Maidstone is in workspace T0KENT01.\n")
+    back = run(url, "team", "set-workspace", "Eastbourne")
+    assert (back.exit_code, back.output) == (0, "Eastbourne is in the one workspace.\n")
+    for args, message in [
+        (["team", "set-workspace", "Maidstone", "kent"], "slack_team_id: must be a Slack workspace id"),
+        (["team", "set-workspace", "Nowhere", "T0KENT01"], "There is no team called 'Nowhere'"),
+        (["team", "add", "Hastings", "--workspace", "t0lower"], "slack_team_id: must be a Slack"),
+    ]:
+        refused = run(url, *args)
+        assert refused.exit_code == 1 and message in refused.output, refused.output
+    with db.reading() as s:
+        assert dict(s.execute(select(Team.name, Team.slack_team_id)).all()) == {
+            "Eastbourne": None, "Maidstone": "T0KENT01"}
+        rows = s.scalars(select(AuditLog).where(AuditLog.action == "set_team_workspace")
+                         .order_by(AuditLog.id)).all()
+        assert [(r.before, r.after) for r in rows] == [
+            ({"slack_team_id": None}, {"slack_team_id": "T0KENT01"}),
+            ({"slack_team_id": "T0SUSSEX"}, {"slack_team_id": None})]
+
+
 def test_unknown_role_is_a_usage_error(url: str) -> None:
     result = run(url, "staff", "add", "U0ABC1234", "Bob", "--role", "wizard")
     assert result.exit_code == 2 and "wizard" in result.output
