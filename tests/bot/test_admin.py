@@ -299,6 +299,47 @@ def test_a_person_added_from_slack_is_in_the_workspace_the_admin_asked_from(db, 
     assert row.after is not None and row.after["slack_team_id"] == "T0SUSSEX"
 
 
+def test_a_team_added_from_slack_is_in_the_workspace_the_admin_asked_from(db, w, slack) -> None:
+    """So only that workspace's trainers and admins see it once several have installed."""
+    url, fake = slack
+    slash(url, w["admin"].slack_user_id, "team add")
+    assert submit(url, w["admin"].slack_user_id, opened_view(fake), _team_values(),
+                  team_id="T0SUSSEX").text == ""
+    with db.reading() as s:
+        assert s.scalar(select(Team.slack_team_id).where(Team.name == "Hove CMHT")) == "T0SUSSEX"
+
+
+def test_an_admin_of_one_workspace_neither_sees_nor_changes_anothers_teams(db, w, slack) -> None:
+    url, fake = slack
+    with db.transaction() as s:
+        s.get(Team, w["other"].id).slack_team_id = "T0KENT01"  # Lewes is another trust's
+        s.get(Staff, w["admin"].id).slack_team_id = "T0SUSSEX"
+        outsider = make_staff(s, Role.CARE_COORDINATOR, s.get(Team, w["other"].id), name="Kit")
+        s.get(Staff, outsider.id).slack_team_id = "T0KENT01"
+    admin = w["admin"].slack_user_id
+    listed = slash(url, admin, "team").json()
+    assert listed["text"] == "1 team in IPS Assist"
+    assert "Lewes" not in json.dumps(listed["blocks"])
+    people = json.dumps(slash(url, admin, "staff").json()["blocks"])
+    assert "Cat" in people and "Lewes" not in people and "Kit" not in people
+    assert _refusal_of(slash(url, admin, "team edit Lewes CMHT")) == \
+        "There is no team called 'Lewes CMHT': `/ips team` lists them."
+    press(url, admin, views.OPEN_TEAM_EDIT, w["other"].id)
+    [refusal] = eventually(fake, "chat.postEphemeral")
+    assert refusal.args["text"] == \
+        "You can only list, add or change teams within your own Slack workspace."
+    assert fake.successful("views.open") == []
+    # A forged submission for that team, or moving its person, is refused beside the field.
+    slash(url, admin, "staff change")
+    answer = submit(url, admin, opened_view(fake), {
+        "user": _user(outsider.slack_user_id), "role": _option("team_leader"),
+        "team": _option(str(w["other"].id))}, team_id="T0SUSSEX")
+    assert answer.json()["response_action"] == "errors"
+    assert "within your own Slack workspace" in json.dumps(answer.json()["errors"])
+    with db.reading() as s:
+        assert s.get(Staff, outsider.id).role == Role.CARE_COORDINATOR
+
+
 def test_the_add_person_button_opens_the_same_modal(db, w, slack) -> None:
     url, fake = slack
     press(url, w["admin"].slack_user_id, views.OPEN_STAFF_ADD, 0)
