@@ -8,12 +8,15 @@ from typing import Any
 
 from slack_bolt import App
 from slack_sdk import WebClient
+from sqlalchemy import func, select
+from sqlalchemy.exc import SQLAlchemyError
 
 from bot.listeners import register
 from bot.oauth import oauth_configured, oauth_settings
 from bot.settings import BotSettings
 from bot.slack_client import make_slack_client
 from caseload.db import Database
+from caseload.models import Team
 
 log = logging.getLogger("bot.app")
 
@@ -54,7 +57,24 @@ def _create_multi_workspace_app(database: Database, settings: BotSettings,
         oauth_settings=oauth_settings(database, settings),
     )
     register(app, database)
+    warn_of_unplaced_teams(database)
     return app
+
+
+def warn_of_unplaced_teams(database: Database) -> int:
+    """Log how many teams have no workspace: with several installed, every workspace's
+    trainers and admins see those teams until they are placed. Returns the count."""
+    try:
+        with database.reading() as session:
+            unplaced = session.scalar(select(func.count(Team.id))
+                                      .where(Team.slack_team_id.is_(None))) or 0
+    except SQLAlchemyError:
+        return 0  # not migrated yet: the web process says so on every page
+    if unplaced:
+        log.warning("%d team(s) have no Slack workspace, so the regional trainers and admins of "
+                    "every workspace installed see them: place each with `ips team "
+                    "set-workspace NAME T0123ABCD` (see `ips team list`)", unplaced)
+    return unplaced
 
 
 class SocketModeBot:

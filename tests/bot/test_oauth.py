@@ -243,6 +243,28 @@ def test_one_workspace_mode_refuses_client_credentials_bolt_would_take_over(
                                         slack_client_id=None, slack_client_secret=None))
 
 
+def test_starting_with_several_workspaces_warns_of_teams_with_none(
+        db: Database, caplog: pytest.LogCaptureFixture) -> None:
+    from bot.app import create_bolt_app
+
+    with db.transaction() as s:
+        make_team(s, "Placed", slack_team_id="T0001")
+        make_team(s, "Unplaced one")
+        make_team(s, "Unplaced two")
+    settings = BotSettings(slack_client_id=CLIENT_ID, slack_client_secret=CLIENT_SECRET,
+                           slack_signing_secret=SECRET, slack_bot_token=None)
+    with caplog.at_level("WARNING", logger="bot.app"):
+        create_bolt_app(db, settings)
+    [warning] = [r.getMessage() for r in caplog.records if r.name == "bot.app"]
+    assert warning.startswith("2 team(s) have no Slack workspace")
+    assert "Unplaced" not in warning  # counts only
+    caplog.clear()
+    with caplog.at_level("WARNING", logger="bot.app"):
+        create_bolt_app(db, BotSettings(slack_bot_token=BOT_TOKEN, slack_signing_secret=SECRET,
+                                        slack_client_id=None, slack_client_secret=None))
+    assert [r for r in caplog.records if r.name == "bot.app"] == []  # one workspace: no matter
+
+
 # -- the flow through the real HTTP server ------------------------------------------------
 
 @dataclass
