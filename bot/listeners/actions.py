@@ -1,5 +1,6 @@
-"""Buttons that open a modal about one client: the four-week nudge's Log contact / Snooze 7 days /
-Put on hold, and the client card's Log contact / Put on hold / Discharge."""
+"""Buttons about one client: the four-week nudge's Log contact / Snooze 7 days / Put on hold, and
+the client card's Log contact / Put on hold / Discharge, which open a modal, and its Take off
+hold, which acts at once (a second press finds the client off hold and says so)."""
 
 from __future__ import annotations
 
@@ -10,10 +11,16 @@ from slack_sdk import WebClient
 from slack_sdk.models.views import View
 
 from bot.views import modals
-from bot.views.clients import CARD_DISCHARGE, CARD_HOLD, CARD_LOG_CONTACT
+from bot.views.clients import (
+    CARD_DISCHARGE,
+    CARD_HOLD,
+    CARD_LOG_CONTACT,
+    CARD_RESUME,
+    taken_off_hold,
+)
 from bot.views.nudges import HOLD, LOG_CONTACT, SNOOZE
 from caseload import clock
-from caseload.clients import get_client
+from caseload.clients import get_client, resume
 from caseload.db import Database
 from caseload.errors import CaseloadError
 from caseload.staff import staff_by_slack_id
@@ -51,3 +58,18 @@ def register(app: App, database: Database) -> None:
     app.action(CARD_LOG_CONTACT)(opener(contact))
     app.action(CARD_HOLD)(opener(modals.hold_modal))
     app.action(CARD_DISCHARGE)(opener(discharge))
+
+    @app.action(CARD_RESUME)
+    def take_off_hold(ack: Ack, body: dict[str, Any], client: WebClient) -> None:
+        ack()
+        user_id = body["user"]["id"]
+        channel = body.get("channel", {}).get("id", user_id)
+        try:
+            with database.transaction() as session:
+                actor = staff_by_slack_id(session, user_id)
+                record = resume(session, actor, get_client(session, actor,
+                                                           int(body["actions"][0]["value"])))
+                text = taken_off_hold(record)
+        except (CaseloadError, ValueError) as exc:
+            text = str(exc) if isinstance(exc, CaseloadError) else "That client is not known."
+        client.chat_postEphemeral(channel=channel, user=user_id, text=text)

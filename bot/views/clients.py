@@ -26,6 +26,7 @@ from caseload.overdue import OverdueClient
 CARD_LOG_CONTACT = "client_log_contact"
 CARD_HOLD = "client_hold"
 CARD_DISCHARGE = "client_discharge"
+CARD_RESUME = "client_resume"
 TIMELINE_LENGTH = 8
 JOBS_LISTED = 10
 
@@ -160,7 +161,10 @@ def client_card(client: Client, names: dict[int, str], jobs: list[Job],
         if can_log_contacts:
             buttons.append(ButtonElement(text="Log contact", action_id=CARD_LOG_CONTACT,
                                          value=value, style="primary"))
-        if client.status != ClientStatus.ON_HOLD:
+        if client.status == ClientStatus.ON_HOLD:
+            buttons.append(ButtonElement(text="Take off hold", action_id=CARD_RESUME,
+                                         value=value))
+        else:
             buttons.append(ButtonElement(text="Put on hold", action_id=CARD_HOLD, value=value))
         buttons.append(ButtonElement(text="Discharge", action_id=CARD_DISCHARGE, value=value,
                                      style="danger"))
@@ -169,3 +173,8 @@ def client_card(client: Client, names: dict[int, str], jobs: list[Job],
     blocks.append(ContextBlock(elements=[MarkdownTextObject(
         text="Only you can see this. Record job starts and ends with `/ips job`.")]))
     return Message(text=text, blocks=blocks)
+
+
+def taken_off_hold(client: Client) -> str:
+    return (f"{client.reference} is off hold: {STATUS[client.status].lower()} again, and "
+            "four-week nudges start again.")

@@ -149,11 +149,39 @@ def test_hold_by_reference_opens_the_hold_modal_and_holds_once(db, w, slack) -> 
     time.sleep(0.2)
     [done] = fake.messages_to(es)
     assert done.args["text"].startswith("PH-1 is on hold until ")
-    # The card now says so, and offers no second hold.
+    # The card now says so, and offers taking them off hold instead of a second hold.
     body = _card(url, es, "PH-1")
     assert "On hold until" in json.dumps(body["blocks"])
     assert "Put on hold until" in json.dumps(body["blocks"])
-    assert _buttons(body) == ["client_log_contact", "client_discharge"]
+    assert _buttons(body) == ["client_log_contact", "client_resume", "client_discharge"]
+
+
+def test_take_off_hold_returns_the_client_to_where_they_were_once(db, w, slack) -> None:
+    url, fake = slack
+    with db.transaction() as s:
+        held = clients.put_on_hold(s, s.merge(w["es"]), s.get(Client, w["client"].id),
+                                   parse(clients.Hold, {"reason": "In hospital"}))
+        before = held.status_before_hold
+    assert before == ClientStatus.IN_WORK
+    es = w["es"].slack_user_id
+    # Someone whose client it is not is refused, and nothing changes.
+    press(url, w["es2"].slack_user_id, "client_resume", w["client"].id)
+    [refusal] = eventually(fake, "chat.postEphemeral")
+    assert refusal.args["text"] == "You can only see clients on your caseload; PH-1 is not on it."
+    assert _client(db, w["client"].id).status == ClientStatus.ON_HOLD
+    press(url, es, "client_resume", w["client"].id)
+    press(url, es, "client_resume", w["client"].id)  # a double click
+    _, done, again = eventually(fake, "chat.postEphemeral", 3)
+    assert done.args["text"] == ("PH-1 is off hold: in work again, and four-week nudges "
+                                 "start again.")
+    assert again.args["text"] == "PH-1 is not on hold."
+    back = _client(db, w["client"].id)
+    assert (back.status, back.hold_reason, back.status_before_hold) == (
+        ClientStatus.IN_WORK, None, None)
+    assert _audit(db, "resume") == 1
+    body = _card(url, es, "PH-1")
+    assert _buttons(body) == ["client_log_contact", "client_hold", "client_discharge"]
+    assert "Taken off hold by Tom" in json.dumps(body["blocks"])
 
 
 def test_discharge_by_reference_refuses_a_future_date_then_discharges_once(db, w, slack) -> None:
