@@ -307,6 +307,10 @@ def team_schedule(ctx: click.Context, name: str, nudges_at: str | None, just_ask
                f"{day.capitalize()} at {(schedule.just_ask_at or time(10, 0)):%H:%M}.")
 
 
+def _workspace(slack_team_id: str | None) -> str:
+    return f"workspace {slack_team_id}" if slack_team_id else "the one workspace"
+
+
 @team.command("set-workspace")
 @click.argument("name")
 @click.argument("slack_team_id", metavar="WORKSPACE_ID", required=False)
@@ -321,8 +325,7 @@ def team_set_workspace(ctx: click.Context, name: str, slack_team_id: str | None)
     with _database(ctx).transaction() as session:
         team_ = team_service.team_by_name(session, name)
         team_service.set_workspace(session, team_, slack_team_id, actor=operator(session))
-        where = f"workspace {team_.slack_team_id}" if team_.slack_team_id else "the one workspace"
-        click.echo(f"{team_.name} is in {where}.")
+        click.echo(f"{team_.name} is in {_workspace(team_.slack_team_id)}.")
 
 
 @team.command("list")
@@ -447,8 +450,7 @@ def staff_set_workspace(ctx: click.Context, slack_user_id: str, slack_team_id: s
             raise InvalidInput.one("slack_user_id", f"there is no staff member with Slack "
                                    f"user id '{slack_user_id}' (see: ips staff list)") from None
         staff_service.set_workspace(session, person, slack_team_id, actor=operator(session))
-        where = f"workspace {person.slack_team_id}" if person.slack_team_id else "the one workspace"
-        click.echo(f"{person.display_name} is in {where}.")
+        click.echo(f"{person.display_name} is in {_workspace(person.slack_team_id)}.")
 
 
 @main.group()
