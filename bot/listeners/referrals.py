@@ -14,11 +14,13 @@ from bot.views.help import unknown_user_message
 from bot.views.just_ask import OPEN_REFERRAL
 from bot.views.referrals import ACCEPT, ASSIGN, REFER, referral_for_acceptance, referral_modal
 from caseload import clients
+from caseload.access import workspace_teams
 from caseload.db import Database
 from caseload.errors import CaseloadError, InvalidInput, UnknownUser
 from caseload.idempotency import claim
 from caseload.models import Role, Staff, Team
 from caseload.staff import staff_by_slack_id
+from caseload.teams import list_teams
 from caseload.validation import parse
 
 log = logging.getLogger("bot.referrals")
@@ -33,7 +35,8 @@ def open_referral_modal(database: Database, client: WebClient, user_id: str,
                         trigger_id: str) -> None:
     with database.reading() as session:
         actor = staff_by_slack_id(session, user_id)
-        teams = [(t.id, t.name) for t in session.scalars(select(Team).order_by(Team.name))]
+        # Only the caller's workspace's teams: another trust's team names are not theirs to see.
+        teams = [(t.id, t.name) for t in list_teams(session, workspace_teams(actor))]
         if actor.team_id is not None:
             teams = [t for t in teams if t[0] == actor.team_id] or teams
         me = user_id if actor.role == Role.CARE_COORDINATOR else None

@@ -138,3 +138,15 @@ def test_unknown_user_gets_the_set_up_message(db, w, slack) -> None:
     body = slash(url, "U0STRANGER", "refer").json()
     assert "ask your team leader to add you" in body["text"]
     assert _clients(db) == []
+
+
+def test_a_trainer_is_offered_only_their_own_workspaces_teams(db, w, slack) -> None:
+    url, fake = slack
+    with db.transaction() as s:
+        make_team(s, "Kent East", slack_team_id="T0KENT01")
+        make_team(s, "Sussex West", slack_team_id="T0SUSSEX")
+        trainer = make_staff(s, Role.REGIONAL_TRAINER, None, workspace="T0SUSSEX")
+    slash(url, trainer.slack_user_id, "refer")
+    [team_block] = [b for b in opened_view(fake)["blocks"] if b.get("block_id") == "team"]
+    offered = [o["text"]["text"] for o in team_block["element"]["options"]]
+    assert offered == ["Sussex West", "Worthing"]  # Worthing has no workspace: shared
