@@ -1,10 +1,14 @@
 """Several workspaces: the clock sends each person's messages with their own workspace's bot
-token from the installation store, and skips (logging counts and ids only) people whose
-workspace has not installed the app. The fake Slack accepts only the installed tokens and
-refuses a token used for someone in another workspace, as Slack does."""
+token from the installation store (a team channel with its team's workspace's, when it has
+one), and skips (logging counts and ids only) people whose workspace has not installed the
+app. Each regional trainer's monthly workbook holds only their own workspace's teams. The fake
+Slack accepts only the installed tokens and refuses a token used for someone in another
+workspace, as Slack does."""
 
 from __future__ import annotations
 
+import io
+import json
 import logging
 from collections.abc import Iterator
 from datetime import UTC, date, datetime, time, timedelta
@@ -12,6 +16,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
+from openpyxl import load_workbook
 from slack_sdk.oauth.installation_store import Installation
 from sqlalchemy import select
 
@@ -20,6 +25,7 @@ from caseload import clients
 from caseload.db import Database
 from caseload.models import NudgeLog, Role, Staff, Team
 from caseload.staff import set_workspace
+from caseload.teams import set_workspace as set_team_workspace
 from reminders.clock import _outbox, run_due
 from reminders.sender import Outbox
 from reminders.settings import ClockSettings
@@ -206,3 +212,62 @@ def test_one_workspace_mode_sends_everything_with_the_one_token(
     for user_id in specialists:
         [nudge] = fake.messages_to(_dm(user_id))
         assert nudge.token == BOT_TOKEN
+
+
+# -- teams with a workspace of their own ---------------------------------------------------
+
+FIRST = date(2026, 12, 1)  # the monthly report's day
+
+
+def _monthly_only(fake: FakeSlack):  # type: ignore[no-untyped-def]
+    return _settings(fake, holds_at=time(23, 0), fidelity_at=time(23, 0),
+                     four_week_at=time(23, 0), just_ask_at=time(23, 0))
+
+
+def test_a_teams_own_workspace_places_its_channel(db: Database, world: dict,
+                                                  fake: FakeSlack) -> None:
+    with db.transaction() as s:
+        # Staff in two workspaces, which alone could not place the channel...
+        mixed = make_team(s, "Mixed", slack_channel_id="C0MIXED01", slack_team_id="T0KENT")
+        for workspace in ("T0BRIGHTON", "T0KENT"):
+            set_workspace(s, make_staff(s, Role.TEAM_LEADER, mixed), workspace, actor=None)
+        # ...no staff at all; and the team's own workspace outranks its staff's.
+        make_team(s, "Empty", slack_channel_id="C0EMPTY01", slack_team_id="T0BRIGHTON")
+        set_team_workspace(s, s.get(Team, world["Hastings"]["team"].id), "T0KENT", actor=None)
+    fake.member_workspaces |= {"C0MIXED01": "T0KENT", "C0EMPTY01": "T0BRIGHTON",
+                               CHANNELS["Hastings"]: "T0KENT"}
+    settings = _monthly_only(fake)
+    _nudges_at(_outbox(db, settings), settings, FIRST, 7, 45)
+    for channel, token in (("C0MIXED01", "xoxb-kent"), ("C0EMPTY01", "xoxb-brighton"),
+                           (CHANNELS["Hastings"], "xoxb-kent")):
+        [report] = fake.messages_to(channel)
+        assert report.token == token
+    assert [c for c in fake.calls if not c.ok] == []
+
+
+def _workbook_sheets(fake: FakeSlack, user_id: str) -> list[str]:
+    [done] = [c for c in fake.successful("files.completeUploadExternal")
+              if c.args.get("channel_id") == _dm(user_id)]
+    files = done.args["files"]
+    files = json.loads(files) if isinstance(files, str) else files
+    [upload] = [fake.uploads[f["id"]] for f in files]
+    assert upload.filename == "ips-outcomes-2026-11.xlsx"
+    return load_workbook(io.BytesIO(upload.content)).sheetnames
+
+
+def test_each_trainers_workbook_holds_only_their_workspaces_teams(
+        db: Database, world: dict, fake: FakeSlack) -> None:
+    with db.transaction() as s:
+        for name, workspace in (("Brighton", "T0BRIGHTON"), ("Kent", "T0KENT")):
+            set_team_workspace(s, s.get(Team, world[name]["team"].id), workspace, actor=None)
+        trainers = {}
+        for workspace in ("T0BRIGHTON", "T0KENT"):
+            trainer = make_staff(s, Role.REGIONAL_TRAINER, None, workspace=workspace)
+            fake.member_workspaces[trainer.slack_user_id] = workspace
+            trainers[workspace] = trainer.slack_user_id
+    settings = _monthly_only(fake)
+    _nudges_at(_outbox(db, settings), settings, FIRST, 7, 45)
+    # Hastings has no workspace of its own (its staff's does not make it one): shared.
+    assert _workbook_sheets(fake, trainers["T0BRIGHTON"]) == ["Summary", "Brighton", "Hastings"]
+    assert _workbook_sheets(fake, trainers["T0KENT"]) == ["Summary", "Hastings", "Kent"]
+    assert [c for c in fake.calls if not c.ok] == []
