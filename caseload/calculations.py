@@ -136,7 +136,7 @@ def _client_in_team(session: Session, actor: Staff, reference: str) -> Client:
         query = query.where(Client.team_id == actor.team_id)
     found = list(session.scalars(query))
     if not found:
-        where = "any team" if sees_all_teams(actor) else "your team"
+        where = "your Slack workspace's teams" if sees_all_teams(actor) else "your team"
         raise InvalidInput.one("client_reference", f"there is no client {reference} in {where}")
     open_ = [c for c in found if c.status != ClientStatus.DISCHARGED]
     if len({c.team_id for c in open_}) > 1:

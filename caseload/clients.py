@@ -306,7 +306,8 @@ def find_client(session: Session, actor: Staff, reference: str, team_id: int | N
         query = query.where(Client.team_id == actor.team_id)
     candidates = list(session.scalars(query.order_by(Client.id.desc())))
     if not candidates:
-        raise NotFound(f"No client {reference} in your team.")
+        where = "your Slack workspace's teams" if sees_all_teams(actor) else "your team"
+        raise NotFound(f"No client {reference} in {where}.")
     open_ = [c for c in candidates if c.status != ClientStatus.DISCHARGED]
     if len({c.team_id for c in open_}) > 1:
         raise InvalidInput.one("team", f"{reference} is open in more than one team; name the team")

@@ -109,7 +109,7 @@ def test_acts_on_the_other_workspaces_teams_are_refused_and_write_nothing(db, tr
             "team_id": trusts["team_b"], "scheduled_for": clock.today() + timedelta(days=30)})),
          "You can only schedule a fidelity review within your own Slack workspace."),
         (lambda s, t: record_for_reference(s, t, "REFB1", "2026-27", {"x": 1}, Decimal("5")),
-         "there is no client REFB1 in any team"),
+         "there is no client REFB1 in your Slack workspace's teams"),
     ]:
         with pytest.raises((NotAllowed, InvalidInput), match=message), db.transaction() as s:
             act(s, s.get(Staff, trusts["regional_trainer_a"]))
