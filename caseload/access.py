@@ -172,9 +172,9 @@ STAFF_ADMINS = (Role.ADMIN,)
 def require_admin(actor: Staff | None, what: str, of: Team | Staff | None = None) -> None:
     """Teams and staff are an admin's to manage: those of the admin's own workspace (`of`).
 
-    `None` is the system itself (the demo loader, test fixtures, the `ips` command line):
-    nobody to check. Every front end passes the person acting, who is then named in the audit
-    trail.
+    `None` is the system itself (the demo loader, test fixtures): nobody to check. Every
+    front end passes the person acting, who is then named in the audit trail; the `ips`
+    command line's built-in admin has no workspace, so it manages every team.
     """
     if actor is not None:
         require_role(actor, STAFF_ADMINS, what)
