@@ -25,15 +25,17 @@ def interaction(url: str, payload: dict) -> requests.Response:
         "X-Slack-Request-Timestamp": stamp, "X-Slack-Signature": signature})
 
 
-def press(url: str, user_id: str, action_id: str, client_id: int) -> requests.Response:
+def press(url: str, user_id: str, action_id: str, client_id: int,
+          team_id: str = "T0001") -> requests.Response:
+    """A button pressed in workspace `team_id`, carrying `client_id` as its value."""
     return interaction(url, {
-        "type": "block_actions", "user": {"id": user_id, "team_id": "T0001"},
-        "team": {"id": "T0001", "domain": "nhs-ips"}, "api_app_id": "A0001",
+        "type": "block_actions", "user": {"id": user_id, "team_id": team_id},
+        "team": {"id": team_id, "domain": "nhs-ips"}, "api_app_id": "A0001",
         "token": "legacy", "trigger_id": "123.456.abc",
         "container": {"type": "message", "channel_id": "D0001", "message_ts": "1.2"},
         "channel": {"id": "D0001", "name": "directmessage"},
         "message": {"ts": "1.2", "text": "nudge"},
-        "response_url": "https://hooks.slack.com/actions/T0001/1/x",
+        "response_url": f"https://hooks.slack.com/actions/{team_id}/1/x",
         "actions": [{"action_id": action_id, "block_id": f"nudge_actions_{client_id}",
                      "value": str(client_id), "type": "button", "action_ts": "1.3",
                      "text": {"type": "plain_text", "text": "button"}}],
@@ -64,13 +66,14 @@ def opened_view(fake: FakeSlack) -> dict:
 
 
 
-def slash(url: str, user_id: str, text: str) -> requests.Response:
-    """`/ips <text>` as Slack posts a slash command (form fields)."""
+def slash(url: str, user_id: str, text: str, team_id: str = "T0001") -> requests.Response:
+    """`/ips <text>` as Slack posts a slash command (form fields), from workspace `team_id`."""
     body = urlencode({
-        "token": "legacy", "team_id": "T0001", "team_domain": "nhs-ips",
+        "token": "legacy", "team_id": team_id, "team_domain": "nhs-ips",
         "channel_id": "C0GENERAL", "channel_name": "general", "user_id": user_id,
         "user_name": "someone", "command": "/ips", "text": text, "api_app_id": "A0001",
-        "response_url": "https://hooks.slack.com/commands/T0001/1/abc", "trigger_id": "1.2.abc",
+        "response_url": f"https://hooks.slack.com/commands/{team_id}/1/abc",
+        "trigger_id": "1.2.abc",
     })
     stamp = str(int(time.time()))
     signature = SignatureVerifier(SECRET).generate_signature(timestamp=stamp, body=body)
