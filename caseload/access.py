@@ -15,7 +15,10 @@ every workspace: nothing changes until teams are given one (`ips team set-worksp
 
 from __future__ import annotations
 
+from typing import Any
+
 from sqlalchemy import ColumnElement, false, or_, select, true
+from sqlalchemy.orm import QueryableAttribute
 
 from caseload.errors import NotAllowed
 from caseload.models import Client, Role, Staff, Team
@@ -47,7 +50,7 @@ def workspace_teams(actor: Staff) -> ColumnElement[bool]:
     return or_(Team.slack_team_id.is_(None), Team.slack_team_id == actor.slack_team_id)
 
 
-def in_workspace(team_id: ColumnElement[int], actor: Staff) -> ColumnElement[bool]:
+def in_workspace(team_id: ColumnElement[Any] | QueryableAttribute[Any], actor: Staff) -> ColumnElement[bool]:
     """A WHERE clause keeping rows whose `team_id` is a team in `actor`'s workspace."""
     if actor.slack_team_id is None:
         return true()

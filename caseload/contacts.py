@@ -48,7 +48,7 @@ def record_employer_contact(
                 f"is before {client.reference} was referred "
                 f"({client.referral_received_on.isoformat()})",
             )
-        team_id = client.team_id
+        team_id: int | None = client.team_id
     else:
         team_id = contact.team_id or actor.team_id
         if team_id is None:

@@ -7,6 +7,7 @@ import re
 from datetime import date
 
 import matplotlib
+from matplotlib.ticker import MaxNLocator
 
 matplotlib.use("Agg")  # no display on servers; must precede pyplot
 import matplotlib.pyplot as plt
@@ -32,7 +33,9 @@ def job_starts_chart(team_name: str, months: list[TeamMonth]) -> bytes:
         axes.set_title(f"{team_name}: job starts against target", loc="left")
         axes.set_ylabel("Job starts")
         axes.set_ylim(0, max([*starts, *targets, 1]) * 1.2)
-        axes.yaxis.get_major_locator().set_params(integer=True)
+        locator = axes.yaxis.get_major_locator()
+        if isinstance(locator, MaxNLocator):  # the default AutoLocator is one
+            locator.set_params(integer=True)
         axes.spines[["top", "right"]].set_visible(False)
         axes.legend(frameon=False, loc="upper left")
         axes.tick_params(axis="x", labelrotation=45)

@@ -9,10 +9,13 @@ taken over once its lease has run out. So nothing is sent twice and nothing is l
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
-from sqlalchemy import or_, select, update
+from sqlalchemy import ColumnElement, CursorResult, or_, select, update
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 
 from caseload.db import Database
@@ -57,7 +60,7 @@ def claim(
             NudgeLog.claimed_at < now - CLAIM_LEASE,
         )
         # Compare-and-set on the attempt count: of two processes racing, one wins.
-        result = session.execute(
+        result: CursorResult[Any] = session.execute(  # type: ignore[assignment]  # an UPDATE's result is a cursor
             update(NudgeLog)
             .where(NudgeLog.id == existing.id, NudgeLog.attempts == existing.attempts,
                    NudgeLog.status != NudgeStatus.SENT, takeable)
@@ -140,12 +143,9 @@ def claim_many(db: Database, keys: list[tuple[str, str, str]], recipient: str | 
     return [results[key] for key in keys]
 
 
-def _insert_for(db: Database):  # type: ignore[no-untyped-def]
-    if db.dialect == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert
-    else:
-        from sqlalchemy.dialects.sqlite import insert
-    return insert
+def _insert_for(db: Database) -> Callable[[type[NudgeLog]], Any]:
+    # Both dialects' insert() have on_conflict_do_nothing; the generic one does not.
+    return postgresql.insert if db.dialect == "postgresql" else sqlite.insert
 
 
 def mark_many(db: Database, claims: list[Claim], error: str | None = None) -> None:
@@ -156,7 +156,7 @@ def mark_many(db: Database, claims: list[Claim], error: str | None = None) -> No
     with db.transaction() as session:
         if error is None:
             values = {"status": NudgeStatus.SENT, "sent_at": utcnow(), "last_error": None}
-            condition = NudgeLog.id.in_(ids)
+            condition: ColumnElement[bool] = NudgeLog.id.in_(ids)
         else:
             values = {"status": NudgeStatus.FAILED, "last_error": error[:2000]}
             condition = NudgeLog.id.in_(ids) & (NudgeLog.status == NudgeStatus.CLAIMED)

@@ -52,7 +52,7 @@ class JobStartCounts:
     competitive_job_starts: int = 0
 
 
-def _is_first_job() -> object:
+def _is_first_job() -> ColumnElement[bool]:
     """SQL: no earlier job for the same client episode (ties broken by id)."""
     earlier = aliased(Job)
     return ~exists().where(

@@ -9,7 +9,7 @@ from __future__ import annotations
 import functools
 import logging
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import date, time
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -61,11 +61,12 @@ class OneLineErrorGroup(click.Group):
     wrong and where to look, with nothing above it to scroll past.
     """
 
-    def main(self, *args: Any, **kwargs: Any) -> Any:
-        if not kwargs.pop("standalone_mode", True):
-            return super().main(*args, standalone_mode=False, **kwargs)
+    def main(self, args: Sequence[str] | None = None, prog_name: str | None = None,
+             complete_var: str | None = None, standalone_mode: bool = True, **extra: Any) -> Any:
+        if not standalone_mode:
+            return super().main(args, prog_name, complete_var, False, **extra)
         try:
-            result = super().main(*args, standalone_mode=False, **kwargs)
+            result = super().main(args, prog_name, complete_var, False, **extra)
         except click.exceptions.NoArgsIsHelpError as exc:
             exc.show()  # plain `ips`: the help is the answer, not an error line
             sys.exit(exc.exit_code)
@@ -170,10 +171,6 @@ def serve(ctx: click.Context, host: str, port: int) -> None:
 @one_line_errors
 def clock_command(ctx: click.Context) -> None:
     """Run the reminders clock on its own (the Procfile's clock process)."""
-    from ips.serve import module_exists
-
-    if not module_exists("reminders.clock"):
-        raise click.ClickException("The reminders clock is not built yet (no reminders.clock).")
     from reminders import clock as reminders_clock
 
     database = _database(ctx)
@@ -206,10 +203,6 @@ def _wait_until_stopped() -> None:
 @one_line_errors
 def bot_command(ctx: click.Context) -> None:
     """Run the Slack bot on its own over Socket Mode (the Procfile's bot process)."""
-    from ips.serve import module_exists
-
-    if not module_exists("bot.app"):
-        raise click.ClickException("The Slack bot is not built yet (no bot.app).")
     from bot import app as bot_app
     from bot.settings import BotSettings
 
@@ -397,7 +390,7 @@ def staff_list(ctx: click.Context, team_name: str | None) -> None:
     """List staff, optionally for one team."""
     with _database(ctx).reading() as session:
         rows = staff_service.list_staff(session, _team_id(session, team_name))
-        names = {t.id: t.name for t in team_service.list_teams(session)}
+        names: dict[int | None, str] = {t.id: t.name for t in team_service.list_teams(session)}
     rows = [r for r in rows if r.slack_user_id != SYSTEM_SLACK_ID]
     if not rows:
         click.echo("No staff yet. Add someone with: ips staff add U0123ABCD \"Name\" --role ...")

@@ -1,8 +1,8 @@
 """Everything in one process for a single machine: the web pages on waitress, and the
-calculator, Slack bot and reminders clock as each part is configured and built.
+calculator, Slack bot and reminders clock as each part is configured.
 
-The bot and the clock are optional parts: each starts only when its module exists and the
-Slack tokens it needs are set, so `make run` works on a fresh machine with no Slack at all.
+The bot and the clock are optional parts: each starts only when the Slack tokens it needs
+are set, so `make run` works on a fresh machine with no Slack at all.
 The convention they are started by is a module-level `start(database)` returning something
 with `stop()` (or `shutdown()`): `bot.app` for the bot, `reminders.clock` for the clock.
 """
@@ -10,7 +10,6 @@ with `stop()` (or `shutdown()`): `bot.app` for the bot, `reminders.clock` for th
 from __future__ import annotations
 
 import importlib
-import importlib.util
 import logging
 import os
 import signal
@@ -49,13 +48,6 @@ PARTS = (
 )
 
 
-def module_exists(name: str) -> bool:
-    try:
-        return importlib.util.find_spec(name) is not None
-    except ModuleNotFoundError:  # the parent package itself is missing
-        return False
-
-
 def build_wsgi(database: Database) -> Flask:
     """The overview at /, with the calculator at /calculator (mounted by the app factory)."""
     return create_app(database)
@@ -63,16 +55,13 @@ def build_wsgi(database: Database) -> Flask:
 
 def start_parts(database: Database, environ: Mapping[str, str | None] | None = None
                 ) -> tuple[list[Any], list[str]]:
-    """Start each optional part that is built and configured; say why each other one is not."""
+    """Start each optional part that is configured; say why each other one is not."""
     # The parts read their tokens from the environment or .env (pydantic-settings), so the
     # check reads both; otherwise a token kept in .env would be reported as missing.
     env = {**dotenv_values(".env"), **os.environ} if environ is None else environ
     running: list[Any] = []
     notes: list[str] = []
     for part in PARTS:
-        if not module_exists(part.module):
-            notes.append(f"{part.label}: not started ({part.module} is not built yet)")
-            continue
         missing = [name for name in part.needs if not env.get(name)]
         if missing and part.instead and all(env.get(name) for name in part.instead):
             missing = []
@@ -130,11 +119,7 @@ def run(database: Database, host: str, port: int) -> None:
     signal.signal(signal.SIGTERM, _exit_on_sigterm)
     log.info("IPS Assist on http://%s:%d (database: %s)", host, port, database.dialect)
     print(f"IPS Assist is running on http://{host}:{port}  (Ctrl+C to stop)", flush=True)
-    for note in [
-        "calculator: " + ("at /calculator/" if app.config.get("CALCULATOR_MOUNTED")
-                          else "not mounted (calculator.web is not built yet)"),
-        *notes,
-    ]:
+    for note in ["calculator: at /calculator/", *notes]:
         print(f"  {note}", flush=True)
     try:
         server.run()

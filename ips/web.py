@@ -94,7 +94,7 @@ or load the demo with <code>ips demo-data</code>.</p></div>
 out-of-work clients on the caseload (IPS Grow; benchmark {{ benchmark }}). Overdue: looking
 for work with no face-to-face employer contact for over 28 days.</p></div>
 {% endif %}
-{% if calculator %}<p><a href="/calculator/">Better-off calculator</a></p>{% endif %}
+<p><a href="/calculator/">Better-off calculator</a></p>
 </main>
 </body>
 </html>
@@ -166,12 +166,10 @@ def create_app(database: Database | None = None, config: dict[str, Any] | None =
         return render_template_string(
             PAGE, report=report, reviews=reviews, percent=percent,
             benchmark=percent(EMPLOYMENT_RATE_BENCHMARK),
-            calculator=app.config.get("CALCULATOR_MOUNTED", False),
         )
 
     # The calculator's pages and API, at /calculator on the same port; saving a
     # calculation uses the same database.
     app.wsgi_app = DispatcherMiddleware(  # type: ignore[method-assign]
         app.wsgi_app, {"/calculator": create_calculator_app(database=app.extensions["ips_database"])})
-    app.config["CALCULATOR_MOUNTED"] = True
     return app

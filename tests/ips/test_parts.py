@@ -1,4 +1,4 @@
-"""`ips serve` starts the bot and the clock only when they are built and configured."""
+"""`ips serve` starts the bot and the clock only when they are configured."""
 
 from __future__ import annotations
 
@@ -61,14 +61,6 @@ def test_a_built_and_configured_part_starts_and_stops(built_clock: list[Handle],
     assert len(built_clock) == 1 and built_clock[0].database is database
     stop_parts(running)
     assert built_clock[0].stopped
-
-
-def test_a_part_not_built_yet_is_named(monkeypatch: pytest.MonkeyPatch, tmp_path) -> None:
-    monkeypatch.setattr("ips.serve.module_exists", lambda name: False)
-    _, notes = start_parts(Database(f"sqlite:///{tmp_path / 'x.sqlite3'}"),
-                           environ={"SLACK_BOT_TOKEN": "x", "SLACK_APP_TOKEN": "y"})
-    assert notes == ["Slack bot: not started (bot.app is not built yet)",
-                     "reminders clock: not started (reminders.clock is not built yet)"]
 
 
 def test_the_real_reminders_clock_starts_in_the_background_and_stops(
