@@ -27,6 +27,7 @@ from caseload.access import (
 )
 from caseload.audit import record_change, snapshot
 from caseload.errors import Conflict, InvalidInput, NotAllowed, NotFound
+from caseload.history import record_state
 from caseload.models import Client, ClientStatus, Role, Staff, Team
 from caseload.references import client_reference_problem
 from caseload.validation import Input, clean_free_text, not_in_future
@@ -162,6 +163,7 @@ def refer(session: Session, actor: Staff, referral: Referral) -> Client:
         referred_by_id=actor.id,
     )
     _insert_client(session, client)
+    record_state(session, client, client.referral_received_on)
     record_change(session, actor=actor, action="refer", record=client, before=None)
     return client
 
@@ -214,6 +216,7 @@ def accept(
         client.specialist_id = specialist_id
     client.status = ClientStatus.ACCEPTED
     client.accepted_on = on
+    record_state(session, client, on)
     record_change(session, actor=actor, action="accept", record=client, before=before)
     return client
 
@@ -229,6 +232,7 @@ def assign(session: Session, actor: Staff, client: Client, specialist_id: int) -
         return client
     before = snapshot(client)
     client.specialist_id = specialist_id
+    record_state(session, client, clock.today())
     action = "assign" if before["specialist_id"] is None else "reassign"
     record_change(session, actor=actor, action=action, record=client, before=before)
     return client
@@ -243,6 +247,7 @@ def start_job_search(session: Session, actor: Staff, client: Client,
     before = snapshot(client)
     client.status = ClientStatus.JOB_SEEKING
     client.job_search_started_on = on or clock.today()
+    record_state(session, client, client.job_search_started_on)
     record_change(session, actor=actor, action="start_job_search", record=client, before=before)
     return client
 
@@ -256,6 +261,7 @@ def put_on_hold(session: Session, actor: Staff, client: Client, hold: Hold) -> C
     client.status = ClientStatus.ON_HOLD
     client.hold_reason = hold.reason
     client.hold_until = hold.until
+    record_state(session, client, clock.today())
     record_change(session, actor=actor, action="hold", record=client, before=before)
     return client
 
@@ -267,10 +273,13 @@ def resume(session: Session, actor: Staff | None, client: Client) -> Client:
     if client.status != ClientStatus.ON_HOLD:
         raise Conflict(f"{client.reference} is not on hold.")
     before = snapshot(client)
+    # The clock takes a hold off on the day it was set to end, even when it runs later.
+    ended = client.hold_until if actor is None and client.hold_until else clock.today()
     client.status = client.status_before_hold or ClientStatus.REFERRED
     client.status_before_hold = None
     client.hold_reason = None
     client.hold_until = None
+    record_state(session, client, min(ended, clock.today()))
     record_change(session, actor=actor, action="resume", record=client, before=before)
     return client
 
@@ -289,6 +298,7 @@ def discharge(session: Session, actor: Staff, client: Client, discharge: Dischar
     client.hold_until = None
     client.discharged_on = on
     client.discharge_reason = discharge.reason
+    record_state(session, client, on)
     record_change(session, actor=actor, action="discharge", record=client, before=before)
     return client
 

@@ -19,6 +19,7 @@ from calculator.parameters import minimum_hourly_wage
 from caseload.access import require_change_client, require_role
 from caseload.audit import record_change, snapshot
 from caseload.errors import Conflict, InvalidInput, NotFound
+from caseload.history import record_state
 from caseload.models import AgeBand, Client, ClientStatus, Job, JobType, Role, Staff
 from caseload.validation import Input, clean_free_text, not_in_future
 
@@ -107,6 +108,7 @@ def record_job_start(session: Session, actor: Staff, start: NewJobStart) -> Job:
         if client.job_search_started_on is None:
             client.job_search_started_on = start.started_on
         client.status = ClientStatus.IN_WORK
+        record_state(session, client, start.started_on)
         record_change(session, actor=actor, action="in_work", record=client, before=before)
     return job
 
@@ -137,6 +139,7 @@ def record_job_end(session: Session, actor: Staff, job_id: int, end: JobEnd) -> 
     if client.status == ClientStatus.IN_WORK and not still_working:
         before = snapshot(client)
         client.status = ClientStatus.JOB_SEEKING
+        record_state(session, client, end.ended_on)
         record_change(session, actor=actor, action="job_seeking", record=client, before=before)
     return job
 

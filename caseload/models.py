@@ -258,6 +258,32 @@ class Client(Base):
     )
 
 
+class ClientStatusPeriod(Base):
+    """Where a client episode stood from one day to another: its status, team and specialist.
+
+    Reports for a past day read these rows rather than today's client row, so a figure for a
+    closed period does not move when something later happens (caseload/history.py keeps them).
+    `valid_to` is exclusive; NULL while it is still so.
+    """
+
+    __tablename__ = "client_status_history"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    client_id: Mapped[int] = mapped_column(ForeignKey("clients.id"))
+    team_id: Mapped[int] = mapped_column(ForeignKey("teams.id"))
+    status: Mapped[ClientStatus] = mapped_column(_enum(ClientStatus))
+    specialist_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id"))
+    valid_from: Mapped[date] = mapped_column(Date)
+    valid_to: Mapped[date | None] = mapped_column(Date)
+    recorded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    __table_args__ = (
+        Index("ix_client_status_history_client_from", "client_id", "valid_from"),
+        Index("ix_client_status_history_team_from", "team_id", "valid_from", "valid_to"),
+        CheckConstraint("valid_to IS NULL OR valid_to > valid_from", name="to_after_from"),
+    )
+
+
 class EmployerContact(Base):
     __tablename__ = "employer_contacts"
 
