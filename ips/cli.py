@@ -25,10 +25,11 @@ from caseload.errors import CaseloadError, InvalidInput, UnknownUser
 from caseload.migrate import upgrade
 from caseload.models import Nation, Role
 from caseload.periods import parse_month
-from caseload.reports import outcomes_report, render_outcomes_table
+from caseload.reports import outcomes_report
 from caseload.settings import get_settings
 from caseload.validation import parse
 from ips.context import SYSTEM_SLACK_ID, open_database, operator, require_migrated
+from rendering.tables import render_outcomes_table
 
 log = logging.getLogger("ips")
 

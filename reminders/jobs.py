@@ -23,7 +23,6 @@ from bot.views.reports import monthly_outcomes
 from caseload import clients as client_service
 from caseload import nudges
 from caseload.access import workspace_teams
-from caseload.exports import job_starts_chart, outcomes_workbook, workbook_name
 from caseload.fidelity import preparation_dates
 from caseload.just_ask import week_starting
 from caseload.models import (
@@ -43,6 +42,8 @@ from caseload.reports import last_twelve_months, outcomes_report
 from caseload.snoozes import snoozed_client_ids
 from caseload.working_days import first_working_day_of_month, is_working_day, next_working_day
 from reminders.sender import Outbox
+from rendering.charts import job_starts_chart
+from rendering.workbooks import outcomes_workbook, workbook_name
 
 log = logging.getLogger("reminders.jobs")
 

@@ -28,8 +28,8 @@ from caseload.reports import (
     job_starts_against_target,
     outcomes_report,
     outcomes_report_for,
-    render_outcomes_table,
 )
+from rendering.tables import render_outcomes_table
 from tests.factories import make_staff, make_team
 
 MARCH = date(2026, 3, 15)

@@ -1,4 +1,4 @@
-"""Report files: the job-starts chart (PNG) and the cross-team spreadsheet (xlsx)."""
+"""The cross-team outcomes spreadsheet (xlsx) that regional trainers get each month."""
 
 from __future__ import annotations
 
@@ -6,46 +6,10 @@ import io
 import re
 from datetime import date
 
-import matplotlib
-from matplotlib.ticker import MaxNLocator
-
-matplotlib.use("Agg")  # no display on servers; must precede pyplot
-import matplotlib.pyplot as plt
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
 from caseload.reports import OutcomesReport, TeamMonth, TeamOutcomes
-
-NHS_BLUE = "#005eb8"
-NHS_DARK_GREY = "#425563"
-
-
-def job_starts_chart(team_name: str, months: list[TeamMonth]) -> bytes:
-    """Bars of job starts per month with the monthly target as a line (Sussex Figure 1)."""
-    labels = [m.month.strftime("%b %y") for m in months]
-    starts = [m.counts.job_starts for m in months]
-    targets = [m.target for m in months]
-    figure, axes = plt.subplots(figsize=(8, 3.6), dpi=100)
-    try:
-        axes.bar(labels, starts, color=NHS_BLUE, label="Job starts")
-        axes.plot(labels, targets, color=NHS_DARK_GREY, linewidth=2, linestyle="--",
-                  marker="o", label="Target")
-        axes.set_title(f"{team_name}: job starts against target", loc="left")
-        axes.set_ylabel("Job starts")
-        axes.set_ylim(0, max([*starts, *targets, 1]) * 1.2)
-        locator = axes.yaxis.get_major_locator()
-        if isinstance(locator, MaxNLocator):  # the default AutoLocator is one
-            locator.set_params(integer=True)
-        axes.spines[["top", "right"]].set_visible(False)
-        axes.legend(frameon=False, loc="upper left")
-        axes.tick_params(axis="x", labelrotation=45)
-        figure.tight_layout()
-        buffer = io.BytesIO()
-        figure.savefig(buffer, format="png")
-        return buffer.getvalue()
-    finally:
-        plt.close(figure)
-
 
 SUMMARY_HEADERS = ["Team", "Job starts", "Target", "First job starts", "Competitive",
                    "Referrals", "Conversion", "YTD referrals", "YTD job starts", "YTD conversion",
@@ -77,7 +41,7 @@ def _sheet_title(name: str, used: set[str]) -> str:
 def outcomes_workbook(report: OutcomesReport, history: dict[int, list[TeamMonth]]) -> bytes:
     """A summary sheet for every team plus one sheet per team with its last 12 months."""
     book = Workbook()
-    summary = book.active
+    summary = book.worksheets[0]  # a new workbook's one sheet (typed, unlike `active`)
     summary.title = "Summary"
     summary.append([f"IPS outcomes for {report.period.label()} (as of {report.as_of:%-d %B %Y})"])
     summary["A1"].font = Font(bold=True, size=14)
