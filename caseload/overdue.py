@@ -15,7 +15,8 @@ from sqlalchemy import ColumnElement, Date, and_, case, func, select, type_coerc
 from sqlalchemy.orm import Session
 
 from caseload.access import visible_clients
-from caseload.models import LOOKING_FOR_WORK, Client, Staff
+from caseload.history import in_force_on
+from caseload.models import LOOKING_FOR_WORK, Client, ClientStatusPeriod, EmployerContact, Staff
 
 FOUR_WEEKS_DAYS = 28
 
@@ -77,3 +78,33 @@ def overdue_for_employer_contact(
         )
         for row in session.execute(query)
     ]
+
+
+def overdue_counts_as_of(session: Session, day: date, team_id: int | None = None) -> dict[int, int]:
+    """Per team: clients overdue for employer contact at the end of `day`, as things stood then.
+
+    Reads the dated history (who was looking for work that day, in which team) and the
+    contacts dated up to that day, so later events do not move the figure, while a contact
+    logged late with its real date corrects it.
+    """
+    last_contact = (
+        select(EmployerContact.client_id, func.max(EmployerContact.contacted_on).label("last"))
+        .where(EmployerContact.face_to_face.is_(True), EmployerContact.client_id.is_not(None),
+               EmployerContact.contacted_on <= day)
+        .group_by(EmployerContact.client_id)
+        .subquery()
+    )
+    referral = func.coalesce(Client.accepted_on, Client.referral_received_on)
+    since = type_coerce(case((and_(last_contact.c.last.is_not(None), last_contact.c.last > referral),
+                              last_contact.c.last), else_=referral), Date)
+    query = (
+        select(ClientStatusPeriod.team_id, func.count(ClientStatusPeriod.client_id))
+        .join(Client, Client.id == ClientStatusPeriod.client_id)
+        .outerjoin(last_contact, last_contact.c.client_id == ClientStatusPeriod.client_id)
+        .where(in_force_on(day), ClientStatusPeriod.status.in_(LOOKING_FOR_WORK),
+               since < day - timedelta(days=FOUR_WEEKS_DAYS))
+        .group_by(ClientStatusPeriod.team_id)
+    )
+    if team_id is not None:
+        query = query.where(ClientStatusPeriod.team_id == team_id)
+    return {row[0]: int(row[1]) for row in session.execute(query)}

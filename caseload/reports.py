@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
 from sqlalchemy import ColumnElement, and_, case, exists, func, or_, select
@@ -17,17 +17,19 @@ from sqlalchemy.orm import Session, aliased
 
 from caseload import clock
 from caseload.access import require_role, team_scope, visible_teams
+from caseload.history import in_force_on
 from caseload.models import (
     ACTIVE_CASELOAD,
     BetterOffCalculation,
     BetterOffOutcome,
     Client,
+    ClientStatusPeriod,
     Job,
     Role,
     Staff,
     Team,
 )
-from caseload.overdue import overdue_for_employer_contact
+from caseload.overdue import overdue_counts_as_of
 from caseload.periods import Period, financial_year_to_date, month, months_ending
 
 # IPS Grow's benchmark employment rate (domain.md).
@@ -189,20 +191,24 @@ class SpecialistCaseload:
         return (Decimal(self.active_clients) / self.fte).quantize(Decimal("0.1"))
 
 
-def caseload_by_specialist(session: Session, team_id: int | None = None
+def caseload_by_specialist(session: Session, as_of: date, team_id: int | None = None
                            ) -> dict[int, list[SpecialistCaseload]]:
-    """Per team: each active specialist's active caseload (accepted, job-seeking, in work)."""
+    """Per team: each specialist's active caseload (accepted, job-seeking, in work) at the end
+    of `as_of`, from the dated history. Listed: specialists who had anyone then, and the team's
+    active specialists who were already recorded by that day."""
     counts = (
-        select(Client.specialist_id, func.count(Client.id).label("n"))
-        .where(Client.status.in_(ACTIVE_CASELOAD))
-        .group_by(Client.specialist_id)
+        select(ClientStatusPeriod.specialist_id, func.count(ClientStatusPeriod.client_id).label("n"))
+        .where(in_force_on(as_of), ClientStatusPeriod.status.in_(ACTIVE_CASELOAD))
+        .group_by(ClientStatusPeriod.specialist_id)
         .subquery()
     )
+    _, end = Period(as_of, as_of + timedelta(days=1)).utc_bounds()
     query = (
         select(Staff.team_id, Staff.id, Staff.display_name, Staff.fte,
                func.coalesce(counts.c.n, 0))
         .outerjoin(counts, counts.c.specialist_id == Staff.id)
-        .where(Staff.role == Role.EMPLOYMENT_SPECIALIST, Staff.active.is_(True))
+        .where(Staff.role == Role.EMPLOYMENT_SPECIALIST,
+               or_(counts.c.n > 0, and_(Staff.active.is_(True), Staff.created_at < end)))
         .order_by(Staff.team_id, Staff.display_name)
     )
     if team_id is not None:
@@ -327,10 +333,8 @@ def outcomes_report(session: Session, any_day_in_month: date, team_id: int | Non
     ytd_referrals = referral_counts(session, ytd, team_id)
     employment = employment_rates(session, period, team_id)
     better_off = better_off_counts(session, period, team_id)
-    caseloads = caseload_by_specialist(session, team_id)
-    overdue: dict[int, int] = defaultdict(int)
-    for item in overdue_for_employer_contact(session, as_of, team_id=team_id):
-        overdue[item.team_id] += 1
+    caseloads = caseload_by_specialist(session, as_of, team_id)
+    overdue = overdue_counts_as_of(session, as_of, team_id)
 
     teams = []
     for team in _teams(session, team_id, within):

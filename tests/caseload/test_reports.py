@@ -10,6 +10,7 @@ import time_machine
 
 from caseload.db import Database
 from caseload.errors import NotAllowed
+from caseload.history import record_state
 from caseload.models import (
     AgeBand,
     BetterOffCalculation,
@@ -38,10 +39,23 @@ MARCH = date(2026, 3, 15)
 def _client(s, team, ref, received, accepted=None, status=ClientStatus.JOB_SEEKING,
             specialist=None, discharged=None, last_contact=None):
     client = Client(team_id=team.id, reference=ref, referral_received_on=received,
-                    accepted_on=accepted, status=status, consent_recorded=True,
+                    accepted_on=accepted, status=ClientStatus.REFERRED, consent_recorded=True,
                     specialist_id=specialist.id if specialist else None,
                     discharged_on=discharged, last_face_to_face_contact_on=last_contact)
     s.add(client)
+    # The dated history the services would have written: referred, then on the caseload from
+    # acceptance in the status given, then discharged.
+    record_state(s, client, received)
+    if accepted is not None:
+        client.status = status if status != ClientStatus.DISCHARGED else ClientStatus.JOB_SEEKING
+        record_state(s, client, accepted)
+    if discharged is not None:
+        client.status = ClientStatus.DISCHARGED
+        record_state(s, client, discharged)
+    client.status = status
+    if last_contact is not None:
+        s.add(EmployerContact(team_id=team.id, staff_id=client.specialist_id, client_id=client.id,
+                              contacted_on=last_contact, employer="Asda", face_to_face=True))
     s.flush()
     return client
 
@@ -163,9 +177,10 @@ def test_overdue_and_caseload_per_specialist(db, sussex) -> None:
     # Hastings' H1 had a contact on 30 March.
     assert report.as_of == date(2026, 3, 31)
     assert brighton.overdue == 0 and _team(report, "Hastings").overdue == 0
-    # Alex (0.5 FTE) holds B1, B2, B3 (in work) and B6 (job seeking) = 4, i.e. 8 per FTE.
+    # Alex (0.5 FTE) held B1, B2, B3 (in work) on 31 March = 3, i.e. 6 per FTE; B6, on the
+    # caseload since 1 April, is April's, whatever day the report is made.
     [alex] = brighton.caseloads
-    assert (alex.name, alex.active_clients, alex.per_fte) == ("Alex", 4, Decimal("8.0"))
+    assert (alex.name, alex.active_clients, alex.per_fte) == ("Alex", 3, Decimal("6.0"))
 
 
 @time_machine.travel(date(2026, 5, 20))
@@ -207,7 +222,7 @@ def test_rendered_table_shows_the_figures_and_explains_them(db, sussex) -> None:
     assert brighton_line.split()[:7] == ["Brighton", "4", "3", "2", "3", "3", "133%"]
     assert "All teams" in text
     assert "benchmark 40%" in text
-    assert "Alex 4 (8.0/FTE)" in text
+    assert "Alex 3 (6.0/FTE)" in text
 
 
 def test_empty_states_are_helpful(db) -> None:
