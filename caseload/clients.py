@@ -66,6 +66,8 @@ class Referral(Input):
     work_preferences: FreeText = None
     consent_recorded: Consent
     received_on: PastDate | None = None
+    in_work_at_referral: bool = Field(
+        default=False, description="In a job already (job retention, or after a better job).")
 
 
 class ReReferral(Input):
@@ -74,6 +76,7 @@ class ReReferral(Input):
     work_preferences: FreeText = None
     consent_recorded: Consent
     received_on: PastDate | None = None
+    in_work_at_referral: bool = False
 
 
 class Hold(Input):
@@ -161,6 +164,7 @@ def refer(session: Session, actor: Staff, referral: Referral) -> Client:
         work_preferences=referral.work_preferences,
         consent_recorded=True,
         referred_by_id=actor.id,
+        in_work_at_referral=referral.in_work_at_referral,
     )
     _insert_client(session, client)
     record_state(session, client, client.referral_received_on)
@@ -182,6 +186,7 @@ def re_refer(session: Session, actor: Staff, client: Client, again: ReReferral) 
         work_preferences=again.work_preferences or client.work_preferences,
         consent_recorded=again.consent_recorded,
         received_on=again.received_on,
+        in_work_at_referral=again.in_work_at_referral,
     )
     new = refer(session, actor, referral)
     new.previous_episode_id = client.id
@@ -300,6 +305,27 @@ def discharge(session: Session, actor: Staff, client: Client, discharge: Dischar
     client.discharge_reason = discharge.reason
     record_state(session, client, on)
     record_change(session, actor=actor, action="discharge", record=client, before=before)
+    return client
+
+
+def start_vocational_profile(session: Session, actor: Staff, client: Client, on: date | None = None
+                             ) -> Client:
+    """Record the day work on the client's vocational profile began (usually the first
+    face-to-face meeting); recording it again corrects the date."""
+    require_change_client(actor, client, "record a vocational profile for")
+    if client.status == ClientStatus.DISCHARGED:
+        raise Conflict(f"{client.reference} is discharged; re-refer before starting a profile.")
+    on = on or clock.today()
+    if on > clock.today():
+        raise InvalidInput.one("vocational_profile_started_on", "cannot be in the future")
+    if on < client.referral_received_on:
+        raise InvalidInput.one("vocational_profile_started_on", "cannot be before the referral "
+                               f"was received ({client.referral_received_on.isoformat()})")
+    if client.vocational_profile_started_on == on:
+        return client
+    before = snapshot(client)
+    client.vocational_profile_started_on = on
+    record_change(session, actor=actor, action="vocational_profile", record=client, before=before)
     return client
 
 

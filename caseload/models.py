@@ -235,6 +235,13 @@ class Client(Base):
     # max() over a million contacts.
     last_face_to_face_contact_on: Mapped[date | None] = mapped_column(Date)
     referred_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id"))
+    # In work when referred (job retention, or looking for a better job): IPS Grow counts these
+    # referrals apart and leaves them out of the employment rate.
+    in_work_at_referral: Mapped[bool] = mapped_column(Boolean, default=False,
+                                                      server_default=text("false"))
+    # IPS Grow counts clients with a vocational profile started (usually at the first
+    # face-to-face meeting with the specialist).
+    vocational_profile_started_on: Mapped[date | None] = mapped_column(Date)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 

@@ -1,0 +1,224 @@
+"""What each outcome figure counts: one function per definition, used by every report, Slack
+message, page and export. docs/outcomes.md gives each one's source in plain English.
+
+Every function answers per team (a dict keyed by team id) for a period of whole days
+[start, end), and reads only dated facts - referral, acceptance, job and contact dates and the
+status history - so a closed period's figure does not move when later events are recorded.
+Only jobs that count as competitive employment (open to anyone, at least the minimum wage for
+the person's age) are outcomes; the others are counted apart, never in the outcomes.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import ColumnElement, and_, case, exists, func, or_, select
+from sqlalchemy.orm import Session, aliased
+
+from caseload.history import in_force_on
+from caseload.models import ACTIVE_CASELOAD, Client, ClientStatus, ClientStatusPeriod, Job
+from caseload.periods import Period
+
+# IPS Grow's benchmark employment rate, for a rate over a review period or 12 months or more.
+EMPLOYMENT_RATE_BENCHMARK = Decimal("0.40")
+# The fidelity scale's active caseload per full-time specialist, and the in-work share a caseload
+# should stay under (IPS Grow: job retention at most 15% of the caseload).
+CASELOAD_LIMIT = 20
+IN_WORK_SHARE_LIMIT = Decimal("0.15")
+# Making IPS Work (2018), the evaluation's target per site over 18 months.
+EVALUATION_MONTHS = 18
+EVALUATION_REFERRALS = 120
+EVALUATION_JOB_STARTS = 60
+
+
+def ratio(numerator: int, denominator: int) -> Decimal | None:
+    if denominator == 0:
+        return None
+    return (Decimal(numerator) / Decimal(denominator)).quantize(Decimal("0.001"))
+
+
+def _clients_per_team(session: Session, team_id: int | None, *where: ColumnElement[bool]
+                      ) -> dict[int, int]:
+    query = select(Client.team_id, func.count(Client.id)).where(*where).group_by(Client.team_id)
+    if team_id is not None:
+        query = query.where(Client.team_id == team_id)
+    return {row[0]: int(row[1]) for row in session.execute(query)}
+
+
+def _within(column: Any, period: Period) -> ColumnElement[bool]:
+    return and_(column >= period.start, column < period.end)
+
+
+def referrals(session: Session, period: Period, team_id: int | None = None) -> dict[int, int]:
+    """Referrals: episodes whose referral date - the day the specialist received the referral
+    and accepted it onto the caseload (IPS Grow) - falls in the period."""
+    return _clients_per_team(session, team_id, _within(Client.accepted_on, period))
+
+
+def referrals_in_work(session: Session, period: Period, team_id: int | None = None
+                      ) -> dict[int, int]:
+    """Of those referrals, the people already in work when referred (job retention, or looking
+    for a better job)."""
+    return _clients_per_team(session, team_id, _within(Client.accepted_on, period),
+                             Client.in_work_at_referral.is_(True))
+
+
+def vocational_profiles_started(session: Session, period: Period, team_id: int | None = None
+                                ) -> dict[int, int]:
+    """Clients whose vocational profile was started in the period and who had not been
+    discharged by its end."""
+    return _clients_per_team(session, team_id, _within(Client.vocational_profile_started_on, period),
+                             or_(Client.discharged_on.is_(None), Client.discharged_on >= period.end))
+
+
+def _first_competitive() -> ColumnElement[bool]:
+    """SQL: this job is its episode's first competitive one (ties broken by id)."""
+    earlier = aliased(Job)
+    return ~exists().where(
+        earlier.client_id == Job.client_id,
+        earlier.is_competitive.is_(True),
+        or_(earlier.started_on < Job.started_on,
+            and_(earlier.started_on == Job.started_on, earlier.id < Job.id)),
+    )
+
+
+@dataclass(frozen=True)
+class JobStarts:
+    """Job starts in a period: competitive ones are outcomes, the rest are shown apart."""
+
+    total: int = 0  # every competitive job started (second and third jobs too)
+    people: int = 0  # clients supported into work: first competitive job starts
+    not_competitive: int = 0  # recorded, never counted as outcomes
+
+    def __add__(self, other: JobStarts) -> JobStarts:
+        return JobStarts(self.total + other.total, self.people + other.people,
+                         self.not_competitive + other.not_competitive)
+
+
+def job_starts(session: Session, period: Period, team_id: int | None = None
+               ) -> dict[int, JobStarts]:
+    """Job starts by the date the job started, per team."""
+    competitive = Job.is_competitive.is_(True)
+    query = (
+        select(Job.team_id,
+               func.sum(case((competitive, 1), else_=0)),
+               func.sum(case((and_(competitive, _first_competitive()), 1), else_=0)),
+               func.sum(case((competitive, 0), else_=1)))
+        .where(_within(Job.started_on, period))
+        .group_by(Job.team_id)
+    )
+    if team_id is not None:
+        query = query.where(Job.team_id == team_id)
+    return {row[0]: JobStarts(int(row[1] or 0), int(row[2] or 0), int(row[3] or 0))
+            for row in session.execute(query)}
+
+
+@dataclass(frozen=True)
+class EmploymentRate:
+    """IPS Grow's employment rate (since April 2024): out-of-work clients who started a
+    competitive job, over the out-of-work clients on the caseload in the period."""
+
+    started_work: int = 0
+    out_of_work: int = 0
+
+    @property
+    def rate(self) -> Decimal | None:
+        return ratio(self.started_work, self.out_of_work)
+
+    def __add__(self, other: EmploymentRate) -> EmploymentRate:
+        return EmploymentRate(self.started_work + other.started_work,
+                              self.out_of_work + other.out_of_work)
+
+
+def benchmark_applies(period: Period) -> bool:
+    """The 40% benchmark is what good services reach over a review period or a year: it is
+    shown beside a rate over 12 months or more, never beside a month or a quarter."""
+    return period.months() >= 12
+
+
+def employment_rates(session: Session, period: Period, team_id: int | None = None
+                     ) -> dict[int, EmploymentRate]:
+    """Out of work: accepted before the period ended, not discharged before it began, not in
+    work when referred, and not in a competitive job on its first day. Of those, the ones who
+    started a competitive job within the period."""
+    working = aliased(Job)
+    in_work_at_start = exists().where(
+        working.client_id == Client.id, working.is_competitive.is_(True),
+        working.started_on < period.start,
+        or_(working.ended_on.is_(None), working.ended_on >= period.start))
+    started = aliased(Job)
+    started_in_period = exists().where(
+        started.client_id == Client.id, started.is_competitive.is_(True),
+        _within(started.started_on, period))
+    query = (
+        select(Client.team_id, func.count(Client.id), func.sum(case((started_in_period, 1), else_=0)))
+        .where(Client.accepted_on.is_not(None), Client.accepted_on < period.end,
+               or_(Client.discharged_on.is_(None), Client.discharged_on >= period.start),
+               Client.in_work_at_referral.is_(False), ~in_work_at_start)
+        .group_by(Client.team_id)
+    )
+    if team_id is not None:
+        query = query.where(Client.team_id == team_id)
+    return {row[0]: EmploymentRate(int(row[2] or 0), int(row[1])) for row in session.execute(query)}
+
+
+@dataclass(frozen=True)
+class Caseload:
+    """A team's caseload at the end of a day, from the dated history."""
+
+    active: int = 0  # accepted, looking for work or in work
+    in_work: int = 0
+
+    @property
+    def in_work_share(self) -> Decimal | None:
+        return ratio(self.in_work, self.active)
+
+    def __add__(self, other: Caseload) -> Caseload:
+        return Caseload(self.active + other.active, self.in_work + other.in_work)
+
+
+def caseloads_on(session: Session, day: date, team_id: int | None = None) -> dict[int, Caseload]:
+    """Active caseload and how many of it are in work, per team, as things stood on `day`."""
+    query = (
+        select(ClientStatusPeriod.team_id, func.count(ClientStatusPeriod.client_id),
+               func.sum(case((ClientStatusPeriod.status == ClientStatus.IN_WORK, 1), else_=0)))
+        .where(in_force_on(day), ClientStatusPeriod.status.in_(ACTIVE_CASELOAD))
+        .group_by(ClientStatusPeriod.team_id)
+    )
+    if team_id is not None:
+        query = query.where(ClientStatusPeriod.team_id == team_id)
+    return {row[0]: Caseload(int(row[1]), int(row[2] or 0)) for row in session.execute(query)}
+
+
+@dataclass(frozen=True)
+class Conversion:
+    """Referrals and competitive job starts over a span, as the 2018 evaluation's Table 3 gives
+    them per site ("193 referrals and 78 jobs achieved—40%")."""
+
+    referrals: int = 0
+    job_starts: int = 0
+
+    @property
+    def rate(self) -> Decimal | None:
+        return ratio(self.job_starts, self.referrals)
+
+    def sentence(self) -> str:
+        rate = self.rate
+        share = "no referrals yet" if rate is None else f"{rate * 100:.0f}%"
+        referrals = f"{self.referrals} referral{'' if self.referrals == 1 else 's'}"
+        jobs = f"{self.job_starts} job{'' if self.job_starts == 1 else 's'}"
+        return f"{referrals} and {jobs} achieved—{share}"
+
+    def __add__(self, other: Conversion) -> Conversion:
+        return Conversion(self.referrals + other.referrals, self.job_starts + other.job_starts)
+
+
+def conversion(session: Session, span: Period, team_id: int | None = None) -> dict[int, Conversion]:
+    """Referrals (by referral date) and competitive job starts in `span`, per team."""
+    counted = referrals(session, span, team_id)
+    starts = job_starts(session, span, team_id)
+    return {team: Conversion(counted.get(team, 0), starts.get(team, JobStarts()).total)
+            for team in counted.keys() | starts.keys()}
