@@ -2,25 +2,15 @@
 
 from __future__ import annotations
 
-import re
-from dataclasses import dataclass
-
 from pydantic import ValidationError
 
-RULE_ABOUT_FIELD = re.compile(r"^(?P<field>[a-z_][a-z0-9_]*(?:\.[a-z0-9_]+)*): (?P<rule>.+)$", re.DOTALL)
+# One reading of pydantic's errors for the record and the calculator; the calculator may not
+# import the record, so it lives there.
+from calculator.errors import FieldError, field_errors
 
 
 class CaseloadError(Exception):
     """Base class: `str(error)` is a complete sentence fit to show a user."""
-
-
-@dataclass(frozen=True)
-class FieldError:
-    field: str
-    message: str
-
-    def __str__(self) -> str:
-        return f"{self.field}: {self.message}"
 
 
 class InvalidInput(CaseloadError):
@@ -36,20 +26,7 @@ class InvalidInput(CaseloadError):
 
     @classmethod
     def from_pydantic(cls, exc: ValidationError) -> InvalidInput:
-        errors = []
-        for err in exc.errors():
-            field = ".".join(str(part) for part in err["loc"]) or "input"
-            message = err["msg"]
-            # pydantic prefixes custom messages with "Value error, "; users need only the rule.
-            message = message.removeprefix("Value error, ").removeprefix("Assertion failed, ")
-            # A rule about several fields says which field it is about: "partner: a couple needs…".
-            named = RULE_ABOUT_FIELD.match(message)
-            if named:
-                inner = named["field"]
-                field = inner if field == "input" or inner.startswith(field + ".") else f"{field}.{inner}"
-                message = named["rule"]
-            errors.append(FieldError(field, message))
-        return cls(errors)
+        return cls(field_errors(exc))
 
 
 class NotAllowed(CaseloadError):
