@@ -53,8 +53,46 @@ COMMON_ERRORS = {
 }
 
 
+# The bodies the API sends besides the engine's own.
+HEALTH_SCHEMA = {
+    "type": "object",
+    "required": ["status"],
+    "properties": {
+        "status": {"type": "string"},
+        "tax_years": {"type": "array", "items": {"type": "string"}},
+    },
+}
+PARAMETERS_SCHEMA = {
+    "type": "object",
+    "required": ["tax_year", "parameters"],
+    "properties": {
+        "tax_year": {"type": "string"},
+        "starts": {"type": "string", "format": "date"},
+        "ends": {"type": "string", "format": "date"},
+        "parameters": {"type": "array", "items": {"type": "object"}},
+    },
+}
+INFO = {
+    "title": "IPS Assist better-off calculator",
+    "version": "1.0.0",
+    "description": "In-work better-off calculations on UK rules for the tax year, itemised and "
+    "explained. Every figure's source is at /v1/parameters/{tax_year}.",
+}
+
+
 @cache
 def document(server_url: str = "/") -> dict[str, Any]:
+    return {
+        "openapi": "3.1.0",
+        "info": INFO,
+        "servers": [{"url": server_url}],
+        "paths": _paths(),
+        "components": {"schemas": _schemas()},
+    }
+
+
+def _schemas() -> dict[str, Any]:
+    """The engine's models as the API reads and writes them, and the API's own bodies."""
     _, schemas = TypeAdapter.json_schemas(
         [
             ("BetterOffRequest", "validation", TypeAdapter(BetterOffRequest)),
@@ -64,87 +102,58 @@ def document(server_url: str = "/") -> dict[str, Any]:
         ],
         ref_template=REF,
     )
-    components = dict(schemas.get("$defs", {}))
-    components["Errors"] = ERRORS_SCHEMA
-    components["Health"] = {
-        "type": "object",
-        "required": ["status"],
-        "properties": {
-            "status": {"type": "string"},
-            "tax_years": {"type": "array", "items": {"type": "string"}},
-        },
-    }
-    components["Parameters"] = {
-        "type": "object",
-        "required": ["tax_year", "parameters"],
-        "properties": {
-            "tax_year": {"type": "string"},
-            "starts": {"type": "string", "format": "date"},
-            "ends": {"type": "string", "format": "date"},
-            "parameters": {"type": "array", "items": {"type": "object"}},
-        },
-    }
+    return {**schemas.get("$defs", {}), "Errors": ERRORS_SCHEMA, "Health": HEALTH_SCHEMA,
+            "Parameters": PARAMETERS_SCHEMA}
+
+
+def _calculation(summary: str, operation: str, request: str, result: str, description: str) -> dict[str, Any]:
     return {
-        "openapi": "3.1.0",
-        "info": {
-            "title": "IPS Assist better-off calculator",
-            "version": "1.0.0",
-            "description": "In-work better-off calculations on UK rules for the tax year, itemised and "
-            "explained. Every figure's source is at /v1/parameters/{tax_year}.",
+        "post": {
+            "summary": summary,
+            "operationId": operation,
+            "requestBody": _json_body(request),
+            "responses": {
+                "200": _ok(result, description),
+                "422": _errors("Invalid input: every field error."),
+                **COMMON_ERRORS,
+            },
+        }
+    }
+
+
+def _paths() -> dict[str, Any]:
+    return {
+        "/v1/better-off": _calculation(
+            "Better or worse off in a job: now against in work, itemised",
+            "betterOff", "BetterOffRequest", "BetterOffResult", "The itemised comparison."),
+        "/v1/sweep": _calculation(
+            "Net income and marginal deduction rate across hours, for charts",
+            "sweep", "SweepRequest", "SweepResult", "One point per step of hours."),
+        "/v1/parameters/{tax_year}": {
+            "get": {
+                "summary": "Every rate and threshold for a tax year, with its citation",
+                "operationId": "parameters",
+                "parameters": [
+                    {
+                        "name": "tax_year",
+                        "in": "path",
+                        "required": True,
+                        "schema": {"type": "string", "pattern": "^[0-9]{4}-[0-9]{2}$"},
+                        "example": "2026-27",
+                    }
+                ],
+                "responses": {
+                    "200": _ok("Parameters", "The figures."),
+                    "404": _errors("No parameters for that tax year."),
+                    **COMMON_ERRORS,
+                },
+            }
         },
-        "servers": [{"url": server_url}],
-        "paths": {
-            "/v1/better-off": {
-                "post": {
-                    "summary": "Better or worse off in a job: now against in work, itemised",
-                    "operationId": "betterOff",
-                    "requestBody": _json_body("BetterOffRequest"),
-                    "responses": {
-                        "200": _ok("BetterOffResult", "The itemised comparison."),
-                        "422": _errors("Invalid input: every field error."),
-                        **COMMON_ERRORS,
-                    },
-                }
-            },
-            "/v1/sweep": {
-                "post": {
-                    "summary": "Net income and marginal deduction rate across hours, for charts",
-                    "operationId": "sweep",
-                    "requestBody": _json_body("SweepRequest"),
-                    "responses": {
-                        "200": _ok("SweepResult", "One point per step of hours."),
-                        "422": _errors("Invalid input: every field error."),
-                        **COMMON_ERRORS,
-                    },
-                }
-            },
-            "/v1/parameters/{tax_year}": {
-                "get": {
-                    "summary": "Every rate and threshold for a tax year, with its citation",
-                    "operationId": "parameters",
-                    "parameters": [
-                        {
-                            "name": "tax_year",
-                            "in": "path",
-                            "required": True,
-                            "schema": {"type": "string", "pattern": "^[0-9]{4}-[0-9]{2}$"},
-                            "example": "2026-27",
-                        }
-                    ],
-                    "responses": {
-                        "200": _ok("Parameters", "The figures."),
-                        "404": _errors("No parameters for that tax year."),
-                        **COMMON_ERRORS,
-                    },
-                }
-            },
-            "/healthz": {
-                "get": {
-                    "summary": "Liveness",
-                    "operationId": "health",
-                    "responses": {"200": _ok("Health", "The service is up.")},
-                }
-            },
+        "/healthz": {
+            "get": {
+                "summary": "Liveness",
+                "operationId": "health",
+                "responses": {"200": _ok("Health", "The service is up.")},
+            }
         },
-        "components": {"schemas": components},
     }
