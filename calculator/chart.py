@@ -1,6 +1,7 @@
 """The hours chart: net income against hours worked, the proposed hours and every cliff edge.
 
-Shared by the advisor pages and the Slack bot (which uploads it as an image).
+Shared by the advisor pages and the Slack bot (which uploads it as an image), so both draw
+the same hours.
 """
 
 from __future__ import annotations
@@ -12,11 +13,20 @@ import matplotlib
 matplotlib.use("Agg")  # no display on servers; must precede pyplot
 import matplotlib.pyplot as plt
 
-from calculator.engine import SweepResult
+from calculator.engine import BetterOffRequest, SweepRequest, SweepResult
 
 NHS_BLUE = "#005eb8"
 NHS_RED = "#d5281b"
 NHS_DARK_GREY = "#425563"
+# The chart runs to a full-time week, or further when the job offers more, in half hours.
+FULL_TIME_HOURS = 40.0
+STEP_HOURS = 0.5
+
+
+def chart_sweep(request: BetterOffRequest) -> SweepRequest:
+    """The sweep the chart draws for this household and job."""
+    top = max(FULL_TIME_HOURS, request.job.hours_per_week)
+    return SweepRequest.model_validate({**dict(request), "maximum_hours": top, "step": STEP_HOURS})
 
 
 def hours_chart_png(result: SweepResult, now_net_monthly: float | None = None) -> bytes:

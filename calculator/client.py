@@ -1,5 +1,6 @@
-"""How the bot and the clock ask for a calculation: the service when CALCULATOR_URL is set,
-the engine in this process when it is not. Either way the answer is the API's JSON.
+"""How the bot and the clock ask for a calculation: the engine in this process, or the
+service when CALCULATOR_URL is set. Either way the engine's own types go in and come out;
+only the trip over HTTP turns them into JSON and back.
 """
 
 from __future__ import annotations
@@ -7,17 +8,35 @@ from __future__ import annotations
 import json
 import urllib.error
 import urllib.request
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
-from calculator.web.serialize import CalculatorInputError, answer
-from calculator.web.settings import get_calculator_settings
+from pydantic import BaseModel, TypeAdapter, ValidationError
 
-__all__ = ["CalculatorClient", "CalculatorInputError", "CalculatorUnavailable"]
+from calculator.api_json import BETTER_OFF, SWEEP, errors_from_json
+from calculator.engine import BetterOffRequest, BetterOffResult, SweepRequest, SweepResult, calculate, sweep
+from calculator.errors import CalculatorInputError, FieldError, field_errors
+from calculator.settings import get_calculator_settings
+
+__all__ = ["CalculatorClient", "CalculatorUnavailable", "in_process"]
+
+RequestT = TypeVar("RequestT", bound=BaseModel)
+ResultT = TypeVar("ResultT")
 
 
 class CalculatorUnavailable(Exception):
     """The service could not be reached or failed; the message says which."""
+
+
+def in_process(run: Callable[[RequestT], ResultT], request: RequestT) -> ResultT:
+    """The engine's answer here, refusing what the service refuses in the same words."""
+    try:
+        return run(request)
+    except ValidationError as exc:
+        raise CalculatorInputError(field_errors(exc)) from None
+    except ValueError as exc:  # no rules on file for the calculation date's tax year
+        raise CalculatorInputError([FieldError("calculation_date", str(exc))]) from None
 
 
 @dataclass
@@ -31,35 +50,41 @@ class CalculatorClient:
         settings = get_calculator_settings()
         return cls(settings.calculator_url, settings.calculator_api_token)
 
-    def better_off(self, body: dict[str, Any]) -> dict[str, Any]:
-        return self._post("/v1/better-off", body) if self.url else answer("better-off", body)
+    def better_off(self, request: BetterOffRequest) -> BetterOffResult:
+        if self.url:
+            return self._post("/v1/better-off", request, BETTER_OFF)
+        return in_process(calculate, request)
 
-    def sweep(self, body: dict[str, Any]) -> dict[str, Any]:
-        return self._post("/v1/sweep", body) if self.url else answer("sweep", body)
+    def sweep(self, request: SweepRequest) -> SweepResult:
+        if self.url:
+            return self._post("/v1/sweep", request, SWEEP)
+        return in_process(sweep, request)
 
-    def _post(self, path: str, body: dict[str, Any]) -> dict[str, Any]:
+    def _post(self, path: str, body: BaseModel, result: TypeAdapter[ResultT]) -> ResultT:
         assert self.url is not None
         headers = {"Content-Type": "application/json", "Accept": "application/json"}
         if self.token:
             headers["Authorization"] = f"Bearer {self.token}"
         request = urllib.request.Request(
-            self.url.rstrip("/") + path,
-            data=json.dumps(body, default=str).encode(),
-            headers=headers,
-            method="POST",
+            self.url.rstrip("/") + path, data=body.model_dump_json().encode(), headers=headers, method="POST"
         )
         try:
             with urllib.request.urlopen(request, timeout=self.timeout_seconds) as response:
-                return json.loads(response.read())
+                raw = response.read()
         except urllib.error.HTTPError as exc:
             payload = _json_or_none(exc.read())
             if exc.code == 422 and payload and "errors" in payload:
-                raise CalculatorInputError(payload["errors"]) from None
+                raise CalculatorInputError(errors_from_json(payload["errors"])) from None
             raise CalculatorUnavailable(f"the calculator answered {exc.code} at {self.url}") from None
         except (urllib.error.URLError, TimeoutError, OSError) as exc:
             raise CalculatorUnavailable(
                 f"the calculator at {self.url} could not be reached ({exc})"
             ) from None
+        try:
+            return result.validate_json(raw)
+        except ValidationError:
+            # A service of another version, or something else at that address.
+            raise CalculatorUnavailable(f"the calculator at {self.url} answered with no result") from None
 
 
 def _json_or_none(raw: bytes) -> dict[str, Any] | None:

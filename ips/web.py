@@ -7,6 +7,7 @@ colours and type so it feels familiar to NHS staff.
 from __future__ import annotations
 
 from datetime import timedelta
+from decimal import Decimal
 from typing import Any
 
 from flask import Flask, render_template_string
@@ -14,12 +15,17 @@ from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 from werkzeug.middleware.dispatcher import DispatcherMiddleware
 
+from calculator.engine import BetterOffRequest, BetterOffResult
 from calculator.web import create_app as create_calculator_app
+from calculator.web.saving import NotSaved, SaveCalculation
 from caseload import clock
+from caseload.calculations import record_for_reference
 from caseload.db import Database
+from caseload.errors import CaseloadError, InvalidInput
 from caseload.fidelity import upcoming_review
 from caseload.reports import EMPLOYMENT_RATE_BENCHMARK, outcomes_report, percent
 from caseload.settings import get_settings
+from caseload.staff import staff_by_slack_id
 from ips.context import NotMigrated, require_migrated
 
 PAGE = """<!doctype html>
@@ -119,6 +125,28 @@ def _slack_http_mode(app: Flask, database: Database, settings: Any) -> None:
         add_slack_routes(app, database, settings)
 
 
+def calculation_saver(database: Database) -> SaveCalculation:
+    """Saving from the calculator's pages: the record's rules in one transaction, and a
+    refusal as the sentence the page shows beside the reference."""
+
+    def save(slack_user_id: str, reference: str, request: BetterOffRequest, result: BetterOffResult,
+             household: dict[str, str]) -> None:
+        try:
+            with database.transaction() as session:
+                record_for_reference(
+                    session, staff_by_slack_id(session, slack_user_id), reference, result.tax_year,
+                    request.model_dump(mode="json"), Decimal(str(result.better_off.monthly)),
+                    household=household,
+                )
+        except InvalidInput as exc:
+            message = exc.errors[0].message
+            raise NotSaved(message[:1].upper() + message[1:]) from None
+        except CaseloadError as exc:
+            raise NotSaved(str(exc)) from None
+
+    return save
+
+
 def create_app(database: Database | None = None, config: dict[str, Any] | None = None,
                bot_settings: Any = None) -> Flask:
     """Application factory: nothing touches the database until a request comes in."""
@@ -169,7 +197,8 @@ def create_app(database: Database | None = None, config: dict[str, Any] | None =
         )
 
     # The calculator's pages and API, at /calculator on the same port; saving a
-    # calculation uses the same database.
+    # calculation uses the same database, through the one saver the calculator is given.
+    calculator = create_calculator_app(save=calculation_saver(app.extensions["ips_database"]))
     app.wsgi_app = DispatcherMiddleware(  # type: ignore[method-assign]
-        app.wsgi_app, {"/calculator": create_calculator_app(database=app.extensions["ips_database"])})
+        app.wsgi_app, {"/calculator": calculator})
     return app

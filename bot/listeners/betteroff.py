@@ -10,7 +10,6 @@ from __future__ import annotations
 import logging
 from decimal import Decimal
 from typing import Any
-from urllib.parse import quote
 
 from slack_bolt import Ack, App
 from slack_sdk import WebClient
@@ -24,12 +23,12 @@ from bot.views.betteroff import (
     better_off_modal,
     form_values,
 )
-from calculator.chart import hours_chart_png
-from calculator.client import CalculatorClient, CalculatorInputError, CalculatorUnavailable
-from calculator.web.form import FormInvalid, household_fields, parse_form
-from calculator.web.links import sign
-from calculator.web.serialize import SWEEP
-from calculator.web.settings import get_calculator_settings
+from calculator.chart import chart_sweep, hours_chart_png
+from calculator.client import CalculatorClient, CalculatorUnavailable
+from calculator.errors import CalculatorInputError
+from calculator.household_form import FormInvalid, household_fields, parse_form
+from calculator.links import result_page_link
+from calculator.settings import get_calculator_settings
 from caseload import clock
 from caseload.calculations import record_for_reference, saved_household
 from caseload.db import Database
@@ -97,12 +96,10 @@ def register(app: App, database: Database) -> None:
 def send_answer(
     database: Database, client: WebClient, user: str, values: dict[str, str], reference: str | None
 ) -> None:
-    today = clock.today()
-    request = parse_form(values, today)
-    body = request.model_dump(mode="json")
+    request = parse_form(values, clock.today())
     calculator = CalculatorClient.from_settings()
-    result = calculator.better_off(body)
-    swept = calculator.sweep({**body, "maximum_hours": max(40.0, request.job.hours_per_week)})
+    result = calculator.better_off(request)
+    swept = calculator.sweep(chart_sweep(request))
     saved = False
     note = ""
     if reference and client_reference_problem(reference):
@@ -117,33 +114,23 @@ def send_answer(
                     session,
                     actor,
                     reference,
-                    result["tax_year"],
-                    body,
-                    Decimal(str(result["better_off"]["monthly"])),
+                    result.tax_year,
+                    request.model_dump(mode="json"),
+                    Decimal(str(result.better_off.monthly)),
                     household=household_fields(values),
                 )
             saved = True
         except CaseloadError as exc:
             note = f"Not saved: {sentence(exc)}"
-    message = better_off_message(result, reference if saved else None, page_link(user, values), saved)
+    page = result_page_link(get_calculator_settings(), user, values)
+    message = better_off_message(result, reference if saved else None, page, saved)
     channel = client.conversations_open(users=user)["channel"]["id"]
     client.chat_postMessage(channel=channel, **message.as_kwargs())
     if note:
         client.chat_postMessage(channel=channel, text=note)
-    # The sweep's JSON back into the engine's result, which the chart draws.
-    chart = hours_chart_png(SWEEP.validate_python(swept), result["now"]["monthly"])
     client.files_upload_v2(
         channel=channel,
-        content=chart,
+        content=hours_chart_png(swept, result.now.monthly),
         filename="hours-chart.png",
         title="Money left each month at each number of hours",
     )
-
-
-def page_link(user: str, values: dict[str, str]) -> str | None:
-    """A signed link that opens the advisor page on this result, when the pages are reachable."""
-    settings = get_calculator_settings()
-    if not (settings.calculator_public_url and settings.calculator_link_secret):
-        return None
-    token = sign(settings.calculator_link_secret, user, values)
-    return f"{settings.calculator_public_url.rstrip('/')}/result?as={quote(token)}"

@@ -1,7 +1,7 @@
 """`/ips betteroff`: a short modal for the common case, and the answer as a message.
 
-The modal's block ids are the advisor form's field names, so one mapping
-(`calculator.web.form`) turns either into the engine's request, and one set of error
+The modal's block ids are the advisor form's field names, so one reading
+(`calculator.household_form`) turns either into the engine's request, and one set of error
 messages lands on either.
 """
 
@@ -29,6 +29,7 @@ from slack_sdk.models.blocks import (
 from slack_sdk.models.views import View
 
 from bot.views import Message
+from calculator.engine import BetterOffResult
 
 BETTER_OFF = "better_off_modal"
 # The modal's block ids: the advisor form's field names for what the modal asks.
@@ -183,47 +184,44 @@ def _money(amount: float) -> str:
 
 
 def better_off_message(
-    result: dict[str, Any], reference: str | None, page_url: str | None, saved: bool
+    result: BetterOffResult, reference: str | None, page_url: str | None, saved: bool
 ) -> Message:
-    """The answer: headline, the main lines, warnings, a link to the full page.
-
-    `result` is the calculator API's JSON (the same whether it came over HTTP or in process).
-    """
-    b = result["better_off"]
+    """The answer: headline, the main lines, warnings, a link to the full page."""
+    b = result.better_off
     who = f" for {reference}" if reference else ""
-    hours = f"{result['hours_per_week']:g} hours a week at £{result['hourly_wage']:.2f}"
-    if b["better_off"]:
-        headline = f"About {_money(b['monthly'])} a month better off{who}"
+    hours = f"{result.hours_per_week:g} hours a week at £{result.hourly_wage:.2f}"
+    if b.better_off:
+        headline = f"About {_money(b.monthly)} a month better off{who}"
     else:
-        headline = f"About {_money(-b['monthly'])} a month worse off{who}"
-    main = [line for line in result["lines"] if line["part_of"] is None and line["change_monthly"]]
+        headline = f"About {_money(-b.monthly)} a month worse off{who}"
+    main = [line for line in result.lines if line.part_of is None and line.change_monthly]
     rows = "\n".join(
-        f"• {line['label']}: {_money(line['now_monthly'])} → {_money(line['in_work_monthly'])}"
+        f"• {line.label}: {_money(line.now_monthly)} → {_money(line.in_work_monthly)}"
         for line in main[:12]
     )
-    periods = result["assessment_periods"]
+    periods = result.assessment_periods
     blocks: list[Any] = [
         HeaderBlock(text=headline[:150]),
         SectionBlock(
             text=MarkdownTextObject(
-                text=f"Working {hours}: {_money(b['weekly'])} a week. "
-                f"Money left each month: {_money(result['now']['monthly'])} now, "
-                f"{_money(result['in_work']['monthly'])} in work."
+                text=f"Working {hours}: {_money(b.weekly)} a week. "
+                f"Money left each month: {_money(result.now.monthly)} now, "
+                f"{_money(result.in_work.monthly)} in work."
             )
         ),
     ]
     if rows:
         blocks.append(SectionBlock(text=MarkdownTextObject(text=f"*What changes each month*\n{rows}")))
-    if result["warnings"]:
-        warnings = "\n".join(f":warning: {w['message']}" for w in result["warnings"][:8])
+    if result.warnings:
+        warnings = "\n".join(f":warning: {w.message}" for w in result.warnings[:8])
         blocks.append(SectionBlock(text=MarkdownTextObject(text=warnings[:2900])))
     blocks.append(
         ContextBlock(
             elements=[
                 MarkdownTextObject(
-                    text=f"Lowest assessment period {_money(periods['lowest_net_income'])} "
-                    f"(period {periods['lowest_period']}); "
-                    f"UK rules for {result['tax_year']}." + (" Saved against the client." if saved else "")
+                    text=f"Lowest assessment period {_money(periods.lowest_net_income)} "
+                    f"(period {periods.lowest_period}); "
+                    f"UK rules for {result.tax_year}." + (" Saved against the client." if saved else "")
                 )
             ]
         )

@@ -2,16 +2,24 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from contextlib import suppress
-from typing import Any
+from typing import Any, TypeVar
 
 from flask import Blueprint, Response, jsonify, request
+from pydantic import BaseModel
 
+from calculator.api_json import better_off_json, errors_json, request_from_json, sweep_json
+from calculator.client import in_process
+from calculator.engine import BetterOffRequest, SweepRequest, calculate, sweep
+from calculator.errors import CalculatorInputError
 from calculator.parameters import all_tax_years, tax_year
 from calculator.web.openapi import document
-from calculator.web.serialize import CalculatorInputError, answer
 
 api = Blueprint("api", __name__)
+
+RequestT = TypeVar("RequestT", bound=BaseModel)
+ResultT = TypeVar("ResultT")
 
 
 def errors(status: int, *items: dict[str, str]) -> Response:
@@ -29,24 +37,27 @@ def _body() -> dict[str, Any] | Response:
     return body
 
 
-def _answer(operation: str) -> Any:
+def _answer(
+    model: type[RequestT], run: Callable[[RequestT], ResultT], as_json: Callable[[ResultT], dict[str, Any]]
+) -> Any:
+    """The engine's answer to the JSON body, as the in-process client gets it, as JSON."""
     body = _body()
     if isinstance(body, Response):
         return body
     try:
-        return answer(operation, body)
+        return as_json(in_process(run, request_from_json(model, body)))
     except CalculatorInputError as exc:
-        return errors(422, *exc.errors)
+        return errors(422, *errors_json(exc.errors))
 
 
 @api.post("/v1/better-off")
 def better_off() -> Any:
-    return _answer("better-off")
+    return _answer(BetterOffRequest, calculate, better_off_json)
 
 
 @api.post("/v1/sweep")
 def hours_sweep() -> Any:
-    return _answer("sweep")
+    return _answer(SweepRequest, sweep, sweep_json)
 
 
 @api.get("/v1/parameters/<name>")

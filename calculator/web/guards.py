@@ -10,7 +10,7 @@ from collections import defaultdict
 from flask import Flask, Request, jsonify, request
 from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 
-from calculator.web.settings import CalculatorSettings
+from calculator.settings import CalculatorSettings
 
 
 class RateLimiter:

@@ -8,24 +8,19 @@ from __future__ import annotations
 import base64
 import json
 from datetime import date
-from decimal import Decimal
 from typing import Any
 
 from flask import Blueprint, current_app, render_template, request
 from pydantic import ValidationError
 
-from calculator.chart import hours_chart_png
-from calculator.engine import BetterOffRequest, BetterOffResult, SweepRequest, calculate, sweep
+from calculator.chart import chart_sweep, hours_chart_png
+from calculator.engine import BetterOffRequest, calculate, sweep
+from calculator.household_form import FormInvalid, household_fields, parse_form
+from calculator.links import Link, verify
 from calculator.parameters import tax_year, tax_year_for
-from calculator.web.form import FormInvalid, household_fields, parse_form
-from calculator.web.links import Link, verify
 from calculator.web.openapi import document
 from calculator.web.plain import changes_in_words, what_to_tell
-from caseload.calculations import record_for_reference
-from caseload.db import Database
-from caseload.errors import CaseloadError, InvalidInput
-from caseload.settings import get_settings
-from caseload.staff import staff_by_slack_id
+from calculator.web.saving import NotSaved, SaveCalculation
 
 pages = Blueprint(
     "pages", __name__, template_folder="templates", static_folder="static", static_url_path="/static"
@@ -100,8 +95,7 @@ def form() -> Any:
 
 def _result_page(req: BetterOffRequest, values: dict[str, str], save: dict[str, Any] | None) -> str:
     result = calculate(req)
-    top = max(40.0, req.job.hours_per_week)
-    swept = sweep(SweepRequest.model_validate({**req.model_dump(), "maximum_hours": top, "step": 0.5}))
+    swept = sweep(chart_sweep(req))
     chart = base64.b64encode(hours_chart_png(swept, result.now.monthly)).decode()
     return render_template(
         "result.html",
@@ -132,8 +126,8 @@ def result() -> Any:
         return _form_page(values, {e.field: e.message for e in invalid.errors}, status=422)
     except ValueError as exc:  # no rules on file for today's tax year
         return _form_page(values, {"start_date": str(exc)}, status=422)
-    user = _signed_in_user()
-    save = {"token": values.get("as"), "saved": False, "reference": None, "error": None} if user else None
+    offer = _signed_in_user() is not None and _saver() is not None
+    save = {"token": values.get("as"), "saved": False, "reference": None, "error": None} if offer else None
     return _result_page(req, values, save)
 
 
@@ -160,11 +154,17 @@ def summary() -> Any:
     )
 
 
+def _saver() -> SaveCalculation | None:
+    saver: SaveCalculation | None = current_app.config["SAVE_CALCULATION"]
+    return saver
+
+
 @pages.post("/save")
 def save() -> Any:
     req = _request_from_hidden()
     user = _signed_in_user()
-    if req is None or user is None:
+    saver = _saver()
+    if req is None or user is None or saver is None:
         return _form_page(
             {},
             {
@@ -174,40 +174,21 @@ def save() -> Any:
             403,
         )
     reference = request.form.get("client_reference", "")
-    result: BetterOffResult = calculate(req)
+    result = calculate(req)
     state: dict[str, Any] = {
         "token": request.form.get("as"),
         "saved": False,
         "reference": reference,
         "error": None,
     }
+    household = household_fields(request.form)
     try:
-        with _database().transaction() as session:
-            actor = staff_by_slack_id(session, user)
-            record_for_reference(
-                session,
-                actor,
-                reference,
-                result.tax_year,
-                req.model_dump(mode="json"),
-                Decimal(str(result.better_off.monthly)),
-                household=household_fields(request.form),
-            )
+        saver(user, reference, req, result, household)
         state["saved"] = True
         state["reference"] = reference.strip().upper()
-    except InvalidInput as exc:
-        state["error"] = exc.errors[0].message[:1].upper() + exc.errors[0].message[1:]
-    except CaseloadError as exc:
+    except NotSaved as exc:
         state["error"] = str(exc)
-    return _result_page(req, household_fields(request.form), state)
-
-
-def _database() -> Database:
-    database = current_app.config.get("DATABASE")
-    if database is None:
-        # Opened on the first save, so the JSON API and the pages never need a database.
-        database = current_app.config["DATABASE"] = Database(get_settings().database_url)
-    return database
+    return _result_page(req, household, state)
 
 
 @pages.get("/sources/<name>")

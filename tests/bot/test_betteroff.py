@@ -13,9 +13,9 @@ from sqlalchemy import func, select
 
 from bot.views.betteroff import MODAL_FIELDS
 from calculator.engine import calculate
-from calculator.web.form import parse_form
-from calculator.web.links import verify
-from calculator.web.settings import get_calculator_settings
+from calculator.household_form import parse_form
+from calculator.links import verify
+from calculator.settings import get_calculator_settings
 from caseload import clients, clock
 from caseload.calculations import record_for_reference
 from caseload.db import Database

@@ -8,8 +8,8 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
+from calculator.settings import CalculatorSettings
 from calculator.web import create_app
-from calculator.web.settings import CalculatorSettings
 
 
 def settings(**overrides: object) -> CalculatorSettings:

@@ -7,9 +7,9 @@ from typing import Any
 import pytest
 from flask.testing import FlaskClient
 
+from calculator.api_json import better_off_json
 from calculator.engine import BetterOffRequest, calculate
 from calculator.web import create_app
-from calculator.web.serialize import better_off_json
 
 from .conftest import settings
 

@@ -21,8 +21,8 @@ from playwright.sync_api import Browser, Locator, Page, Request, expect, sync_pl
 from werkzeug.serving import make_server
 
 from calculator.engine import BetterOffResult, calculate
+from calculator.household_form import parse_form
 from calculator.web import create_app
-from calculator.web.form import parse_form
 
 from .conftest import settings
 

@@ -9,7 +9,10 @@ from typing import Any
 import pytest
 from werkzeug.serving import make_server
 
-from calculator.client import CalculatorClient, CalculatorInputError, CalculatorUnavailable
+from calculator.api_json import request_from_json
+from calculator.client import CalculatorClient, CalculatorUnavailable
+from calculator.engine import BetterOffRequest, SweepRequest
+from calculator.errors import CalculatorInputError, FieldError
 from calculator.web import create_app
 
 from .conftest import settings
@@ -49,23 +52,42 @@ BODIES: list[dict[str, Any]] = [
 def test_same_results_over_http_and_in_process(service: str, body: dict[str, Any]) -> None:
     remote = CalculatorClient(service, "t0ken")
     local = CalculatorClient(None)
-    assert remote.better_off(body) == local.better_off(body)
-    sweep_body = {**body, "maximum_hours": 30, "step": 1}
-    assert remote.sweep(sweep_body) == local.sweep(sweep_body)
+    request = BetterOffRequest.model_validate(body)
+    assert remote.better_off(request) == local.better_off(request)
+    sweep_request = SweepRequest.model_validate({**body, "maximum_hours": 30, "step": 1})
+    assert remote.sweep(sweep_request) == local.sweep(sweep_request)
 
 
 def test_field_errors_either_way(service: str) -> None:
     bad = {**BODY, "job": {"hours_per_week": 101, "hourly_wage": 12.71}}
+    expected = [FieldError("job.hours_per_week", "Input should be less than or equal to 100")]
+    # In process a request cannot hold 101 hours: reading it is refused...
+    with pytest.raises(CalculatorInputError) as refused:
+        request_from_json(BetterOffRequest, bad)
+    assert refused.value.errors == expected
+    # ...and the service refuses it in the same words when it is sent all the same.
+    good = BetterOffRequest.model_validate(BODY)
+    tampered = good.model_copy(update={"job": good.job.model_copy(update={"hours_per_week": 101})})
+    with pytest.raises(CalculatorInputError) as caught:
+        CalculatorClient(service, "t0ken").better_off(tampered)
+    assert caught.value.errors == expected
+
+
+def test_a_tax_year_with_no_rules_is_an_input_error_either_way(service: str) -> None:
+    request = BetterOffRequest.model_validate({**BODY, "calculation_date": "2019-06-01"})
+    refusals = []
     for client in (CalculatorClient(service, "t0ken"), CalculatorClient(None)):
         with pytest.raises(CalculatorInputError) as caught:
-            client.better_off(bad)
-        assert caught.value.errors == [
-            {"field": "job.hours_per_week", "message": "Input should be less than or equal to 100"}
-        ]
+            client.better_off(request)
+        refusals.append(caught.value.errors)
+    assert refusals[0] == refusals[1] == [
+        FieldError("calculation_date", "no parameters for the tax year containing 2019-06-01")
+    ]
 
 
 def test_wrong_token_and_no_service_are_unavailable_not_input_errors(service: str) -> None:
+    request = BetterOffRequest.model_validate(BODY)
     with pytest.raises(CalculatorUnavailable, match="answered 401"):
-        CalculatorClient(service, "wrong").better_off(BODY)
+        CalculatorClient(service, "wrong").better_off(request)
     with pytest.raises(CalculatorUnavailable, match="could not be reached"):
-        CalculatorClient("http://127.0.0.1:9", None, timeout_seconds=1).better_off(BODY)
+        CalculatorClient("http://127.0.0.1:9", None, timeout_seconds=1).better_off(request)

@@ -10,13 +10,14 @@ from flask.testing import FlaskClient
 from sqlalchemy import func, select
 
 from calculator.engine import calculate
+from calculator.household_form import parse_form
+from calculator.links import sign
 from calculator.web import create_app
-from calculator.web.form import parse_form
-from calculator.web.links import sign
 from caseload.calculations import list_calculations
 from caseload.db import Database
 from caseload.models import AuditLog, BetterOffOutcome, Role
 from caseload.staff import staff_by_slack_id
+from ips.web import calculation_saver
 from tests.factories import make_staff, make_team, refer
 
 from .conftest import settings
@@ -123,7 +124,7 @@ def test_saving_against_a_client_records_it_for_the_team(db: Database) -> None:
         advisor = make_staff(session, Role.BENEFITS_ADVISOR, team)
         refer(session, coordinator, team, "R-2001")
         advisor_slack_id = advisor.slack_user_id
-    app = create_app(settings(calculator_link_secret="link-secret"), database=db)
+    app = create_app(settings(calculator_link_secret="link-secret"), save=calculation_saver(db))
     client = app.test_client()
     token = sign("link-secret", advisor_slack_id)
     page = client.post("/result", data={**FORM, "as": token}).data.decode()

@@ -1,4 +1,6 @@
-"""Calculator service settings, from the environment or .env; every one has a working default."""
+"""The calculator's settings (the service, its client and the links to its pages), from the
+environment or .env; every one has a working default.
+"""
 
 from __future__ import annotations
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from calculator.web.form import HOUSEHOLD_FIELDS, household_fields, request_body
+from calculator.household_form import HOUSEHOLD_FIELDS, household_fields, request_body
 
 
 class _Recording(dict[str, str]):

@@ -1,23 +1,25 @@
-"""The advisor form: flat fields in, the engine's request out, errors back onto the fields.
+"""A household and a job from flat form fields: strings by field name in, the engine's
+request out, and every refusal as an error on the field a person filled in, in their words.
 
-The form asks the common case in a few fields and keeps the rest under "More details";
-every field has a default so a short form is a complete calculation.
+The advisor pages and the Slack modal both ask with these field names, so one reading
+serves both. The common case takes a few fields; every other field has a default, so a
+short form is a complete calculation.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
 from pydantic import ValidationError
 
 from calculator.engine import BetterOffRequest
-from calculator.web.serialize import field_errors
+from calculator.errors import CalculatorInputError, FieldError, field_errors
 
-CAPABILITY = {
+# What each work capability choice says about the claimant.
+CAPABILITY: dict[str, dict[str, Any]] = {
     "none": {},
     "lcw": {"lcw": True},
     "lcwra_protected": {"lcwra": True, "lcwra_rate": "protected"},
@@ -91,16 +93,8 @@ def household_fields(form: Mapping[str, str]) -> dict[str, str]:
             if name in HOUSEHOLD_FIELDS and value and value.strip()}
 
 
-@dataclass
-class FormError:
-    field: str  # the form field's id, for the error summary's link
-    message: str
-
-
-class FormInvalid(Exception):
-    def __init__(self, errors: list[FormError]) -> None:
-        self.errors = errors
-        super().__init__("; ".join(f"{e.field}: {e.message}" for e in errors))
+class FormInvalid(CalculatorInputError):
+    """The answers were refused; each error names the form field to correct."""
 
 
 def form_field(request_field: str) -> str:
@@ -115,7 +109,7 @@ class _Reader:
 
     def __init__(self, form: Mapping[str, str]) -> None:
         self.form = form
-        self.errors: list[FormError] = []
+        self.errors: list[FieldError] = []
 
     def text(self, name: str, default: str = "") -> str:
         return (self.form.get(name) or default).strip()
@@ -130,7 +124,7 @@ class _Reader:
         try:
             return float(raw)
         except ValueError:
-            self.errors.append(FormError(name, f"Enter {what}"))
+            self.errors.append(FieldError(name, f"Enter {what}"))
             return default
 
     def whole(self, name: str, default: int = 0) -> int:
@@ -138,7 +132,7 @@ class _Reader:
         if not raw:
             return default
         if not re.fullmatch(r"-?\d+", raw):
-            self.errors.append(FormError(name, "Enter a whole number, like 3"))
+            self.errors.append(FieldError(name, "Enter a whole number, like 3"))
             return default
         return int(raw)
 
@@ -149,14 +143,14 @@ class _Reader:
         try:
             return date.fromisoformat(raw)
         except ValueError:
-            self.errors.append(FormError(name, "Enter a date, like 2026-12-07"))
+            self.errors.append(FieldError(name, "Enter a date, like 2026-12-07"))
             return None
 
     def ages(self, name: str) -> list[int]:
         raw = self.text(name)
         parts = [p for p in re.split(r"[,\s]+", raw) if p]
         if not all(re.fullmatch(r"\d{1,2}", p) for p in parts):
-            self.errors.append(FormError(name, "Enter each child's age in whole years, separated by commas"))
+            self.errors.append(FieldError(name, "Enter each child's age in whole years, separated by commas"))
             return []
         return [int(p) for p in parts]
 
@@ -166,7 +160,40 @@ def request_body(form: Mapping[str, str], today: date) -> dict[str, Any]:
     r = _Reader(form)
     for name, message in REQUIRED.items():
         if not r.text(name):
-            r.errors.append(FormError(name, message))
+            r.errors.append(FieldError(name, message))
+    # In this order, so the error summary lists the fields as the form asks them.
+    household = _household(r)
+    job = _job(r, today)
+    if r.errors:
+        raise FormInvalid(r.errors)
+    return {"household": household, "job": job, "calculation_date": today}
+
+
+def _household(r: _Reader) -> dict[str, Any]:
+    claimant = _claimant(r)
+    household: dict[str, Any] = {
+        "nation": r.text("nation", "england"),
+        "in_london": r.flag("in_london"),
+        "claimant": claimant,
+        "children": [],
+        "childcare_costs_monthly": r.number("childcare_now"),
+        "capital": r.number("capital"),
+    }
+    if r.text("couple") == "yes":
+        household |= {"couple": True, "partner": _partner(r)}
+    household["children"] = _children(r)
+    household["housing"] = _housing(r)
+    council = r.number("council_tax_monthly")
+    if council:
+        household["council_tax"] = {
+            "charge_monthly": council,
+            "maximum_reduction": r.number("ctr_maximum_percent", 100) / 100,
+            "taper": r.number("ctr_taper_percent", 20) / 100,
+        }
+    return household
+
+
+def _claimant(r: _Reader) -> dict[str, Any]:
     claimant: dict[str, Any] = {
         "age": r.whole("age", 0),
         **CAPABILITY.get(r.text("capability", "none"), {}),
@@ -181,29 +208,32 @@ def request_body(form: Mapping[str, str], today: date) -> dict[str, Any]:
     current_hours = r.number("current_hours")
     if current_hours:
         claimant["job"] = {"hours_per_week": current_hours, "hourly_wage": r.number("current_wage")}
-    household: dict[str, Any] = {
-        "nation": r.text("nation", "england"),
-        "in_london": r.flag("in_london"),
-        "claimant": claimant,
-        "children": [],
-        "childcare_costs_monthly": r.number("childcare_now"),
-        "capital": r.number("capital"),
-    }
-    if r.text("couple") == "yes":
-        if not r.text("partner_age"):
-            r.errors.append(FormError("partner_age", "Enter the partner's age, or choose No for a partner"))
-        partner: dict[str, Any] = {"age": r.whole("partner_age", 0)}
-        partner_hours = r.number("partner_hours")
-        if partner_hours:
-            partner["job"] = {"hours_per_week": partner_hours, "hourly_wage": r.number("partner_wage")}
-        household |= {"couple": True, "partner": partner}
+    return claimant
+
+
+def _partner(r: _Reader) -> dict[str, Any]:
+    if not r.text("partner_age"):
+        r.errors.append(FieldError("partner_age", "Enter the partner's age, or choose No for a partner"))
+    partner: dict[str, Any] = {"age": r.whole("partner_age", 0)}
+    partner_hours = r.number("partner_hours")
+    if partner_hours:
+        partner["job"] = {"hours_per_week": partner_hours, "hourly_wage": r.number("partner_wage")}
+    return partner
+
+
+def _children(r: _Reader) -> list[dict[str, Any]]:
     ages = r.ages("children_ages")
     eldest_before = r.flag("eldest_born_before_april_2017")
+    children = []
     for index, age in enumerate(ages):
         child: dict[str, Any] = {"age": age}
         if age == 9 and index == ages.index(max(ages)):
             child["born_before_6_april_2017"] = eldest_before
-        household["children"].append(child)
+        children.append(child)
+    return children
+
+
+def _housing(r: _Reader) -> dict[str, Any]:
     tenure = r.text("tenure", "no_housing_costs")
     housing: dict[str, Any] = {"tenure": tenure}
     if tenure in ("social_rent", "private_rent"):
@@ -217,14 +247,10 @@ def request_body(form: Mapping[str, str], today: date) -> dict[str, Any]:
         housing["local_housing_allowance_monthly"] = None if lha < 0 else lha
     if tenure == "social_rent":
         housing["spare_bedrooms"] = r.whole("spare_bedrooms")
-    household["housing"] = housing
-    council = r.number("council_tax_monthly")
-    if council:
-        household["council_tax"] = {
-            "charge_monthly": council,
-            "maximum_reduction": r.number("ctr_maximum_percent", 100) / 100,
-            "taper": r.number("ctr_taper_percent", 20) / 100,
-        }
+    return housing
+
+
+def _job(r: _Reader, today: date) -> dict[str, Any]:
     job: dict[str, Any] = {
         "who": r.text("who", "claimant"),
         "hours_per_week": r.number("hours_per_week", what="hours, like 16"),
@@ -240,23 +266,22 @@ def request_body(form: Mapping[str, str], today: date) -> dict[str, Any]:
         job["first_payday"] = first
     if r.text("ap_start_day"):
         job["assessment_period_start_day"] = r.whole("ap_start_day")
-    if r.errors:
-        raise FormInvalid(r.errors)
-    return {"household": household, "job": job, "calculation_date": today}
+    return job
 
 
 def parse_form(form: Mapping[str, str], today: date) -> BetterOffRequest:
+    """The engine's request for these answers; `FormInvalid` names each field to correct."""
     body = request_body(form, today)
     try:
         return BetterOffRequest.model_validate(body)
     except ValidationError as exc:
-        errors: list[FormError] = []
+        errors: list[FieldError] = []
         seen: set[str] = set()
         for error in field_errors(exc):
-            field = form_field(error["field"])
+            field = form_field(error.field)
             if field not in seen:  # one message per form field keeps the summary readable
                 seen.add(field)
-                errors.append(FormError(field, _plain(error["message"])))
+                errors.append(FieldError(field, _plain(error.message)))
         raise FormInvalid(errors) from None
 
 

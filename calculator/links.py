@@ -9,8 +9,11 @@ client reference and nothing that identifies anyone.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from urllib.parse import quote
 
 from itsdangerous import BadSignature, URLSafeTimedSerializer
+
+from calculator.settings import CalculatorSettings
 
 MAX_AGE_SECONDS = 12 * 60 * 60
 SALT = "ips-calculator-link"
@@ -45,3 +48,13 @@ def verify(secret: str | None, token: str | None) -> Link | None:
     ):
         form = None
     return Link(payload["user"], form)
+
+
+def result_page_link(settings: CalculatorSettings, slack_user_id: str, form: dict[str, str]) -> str | None:
+    """A signed link that opens the advisor pages' result on these answers, for this person;
+    None when the pages are not reachable (no public address or no secret to sign with)."""
+    if not (settings.calculator_public_url and settings.calculator_link_secret):
+        return None
+    token = sign(settings.calculator_link_secret, slack_user_id, form)
+    # /result is the pages' route that opens on the answers a link carries.
+    return f"{settings.calculator_public_url.rstrip('/')}/result?as={quote(token)}"
