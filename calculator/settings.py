@@ -14,22 +14,24 @@ class CalculatorSettings(BaseSettings):
     model_config = SettingsConfigDict(env_file=".env", extra="ignore")
 
     calculator_api_token: str | None = Field(
-        None, description="When set, the JSON API needs `Authorization: Bearer <token>`."
+        default=None, description="When set, the JSON API needs `Authorization: Bearer <token>`."
     )
     calculator_url: str | None = Field(
-        None, description="Where the bot and clock find the service; in process when unset."
+        default=None, description="Where the bot and clock find the service; in process when unset."
     )
-    calculator_max_body_bytes: int = Field(64 * 1024, description="Larger request bodies are refused.")
+    calculator_max_body_bytes: int = Field(
+        default=64 * 1024, description="Larger request bodies are refused."
+    )
     calculator_rate_limit_per_minute: int = Field(
-        1200, description="Requests a minute from one client address to the JSON API (per worker)."
+        default=1200, description="Requests a minute from one client address to the JSON API (per worker)."
     )
     calculator_public_url: str | None = Field(
-        None,
+        default=None,
         description="Where people reach the pages, e.g. https://ips.example.nhs.uk/calculator; "
         "the bot links there.",
     )
     calculator_link_secret: str | None = Field(
-        None, description="Signs the links the bot sends to the advisor pages; saving needs it."
+        default=None, description="Signs the links the bot sends to the advisor pages; saving needs it."
     )
 
 

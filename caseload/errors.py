@@ -8,6 +8,9 @@ from pydantic import ValidationError
 # import the record, so it lives there.
 from calculator.errors import FieldError, field_errors
 
+# FieldError too: what InvalidInput holds, and what a caller building one needs.
+__all__ = ["CaseloadError", "Conflict", "FieldError", "InvalidInput", "NotAllowed", "NotFound", "UnknownUser"]
+
 
 class CaseloadError(Exception):
     """Base class: `str(error)` is a complete sentence fit to show a user."""
