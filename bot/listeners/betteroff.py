@@ -25,6 +25,7 @@ from bot.views.betteroff import (
 )
 from calculator.chart import chart_sweep, hours_chart_png
 from calculator.client import CalculatorClient, CalculatorUnavailable
+from calculator.engine import BetterOffRequest
 from calculator.errors import CalculatorInputError
 from calculator.household_form import FormInvalid, household_fields, parse_form
 from calculator.links import result_page_link
@@ -76,15 +77,21 @@ def register(app: App, database: Database) -> None:
         ack()
 
     def answer(body: dict[str, Any], client: WebClient) -> None:
+        values = form_values(body["view"])
+        reference = (values.pop("client_reference", "") or "").strip().upper() or None
+        try:
+            request = parse_form(values, clock.today())
+        except (FormInvalid, ValueError):
+            # `check` put the errors beside the fields and the modal stays open: the corrected
+            # submission, under the same view id, is the one to answer.
+            return
         # Slack may deliver a submission again; the view id makes the answer once-only.
         with database.transaction() as session:
             if not claim(session, f"betteroff:{body['view']['id']}"):
                 return
         user = body["user"]["id"]
-        values = form_values(body["view"])
-        reference = (values.pop("client_reference", "") or "").strip().upper() or None
         try:
-            send_answer(database, client, user, values, reference)
+            send_answer(database, client, user, request, values, reference)
         except (CalculatorUnavailable, CalculatorInputError) as exc:
             log.warning("better-off for %s failed: %s", user, exc)
             channel = client.conversations_open(users=user)["channel"]["id"]
@@ -93,10 +100,10 @@ def register(app: App, database: Database) -> None:
     app.view(BETTER_OFF)(ack=check, lazy=[answer])
 
 
-def send_answer(
-    database: Database, client: WebClient, user: str, values: dict[str, str], reference: str | None
-) -> None:
-    request = parse_form(values, clock.today())
+def send_answer(database: Database, client: WebClient, user: str, request: BetterOffRequest,
+                values: dict[str, str], reference: str | None) -> None:
+    """The answer to `request` (read from the modal's `values`) in a DM, saved against
+    `reference` when given and allowed."""
     calculator = CalculatorClient.from_settings()
     result = calculator.better_off(request)
     swept = calculator.sweep(chart_sweep(request))

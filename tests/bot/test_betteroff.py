@@ -227,3 +227,15 @@ def test_help_lists_betteroff_for_advisors(db, w, slack) -> None:
 
 def test_today_is_used_for_the_tax_year() -> None:
     assert calculate(parse_form(ANSWERS, date(2026, 11, 22))).tax_year == "2026-27"
+
+
+def test_answers_corrected_after_errors_get_their_answer(db, w, slack) -> None:
+    # Slack keeps the modal open, under the same view id, until the answers pass.
+    url, fake = slack
+    slash(url, w["es"], "betteroff")
+    view = opened_view(fake)
+    refused = submit(url, w["es"], view, values({**ANSWERS, "age": ""}), view_id="VFIX").json()
+    assert refused["errors"] == {"age": "Enter the person's age"}
+    assert submit(url, w["es"], view, values(ANSWERS), view_id="VFIX").text == ""
+    [message] = eventually(fake, "chat.postMessage")
+    assert message.args["text"].startswith("About £")
