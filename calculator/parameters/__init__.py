@@ -1,8 +1,11 @@
-"""Rates and thresholds as data: one YAML file per tax year, a citation beside every figure.
+"""Rates and thresholds as data: one YAML file per figure, its values by date, each cited.
 
-A leaf is a mapping with `value`, `unit`, `in_force_from` and `reference` (title and href of
-the legislation or GOV.UK page). Groups may carry a `description`. A new tax year is a new
-file, not new code.
+`universal_credit/standard_allowance/single_25_or_over.yaml` is the figure
+`universal_credit.standard_allowance.single_25_or_over`. Each file has a `description`, a
+`unit` and `values`: for each date the value came into force, the `value` and the
+`reference` (title and href of the legislation or GOV.UK page) that set it. A new rate is
+one more dated entry in one file. A tax year's figures are the values in force on its first
+day; the tax years on file are listed in tax_years.yaml.
 """
 
 from __future__ import annotations
@@ -17,7 +20,11 @@ import yaml
 from pydantic import BaseModel, ConfigDict, HttpUrl
 
 PARAMETER_DIR = Path(__file__).resolve().parent
-LEAF_KEYS = {"value", "unit", "in_force_from", "reference"}
+TAX_YEARS_FILE = PARAMETER_DIR / "tax_years.yaml"
+# A tax year starts on 6 April (Income Tax Act 2007, section 4).
+TAX_YEAR_START_MONTH, TAX_YEAR_START_DAY = 4, 6
+
+Value = Decimal | bool | str | list[Any]
 
 
 class Reference(BaseModel):
@@ -31,11 +38,42 @@ class Parameter(BaseModel):
 
     model_config = ConfigDict(extra="forbid", frozen=True)
     path: str
-    value: Decimal | bool | str | list[Any]
+    value: Value
     unit: str
     in_force_from: date
     reference: Reference
     description: str | None = None
+
+
+class DatedValue(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    value: Value
+    reference: Reference
+
+
+class History(BaseModel):
+    """One parameter file: a figure's values by the date each came into force."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    path: str
+    description: str
+    unit: str
+    values: dict[date, DatedValue]
+
+    def on(self, day: date) -> Parameter | None:
+        """The value in force on `day`, or None before the first."""
+        since = max((start for start in self.values if start <= day), default=None)
+        if since is None:
+            return None
+        dated = self.values[since]
+        return Parameter(
+            path=self.path,
+            value=dated.value,
+            unit=self.unit,
+            in_force_from=since,
+            reference=dated.reference,
+            description=self.description,
+        )
 
 
 class TaxYear(BaseModel):
@@ -55,40 +93,45 @@ class TaxYear(BaseModel):
         return self.get(path).value
 
 
-def _flatten(node: dict[str, Any], prefix: str, out: dict[str, Parameter], source: Path) -> None:
-    for key, child in node.items():
-        if key == "description":
-            continue
-        path = f"{prefix}.{key}" if prefix else key
-        if not isinstance(child, dict):
-            raise ValueError(f"{source.name}: {path} is neither a group nor a parameter")
-        if "value" in child:
-            missing = LEAF_KEYS - child.keys()
-            if missing:
-                raise ValueError(f"{source.name}: {path} lacks {', '.join(sorted(missing))}")
-            value = child["value"]
-            if isinstance(value, int | float) and not isinstance(value, bool):
-                value = Decimal(str(value))
-            out[path] = Parameter(path=path, **{**child, "value": value})
-        else:
-            _flatten(child, path, out, source)
+def _number(value: Any) -> Any:
+    """Figures as Decimals, so a rate reads exactly as written (0.55, not 0.55000000000000004)."""
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return Decimal(str(value))
+    return value
 
 
-def _load(path: Path) -> TaxYear:
-    raw = yaml.safe_load(path.read_text())
-    header = {k: raw.pop(k) for k in ("tax_year", "starts", "ends")}
-    # Named citations, shared by YAML anchors; the figures carry their own copies.
-    raw.pop("references", None)
-    parameters: dict[str, Parameter] = {}
-    _flatten(raw, "", parameters, path)
-    return TaxYear(**header, parameters=parameters)
+def _load(file: Path) -> History:
+    path = ".".join(file.relative_to(PARAMETER_DIR).with_suffix("").parts)
+    raw = yaml.safe_load(file.read_text(encoding="utf-8"))
+    if not isinstance(raw, dict) or not raw.get("values"):
+        raise ValueError(f"{path}: a parameter file needs description, unit and dated values")
+    values = {
+        start: {**entry, "value": _number(entry.get("value"))} for start, entry in raw["values"].items()
+    }
+    return History(path=path, **{**raw, "values": values})
+
+
+@cache
+def histories() -> dict[str, History]:
+    """Every parameter on file by its dotted path, in path order."""
+    files = sorted(PARAMETER_DIR.glob("*/**/*.yaml"))
+    return {history.path: history for history in map(_load, files)}
+
+
+def _tax_year(name: str) -> TaxYear:
+    first = int(name[:4])
+    starts = date(first, TAX_YEAR_START_MONTH, TAX_YEAR_START_DAY)
+    ends = date(first + 1, TAX_YEAR_START_MONTH, TAX_YEAR_START_DAY - 1)
+    in_force = {path: history.on(starts) for path, history in histories().items()}
+    parameters = {path: parameter for path, parameter in in_force.items() if parameter is not None}
+    return TaxYear(tax_year=name, starts=starts, ends=ends, parameters=parameters)
 
 
 @cache
 def all_tax_years() -> tuple[TaxYear, ...]:
     """Every tax year on file, oldest first."""
-    years = [_load(path) for path in sorted(PARAMETER_DIR.glob("*.yaml"))]
-    return tuple(sorted(years, key=lambda y: y.starts))
+    names = yaml.safe_load(TAX_YEARS_FILE.read_text(encoding="utf-8"))
+    return tuple(sorted(map(_tax_year, names), key=lambda year: year.starts))
 
 
 def tax_year(name: str) -> TaxYear:
@@ -107,21 +150,16 @@ def tax_year_for(on: date) -> TaxYear:
 
 
 def in_force(path: str, on: date) -> Parameter:
-    """The latest value of `path` whose in-force date is on or before `on`.
+    """The value of `path` in force on `on`.
 
-    Some figures change on a date other than 6 April (the minimum wage on 1 April), so
-    the files are searched by in_force_from, not by tax year.
+    Some figures change on a date other than 6 April (the minimum wage on 1 April), so this
+    goes by the dates in the parameter's file, not by tax year.
     """
-    best: Parameter | None = None
-    for year in all_tax_years():
-        parameter = year.parameters.get(path)
-        if parameter and parameter.in_force_from <= on and (
-            best is None or parameter.in_force_from > best.in_force_from
-        ):
-            best = parameter
-    if best is None:
+    history = histories().get(path)
+    parameter = history.on(on) if history else None
+    if parameter is None:
         raise ValueError(f"no value of {path} in force on {on.isoformat()}")
-    return best
+    return parameter
 
 
 MINIMUM_WAGE_PATHS = {

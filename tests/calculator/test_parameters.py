@@ -7,6 +7,7 @@ import pytest
 
 from calculator.parameters import (
     all_tax_years,
+    histories,
     in_force,
     minimum_hourly_wage,
     tax_year,
@@ -58,3 +59,22 @@ def test_tax_years_are_found_by_name_and_date() -> None:
     assert in_force("minimum_wage.national_living_wage", date(2026, 4, 1)).reference.href.host == (
         "www.legislation.gov.uk"
     )
+
+
+def test_each_file_is_one_figure_described_with_its_values_by_date() -> None:
+    found = histories()
+    assert "universal_credit.standard_allowance.single_25_or_over" in found
+    for path, history in found.items():
+        assert history.description and history.unit, path
+        assert history.values, path
+
+
+def test_a_tax_year_holds_the_values_in_force_on_6_april() -> None:
+    wage = histories()["minimum_wage.national_living_wage"]
+    assert sorted(wage.values) == [date(2025, 4, 1), date(2026, 4, 1)]
+    year = tax_year("2026-27")
+    assert year.get("minimum_wage.national_living_wage").in_force_from == date(2026, 4, 1)
+    # Unchanged since 2021: one dated value serves every later year.
+    taper = year.get("universal_credit.earnings_taper_rate")
+    assert (taper.value, taper.in_force_from) == (Decimal("0.55"), date(2021, 11, 24))
+    assert tax_year("2025-26").get("universal_credit.earnings_taper_rate") == taper

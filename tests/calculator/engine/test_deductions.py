@@ -1,6 +1,6 @@
 """Income tax, employee NI and auto-enrolment pension, with worked examples.
 
-Figures: calculator/parameters/2026-27.yaml (personal allowance £12,570, FA 2026 s.10;
+Figures: the 2026-27 values in calculator/parameters/ (personal allowance £12,570, FA 2026 s.10;
 Scottish bands, Scottish Rate Resolution 2026-27; NI thresholds, SI 2026/231 reg 5;
 auto-enrolment band £6,240-£50,270, trigger £10,000, HCWS1206).
 """

@@ -1,5 +1,5 @@
-"""Universal Credit worked examples, monthly, 2026/27 (UC Regulations 2013 and the amounts in
-calculator/parameters/2026-27.yaml: DWP "Benefit and pension rates 2026 to 2027")."""
+"""Universal Credit worked examples, monthly, 2026/27 (UC Regulations 2013 and the 2026-27
+amounts in calculator/parameters/: DWP "Benefit and pension rates 2026 to 2027")."""
 
 import pytest
 
