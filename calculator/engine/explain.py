@@ -81,7 +81,8 @@ def _pension(r: Rules, s: Situation, now: Money, work: Money) -> str:
         f"Auto-enrolment (ages {r.pension_minimum_age} to State Pension age) once pay passes "
         f"{_money(r.pension_trigger_monthly)} a month: the employee "
         f"share of pay above {_money(r.pension_lower_monthly)} a month; relief-at-source schemes take "
-        f"80% and HMRC adds the rest. It is savings, not a loss, and can be opted out of."
+        f"{1 - r.pension_basic_rate_relief:.0%} and HMRC adds the rest. It is savings, not a loss, "
+        "and can be opted out of."
     )
 
 
@@ -89,8 +90,8 @@ def _uc(r: Rules, s: Situation, now: Money, work: Money) -> str:
     if s.uc.not_entitled:
         return s.uc.not_entitled
     return (
-        "The maximum amount below, less 55% of take-home pay above any work allowance and all "
-        "other income, paid monthly in arrears."
+        f"The maximum amount below, less {r.uc_taper:.0%} of take-home pay above any work allowance "
+        "and all other income, paid monthly in arrears."
     )
 
 
@@ -178,17 +179,17 @@ def _housing(r: Rules, s: Situation, now: Money, work: Money) -> str:
 
 
 def _earnings_deduction(r: Rules, s: Situation, now: Money, work: Money) -> str:
-    return _earnings_deduction_sentence(s.uc.work_allowance)
+    return _earnings_deduction_sentence(r.uc_taper, s.uc.work_allowance)
 
 
 @lru_cache(maxsize=64)
-def _earnings_deduction_sentence(allowance: float) -> str:
+def _earnings_deduction_sentence(taper: float, allowance: float) -> str:
     if allowance:
         return (
-            f"55% of take-home pay above the {_money(allowance)} a month work allowance "
+            f"{taper:.0%} of take-home pay above the {_money(allowance)} a month work allowance "
             f"(for households with children or limited capability for work)."
         )
-    return "55% of all take-home pay: there is no work allowance without children or LCW/LCWRA."
+    return f"{taper:.0%} of all take-home pay: there is no work allowance without children or LCW/LCWRA."
 
 
 def _unearned(r: Rules, s: Situation, now: Money, work: Money) -> str:
@@ -244,7 +245,7 @@ def _cb(r: Rules, s: Situation, now: Money, work: Money) -> str:
 
 def _hicbc(r: Rules, s: Situation, now: Money, work: Money) -> str:
     return (
-        f"Paid back at 1% for every £200 the higher earner's income is over "
+        f"Paid back at 1% for every £{r.hicbc_width / 100:,.0f} the higher earner's income is over "
         f"{_money(r.hicbc_threshold)} a year."
     )
 

@@ -251,8 +251,7 @@ def calculate(request: BetterOffRequest) -> BetterOffResult:
         better_off=BetterOff(
             weekly=pence_signed(weekly),
             monthly=pence_signed(difference),
-            per_extra_hour=(pence_signed(weekly / extra_hours)
-                            if extra_hours >= MIN_EXTRA_HOURS else None),
+            per_extra_hour=(pence_signed(weekly / extra_hours) if extra_hours >= MIN_EXTRA_HOURS else None),
             better_off=difference > 0,
         ),
         warnings=warnings(request, p, periods, difference),
@@ -277,9 +276,9 @@ def warnings(
         "apprentice"
         if job.apprentice
         else "21_and_over"
-        if worker.age >= 21
+        if worker.age >= rules.national_living_wage_age
         else "18_to_20"
-        if worker.age >= 18
+        if worker.age >= rules.minimum_wage_18_to_20_age
         else "under_18"
     )
     minimum = _minimum_wage(job.start_date or p.on, band)
@@ -330,8 +329,9 @@ def warnings(
         out.append(
             Warning(
                 "benefit_cap_ends",
-                f"The benefit cap stops: earning £{rules.cap_earnings_exception:,.2f} a month or "
-                f"more after tax (16 hours at the National Living Wage) lifts it.",
+                f"The benefit cap stops: earning £{rules.cap_earnings_exception:,.2f} a month or more "
+                f"after tax ({rules.cap_earnings_exception_hours:g} hours at the National Living Wage) "
+                "lifts it.",
             )
         )
     elif work.universal_credit.capped and not now.universal_credit.capped:
@@ -343,7 +343,8 @@ def warnings(
             out.append(
                 Warning(
                     "capability_earnings_threshold",
-                    f"Earnings of £{threshold:,.2f} a month or more (16 hours at the National "
+                    f"Earnings of £{threshold:,.2f} a month or more "
+                    f"({rules.uc_capability_earnings_hours:g} hours at the National "
                     f"Living Wage) mean DWP can treat the person as no longer having {what}; the "
                     f"health element could stop at the next review.",
                 )

@@ -134,7 +134,9 @@ def situation(rules: Rules, household: Household, on: date) -> Situation:
         pip,  # pip_monthly
         cb_weekly * WEEKS_PER_MONTH,  # child_benefit_monthly
         sum(1 for c in children if c.age < rules.scp_maximum_age),  # scp_children
-        sum(1 for c in children if 5 <= c.age < 16),  # school_age_children
+        sum(
+            1 for c in children if rules.school_age_from <= c.age < rules.school_age_until
+        ),  # school_age_children
         tuple(  # earnings_tested
             a.new_style_esa is not NewStyleEsa.NONE
             or a.new_style_jsa
@@ -220,7 +222,7 @@ def _esa_weekly(rules: Rules, adult: Adult, pay: Pay) -> tuple[float, bool]:
         return 0.0, True
     # New claims since April 2017 get no work-related activity component; the assessment
     # phase pays the age-related rate, after it everyone gets the 25-or-over rate.
-    if adult.new_style_esa is NewStyleEsa.ASSESSMENT_PHASE and adult.age < 25:
+    if adult.new_style_esa is NewStyleEsa.ASSESSMENT_PHASE and adult.age < rules.esa_higher_rate_age:
         amount = rules.esa_under_25
     else:
         amount = rules.esa_25_or_over
@@ -234,7 +236,7 @@ def _jsa_weekly(rules: Rules, adult: Adult, pay: Pay) -> tuple[float, bool]:
         return 0.0, False
     if pay.hours >= rules.jsa_remunerative_hours:
         return 0.0, True
-    rate = rules.jsa_under_25 if adult.age < 25 else rules.jsa_25_or_over
+    rate = rules.jsa_under_25 if adult.age < rules.jsa_higher_rate_age else rules.jsa_25_or_over
     reduced = rate - max(0.0, pay.net_weekly_for_benefit_tests - rules.jsa_earnings_disregard)
     return max(0.0, reduced), reduced <= 0
 

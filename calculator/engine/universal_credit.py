@@ -75,17 +75,23 @@ def uc_household(rules: Rules, household: Household, on_date_children: list[bool
         )
     elif household.capital > rules.uc_capital_upper:
         not_entitled = f"Savings over £{rules.uc_capital_upper:,.0f} mean no Universal Credit."
-    elif all(age >= 66 for age in ages):
+    elif all(age >= rules.state_pension_age for age in ages):
         not_entitled = (
             "At State Pension age Pension Credit replaces Universal Credit; this does not cover it."
         )
 
     if couple:
         standard = (
-            rules.uc_standard_joint_both_under_25 if max(ages) < 25 else rules.uc_standard_joint_25_or_over
+            rules.uc_standard_joint_both_under_25
+            if max(ages) < rules.uc_higher_rate_age
+            else rules.uc_standard_joint_25_or_over
         )
     else:
-        standard = rules.uc_standard_single_under_25 if ages[0] < 25 else rules.uc_standard_single_25_or_over
+        standard = (
+            rules.uc_standard_single_under_25
+            if ages[0] < rules.uc_higher_rate_age
+            else rules.uc_standard_single_25_or_over
+        )
 
     children = household.children
     child_element = disabled = 0.0
