@@ -352,6 +352,22 @@ def find_client(session: Session, actor: Staff, reference: str, team_id: int | N
     return client
 
 
+def who_accepts(session: Session, client: Client) -> list[Staff]:
+    """Who is asked to accept a new referral: the specialist it names, else the team's active
+    team leaders."""
+    if client.specialist_id is not None:
+        specialist = session.get(Staff, client.specialist_id)
+        if specialist is not None:
+            return [specialist]
+    return list(session.scalars(select(Staff).where(
+        Staff.team_id == client.team_id, Staff.role == Role.TEAM_LEADER, Staff.active.is_(True))))
+
+
+def referrer_of(session: Session, client: Client) -> Staff | None:
+    """Who referred the client, told when the referral is accepted (None: not recorded)."""
+    return session.get(Staff, client.referred_by_id) if client.referred_by_id else None
+
+
 def get_client(session: Session, actor: Staff, client_id: int) -> Client:
     client = session.get(Client, client_id)
     if client is None:

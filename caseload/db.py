@@ -10,6 +10,9 @@ from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
+# `Session` is the public name callers annotate with, so no front end imports sqlalchemy for it.
+__all__ = ["Database", "Session", "make_engine"]
+
 
 def _normalise_url(url: str) -> str:
     # People paste Heroku-style URLs; psycopg 3 is the driver we ship.

@@ -240,6 +240,11 @@ def upcoming_review(session: Session, team_id: int) -> FidelityReview | None:
     )
 
 
+def get_review(session: Session, review_id: int) -> FidelityReview | None:
+    """The review with this id, or None when it is no longer there."""
+    return session.get(FidelityReview, review_id)
+
+
 def latest_completed_review(session: Session, team_id: int) -> FidelityReview | None:
     return session.scalar(
         select(FidelityReview).where(

@@ -16,7 +16,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from calculator.parameters import minimum_hourly_wage
-from caseload.access import require_change_client, require_role
+from caseload.access import require_change_client, require_role, visible_clients
 from caseload.audit import record_change, snapshot
 from caseload.errors import Conflict, InvalidInput, NotFound
 from caseload.history import record_state
@@ -149,3 +149,12 @@ def jobs_for_client(session: Session, client: Client) -> list[Job]:
                                 .order_by(Job.started_on)))
 
 
+def open_jobs(session: Session, actor: Staff, client: Client | None = None) -> list[tuple[Job, str]]:
+    """The jobs not yet ended of the clients `actor` may see (or of `client` only), each with
+    its client's reference, by reference then start: the jobs whose end may be recorded."""
+    query = (select(Job, Client.reference).join(Client, Job.client_id == Client.id)
+             .where(Job.ended_on.is_(None), visible_clients(actor)))
+    if client is not None:
+        query = query.where(Job.client_id == client.id)
+    rows = session.execute(query.order_by(Client.reference, Job.started_on, Job.id)).all()
+    return [(job, reference) for job, reference in rows]

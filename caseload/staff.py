@@ -8,6 +8,7 @@ what an access review asks.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from decimal import Decimal
 from typing import Annotated
 
@@ -131,6 +132,14 @@ def get_staff(session: Session, staff_id: int) -> Staff:
     if staff is None:
         raise NotFound(f"There is no staff member with id {staff_id}.")
     return staff
+
+
+def staff_names(session: Session, ids: Iterable[object]) -> dict[int, str]:
+    """The display names of the staff with these ids (anything not an id is passed over)."""
+    wanted = {i for i in ids if isinstance(i, int)}
+    if not wanted:
+        return {}
+    return {s.id: s.display_name for s in session.scalars(select(Staff).where(Staff.id.in_(wanted)))}
 
 
 def list_staff(session: Session, team_id: int | None = None) -> list[Staff]:

@@ -14,7 +14,7 @@ from sqlalchemy import ColumnElement, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from caseload.access import require_admin
+from caseload.access import require_admin, workspace_teams
 from caseload.audit import record_change, snapshot
 from caseload.errors import Conflict, NotFound
 from caseload.models import Nation, Staff, Team
@@ -84,6 +84,12 @@ def list_teams(session: Session, within: ColumnElement[bool] | None = None) -> l
     if within is not None:
         query = query.where(within)
     return list(session.scalars(query))
+
+
+def teams_in_workspace(session: Session, actor: Staff) -> list[Team]:
+    """The teams of `actor`'s Slack workspace, by name: the teams an admin manages and a trainer
+    reviews, and the only team names a referral, contact or review picker may offer them."""
+    return list_teams(session, workspace_teams(actor))
 
 
 def set_workspace(session: Session, team: Team, slack_team_id: str | None, *,

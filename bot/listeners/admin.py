@@ -13,7 +13,6 @@ from typing import Any
 from slack_bolt import Ack, App
 from slack_sdk import WebClient
 from slack_sdk.models.views import View
-from sqlalchemy.orm import Session
 
 from bot.listeners.commands import Invocation, subcommand
 from bot.listeners.common import sentence
@@ -21,8 +20,8 @@ from bot.listeners.views import write_once
 from bot.views import admin as views
 from caseload import staff as staff_service
 from caseload import teams as team_service
-from caseload.access import require_admin, shares_workspace, workspace_teams
-from caseload.db import Database
+from caseload.access import require_admin, shares_workspace
+from caseload.db import Database, Session
 from caseload.errors import CaseloadError, InvalidInput, NotFound, UnknownUser
 from caseload.models import Role, Staff, Team
 from caseload.validation import parse
@@ -184,7 +183,7 @@ def _refused(inv: Invocation, sub: str, what: str) -> bool:
 
 def _teams_of(session: Session, actor: Staff) -> list[Team]:
     """The teams an admin manages: their own Slack workspace's."""
-    return team_service.list_teams(session, workspace_teams(actor))
+    return team_service.teams_in_workspace(session, actor)
 
 
 def _team_called(session: Session, actor: Staff, name: str) -> Team:

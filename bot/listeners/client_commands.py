@@ -13,8 +13,6 @@ from typing import Any
 from slack_bolt import Ack
 from slack_sdk import WebClient
 from slack_sdk.models.views import View
-from sqlalchemy import select
-from sqlalchemy.orm import Session
 
 from bot.listeners.common import client_by_reference, sentence
 from bot.views import Message
@@ -22,44 +20,26 @@ from bot.views.caseload import LABELS
 from bot.views.clients import TIMELINE_LENGTH, client_card, timeline
 from bot.views.jobs import ClientChoice, JobChoice, job_end_modal, job_start_modal
 from caseload import clock
-from caseload.access import require_role, visible_clients
-from caseload.audit import history
+from caseload.access import require_role
+from caseload.client_card import card_of
 from caseload.clients import list_clients
 from caseload.contacts import CONTACT_ROLES
-from caseload.db import Database
+from caseload.db import Database, Session
 from caseload.errors import CaseloadError, NotFound
-from caseload.jobs import CAN_START_JOB, JOB_ROLES, jobs_for_client
-from caseload.models import Client, EmployerContact, Job, Staff
-from caseload.overdue import overdue_for_employer_contact
+from caseload.jobs import CAN_START_JOB, JOB_ROLES, open_jobs
+from caseload.models import Client, Staff
 from caseload.staff import staff_by_slack_id
 
 MakeView = Callable[[Session, Staff], View]
 
 
-def _names(session: Session, ids: set[Any]) -> dict[int, str]:
-    wanted = {i for i in ids if isinstance(i, int)}
-    if not wanted:
-        return {}
-    return {s.id: s.display_name for s in session.scalars(select(Staff).where(Staff.id.in_(wanted)))}
-
-
 def card_for(session: Session, actor: Staff, record: Client) -> Message:
     """The status card for a client `actor` may see (checked by the lookup that found it)."""
     today = clock.today()
-    jobs = jobs_for_client(session, record)
-    contacts = list(session.scalars(
-        select(EmployerContact).where(EmployerContact.client_id == record.id)
-        .order_by(EmployerContact.contacted_on.desc(), EmployerContact.id.desc())
-        .limit(TIMELINE_LENGTH)))
-    audit = history(session, "clients", record.id)
-    names = _names(session, {record.specialist_id, record.care_coordinator_id,
-                             *(row.actor_id for row in audit),
-                             *((row.after or {}).get("specialist_id") for row in audit),
-                             *(c.staff_id for c in contacts)})
-    overdue = next((o for o in overdue_for_employer_contact(session, today, team_id=record.team_id)
-                    if o.client_id == record.id), None)
-    return client_card(record, names, jobs, timeline(audit, list(reversed(contacts)), jobs, names),
-                       overdue, today, can_log_contacts=actor.role in CONTACT_ROLES)
+    card = card_of(session, record, today, contacts=TIMELINE_LENGTH)
+    events = timeline(card.history, card.contacts, card.jobs, card.names)
+    return client_card(record, card.names, card.jobs, events, card.overdue, today,
+                       can_log_contacts=actor.role in CONTACT_ROLES)
 
 
 def client_card_reply(database: Database, user_id: str, args: list[str]) -> Message:
@@ -86,12 +66,8 @@ def _job_start_view(session: Session, actor: Staff, reference: str) -> View:
 
 def _job_end_view(session: Session, actor: Staff, reference: str) -> View:
     require_role(actor, JOB_ROLES, "record job ends")
-    query = (select(Job, Client.reference).join(Client, Job.client_id == Client.id)
-             .where(Job.ended_on.is_(None), visible_clients(actor)))
     chosen = client_by_reference(session, actor, reference) if reference else None
-    if chosen is not None:
-        query = query.where(Job.client_id == chosen.id)
-    rows = session.execute(query.order_by(Client.reference, Job.started_on, Job.id)).all()
+    rows = open_jobs(session, actor, chosen)
     if not rows:
         if chosen is not None:
             raise NotFound(f"{chosen.reference} has no open job to record the end of.")

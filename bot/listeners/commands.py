@@ -10,7 +10,6 @@ from typing import Any
 from slack_bolt import Ack, App
 from slack_sdk import WebClient
 from slack_sdk.models.blocks import MarkdownTextObject, SectionBlock
-from sqlalchemy.orm import Session
 
 from bot.listeners.betteroff import open_better_off_modal
 from bot.listeners.client_commands import client_card_reply, client_view, job_view, open_modal
@@ -25,7 +24,7 @@ from caseload import clock
 from caseload.access import require_active
 from caseload.calculations import CALCULATION_ROLES
 from caseload.clients import list_clients
-from caseload.db import Database
+from caseload.db import Database, Session
 from caseload.errors import CaseloadError, NotAllowed, UnknownUser
 from caseload.just_ask import week_starting
 from caseload.models import Client, Role, Staff

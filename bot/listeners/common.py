@@ -5,16 +5,15 @@ from __future__ import annotations
 
 from slack_bolt import Ack
 from slack_sdk.models.views import View
-from sqlalchemy.orm import Session
 
 from bot.views import modals
 from caseload import clock
-from caseload.access import workspace_teams
 from caseload.clients import find_client
+from caseload.db import Session
 from caseload.errors import CaseloadError, InvalidInput
 from caseload.models import Client, Staff
 from caseload.references import client_reference_problem
-from caseload.teams import list_teams
+from caseload.teams import teams_in_workspace
 
 
 def modal_errors(error: InvalidInput, blocks: dict[str, str], fallback: str) -> dict[str, str]:
@@ -56,5 +55,5 @@ def sentence(error: CaseloadError) -> str:
 def contact_modal_for(session: Session, actor: Staff) -> View:
     """The `/ips contact` modal; with a team picker for those in no team."""
     teams = None if actor.team_id is not None else [
-        (t.id, t.name) for t in list_teams(session, workspace_teams(actor))]
+        (t.id, t.name) for t in teams_in_workspace(session, actor)]
     return modals.any_contact_modal(clock.today(), teams)

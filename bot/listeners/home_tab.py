@@ -12,7 +12,6 @@ from typing import Any
 from slack_bolt import Ack, App
 from slack_sdk import WebClient
 from slack_sdk.models.blocks import Block, MarkdownTextObject, SectionBlock
-from sqlalchemy.orm import Session
 
 from bot.listeners.commands import caseload_of
 from bot.views.help import unknown_user_message
@@ -20,7 +19,7 @@ from bot.views.home import advisor_home, home_view, team_summary, teams_overview
 from bot.views.home_pages import HOME_NEXT, HOME_PREVIOUS, ROW_ACTION_ROLES, caseload_page
 from caseload import clock
 from caseload.access import require_active, sees_all_teams, visible_teams
-from caseload.db import Database
+from caseload.db import Database, Session
 from caseload.errors import NotAllowed, UnknownUser
 from caseload.fidelity import upcoming_review
 from caseload.models import Role

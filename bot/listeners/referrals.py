@@ -7,20 +7,18 @@ from typing import Any
 
 from slack_bolt import Ack, App
 from slack_sdk import WebClient
-from sqlalchemy import select
 
 from bot.listeners.common import refuse_in_modal
 from bot.views.help import unknown_user_message
 from bot.views.just_ask import OPEN_REFERRAL
 from bot.views.referrals import ACCEPT, ASSIGN, REFER, referral_for_acceptance, referral_modal
 from caseload import clients
-from caseload.access import workspace_teams
-from caseload.db import Database
+from caseload.db import Database, Session
 from caseload.errors import CaseloadError, InvalidInput, UnknownUser
 from caseload.idempotency import claim
-from caseload.models import Role, Staff, Team
-from caseload.staff import staff_by_slack_id
-from caseload.teams import list_teams
+from caseload.models import Role
+from caseload.staff import get_staff, staff_by_slack_id
+from caseload.teams import get_team, teams_in_workspace
 from caseload.validation import parse
 
 log = logging.getLogger("bot.referrals")
@@ -36,14 +34,14 @@ def open_referral_modal(database: Database, client: WebClient, user_id: str,
     with database.reading() as session:
         actor = staff_by_slack_id(session, user_id)
         # Only the caller's workspace's teams: another trust's team names are not theirs to see.
-        teams = [(t.id, t.name) for t in list_teams(session, workspace_teams(actor))]
+        teams = [(t.id, t.name) for t in teams_in_workspace(session, actor)]
         if actor.team_id is not None:
             teams = [t for t in teams if t[0] == actor.team_id] or teams
         me = user_id if actor.role == Role.CARE_COORDINATOR else None
     client.views_open(trigger_id=trigger_id, view=referral_modal(teams, actor.team_id, me))
 
 
-def _staff_id(session: Any, slack_user_id: str | None, block: str) -> int | None:
+def _staff_id(session: Session, slack_user_id: str | None, block: str) -> int | None:
     if not slack_user_id:
         return None
     try:
@@ -106,12 +104,8 @@ def register(app: App, database: Database) -> None:
                     "consent_recorded": "yes" in (_selected(values, "consent") or []),
                 })
                 client_row = clients.refer(session, actor, referral)
-                team = session.get(Team, client_row.team_id)
-                specialist = session.get(Staff, client_row.specialist_id) \
-                    if client_row.specialist_id else None
-                deciders = [specialist] if specialist else list(session.scalars(select(Staff).where(
-                    Staff.team_id == team.id, Staff.role == Role.TEAM_LEADER,
-                    Staff.active.is_(True))))
+                team = get_team(session, client_row.team_id)
+                deciders = clients.who_accepts(session, client_row)
                 note = referral_for_acceptance(client_row.reference, team.name, client_row.id,
                                                actor.display_name)
                 reference, recipients = client_row.reference, [d.slack_user_id for d in deciders]
@@ -133,8 +127,7 @@ def register(app: App, database: Database) -> None:
                 actor = staff_by_slack_id(session, user_id)
                 record = clients.get_client(session, actor, int(body["actions"][0]["value"]))
                 clients.accept(session, actor, record)
-                referrer = session.get(Staff, record.referred_by_id) \
-                    if record.referred_by_id else None
+                referrer = clients.referrer_of(session, record)
                 reference, referrer_id = record.reference, referrer.slack_user_id if referrer else None
         except CaseloadError as exc:
             client.chat_postEphemeral(channel=body["channel"]["id"], user=user_id, text=str(exc))
@@ -158,7 +151,7 @@ def register(app: App, database: Database) -> None:
                     return
                 clients.assign(session, actor, record, specialist_id)
                 reference = record.reference
-                name = session.get(Staff, specialist_id).display_name
+                name = get_staff(session, specialist_id).display_name
         except CaseloadError as exc:
             client.chat_postEphemeral(channel=body["channel"]["id"], user=user_id, text=str(exc))
             return

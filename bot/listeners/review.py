@@ -14,7 +14,6 @@ from typing import Any
 from slack_bolt import Ack, App
 from slack_sdk import WebClient
 from slack_sdk.models.views import View
-from sqlalchemy.orm import Session
 
 from bot.listeners.commands import Invocation, subcommand
 from bot.listeners.common import refuse_in_modal
@@ -40,8 +39,8 @@ from bot.views.review import (
     summary_page,
 )
 from caseload import clock
-from caseload.access import require_role, require_workspace, sees_all_teams, workspace_teams
-from caseload.db import Database
+from caseload.access import require_role, require_workspace, sees_all_teams
+from caseload.db import Database, Session
 from caseload.errors import CaseloadError, Conflict, FieldError, InvalidInput, NotAllowed, UnknownUser
 from caseload.evidence import fidelity_evidence
 from caseload.fidelity import (
@@ -50,6 +49,7 @@ from caseload.fidelity import (
     ScheduleReview,
     action_items_for,
     band_for,
+    get_review,
     next_review_after,
     require_may_score,
     schedule_review,
@@ -57,8 +57,8 @@ from caseload.fidelity import (
     upcoming_review,
 )
 from caseload.models import FidelityReview, ReviewStatus, Role, Staff, Team
-from caseload.staff import staff_by_slack_id
-from caseload.teams import get_team, list_teams, team_by_name
+from caseload.staff import get_staff, staff_by_slack_id
+from caseload.teams import get_team, team_by_name, teams_in_workspace
 from caseload.validation import parse
 
 log = logging.getLogger("bot.review")
@@ -86,7 +86,7 @@ def review_command(inv: Invocation) -> None:
 
 def _start_view(session: Session, actor: Staff, choice: str | None) -> View:
     if sees_all_teams(actor):
-        teams = list_teams(session, workspace_teams(actor))
+        teams = teams_in_workspace(session, actor)
         if not teams:
             raise Conflict("There are no teams yet, so there is no review to schedule or score.")
     else:
@@ -97,7 +97,7 @@ def _start_view(session: Session, actor: Staff, choice: str | None) -> View:
     if len(teams) == 1:
         review = upcoming_review(session, teams[0].id)
         if review is not None:
-            reviewer = session.get(Staff, review.reviewer_id) if review.reviewer_id else None
+            reviewer = get_staff(session, review.reviewer_id) if review.reviewer_id else None
             upcoming = Upcoming(review.scheduled_for, reviewer.display_name if reviewer else None)
     return review_start_modal([TeamChoice(t.id, t.name) for t in teams], upcoming,
                               choice if choice in (SCHEDULE, SCORE) else None)
@@ -135,7 +135,7 @@ def _open_review(session: Session, actor: Staff, team: Team) -> FidelityReview:
 
 def _render(session: Session, draft: Draft) -> View:
     """The page the draft is on: a page of items, or the total before saving."""
-    review = session.get(FidelityReview, draft.review_id)
+    review = get_review(session, draft.review_id)
     if review is None or review.team_id != draft.team_id:
         raise Conflict("That fidelity review is no longer there; start again with /ips review.")
     if review.status == ReviewStatus.COMPLETED:

@@ -7,14 +7,13 @@ from typing import Any
 
 from slack_bolt import Ack, App
 from slack_sdk import WebClient
-from sqlalchemy.orm import Session
 
 from bot.listeners.common import client_by_reference, refuse_in_modal
 from bot.views import Message, modals
 from bot.views.jobs import JOB_END, JOB_START, job_end_recorded, job_start_recorded
 from caseload import clients, jobs, snoozes
 from caseload.contacts import NewEmployerContact, record_employer_contact
-from caseload.db import Database
+from caseload.db import Database, Session
 from caseload.errors import CaseloadError, InvalidInput
 from caseload.idempotency import claim
 from caseload.models import Client, Staff
