@@ -6,6 +6,7 @@ process nothing is turned into JSON at all.
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any, TypeVar
 
 from pydantic import BaseModel, TypeAdapter, ValidationError
@@ -21,9 +22,10 @@ ERRORS = TypeAdapter(list[FieldError])
 
 
 def request_from_json(model: type[RequestT], body: Any) -> RequestT:
-    """A request from its JSON; `CalculatorInputError` names every field refused."""
+    """A request from its JSON; `CalculatorInputError` names every field refused. A request
+    without a calculation date is for today (the engine itself never reads the clock)."""
     try:
-        return model.model_validate(body)
+        return model.model_validate(body, context={"today": date.today()})
     except ValidationError as exc:
         raise CalculatorInputError(field_errors(exc)) from None
 

@@ -21,7 +21,7 @@ ONE_DAY = timedelta(days=1)
 STEP_DAYS = {PayFrequency.WEEKLY: 7, PayFrequency.FORTNIGHTLY: 14, PayFrequency.FOUR_WEEKLY: 28}
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, kw_only=True)
 class AssessmentPeriod:
     number: int
     starts: date
@@ -34,7 +34,7 @@ class AssessmentPeriod:
     universal_credit_lost_to_extra_payday: float
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, kw_only=True)
 class AssessmentPeriods:
     periods: list[AssessmentPeriod]
     average_net_income: float
@@ -161,6 +161,24 @@ def project(
     counts = calendar.counts if paid else (0,) * count
     rounded = {n: _period_money(s, job, steady, who, n, childcare, work_costs) for n in set(counts)}
 
+    periods = _periods(calendar, counts, rounded)
+    nets = [period.net_income for period in periods]
+    lowest = min(nets)
+    return AssessmentPeriods(
+        periods=periods,
+        average_net_income=pence(sum(nets) / count),
+        lowest_net_income=lowest,
+        lowest_period=nets.index(lowest) + 1,  # the first of equals, as min() picks
+        average_universal_credit=pence(sum([period.universal_credit for period in periods]) / count),
+        note=NOTE,
+    )
+
+
+def _periods(
+    calendar: _Calendar, counts: tuple[int, ...], rounded: dict[int, tuple[float, float, float]]
+) -> list[AssessmentPeriod]:
+    """Each period with its dates and the rounded money for its number of paydays; a period with
+    more paydays than usual after the first is an extra-payday period, with the UC it costs."""
     later = counts[1:] or counts
     usual = max(set(later), key=later.count)
     usual_uc = rounded[usual][1]
@@ -171,22 +189,27 @@ def project(
         extra = n > usual
         lost = pence(usual_uc - award) if extra and usual_uc > award else 0.0
         figures[n] = (earnings, award, net, extra, lost)
-    periods = [
-        AssessmentPeriod(number, first_day, last_day, list(days), *figures[n])
-        for number, first_day, last_day, days, n in zip(
-            range(1, count + 1), calendar.starts, calendar.ends, calendar.paydays, counts, strict=True
+    return [
+        AssessmentPeriod(
+            number=number,
+            starts=first_day,
+            ends=last_day,
+            paydays=list(days),
+            earnings=earnings,
+            universal_credit=award,
+            net_income=net,
+            extra_payday=extra,
+            universal_credit_lost_to_extra_payday=lost,
+        )
+        for number, first_day, last_day, days, (earnings, award, net, extra, lost) in zip(
+            range(1, len(counts) + 1),
+            calendar.starts,
+            calendar.ends,
+            calendar.paydays,
+            [figures[n] for n in counts],
+            strict=True,
         )
     ]
-    nets = [period.net_income for period in periods]
-    lowest = min(nets)
-    return AssessmentPeriods(
-        periods,
-        pence(sum(nets) / count),  # average_net_income
-        lowest,  # lowest_net_income
-        nets.index(lowest) + 1,  # lowest_period: the first of equals, as min() picks
-        pence(sum([period.universal_credit for period in periods]) / count),  # average_universal_credit
-        NOTE,
-    )
 
 
 def _period_money(
@@ -215,17 +238,17 @@ def _period_money(
         # Monthly pay, one payday: the steady month, already worked out (`money` is pure).
         return _rounded(steady)
     period_pay = Pay(
-        pay.hours,
-        pay.hourly_wage,
-        gross,
-        tax,
-        ni,
-        pension,
-        pension_gross,
-        pay.taxable,
-        pay.adjusted_net_income,
-        pay.net_weekly_for_benefit_tests,
-        slip,
+        hours=pay.hours,
+        hourly_wage=pay.hourly_wage,
+        gross=gross,
+        income_tax=tax,
+        national_insurance=ni,
+        pension=pension,
+        pension_gross=pension_gross,
+        taxable=pay.taxable,
+        adjusted_net_income=pay.adjusted_net_income,
+        net_weekly_for_benefit_tests=pay.net_weekly_for_benefit_tests,
+        payslip=slip,
     )
     pays = (*steady.pay[:who], period_pay, *steady.pay[who + 1 :])
     return _rounded(money(s, pays, childcare if n else 0.0, work_costs))

@@ -33,7 +33,7 @@ def pence(amount: float) -> float:
     return int(amount * 100 + 0.5 + 1e-9) / 100
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, kw_only=True)
 class Payslip:
     """One pay period's figures."""
 
@@ -70,6 +70,24 @@ def period_thresholds(rules: Rules, frequency: PayFrequency) -> tuple[float, flo
     )
 
 
+def employee_national_insurance(rules: Rules, gross: float, threshold: float, upper: float) -> float:
+    """SSCBA 1992 s.8: the main rate between the primary threshold and the upper earnings
+    limit, the additional rate above it, on one period's pay."""
+    if gross <= threshold:
+        return 0.0
+    ni = rules.ni_main_rate * (min(gross, upper) - threshold)
+    if gross > upper:
+        ni += rules.ni_additional_rate * (gross - upper)
+    return pence(ni) if ni else 0.0
+
+
+def pension_contribution(gross: float, rate: float, band: tuple[float, float]) -> float:
+    """Automatic enrolment: the employee's share of one period's qualifying earnings (pay
+    between the band's lower and upper limits), relief included."""
+    lower, upper = band
+    return pence(rate * (min(gross, upper) - lower))
+
+
 def payslip(
     rules: Rules,
     hours_per_week: float,
@@ -80,24 +98,19 @@ def payslip(
 ) -> Payslip:
     gross = pence(hours_per_week * hourly_wage * WEEKS_IN_PERIOD[frequency])
     threshold, upper, trigger, qe_lower, qe_upper = period_thresholds(rules, frequency)
-    ni = 0.0
-    if gross > threshold:
-        ni = rules.ni_main_rate * (min(gross, upper) - threshold)
-        if gross > upper:
-            ni += rules.ni_additional_rate * (gross - upper)
     pension_gross = pension_paid = 0.0
     if pension is not PensionScheme.OPT_OUT and gross > trigger:
-        pension_gross = pence(employee_pension_rate * (min(gross, qe_upper) - qe_lower))
+        pension_gross = pension_contribution(gross, employee_pension_rate, (qe_lower, qe_upper))
         pension_paid = pension_gross
         if pension is PensionScheme.RELIEF_AT_SOURCE:
-            # The scheme claims basic-rate relief from HMRC: the employee pays 80% of it.
+            # The scheme claims basic-rate relief from HMRC: the employee pays the rest.
             pension_paid = pence(pension_gross * (1 - rules.pension_basic_rate_relief))
     return Payslip(
-        gross,
-        pence(ni) if ni else 0.0,  # national_insurance
-        pension_paid,  # pension
-        pension_gross,
-        pension is PensionScheme.NET_PAY,  # pension_reduces_taxable_pay
+        gross=gross,
+        national_insurance=employee_national_insurance(rules, gross, threshold, upper),
+        pension=pension_paid,
+        pension_gross=pension_gross,
+        pension_reduces_taxable_pay=pension is PensionScheme.NET_PAY,
     )
 
 

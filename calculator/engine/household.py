@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from datetime import date
 from enum import StrEnum
-from typing import Annotated, Literal, Self
+from typing import Annotated, Any, Literal, Self
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationInfo, model_validator
 
 # Strict: numbers must be numbers and flags true or false, never "yes" or false-as-zero.
 # Money the advisor types: never negative; the ceiling catches a slipped decimal point.
@@ -229,15 +229,37 @@ class ProposedJob(Job):
 
 
 class BetterOffRequest(_Input):
+    """The household, the job and the date to calculate on.
+
+    The engine never reads the clock: a request without `calculation_date` takes the caller's
+    today, passed as `model_validate(body, context={"today": date})`.
+    """
+
     household: Household
     job: ProposedJob
     calculation_date: Day | None = Field(None, description="Defaults to today; sets the tax year.")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _today_by_default(cls, data: Any, info: ValidationInfo) -> Any:
+        if isinstance(data, dict) and data.get("calculation_date") is None:
+            today = (info.context or {}).get("today")
+            if today is None:
+                raise ValueError("calculation_date: give the date to calculate on")
+            data = {**data, "calculation_date": today}
+        return data
+
+    @property
+    def on(self) -> date:
+        """The calculation date, always set once the request is validated."""
+        assert self.calculation_date is not None
+        return self.calculation_date
 
     @model_validator(mode="after")
     def _combinations(self) -> Self:
         if self.job.who == "partner" and self.household.partner is None:
             raise ValueError("job.who: the job is for the partner, but there is no partner")
-        on = self.calculation_date or date.today()
+        on = self.on
         for index, child in enumerate(self.household.children):
             if child.born_before_6_april_2017 is None and _age_is_ambiguous(child.age, on):
                 raise ValueError(

@@ -1,14 +1,15 @@
-"""The answer an advisor reads: itemised lines now and in work, totals, warnings, sweep."""
+"""The answer an advisor reads: itemised lines now and in work, totals, cautions, sweep."""
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
 
 from calculator.engine.assessment_periods import AssessmentPeriods, project
-from calculator.engine.explain import LABELS, explain
 from calculator.engine.household import BetterOffRequest, Nation, PayFrequency, SweepRequest
+from calculator.engine.lines import LINES, amounts, explain
 from calculator.engine.rules import Rules, rules_on
 from calculator.engine.scenario import (
     WEEKS_PER_MONTH,
@@ -21,53 +22,12 @@ from calculator.engine.scenario import (
 )
 from calculator.parameters import minimum_hourly_wage
 
-# Main lines add up to net income; UC's parts add up to the UC line.
-MAIN_KEYS = (
-    "earnings",
-    "income_tax",
-    "national_insurance",
-    "pension",
-    "universal_credit",
-    "new_style_esa",
-    "new_style_jsa",
-    "pip",
-    "carers_allowance",
-    "child_benefit",
-    "high_income_child_benefit_charge",
-    "council_tax_reduction",
-    "scottish_child_payment",
-    "pension_income",
-    "work_costs",
-)
-UC_KEYS = (
-    "standard_allowance",
-    "child_element",
-    "disabled_child_addition",
-    "lcwra_element",
-    "carer_element",
-    "childcare_costs_element",
-    "housing_costs_element",
-    "earnings_deduction",
-    "unearned_income_deduction",
-    "benefit_cap_reduction",
-)
-ESTIMATES = {"council_tax_reduction"}
-ALWAYS_SHOWN = {"earnings", "income_tax", "national_insurance", "universal_credit"}
-# The order lines are shown in: UC's parts straight after the UC line.
-LINE_KEYS = tuple(
-    key
-    for main in MAIN_KEYS
-    for key in (
-        (main, *(f"universal_credit.{part}" for part in UC_KEYS)) if main == "universal_credit" else (main,)
-    )
-)
-
 # Below this, "per extra hour" is not a figure anyone could use, and dividing by a
 # vanishingly small number of hours (5e-324 passes validation) overflows.
 MIN_EXTRA_HOURS = 0.01
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, kw_only=True)
 class Line:
     key: str
     label: str
@@ -94,12 +54,14 @@ class BetterOff:
 
 
 @dataclass(slots=True)
-class Warning:
+class Caution:
+    """Something the advisor should tell the person: a benefit that stops, a limit, a risk."""
+
     key: str
     message: str
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, kw_only=True)
 class BetterOffResult:
     tax_year: str
     calculation_date: date
@@ -109,50 +71,8 @@ class BetterOffResult:
     now: Totals
     in_work: Totals
     better_off: BetterOff
-    warnings: list[Warning]
+    warnings: list[Caution]
     assessment_periods: AssessmentPeriods
-
-
-LINE_SPECS = tuple(
-    (key, LABELS[key], "universal_credit" if key.startswith("universal_credit.") else None, key in ESTIMATES)
-    for key in LINE_KEYS
-)
-
-
-def _amounts(m: Money) -> tuple[float, ...]:
-    """Every line's amount, signed by its effect on net income, in LINE_KEYS order.
-
-    A tuple rather than a dict keyed by line: built twice per calculation, and a dict of 25
-    took four times as long. test_result checks the order against LINE_KEYS.
-    """
-    uc = m.universal_credit
-    return (
-        m.earnings,
-        -m.income_tax,
-        -m.national_insurance,
-        -m.pension,
-        uc.award,  # universal_credit
-        uc.standard_allowance,
-        uc.child_element,
-        uc.disabled_child_addition,
-        uc.lcwra_element,
-        uc.carer_element,
-        uc.childcare_costs_element,
-        uc.housing_costs_element,
-        -uc.earnings_deduction,
-        -uc.unearned_income,  # universal_credit.unearned_income_deduction
-        -uc.benefit_cap_reduction,
-        m.new_style_esa,
-        m.new_style_jsa,
-        m.pip,
-        m.carers_allowance,
-        m.child_benefit,
-        -m.high_income_child_benefit_charge,
-        m.council_tax_reduction,
-        m.scottish_child_payment,
-        m.pension_income,
-        -m.work_costs,
-    )
 
 
 def _totals(monthly: float) -> Totals:
@@ -164,8 +84,9 @@ def pence_signed(amount: float) -> float:
     return int(amount * 100 + (0.5 + 1e-9 if amount >= 0 else -0.5 - 1e-9)) / 100
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, kw_only=True)
 class _Prepared:
+    request: BetterOffRequest
     rules: Rules
     on: date
     s: Situation
@@ -177,55 +98,81 @@ class _Prepared:
 
 
 def _prepare(request: BetterOffRequest) -> _Prepared:
-    on = request.calculation_date or date.today()
+    on = request.on
     rules = rules_on(on)
     s = situation(rules, request.household, on)
     who = 0 if request.job.who == "claimant" else 1
     job = request.job
     current = pays_now(s)
-    now = money(
-        s, current, request.household.childcare_costs_monthly, request.household.childcare_costs_monthly
-    )
+    childcare_now = request.household.childcare_costs_monthly
+    now = money(s, current, childcare_now, childcare_now)
     work_costs = job.childcare_costs_monthly + job.travel_costs_weekly * WEEKS_PER_MONTH
     in_work = money(s, pays_in_work(s, job, who, now=current), job.childcare_costs_monthly, work_costs)
-    return _Prepared(rules, on, s, who, now, in_work, job.childcare_costs_monthly, work_costs)
+    return _Prepared(
+        request=request,
+        rules=rules,
+        on=on,
+        s=s,
+        who=who,
+        now=now,
+        in_work=in_work,
+        childcare_in_work=job.childcare_costs_monthly,
+        work_costs_in_work=work_costs,
+    )
+
+
+@lru_cache(maxsize=16)
+def _labels(rules: Rules) -> tuple[str, ...]:
+    """Each line's label for a tax year: some name a figure ("Less: earnings (55% taper)")."""
+    return tuple(line.label.format(rules=rules) for line in LINES)
 
 
 def _lines(p: _Prepared) -> tuple[list[Line], float, float]:
     """The lines shown, and net income now and in work as the sums of the rounded main lines."""
     lines = []
     now_net = work_net = 0.0
-    for (key, label, part_of, estimate), a, b in zip(
-        LINE_SPECS, _amounts(p.now), _amounts(p.in_work), strict=True
-    ):
+    for line, label, a, b in zip(LINES, _labels(p.rules), amounts(p.now), amounts(p.in_work), strict=True):
         # Lines that are nothing either way (Scottish Child Payment in Wales, say) only clutter
         # the page and the client's summary; the core of the calculation is always shown.
         # Most lines are nothing both ways, so they are passed over before any rounding: they
         # would add 0.0 to the totals, which changes nothing (the totals are never -0.0).
-        if not (a or b or key in ALWAYS_SHOWN):
+        if not (a or b or line.always_shown):
             continue
         a = pence_signed(a) if a else 0.0
         b = pence_signed(b) if b else 0.0
-        if part_of is None:
+        if line.part_of is None:
             now_net += a
             work_net += b
-        if not (a or b or key in ALWAYS_SHOWN):  # under half a penny both ways
+        if not (a or b or line.always_shown):  # under half a penny both ways
             continue
-        # round() is slow and only needed when both sides are non-zero: a penny amount less
-        # nothing is already exactly its own rounding.
         lines.append(
             Line(
-                key,
-                label,
-                a,
-                b,
-                round(b - a, 2) if a and b else b - a,
-                explain(key, p.rules, p.s, p.now, p.in_work),
-                part_of,
-                estimate,
+                key=line.key,
+                label=label,
+                now_monthly=a,
+                in_work_monthly=b,
+                # round() is slow and only needed when both sides are non-zero: a penny amount
+                # less nothing is already exactly its own rounding.
+                change_monthly=round(b - a, 2) if a and b else b - a,
+                explanation=explain(line, p.rules, p.s, p.now, p.in_work),
+                part_of=line.part_of,
+                estimate=line.estimate,
             )
         )
     return lines, now_net, work_net
+
+
+def _better_off(p: _Prepared, difference: float) -> BetterOff:
+    job = p.request.job
+    current = p.s.adults[p.who].job
+    extra_hours = job.hours_per_week - (current.hours_per_week if current else 0.0)
+    weekly = difference / WEEKS_PER_MONTH
+    return BetterOff(
+        weekly=pence_signed(weekly),
+        monthly=pence_signed(difference),
+        per_extra_hour=pence_signed(weekly / extra_hours) if extra_hours >= MIN_EXTRA_HOURS else None,
+        better_off=difference > 0,
+    )
 
 
 def calculate(request: BetterOffRequest) -> BetterOffResult:
@@ -235,9 +182,6 @@ def calculate(request: BetterOffRequest) -> BetterOffResult:
     lines, now_net, work_net = _lines(p)
     # Totals are the sums of the rounded lines, so the page adds up to the penny.
     difference = work_net - now_net
-    current = request.household.claimant.job if p.who == 0 else request.household.partner.job  # type: ignore[union-attr]
-    extra_hours = job.hours_per_week - (current.hours_per_week if current else 0.0)
-    weekly = difference / WEEKS_PER_MONTH
     start = job.start_date or p.on
     periods = project(p.s, job, p.in_work, p.who, start, p.childcare_in_work, p.work_costs_in_work)
     return BetterOffResult(
@@ -248,13 +192,8 @@ def calculate(request: BetterOffRequest) -> BetterOffResult:
         lines=lines,
         now=_totals(now_net),
         in_work=_totals(work_net),
-        better_off=BetterOff(
-            weekly=pence_signed(weekly),
-            monthly=pence_signed(difference),
-            per_extra_hour=(pence_signed(weekly / extra_hours) if extra_hours >= MIN_EXTRA_HOURS else None),
-            better_off=difference > 0,
-        ),
-        warnings=warnings(request, p, periods, difference),
+        better_off=_better_off(p, difference),
+        warnings=cautions(p, periods, difference),
         assessment_periods=periods,
     )
 
@@ -264,141 +203,175 @@ def _minimum_wage(on: date, band: str) -> float:
     return float(minimum_hourly_wage(on, band))
 
 
-def warnings(
-    request: BetterOffRequest, p: _Prepared, periods: AssessmentPeriods, difference: float
-) -> list[Warning]:
-    rules, job, now, work = p.rules, request.job, p.now, p.in_work
-    adults = p.s.adults
-    worker = adults[p.who]
-    out: list[Warning] = []
+def minimum_wage_band(rules: Rules, age: int, apprentice: bool) -> str:
+    """National Minimum Wage Regulations 2015 regs 4 and 4A: the band for a worker's age."""
+    if apprentice:
+        return "apprentice"
+    if age >= rules.national_living_wage_age:
+        return "21_and_over"
+    if age >= rules.minimum_wage_18_to_20_age:
+        return "18_to_20"
+    return "under_18"
 
-    band = (
-        "apprentice"
-        if job.apprentice
-        else "21_and_over"
-        if worker.age >= rules.national_living_wage_age
-        else "18_to_20"
-        if worker.age >= rules.minimum_wage_18_to_20_age
-        else "under_18"
-    )
+
+# Each caution is one small check of the prepared calculation; they run in this order.
+Check = Callable[["_Prepared", AssessmentPeriods, float], Iterator[Caution]]
+
+
+def _below_minimum_wage(p: _Prepared, periods: AssessmentPeriods, difference: float) -> Iterator[Caution]:
+    job = p.request.job
+    band = minimum_wage_band(p.rules, p.s.adults[p.who].age, job.apprentice)
     minimum = _minimum_wage(job.start_date or p.on, band)
     if 0 < job.hourly_wage < minimum:
-        out.append(
-            Warning(
-                "below_minimum_wage",
-                f"£{job.hourly_wage:.2f} an hour is below the legal minimum of £{minimum:.2f} "
-                f"for this person; the employer must pay at least that, and IPS does not count "
-                f"it as a competitive job.",
-            )
+        yield Caution(
+            "below_minimum_wage",
+            f"£{job.hourly_wage:.2f} an hour is below the legal minimum of £{minimum:.2f} "
+            f"for this person; the employer must pay at least that, and IPS does not count "
+            f"it as a competitive job.",
         )
+
+
+def _worse_off(p: _Prepared, periods: AssessmentPeriods, difference: float) -> Iterator[Caution]:
     if difference < 0:
-        out.append(
-            Warning(
-                "worse_off",
-                f"This job would leave the household about £{-difference:,.2f} a "
-                f"month worse off. Check the lines below before deciding.",
-            )
+        yield Caution(
+            "worse_off",
+            f"This job would leave the household about £{-difference:,.2f} a "
+            f"month worse off. Check the lines below before deciding.",
         )
+
+
+def _benefits_stopped_by_work(
+    p: _Prepared, periods: AssessmentPeriods, difference: float
+) -> Iterator[Caution]:
+    rules, work = p.rules, p.in_work
     if work.esa_stopped_by_work:
-        out.append(
-            Warning(
-                "permitted_work_limit",
-                f"New Style ESA stops: permitted work allows under "
-                f"{rules.esa_permitted_work_hours:g} hours a week and up to "
-                f"£{rules.esa_permitted_work_limit:.2f} a week after tax and National Insurance.",
-            )
+        yield Caution(
+            "permitted_work_limit",
+            f"New Style ESA stops: permitted work allows under "
+            f"{rules.esa_permitted_work_hours:g} hours a week and up to "
+            f"£{rules.esa_permitted_work_limit:.2f} a week after tax and National Insurance.",
         )
     if work.carers_allowance_stopped_by_work:
-        out.append(
-            Warning(
-                "carers_allowance_limit",
-                f"Carer's Allowance stops: earnings after tax, National Insurance and half of "
-                f"pension contributions would be over £{rules.carers_allowance_earnings_limit:.0f} "
-                f"a week. The UC carer element carries on.",
-            )
+        yield Caution(
+            "carers_allowance_limit",
+            f"Carer's Allowance stops: earnings after tax, National Insurance and half of "
+            f"pension contributions would be over £{rules.carers_allowance_earnings_limit:.0f} "
+            f"a week. The UC carer element carries on.",
         )
     if work.jsa_stopped_by_work:
-        out.append(
-            Warning(
-                "jsa_stops",
-                f"New Style JSA stops: {rules.jsa_remunerative_hours:g} hours or "
-                f"more a week is full-time work for JSA, or earnings use it all up.",
-            )
+        yield Caution(
+            "jsa_stops",
+            f"New Style JSA stops: {rules.jsa_remunerative_hours:g} hours or "
+            f"more a week is full-time work for JSA, or earnings use it all up.",
         )
-    if now.universal_credit.capped and not work.universal_credit.capped:
-        out.append(
-            Warning(
-                "benefit_cap_ends",
-                f"The benefit cap stops: earning £{rules.cap_earnings_exception:,.2f} a month or more "
-                f"after tax ({rules.cap_earnings_exception_hours:g} hours at the National Living Wage) "
-                "lifts it.",
-            )
+
+
+def _benefit_cap(p: _Prepared, periods: AssessmentPeriods, difference: float) -> Iterator[Caution]:
+    rules, now, work = p.rules, p.now.universal_credit, p.in_work.universal_credit
+    if now.capped and not work.capped:
+        yield Caution(
+            "benefit_cap_ends",
+            f"The benefit cap stops: earning £{rules.cap_earnings_exception:,.2f} a month or more "
+            f"after tax ({rules.cap_earnings_exception_hours:g} hours at the National Living Wage) "
+            "lifts it.",
         )
-    elif work.universal_credit.capped and not now.universal_credit.capped:
-        out.append(Warning("benefit_cap_starts", "The benefit cap would start to reduce Universal Credit."))
+    elif work.capped and not now.capped:
+        yield Caution("benefit_cap_starts", "The benefit cap would start to reduce Universal Credit.")
+
+
+def _capability_earnings(p: _Prepared, periods: AssessmentPeriods, difference: float) -> Iterator[Caution]:
+    rules = p.rules
     threshold = rules.capability_earnings_threshold
-    for index, adult in enumerate(adults):
-        if (adult.lcw or adult.lcwra) and work.pay[index].net >= threshold:
+    for adult, pay in zip(p.s.adults, p.in_work.pay, strict=True):
+        if (adult.lcw or adult.lcwra) and pay.net >= threshold:
             what = "LCWRA" if adult.lcwra else "LCW"
-            out.append(
-                Warning(
-                    "capability_earnings_threshold",
-                    f"Earnings of £{threshold:,.2f} a month or more "
-                    f"({rules.uc_capability_earnings_hours:g} hours at the National "
-                    f"Living Wage) mean DWP can treat the person as no longer having {what}; the "
-                    f"health element could stop at the next review.",
-                )
+            yield Caution(
+                "capability_earnings_threshold",
+                f"Earnings of £{threshold:,.2f} a month or more "
+                f"({rules.uc_capability_earnings_hours:g} hours at the National "
+                f"Living Wage) mean DWP can treat the person as no longer having {what}; the "
+                f"health element could stop at the next review.",
             )
-    had_uc, keeps_uc = now.universal_credit.award > 0, work.universal_credit.award > 0
-    if had_uc and not keeps_uc:
-        out.append(
-            Warning(
-                "universal_credit_ends",
-                "Universal Credit would stop. Passported help that comes with it stops too.",
-            )
+
+
+def _universal_credit_ends(p: _Prepared, periods: AssessmentPeriods, difference: float) -> Iterator[Caution]:
+    if p.now.universal_credit.award > 0 and not p.in_work.universal_credit.award > 0:
+        yield Caution(
+            "universal_credit_ends",
+            "Universal Credit would stop. Passported help that comes with it stops too.",
         )
-    nation = request.household.nation
-    if nation is Nation.ENGLAND and had_uc:
-        lcw = p.s.uc.has_capability_for_work_limit or p.s.uc.has_children
-        limit = rules.prescriptions_limit_with_children_or_lcw if lcw else rules.prescriptions_limit
-        take_home = sum(pay.net for pay in work.pay)
-        if not keeps_uc or take_home > limit:
-            out.append(
-                Warning(
-                    "free_prescriptions",
-                    f"Free NHS prescriptions through UC stop above £{limit:.0f} take-home pay in an "
-                    f"assessment period; a prepayment certificate can cap the cost.",
-                )
-            )
-        if p.s.school_age_children and not keeps_uc:
-            out.append(
-                Warning(
-                    "free_school_meals",
-                    "Free school meals in England depend on getting UC; they stop if UC stops.",
-                )
-            )
-    if now.scottish_child_payment and not work.scottish_child_payment:
-        out.append(
-            Warning(
-                "scottish_child_payment_ends", "Scottish Child Payment stops when Universal Credit stops."
-            )
+
+
+def _passported_help_in_england(
+    p: _Prepared, periods: AssessmentPeriods, difference: float
+) -> Iterator[Caution]:
+    """Free prescriptions and school meals in England come with UC, up to an earnings limit."""
+    if p.request.household.nation is not Nation.ENGLAND or not p.now.universal_credit.award > 0:
+        return
+    rules, work, uc = p.rules, p.in_work, p.s.uc
+    keeps_uc = work.universal_credit.award > 0
+    lcw = uc.has_capability_for_work_limit or uc.has_children
+    limit = rules.prescriptions_limit_with_children_or_lcw if lcw else rules.prescriptions_limit
+    if not keeps_uc or sum(pay.net for pay in work.pay) > limit:
+        yield Caution(
+            "free_prescriptions",
+            f"Free NHS prescriptions through UC stop above £{limit:.0f} take-home pay in an "
+            f"assessment period; a prepayment certificate can cap the cost.",
         )
-    if job.pay_frequency is not PayFrequency.MONTHLY and any(
-        [period.extra_payday for period in periods.periods]
-    ):
-        lost = sum(period.universal_credit_lost_to_extra_payday for period in periods.periods)
-        out.append(
-            Warning(
-                "extra_paydays",
-                f"Being paid {job.pay_frequency.value.replace('_', '-')} puts an extra payday into "
-                f"some assessment periods, and UC is about £{lost:,.2f} lower over the year in "
-                f"those months. Budget for the lowest month: about "
-                f"£{periods.lowest_net_income:,.2f} (period {periods.lowest_period}).",
-            )
+    if p.s.school_age_children and not keeps_uc:
+        yield Caution(
+            "free_school_meals",
+            "Free school meals in England depend on getting UC; they stop if UC stops.",
         )
+
+
+def _scottish_child_payment_ends(
+    p: _Prepared, periods: AssessmentPeriods, difference: float
+) -> Iterator[Caution]:
+    if p.now.scottish_child_payment and not p.in_work.scottish_child_payment:
+        yield Caution(
+            "scottish_child_payment_ends", "Scottish Child Payment stops when Universal Credit stops."
+        )
+
+
+def _extra_paydays(p: _Prepared, periods: AssessmentPeriods, difference: float) -> Iterator[Caution]:
+    frequency = p.request.job.pay_frequency
+    if frequency is PayFrequency.MONTHLY or not any([period.extra_payday for period in periods.periods]):
+        return
+    lost = sum(period.universal_credit_lost_to_extra_payday for period in periods.periods)
+    yield Caution(
+        "extra_paydays",
+        f"Being paid {frequency.value.replace('_', '-')} puts an extra payday into "
+        f"some assessment periods, and UC is about £{lost:,.2f} lower over the year in "
+        f"those months. Budget for the lowest month: about "
+        f"£{periods.lowest_net_income:,.2f} (period {periods.lowest_period}).",
+    )
+
+
+def _universal_credit_not_covered(
+    p: _Prepared, periods: AssessmentPeriods, difference: float
+) -> Iterator[Caution]:
     if p.s.uc.not_entitled:
-        out.append(Warning("universal_credit_not_covered", p.s.uc.not_entitled))
-    return out
+        yield Caution("universal_credit_not_covered", p.s.uc.not_entitled)
+
+
+CHECKS: tuple[Check, ...] = (
+    _below_minimum_wage,
+    _worse_off,
+    _benefits_stopped_by_work,
+    _benefit_cap,
+    _capability_earnings,
+    _universal_credit_ends,
+    _passported_help_in_england,
+    _scottish_child_payment_ends,
+    _extra_paydays,
+    _universal_credit_not_covered,
+)
+
+
+def cautions(p: _Prepared, periods: AssessmentPeriods, difference: float) -> list[Caution]:
+    """What the advisor should raise with the person, in the order the checks run."""
+    return [caution for check in CHECKS for caution in check(p, periods, difference)]
 
 
 @dataclass(slots=True)
@@ -432,39 +405,33 @@ CLIFFS = (
 )
 
 
+def _cliff_edges(hours: float, m: Money, previous: Money) -> Iterator[CliffEdge]:
+    """What stops or starts between the previous point of the sweep and this one."""
+    for flag, key, message in CLIFFS:
+        if getattr(m, flag) and not getattr(previous, flag):
+            yield CliffEdge(hours, key, message)
+    uc, before = m.universal_credit, previous.universal_credit
+    if before.award > 0 and uc.award == 0:
+        yield CliffEdge(hours, "universal_credit_ends", "Universal Credit stops")
+    if uc.capped != before.capped:
+        yield CliffEdge(hours, "benefit_cap", "Benefit cap " + ("starts" if uc.capped else "ends"))
+
+
 def sweep(request: SweepRequest) -> SweepResult:
     """Net income at 0, step, 2*step ... maximum_hours, with the marginal deduction rate."""
     p = _prepare(request)
     job = request.job
-    work_costs = p.work_costs_in_work
     points: list[SweepPoint] = []
     cliffs: list[CliffEdge] = []
     previous: Money | None = None
-    steps = round(request.maximum_hours / request.step)
-    for i in range(steps + 1):
+    for i in range(round(request.maximum_hours / request.step) + 1):
         hours = round(i * request.step, 4)
-        m = money(
-            p.s,
-            pays_in_work(p.s, job, p.who, hours, now=p.now.pay),
-            job.childcare_costs_monthly,
-            work_costs if hours else 0.0,
-        )
+        pays = pays_in_work(p.s, job, p.who, hours, now=p.now.pay)
+        m = money(p.s, pays, job.childcare_costs_monthly, p.work_costs_in_work if hours else 0.0)
         rate = None
         if previous is not None and m.earnings != previous.earnings:
             rate = round(1 - (m.net_income - previous.net_income) / (m.earnings - previous.earnings), 4)
-            for flag, key, message in CLIFFS:
-                if getattr(m, flag) and not getattr(previous, flag):
-                    cliffs.append(CliffEdge(hours, key, message))
-            if previous.universal_credit.award > 0 and m.universal_credit.award == 0:
-                cliffs.append(CliffEdge(hours, "universal_credit_ends", "Universal Credit stops"))
-            if m.universal_credit.capped != previous.universal_credit.capped:
-                cliffs.append(
-                    CliffEdge(
-                        hours,
-                        "benefit_cap",
-                        "Benefit cap " + ("starts" if m.universal_credit.capped else "ends"),
-                    )
-                )
+            cliffs.extend(_cliff_edges(hours, m, previous))
         points.append(
             SweepPoint(
                 hours=hours,

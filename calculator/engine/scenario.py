@@ -7,7 +7,7 @@ explanations are made once, in result.py.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 
 from calculator.engine.deductions import (
@@ -37,7 +37,7 @@ from calculator.engine.universal_credit import (
 WEEKS_PER_MONTH = 52 / 12
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, kw_only=True)
 class Pay:
     """One adult's pay from a job, monthly, and the weekly net figure benefit tests use."""
 
@@ -58,7 +58,25 @@ class Pay:
         return self.gross - self.income_tax - self.national_insurance - self.pension
 
 
-NO_PAY = Pay(0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
+NO_PAY = Pay(
+    hours=0,
+    hourly_wage=0,
+    gross=0,
+    income_tax=0,
+    national_insurance=0,
+    pension=0,
+    pension_gross=0,
+    taxable=0,
+    adjusted_net_income=0,
+    net_weekly_for_benefit_tests=0,
+)
+
+
+def enrolled_scheme(rules: Rules, job: Job, age: int) -> PensionScheme:
+    """Pensions Act 2008 s.3: only jobholders aged 22 to State Pension age are enrolled automatically."""
+    if rules.pension_minimum_age <= age < rules.state_pension_age:
+        return job.pension
+    return PensionScheme.OPT_OUT
 
 
 def pay_for(rules: Rules, job: Job | None, scotland: bool, age: int, hours: float | None = None) -> Pay:
@@ -68,38 +86,32 @@ def pay_for(rules: Rules, job: Job | None, scotland: bool, age: int, hours: floa
     hours = job.hours_per_week if hours is None else hours
     if hours <= 0 or job.hourly_wage <= 0:
         return NO_PAY
-    pension = job.pension
-    if not rules.pension_minimum_age <= age < rules.state_pension_age:
-        # Only jobholders aged 22 to State Pension age are enrolled automatically.
-        pension = PensionScheme.OPT_OUT
-    slip = payslip(rules, hours, job.hourly_wage, job.pay_frequency, pension, job.employee_pension_rate)
+    scheme = enrolled_scheme(rules, job, age)
+    slip = payslip(rules, hours, job.hourly_wage, job.pay_frequency, scheme, job.employee_pension_rate)
     per_year = PERIODS_PER_YEAR[job.pay_frequency]
     gross_year = slip.gross * per_year
     taxable = gross_year - (slip.pension_gross * per_year if slip.pension_reduces_taxable_pay else 0.0)
-    tax_year = income_tax_annual(rules, taxable, scotland)
+    tax = income_tax_annual(rules, taxable, scotland) / 12
     gross = gross_year / 12
     ni = slip.national_insurance * per_year / 12
     pension = slip.pension * per_year / 12
-    tax = tax_year / 12
-    net_weekly = (gross - tax - ni - pension / 2) / WEEKS_PER_MONTH
     relief_at_source = 0.0 if slip.pension_reduces_taxable_pay else slip.pension_gross * per_year
-    # Positional, in field order: keywords cost three times as much to match (a sweep makes 81).
     return Pay(
-        hours,
-        job.hourly_wage,
-        gross,
-        tax,  # income_tax
-        ni,  # national_insurance
-        pension,
-        slip.pension_gross * per_year / 12,  # pension_gross
-        taxable,
-        taxable - relief_at_source,  # adjusted_net_income
-        net_weekly,  # net_weekly_for_benefit_tests
-        slip,  # payslip
+        hours=hours,
+        hourly_wage=job.hourly_wage,
+        gross=gross,
+        income_tax=tax,
+        national_insurance=ni,
+        pension=pension,
+        pension_gross=slip.pension_gross * per_year / 12,
+        taxable=taxable,
+        adjusted_net_income=taxable - relief_at_source,
+        net_weekly_for_benefit_tests=(gross - tax - ni - pension / 2) / WEEKS_PER_MONTH,
+        payslip=slip,
     )
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, kw_only=True)
 class Situation:
     rules: Rules
     household: Household
@@ -121,32 +133,35 @@ def situation(rules: Rules, household: Household, on: date) -> Situation:
     adults = (household.claimant, partner) if partner else (household.claimant,)
     children = household.children
     pip = tuple(_pip_weekly(rules, a) * WEEKS_PER_MONTH for a in adults)
-    cb_weekly = 0.0
-    if children:
-        cb_weekly = rules.child_benefit_eldest + rules.child_benefit_other * (len(children) - 1)
-    # Positional, in field order: keywords cost three times as much to match on 13 fields.
     return Situation(
-        rules,
-        household,
-        adults,
-        uc_household(rules, household, children_born_before_april_2017(household, on)),  # uc
-        household.nation is Nation.SCOTLAND,  # scotland
-        pip,  # pip_monthly
-        cb_weekly * WEEKS_PER_MONTH,  # child_benefit_monthly
-        sum(1 for c in children if c.age < rules.scp_maximum_age),  # scp_children
-        sum(
+        rules=rules,
+        household=household,
+        adults=adults,
+        uc=uc_household(rules, household, children_born_before_april_2017(household, on)),
+        scotland=household.nation is Nation.SCOTLAND,
+        pip_monthly=pip,
+        child_benefit_monthly=child_benefit_weekly(rules, len(children)) * WEEKS_PER_MONTH,
+        scp_children=sum(1 for c in children if c.age < rules.scp_maximum_age),
+        school_age_children=sum(
             1 for c in children if rules.school_age_from <= c.age < rules.school_age_until
-        ),  # school_age_children
-        tuple(  # earnings_tested
+        ),
+        earnings_tested=tuple(
             a.new_style_esa is not NewStyleEsa.NONE
             or a.new_style_jsa
             or a.carers_allowance
             or a.pension_income_monthly > 0
             for a in adults
         ),
-        sum(pip),  # pip_total
-        tuple(a.lcw or a.lcwra or a.cares_35_hours for a in adults),  # unable_to_look_after_children
+        pip_total=sum(pip),
+        unable_to_look_after_children=tuple(a.lcw or a.lcwra or a.cares_35_hours for a in adults),
     )
+
+
+def child_benefit_weekly(rules: Rules, children: int) -> float:
+    """The higher rate for the eldest or only child, the other rate for each of the rest."""
+    if not children:
+        return 0.0
+    return rules.child_benefit_eldest + rules.child_benefit_other * (children - 1)
 
 
 def _pip_weekly(rules: Rules, adult: Adult) -> float:
@@ -163,7 +178,7 @@ def _pip_weekly(rules: Rules, adult: Adult) -> float:
     }.get(mobility, 0.0)
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, kw_only=True)
 class Money:
     """A situation's monthly money, unrounded: lines round each amount to the penny once.
 
@@ -249,109 +264,142 @@ def _ca_weekly(rules: Rules, adult: Adult, pay: Pay) -> tuple[float, bool]:
     return rules.carers_allowance, False
 
 
-def money(s: Situation, pays: tuple[Pay, ...], childcare_costs: float, work_costs: float) -> Money:
+@dataclass(slots=True)
+class _Income:
+    """The adults' income, added up one adult at a time."""
+
+    earnings: float = 0.0
+    income_tax: float = 0.0
+    national_insurance: float = 0.0
+    pension: float = 0.0
+    esa: float = 0.0
+    jsa: float = 0.0
+    carers_allowance: float = 0.0
+    pension_income: float = 0.0
+    earned: float = 0.0  # for UC: net of tax, NI and pension (reg 55)
+    unearned: float = 0.0  # for UC: taxable benefits and pensions (reg 66)
+    esa_stopped: bool = False
+    jsa_stopped: bool = False
+    ca_stopped: bool = False
+    adjusted_net_incomes: list[float] = field(default_factory=list)
+
+
+def _add_pay(income: _Income, pay: Pay) -> None:
+    """An adult with no ESA, JSA, Carer's Allowance or pension: nothing else to test."""
+    income.earned += pay.net
+    income.earnings += pay.gross
+    income.income_tax += pay.income_tax
+    income.national_insurance += pay.national_insurance
+    income.pension += pay.pension
+    income.adjusted_net_incomes.append(pay.adjusted_net_income)
+
+
+def _add_tested(income: _Income, s: Situation, adult: Adult, pay: Pay) -> None:
+    """An adult whose benefits or pension interact with their earnings and tax."""
     rules = s.rules
-    earnings = tax = ni = pension = esa = jsa = ca = pension_income = earned = unearned = 0.0
-    esa_stopped = jsa_stopped = ca_stopped = False
-    adjusted_net_incomes = []
-    for adult, pay, tested in zip(s.adults, pays, s.earnings_tested, strict=True):
-        if not tested:
-            # Most people: no ESA, JSA, Carer's Allowance or pension, so nothing else to test.
-            earned += pay.net
-            earnings += pay.gross
-            tax += pay.income_tax
-            ni += pay.national_insurance
-            pension += pay.pension
-            adjusted_net_incomes.append(pay.adjusted_net_income)
-            continue
-        esa_w, stopped = _esa_weekly(rules, adult, pay)
-        esa_stopped |= stopped
-        jsa_w, stopped = _jsa_weekly(rules, adult, pay)
-        jsa_stopped |= stopped
-        ca_w, stopped = _ca_weekly(rules, adult, pay)
-        ca_stopped |= stopped
-        adult_esa, adult_jsa, adult_ca = (
-            esa_w * WEEKS_PER_MONTH,
-            jsa_w * WEEKS_PER_MONTH,
-            ca_w * WEEKS_PER_MONTH,
-        )
-        # Taxable benefits and pensions sit below earnings in the tax calculation, so the
-        # tax on earnings is what the earnings add.
-        other_taxable_year = (adult_esa + adult_jsa + adult_ca + adult.pension_income_monthly) * 12
-        adult_tax = pay.income_tax
-        if other_taxable_year:
-            tax_other = income_tax_annual(rules, other_taxable_year, s.scotland)
-            tax_all = income_tax_annual(rules, pay.taxable + other_taxable_year, s.scotland)
-            adult_tax = tax_all / 12
-            earned += pay.gross - (tax_all - tax_other) / 12 - pay.national_insurance - pay.pension
-        else:
-            earned += pay.net
-        earnings += pay.gross
-        tax += adult_tax
-        ni += pay.national_insurance
-        pension += pay.pension
-        esa += adult_esa
-        jsa += adult_jsa
-        ca += adult_ca
-        pension_income += adult.pension_income_monthly
-        unearned += adult_esa + adult_jsa + adult_ca + adult.pension_income_monthly
-        adjusted_net_incomes.append(pay.adjusted_net_income + other_taxable_year)
-
-    if len(pays) == 1:
-        childcare_condition = pays[0].gross > 0
+    esa_w, esa_stopped = _esa_weekly(rules, adult, pay)
+    jsa_w, jsa_stopped = _jsa_weekly(rules, adult, pay)
+    ca_w, ca_stopped = _ca_weekly(rules, adult, pay)
+    income.esa_stopped |= esa_stopped
+    income.jsa_stopped |= jsa_stopped
+    income.ca_stopped |= ca_stopped
+    esa, jsa, ca = esa_w * WEEKS_PER_MONTH, jsa_w * WEEKS_PER_MONTH, ca_w * WEEKS_PER_MONTH
+    # Taxable benefits and pensions sit below earnings in the tax calculation, so the tax on
+    # earnings is what the earnings add.
+    other_taxable_year = (esa + jsa + ca + adult.pension_income_monthly) * 12
+    tax = pay.income_tax
+    if other_taxable_year:
+        tax_other = income_tax_annual(rules, other_taxable_year, s.scotland)
+        tax_all = income_tax_annual(rules, pay.taxable + other_taxable_year, s.scotland)
+        tax = tax_all / 12
+        income.earned += pay.gross - (tax_all - tax_other) / 12 - pay.national_insurance - pay.pension
     else:
-        # Reg 32: both in paid work, or one in work and the other unable to look after the children.
-        working, partner_working = pays[0].gross > 0, pays[1].gross > 0
-        claimant_unable, partner_unable = s.unable_to_look_after_children
-        childcare_condition = (
-            (working and partner_working)
-            or (working and partner_unable)
-            or (partner_working and claimant_unable)
-        )
+        income.earned += pay.net
+    income.earnings += pay.gross
+    income.income_tax += tax
+    income.national_insurance += pay.national_insurance
+    income.pension += pay.pension
+    income.esa += esa
+    income.jsa += jsa
+    income.carers_allowance += ca
+    income.pension_income += adult.pension_income_monthly
+    income.unearned += esa + jsa + ca + adult.pension_income_monthly
+    income.adjusted_net_incomes.append(pay.adjusted_net_income + other_taxable_year)
 
-    cb = s.child_benefit_monthly
-    uc = assess(rules, s.uc, earned, unearned, childcare_costs, childcare_condition, cb + esa + jsa)
 
-    hicbc = 0.0
-    if cb and adjusted_net_incomes:
-        top = max(adjusted_net_incomes)
-        if top > rules.hicbc_threshold:
-            percent = min(100, int((top - rules.hicbc_threshold) / (rules.hicbc_width / 100)))
-            hicbc = cb * percent / 100
+def childcare_work_condition(s: Situation, pays: tuple[Pay, ...]) -> bool:
+    """Reg 32: both in paid work, or one in work and the other unable to look after the children."""
+    if len(pays) == 1:
+        return pays[0].gross > 0
+    working, partner_working = pays[0].gross > 0, pays[1].gross > 0
+    claimant_unable, partner_unable = s.unable_to_look_after_children
+    return (
+        (working and partner_working) or (working and partner_unable) or (partner_working and claimant_unable)
+    )
 
-    scp = 0.0
+
+def high_income_child_benefit_charge(rules: Rules, child_benefit: float, incomes: list[float]) -> float:
+    """ITEPA 2003 s.681C: 1% of the Child Benefit for each full step of the higher income over
+    the threshold."""
+    if not (child_benefit and incomes):
+        return 0.0
+    top = max(incomes)
+    if top <= rules.hicbc_threshold:
+        return 0.0
+    percent = min(100, int((top - rules.hicbc_threshold) / (rules.hicbc_width / 100)))
+    return child_benefit * percent / 100
+
+
+def scottish_child_payment(s: Situation, uc: UcAward) -> float:
+    """For each child under the maximum age while the household gets Universal Credit."""
     if s.scotland and uc.award > 0 and s.scp_children:
-        scp = s.scp_children * rules.scp_weekly * WEEKS_PER_MONTH
+        return s.scp_children * s.rules.scp_weekly * WEEKS_PER_MONTH
+    return 0.0
 
-    ctr = 0.0
+
+def council_tax_reduction(s: Situation, earned: float) -> float:
+    """An estimate from the local scheme's maximum, taper and weekly earnings disregard."""
     council = s.household.council_tax
-    if council.charge_monthly:
-        net_weekly = earned / WEEKS_PER_MONTH
-        taper = council.taper * max(0.0, net_weekly - council.earnings_disregard_weekly) * WEEKS_PER_MONTH
-        ctr = max(0.0, council.charge_monthly * council.maximum_reduction - taper)
+    if not council.charge_monthly:
+        return 0.0
+    net_weekly = earned / WEEKS_PER_MONTH
+    taper = council.taper * max(0.0, net_weekly - council.earnings_disregard_weekly) * WEEKS_PER_MONTH
+    return max(0.0, council.charge_monthly * council.maximum_reduction - taper)
 
-    # Positional, in field order: with 19 fields, keywords cost three times as much to match,
-    # and the sweep builds this 81 times.
+
+def money(s: Situation, pays: tuple[Pay, ...], childcare_costs: float, work_costs: float) -> Money:
+    income = _Income()
+    for adult, pay, tested in zip(s.adults, pays, s.earnings_tested, strict=True):
+        if tested:
+            _add_tested(income, s, adult, pay)
+        else:
+            _add_pay(income, pay)
+    cb = s.child_benefit_monthly
+    condition = childcare_work_condition(s, pays)
+    other_capped = cb + income.esa + income.jsa
+    uc = assess(s.rules, s.uc, income.earned, income.unearned, childcare_costs, condition, other_capped)
     return Money(
-        pays,
-        earnings,
-        tax,
-        ni,
-        pension,
-        uc,
-        esa,
-        jsa,
-        s.pip_total,
-        ca,
-        cb,
-        hicbc,
-        ctr,
-        scp,
-        pension_income,
-        work_costs,
-        esa_stopped,
-        jsa_stopped,
-        ca_stopped,
+        pay=pays,
+        earnings=income.earnings,
+        income_tax=income.income_tax,
+        national_insurance=income.national_insurance,
+        pension=income.pension,
+        universal_credit=uc,
+        new_style_esa=income.esa,
+        new_style_jsa=income.jsa,
+        pip=s.pip_total,
+        carers_allowance=income.carers_allowance,
+        child_benefit=cb,
+        high_income_child_benefit_charge=high_income_child_benefit_charge(
+            s.rules, cb, income.adjusted_net_incomes
+        ),
+        council_tax_reduction=council_tax_reduction(s, income.earned),
+        scottish_child_payment=scottish_child_payment(s, uc),
+        pension_income=income.pension_income,
+        work_costs=work_costs,
+        esa_stopped_by_work=income.esa_stopped,
+        jsa_stopped_by_work=income.jsa_stopped,
+        carers_allowance_stopped_by_work=income.ca_stopped,
     )
 
 

@@ -1,7 +1,7 @@
 """Universal Credit for one monthly assessment period (UC Regulations 2013, SI 2013/376).
 
-Maximum amount (reg 23: standard allowance and elements) less 55% of earned income above
-any work allowance (reg 22) and all unearned income (reg 66), then the benefit cap
+Maximum amount (reg 23: standard allowance and elements) less the taper on earned income
+above any work allowance (reg 22) and all unearned income (reg 66), then the benefit cap
 (regs 78-83) and the minimum award (reg 17).
 """
 
@@ -13,8 +13,11 @@ from datetime import date
 
 from calculator.engine.deductions import pence
 from calculator.engine.household import (
+    Adult,
+    Child,
     ChildDisability,
     Household,
+    Housing,
     LcwraRate,
     Tenure,
     born_before_april_2017,
@@ -22,7 +25,7 @@ from calculator.engine.household import (
 from calculator.engine.rules import Rules
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, kw_only=True)
 class UcHousehold:
     """What UC needs that does not change with earnings, worked out once per household."""
 
@@ -43,7 +46,7 @@ class UcHousehold:
     has_capability_for_work_limit: bool
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, kw_only=True)
 class UcAward:
     standard_allowance: float
     child_element: float
@@ -62,133 +65,195 @@ class UcAward:
     capped: bool
 
 
-def uc_household(rules: Rules, household: Household, on_date_children: list[bool]) -> UcHousehold:
-    """`on_date_children`: for each child, whether born before 6 April 2017."""
-    partner = household.partner
-    couple = partner is not None
-    adults = (household.claimant, partner) if partner else (household.claimant,)
-    ages = [a.age for a in adults]
-    not_entitled = None
-    if min(ages) < rules.uc_minimum_age and not couple:
-        not_entitled = (
-            "People under 18 can claim Universal Credit only in some cases, which this does not cover."
+def not_entitled(rules: Rules, household: Household, ages: list[int]) -> str | None:
+    """Why the household cannot get UC at all (reg 3 and WRA 2012 s.4), or None."""
+    if min(ages) < rules.uc_minimum_age and household.partner is None:
+        return "People under 18 can claim Universal Credit only in some cases, which this does not cover."
+    if household.capital > rules.uc_capital_upper:
+        return f"Savings over £{rules.uc_capital_upper:,.0f} mean no Universal Credit."
+    if all(age >= rules.state_pension_age for age in ages):
+        return "At State Pension age Pension Credit replaces Universal Credit; this does not cover it."
+    return None
+
+
+def standard_allowance(rules: Rules, ages: list[int]) -> float:
+    """Reg 36: by single or joint claim and age (a couple gets the higher amount if either has it)."""
+    older = max(ages) >= rules.uc_higher_rate_age
+    if len(ages) == 2:
+        return rules.uc_standard_joint_25_or_over if older else rules.uc_standard_joint_both_under_25
+    return rules.uc_standard_single_25_or_over if older else rules.uc_standard_single_under_25
+
+
+def child_element(rules: Rules, children: list[Child], born_before: list[bool]) -> float:
+    """Reg 24: the first child is the eldest, at the higher rate only if born before 6 April 2017."""
+    if not children:
+        return 0.0
+    eldest = max(range(len(children)), key=lambda i: children[i].age)
+    total = sum(
+        rules.uc_child_first_higher if index == eldest and born_before[index] else rules.uc_child
+        for index in range(len(children))
+    )
+    return pence(total)
+
+
+def disabled_child_addition(rules: Rules, children: list[Child]) -> float:
+    total = sum(
+        rules.uc_disabled_child_higher
+        if c.disability is ChildDisability.HIGHER
+        else rules.uc_disabled_child_lower
+        for c in children
+        if c.disability is not ChildDisability.NONE
+    )
+    return pence(total) if total else 0.0
+
+
+def lcwra_element(rules: Rules, adults: tuple[Adult, ...]) -> float:
+    """One element per award (reg 27(4)); the protected amount if either adult has it."""
+    with_lcwra = [a for a in adults if a.lcwra]
+    if not with_lcwra:
+        return 0.0
+    protected = any(a.lcwra_rate is LcwraRate.PROTECTED for a in with_lcwra)
+    return rules.uc_lcwra_protected if protected else rules.uc_lcwra_new_claim
+
+
+def carer_element(rules: Rules, adults: tuple[Adult, ...]) -> float:
+    """Reg 29: for each carer of 35 hours; a carer who also has LCWRA gets only the LCWRA element."""
+    carers = sum(1 for a in adults if a.cares_35_hours and not a.lcwra)
+    return pence(rules.uc_carer * carers) if carers else 0.0
+
+
+def housing_costs_element(rules: Rules, housing: Housing) -> float:
+    """Schedule 4: renters' eligible rent, capped at the LHA rate or cut for spare bedrooms,
+    less a deduction for each non-dependant."""
+    if housing.tenure not in (Tenure.SOCIAL_RENT, Tenure.PRIVATE_RENT):
+        return 0.0
+    eligible = housing.rent_monthly + housing.service_charges_monthly
+    if housing.tenure is Tenure.PRIVATE_RENT:
+        eligible = min(eligible, housing.local_housing_allowance_monthly or 0.0)
+    elif housing.spare_bedrooms:
+        one = housing.spare_bedrooms == 1
+        eligible -= pence(
+            eligible * (rules.uc_under_occupancy_one if one else rules.uc_under_occupancy_two_or_more)
         )
-    elif household.capital > rules.uc_capital_upper:
-        not_entitled = f"Savings over £{rules.uc_capital_upper:,.0f} mean no Universal Credit."
-    elif all(age >= rules.state_pension_age for age in ages):
-        not_entitled = (
-            "At State Pension age Pension Credit replaces Universal Credit; this does not cover it."
-        )
+    eligible -= housing.non_dependants * rules.uc_non_dependant_deduction
+    return max(0.0, pence(eligible))
 
-    if couple:
-        standard = (
-            rules.uc_standard_joint_both_under_25
-            if max(ages) < rules.uc_higher_rate_age
-            else rules.uc_standard_joint_25_or_over
-        )
-    else:
-        standard = (
-            rules.uc_standard_single_under_25
-            if ages[0] < rules.uc_higher_rate_age
-            else rules.uc_standard_single_25_or_over
-        )
 
-    children = household.children
-    child_element = disabled = 0.0
-    if children:
-        # The first child is the eldest (reg 24); the higher rate only if born before 6 April 2017.
-        eldest = max(range(len(children)), key=lambda i: children[i].age)
-        for index in range(len(children)):
-            higher = index == eldest and on_date_children[index]
-            child_element += rules.uc_child_first_higher if higher else rules.uc_child
-        disabled = sum(
-            rules.uc_disabled_child_higher
-            if c.disability is ChildDisability.HIGHER
-            else rules.uc_disabled_child_lower
-            for c in children
-            if c.disability is not ChildDisability.NONE
-        )
-
-    # What each adult brings, in one pass: health elements, caring, disability benefits.
-    any_lcwra = protected = limited = exempt_benefit = False
-    carers = 0
-    for a in adults:
-        if a.lcwra:
-            any_lcwra = True
-            protected = protected or a.lcwra_rate is LcwraRate.PROTECTED
-        elif a.cares_35_hours:
-            carers += 1  # reg 29(4): a carer who also has LCWRA gets only the LCWRA element
-        limited = limited or a.lcw or a.lcwra
-        exempt_benefit = exempt_benefit or (
-            a.pip_daily_living != "none"
-            or a.pip_mobility != "none"
-            or a.carers_allowance
-            or a.new_style_esa == "support_group"
-        )
-    lcwra = 0.0
-    if any_lcwra:
-        # One element per award (reg 27(4)); the protected amount if either has it.
-        lcwra = rules.uc_lcwra_protected if protected else rules.uc_lcwra_new_claim
-    carer = rules.uc_carer * carers
-
-    housing = household.housing
-    housing_element = 0.0
-    if housing.tenure in (Tenure.SOCIAL_RENT, Tenure.PRIVATE_RENT):
-        eligible = housing.rent_monthly + housing.service_charges_monthly
-        if housing.tenure is Tenure.PRIVATE_RENT:
-            eligible = min(eligible, housing.local_housing_allowance_monthly or 0.0)
-        elif housing.spare_bedrooms:
-            rate = (
-                rules.uc_under_occupancy_one
-                if housing.spare_bedrooms == 1
-                else rules.uc_under_occupancy_two_or_more
-            )
-            eligible -= pence(eligible * rate)
-        eligible -= housing.non_dependants * rules.uc_non_dependant_deduction
-        housing_element = max(0.0, pence(eligible))
-
-    work_allowance = 0.0
-    if children or limited:
-        work_allowance = (
-            rules.uc_work_allowance_with_housing
-            if housing_element
-            else rules.uc_work_allowance_without_housing
-        )
-
-    single_no_children = not couple and not children
-    if household.in_london:
-        cap = rules.cap_london_single if single_no_children else rules.cap_london_other
-    else:
-        cap = rules.cap_outside_london_single if single_no_children else rules.cap_outside_london_other
-    # Reg 83: an LCWRA or carer element, or PIP, Carer's Allowance or a disabled child's
-    # benefit in the household, takes it out of the cap whatever anyone earns.
-    exempt = bool(lcwra or carer or disabled or exempt_benefit)
-
-    tariff = 0.0
-    if household.capital > rules.uc_capital_lower:
-        steps = math.ceil((household.capital - rules.uc_capital_lower) / rules.uc_tariff_step)
-        tariff = pence(steps * rules.uc_tariff_per_step)
-
-    # Positional, in field order: keywords cost three times as much to match.
-    return UcHousehold(
-        standard,  # standard_allowance
-        pence(child_element) if child_element else 0.0,
-        pence(disabled) if disabled else 0.0,  # disabled_child_addition
-        lcwra,  # lcwra_element
-        pence(carer) if carer else 0.0,  # carer_element
-        housing_element,  # housing_costs_element
-        rules.uc_childcare_cap_two_or_more if len(children) >= 2 else rules.uc_childcare_cap_one,
-        work_allowance,
-        cap,
-        exempt,  # cap_exempt_whatever_earnings
-        tariff,  # capital_tariff_income
-        not_entitled,
-        bool(children),  # has_children
-        limited,  # has_capability_for_work_limit
+def work_allowance(rules: Rules, has_children: bool, limited: bool, housing_element: float) -> float:
+    """Reg 22: only with children or limited capability for work; lower with housing costs."""
+    if not (has_children or limited):
+        return 0.0
+    return (
+        rules.uc_work_allowance_with_housing if housing_element else rules.uc_work_allowance_without_housing
     )
 
 
-NO_AWARD = UcAward(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, False)
+def benefit_cap(rules: Rules, household: Household) -> float:
+    """Reg 80A: the monthly cap, higher in Greater London and for couples or anyone with a child."""
+    single = household.partner is None and not household.children
+    if household.in_london:
+        return rules.cap_london_single if single else rules.cap_london_other
+    return rules.cap_outside_london_single if single else rules.cap_outside_london_other
+
+
+def gets_cap_exempt_benefit(adults: tuple[Adult, ...]) -> bool:
+    """Reg 83: PIP, Carer's Allowance or the ESA support group takes the household out of the cap."""
+    return any(
+        a.pip_daily_living != "none"
+        or a.pip_mobility != "none"
+        or a.carers_allowance
+        or a.new_style_esa == "support_group"
+        for a in adults
+    )
+
+
+def capital_tariff_income(rules: Rules, capital: float) -> float:
+    """Reg 72: assumed income for each step, or part step, of capital over the lower limit."""
+    if capital <= rules.uc_capital_lower:
+        return 0.0
+    steps = math.ceil((capital - rules.uc_capital_lower) / rules.uc_tariff_step)
+    return pence(steps * rules.uc_tariff_per_step)
+
+
+def uc_household(rules: Rules, household: Household, on_date_children: list[bool]) -> UcHousehold:
+    """`on_date_children`: for each child, whether born before 6 April 2017."""
+    partner = household.partner
+    adults = (household.claimant, partner) if partner else (household.claimant,)
+    ages = [a.age for a in adults]
+    children = household.children
+    limited = any(a.lcw or a.lcwra for a in adults)
+    lcwra = lcwra_element(rules, adults)
+    carer = carer_element(rules, adults)
+    disabled = disabled_child_addition(rules, children)
+    housing = housing_costs_element(rules, household.housing)
+    two_or_more = len(children) >= 2
+    return UcHousehold(
+        standard_allowance=standard_allowance(rules, ages),
+        child_element=child_element(rules, children, on_date_children),
+        disabled_child_addition=disabled,
+        lcwra_element=lcwra,
+        carer_element=carer,
+        housing_costs_element=housing,
+        childcare_cap=rules.uc_childcare_cap_two_or_more if two_or_more else rules.uc_childcare_cap_one,
+        work_allowance=work_allowance(rules, bool(children), limited, housing),
+        cap=benefit_cap(rules, household),
+        # Reg 83: an LCWRA or carer element, or PIP, Carer's Allowance or a disabled child's
+        # benefit in the household, takes it out of the cap whatever anyone earns.
+        cap_exempt_whatever_earnings=bool(lcwra or carer or disabled or gets_cap_exempt_benefit(adults)),
+        capital_tariff_income=capital_tariff_income(rules, household.capital),
+        not_entitled=not_entitled(rules, household, ages),
+        has_children=bool(children),
+        has_capability_for_work_limit=limited,
+    )
+
+
+NO_AWARD = UcAward(
+    standard_allowance=0,
+    child_element=0,
+    disabled_child_addition=0,
+    lcwra_element=0,
+    carer_element=0,
+    childcare_costs_element=0,
+    housing_costs_element=0,
+    maximum_amount=0,
+    work_allowance=0,
+    earned_income=0,
+    earnings_deduction=0,
+    unearned_income=0,
+    benefit_cap_reduction=0,
+    award=0,
+    capped=False,
+)
+
+
+def childcare_costs_element(rules: Rules, uc: UcHousehold, costs: float, work_condition: bool) -> float:
+    """Regs 31-36: a share of childcare paid for work, capped, when the work condition is met."""
+    if not (costs and work_condition and uc.has_children):
+        return 0.0
+    return pence(min(costs * rules.uc_childcare_proportion, uc.childcare_cap))
+
+
+def earnings_deduction(rules: Rules, uc: UcHousehold, earned: float) -> float:
+    """Reg 22: the taper on earned income above any work allowance."""
+    # Most situations have no earnings over the allowance: no rounding.
+    over_allowance = max(0.0, earned - uc.work_allowance)
+    return pence(rules.uc_taper * over_allowance) if over_allowance else 0.0
+
+
+def benefit_cap_reduction(
+    rules: Rules, uc: UcHousehold, award: float, earned: float, other_capped: float, childcare: float
+) -> float | None:
+    """Regs 79-82: what the cap takes from the award, or None when the household is not capped.
+
+    Capped with nothing taken is possible: the childcare costs element can cover the excess.
+    """
+    if award <= 0 or uc.cap_exempt_whatever_earnings or earned >= rules.cap_earnings_exception:
+        return None
+    excess = award + other_capped - uc.cap
+    if excess <= 0:
+        return None
+    # Reg 81: the reduction is itself reduced by the childcare costs element.
+    return pence(min(award, max(0.0, excess - childcare)))
 
 
 def assess(
@@ -208,9 +273,7 @@ def assess(
     """
     if uc.not_entitled:
         return NO_AWARD
-    childcare = 0.0
-    if childcare_costs and childcare_work_condition and uc.has_children:
-        childcare = pence(min(childcare_costs * rules.uc_childcare_proportion, uc.childcare_cap))
+    childcare = childcare_costs_element(rules, uc, childcare_costs, childcare_work_condition)
     maximum = (
         uc.standard_allowance
         + uc.child_element
@@ -221,40 +284,29 @@ def assess(
         + uc.housing_costs_element
     )
     earned = max(0.0, earned_income)
-    # Most situations have no earnings over the allowance, or no other income: no rounding.
-    over_allowance = max(0.0, earned - uc.work_allowance)
-    earnings_deduction = pence(rules.uc_taper * over_allowance) if over_allowance else 0.0
+    taper = earnings_deduction(rules, uc, earned)
     unearned = unearned_income + uc.capital_tariff_income
     unearned = pence(unearned) if unearned else 0.0
-    award = maximum - earnings_deduction - unearned
-    cap_reduction = 0.0
-    capped = False
-    if award > 0 and not uc.cap_exempt_whatever_earnings and earned < rules.cap_earnings_exception:
-        excess = award + other_capped_benefits - uc.cap
-        if excess > 0:
-            capped = True
-            # Reg 81: the reduction is itself reduced by the childcare costs element.
-            cap_reduction = pence(min(award, max(0.0, excess - childcare)))
-            award -= cap_reduction
-    award = pence(award) if award >= rules.uc_minimum_award else 0.0
-    # Positional, in field order: keywords cost three times as much to match, and this runs
-    # for every situation, assessment period and point of a sweep.
+    award = maximum - taper - unearned
+    capped = benefit_cap_reduction(rules, uc, award, earned, other_capped_benefits, childcare)
+    cap_reduction = capped or 0.0
+    award -= cap_reduction
     return UcAward(
-        uc.standard_allowance,
-        uc.child_element,
-        uc.disabled_child_addition,
-        uc.lcwra_element,
-        uc.carer_element,
-        childcare,  # childcare_costs_element
-        uc.housing_costs_element,
-        pence(maximum),  # maximum_amount
-        uc.work_allowance,
-        pence(earned) if earned else 0.0,  # earned_income
-        earnings_deduction,
-        unearned,  # unearned_income
-        cap_reduction,  # benefit_cap_reduction
-        award,
-        capped,
+        standard_allowance=uc.standard_allowance,
+        child_element=uc.child_element,
+        disabled_child_addition=uc.disabled_child_addition,
+        lcwra_element=uc.lcwra_element,
+        carer_element=uc.carer_element,
+        childcare_costs_element=childcare,
+        housing_costs_element=uc.housing_costs_element,
+        maximum_amount=pence(maximum),
+        work_allowance=uc.work_allowance,
+        earned_income=pence(earned) if earned else 0.0,
+        earnings_deduction=taper,
+        unearned_income=unearned,
+        benefit_cap_reduction=cap_reduction,
+        award=pence(award) if award >= rules.uc_minimum_award else 0.0,
+        capped=capped is not None,
     )
 
 

@@ -23,10 +23,12 @@ from __future__ import annotations
 import math
 import random
 from dataclasses import dataclass
+from datetime import date
 from itertools import product
 from typing import Any
 
 from calculator.engine.household import BetterOffRequest, Household
+from calculator.parameters import minimum_hourly_wage
 
 # The date the differential tests calculate on; ages are ages on this date.
 CALCULATION_DATE = "2026-11-22"
@@ -35,7 +37,8 @@ SEED = 20261122
 PER_CELL = 22  # 2 family types x 3 tenures x 2 nations x 22 = 264 households
 
 MAXIMUM_ANNUAL_EARNINGS = 45_000
-MINIMUM_WAGE = 12.71  # National Living Wage from April 2026
+# The National Living Wage on the calculation date.
+MINIMUM_WAGE = float(minimum_hourly_wage(date.fromisoformat(CALCULATION_DATE), "21_and_over"))
 MAXIMUM_WAGE = 25.00
 MAXIMUM_HOURS = 45
 WEEKS_PER_YEAR = 52

@@ -122,55 +122,67 @@ def situation(cases: Sequence[Case], probe_rent: bool = False) -> dict[str, Any]
 
 
 def _one(case: Case, probe_rent: bool) -> tuple[dict[str, Any], dict[str, Any], dict[str, Any]]:
-    household = case.household
-    year = str(YEAR)
-    has_children = bool(household["children"])
-    people: dict[str, dict[str, Any]] = {}
-    for name, adult in _adults(case):
-        job = adult.get("job")
-        hours = job["hours_per_week"] if job else 0.0
-        wage = job["hourly_wage"] if job else 0.0
-        lcwra = adult.get("lcwra", False)
-        people[f"{case.id}:{name}"] = {
-            "age": {year: adult["age"]},
-            "months_since_last_birthday": {year: MONTHS_SINCE_BIRTHDAY},
-            "employment_income": {year: hours * wage * 52},
-            "hours_worked": {year: hours * 52},
-            # PolicyEngine guesses who is the couple from ages when not told (a partner 20
-            # or more years younger is presumed the claimant's child): tell it.
-            "is_claimant_or_partner": {year: True},
-            "is_benunit_head": {year: name == "claimant"},
-            "is_household_head": {year: name == "claimant"},
-            "is_parent": {year: has_children},
-            # Both set: left alone they default to is_disabled_for_benefits.
-            "uc_limited_capability_for_WRA": {year: lcwra},
-            "uc_limited_capability_for_work": {year: lcwra or adult.get("lcw", False)},
-            "pip_dl_category": {year: PIP_CATEGORY[adult.get("pip_daily_living", "none")]},
-            "pip_m_category": {year: PIP_CATEGORY[adult.get("pip_mobility", "none")]},
-        }
-    for index, child in enumerate(household["children"], start=1):
-        months = (
-            MONTHS_SINCE_BIRTHDAY_BORN_BEFORE_APRIL_2017
-            if child["age"] == 9 and child.get("born_before_6_april_2017")
-            else MONTHS_SINCE_BIRTHDAY
-        )
-        people[f"{case.id}:child_{index}"] = {
-            "age": {year: child["age"]},
-            "months_since_last_birthday": {year: months},
-            "is_claimant_or_partner": {year: False},
-            "is_benunit_head": {year: False},
-            "is_household_head": {year: False},
-            # A 16- to 19-year-old counts for Universal Credit and Child Benefit only in
-            # non-advanced education; the engine counts every child it is given.
-            "is_in_non_advanced_education": {year: True},
-            "would_claim_scp": {year: True},
-        }
+    """One case as PolicyEngine's people, benefit unit and household."""
+    has_children = bool(case.household["children"])
+    people = {f"{case.id}:{name}": _adult(name, adult, has_children) for name, adult in _adults(case)}
+    for index, child in enumerate(case.household["children"], start=1):
+        people[f"{case.id}:child_{index}"] = _child(child)
     members = list(people)
+    return people, _benunit(case, members), _household(case, members, probe_rent)
+
+
+def _adult(name: str, adult: dict[str, Any], has_children: bool) -> dict[str, Any]:
+    year = str(YEAR)
+    job = adult.get("job")
+    hours = job["hours_per_week"] if job else 0.0
+    wage = job["hourly_wage"] if job else 0.0
+    lcwra = adult.get("lcwra", False)
+    return {
+        "age": {year: adult["age"]},
+        "months_since_last_birthday": {year: MONTHS_SINCE_BIRTHDAY},
+        "employment_income": {year: hours * wage * 52},
+        "hours_worked": {year: hours * 52},
+        # PolicyEngine guesses who is the couple from ages when not told (a partner 20
+        # or more years younger is presumed the claimant's child): tell it.
+        "is_claimant_or_partner": {year: True},
+        "is_benunit_head": {year: name == "claimant"},
+        "is_household_head": {year: name == "claimant"},
+        "is_parent": {year: has_children},
+        # Both set: left alone they default to is_disabled_for_benefits.
+        "uc_limited_capability_for_WRA": {year: lcwra},
+        "uc_limited_capability_for_work": {year: lcwra or adult.get("lcw", False)},
+        "pip_dl_category": {year: PIP_CATEGORY[adult.get("pip_daily_living", "none")]},
+        "pip_m_category": {year: PIP_CATEGORY[adult.get("pip_mobility", "none")]},
+    }
+
+
+def _child(child: dict[str, Any]) -> dict[str, Any]:
+    year = str(YEAR)
+    months = (
+        MONTHS_SINCE_BIRTHDAY_BORN_BEFORE_APRIL_2017
+        if child["age"] == 9 and child.get("born_before_6_april_2017")
+        else MONTHS_SINCE_BIRTHDAY
+    )
+    return {
+        "age": {year: child["age"]},
+        "months_since_last_birthday": {year: months},
+        "is_claimant_or_partner": {year: False},
+        "is_benunit_head": {year: False},
+        "is_household_head": {year: False},
+        # A 16- to 19-year-old counts for Universal Credit and Child Benefit only in
+        # non-advanced education; the engine counts every child it is given.
+        "is_in_non_advanced_education": {year: True},
+        "would_claim_scp": {year: True},
+    }
+
+
+def _benunit(case: Case, members: list[str]) -> dict[str, Any]:
+    year = str(YEAR)
     new_claim_rate = any(
         adult.get("lcwra", False) and adult.get("lcwra_rate", "protected") == "new_claim"
         for _, adult in _adults(case)
     )
-    benunit = {
+    return {
         "members": members,
         "would_claim_uc": {year: True},
         "would_claim_child_benefit": {year: True},
@@ -182,6 +194,11 @@ def _one(case: Case, probe_rent: bool) -> tuple[dict[str, Any], dict[str, Any], 
         # False is the protected LCWRA amount; the flag is one for the benefit unit.
         "uc_receives_new_claimant_health_element": {year: new_claim_rate},
     }
+
+
+def _household(case: Case, members: list[str], probe_rent: bool) -> dict[str, Any]:
+    year = str(YEAR)
+    household = case.household
     housing = household.get("housing", {})
     tenure = housing.get("tenure", "no_housing_costs")
     rent = PROBE_RENT if probe_rent else housing.get("rent_monthly", 0.0)
@@ -200,7 +217,7 @@ def _one(case: Case, probe_rent: bool) -> tuple[dict[str, Any], dict[str, Any], 
         pe_household["rent"] = {year: 0.0}
     else:
         raise OracleError(f"{case.id}: tenure {tenure!r} has no PolicyEngine mapping here")
-    return people, benunit, pe_household
+    return pe_household
 
 
 def _adults(case: Case) -> list[tuple[str, dict[str, Any]]]:

@@ -16,17 +16,21 @@ import argparse
 import json
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from calculator.oracle import policyengine
-from calculator.oracle.households import SEED, generate, validate
+from calculator.oracle.households import SEED, Case, generate, validate
 
 ROOT = Path(__file__).resolve().parents[2]
 FIXTURE = ROOT / "tests" / "calculator" / "fixtures" / "policyengine_2026_27.json"
+# Each household as the engine should see it, and PolicyEngine's figures for it.
+Result = tuple[dict[str, Any], dict[str, Any]]
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+def _arguments(argv: list[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=(__doc__ or "").split("\n\n")[0])
     parser.add_argument("--output", type=Path, default=FIXTURE, help="where to write (default: %(default)s)")
     parser.add_argument(
         "--seed", type=int, default=SEED, help="household generator seed (default: %(default)s)"
@@ -45,8 +49,46 @@ def main(argv: list[str] | None = None) -> int:
         action="store_true",
         help=f"run with a PolicyEngine UK other than {policyengine.POLICYENGINE_UK_VERSION}",
     )
-    args = parser.parse_args(argv)
+    return parser.parse_args(argv)
 
+
+def _run_in_batches(cases: list[Case], batch: int, say: Callable[[str], None]) -> list[Result]:
+    results: list[Result] = []
+    for start in range(0, len(cases), batch):
+        part = cases[start : start + batch]
+        results.extend(policyengine.run_all(part))
+        say(f"PolicyEngine: {start + len(part)}/{len(cases)} households")
+    return results
+
+
+def _check_alone(cases: list[Case], results: list[Result], check: int, say: Callable[[str], None]) -> None:
+    """Households spread from the first to the last give the same figures run alone."""
+    last = len(cases) - 1
+    checks = sorted({round(i * last / max(1, check - 1)) for i in range(check)})
+    for n, index in enumerate(checks, start=1):
+        alone = policyengine.run(cases[index])
+        if alone != results[index]:
+            raise policyengine.OracleError(
+                f"{cases[index].id} gives different figures alone than in a batch:\n"
+                f"alone {alone}\nbatch {results[index]}"
+            )
+        say(f"check {n}/{len(checks)}: {cases[index].id} alone matches its batch")
+
+
+def _write(output: Path, cases: list[Case], results: list[Result], version: str) -> int:
+    entries = []
+    for case, (household, figures) in zip(cases, results, strict=True):
+        validate(household)
+        entries.append(
+            {"id": case.id, "household": household, "policyengine": figures, "policyengine_version": version}
+        )
+    output.parent.mkdir(parents=True, exist_ok=True)
+    output.write_text(json.dumps(entries, indent=1) + "\n", encoding="utf-8")
+    return len(entries)
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _arguments(argv)
     started = time.monotonic()
 
     def say(message: str) -> None:
@@ -63,34 +105,10 @@ def main(argv: list[str] | None = None) -> int:
 
     cases = generate(args.seed)
     say(f"generated {len(cases)} households (seed {args.seed}); PolicyEngine UK {version}")
-
-    results = []
-    for start in range(0, len(cases), args.batch):
-        batch = cases[start : start + args.batch]
-        results.extend(policyengine.run_all(batch))
-        say(f"PolicyEngine: {start + len(batch)}/{len(cases)} households")
-
-    # Spread from the first household to the last.
-    last = len(cases) - 1
-    checks = sorted({round(i * last / max(1, args.check - 1)) for i in range(args.check)})
-    for n, index in enumerate(checks, start=1):
-        alone = policyengine.run(cases[index])
-        if alone != results[index]:
-            raise policyengine.OracleError(
-                f"{cases[index].id} gives different figures alone than in a batch:\n"
-                f"alone {alone}\nbatch {results[index]}"
-            )
-        say(f"check {n}/{len(checks)}: {cases[index].id} alone matches its batch")
-
-    entries = []
-    for case, (household, figures) in zip(cases, results, strict=True):
-        validate(household)
-        entries.append(
-            {"id": case.id, "household": household, "policyengine": figures, "policyengine_version": version}
-        )
-    args.output.parent.mkdir(parents=True, exist_ok=True)
-    args.output.write_text(json.dumps(entries, indent=1) + "\n", encoding="utf-8")
-    say(f"wrote {len(entries)} households to {args.output}")
+    results = _run_in_batches(cases, args.batch, say)
+    _check_alone(cases, results, args.check, say)
+    written = _write(args.output, cases, results, version)
+    say(f"wrote {written} households to {args.output}")
     print(f"elapsed {time.monotonic() - started:.1f}s")
     return 0
 

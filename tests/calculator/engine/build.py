@@ -6,8 +6,8 @@ from datetime import date
 from typing import Any
 
 from calculator.engine import BetterOffRequest, SweepRequest
-from calculator.engine.explain import LABELS
-from calculator.engine.result import LINE_KEYS, Line
+from calculator.engine.lines import LINE_KEYS, LINES
+from calculator.engine.result import Line
 
 ON = date(2026, 11, 22)
 
@@ -37,7 +37,10 @@ def line(result: Any, key: str) -> Any:
     """The line for `key`; a line left out because it is nothing either way reads as zeros."""
     assert key in LINE_KEYS, key
     found = next((item for item in result.lines if item.key == key), None)
-    return found or Line(key, LABELS[key], 0.0, 0.0, 0.0, "", None, False)
+    label = next(spec.label for spec in LINES if spec.key == key)
+    return found or Line(
+        key=key, label=label, now_monthly=0.0, in_work_monthly=0.0, change_monthly=0.0, explanation=""
+    )
 
 
 def warning_keys(result: Any) -> set[str]:

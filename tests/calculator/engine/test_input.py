@@ -1,5 +1,6 @@
 """Bad input is refused with the field and the rule named, before any rule runs."""
 
+from datetime import date
 from typing import Any
 
 import pytest
@@ -116,3 +117,13 @@ def test_impossible_combinations_are_refused_with_the_rule(changes: dict[str, An
 def test_a_nine_year_old_is_fine_once_the_advisor_says() -> None:
     body = _merge(GOOD, {"household": {"children": [{"age": 9, "born_before_6_april_2017": True}]}})
     assert BetterOffRequest.model_validate(body).household.children[0].age == 9
+
+
+def test_the_engine_takes_today_from_the_caller_and_never_reads_the_clock() -> None:
+    body = {key: value for key, value in GOOD.items() if key != "calculation_date"}
+    with pytest.raises(ValidationError, match="calculation_date: give the date to calculate on"):
+        BetterOffRequest.model_validate(body)
+    given = BetterOffRequest.model_validate(body, context={"today": date(2026, 5, 1)})
+    assert given.calculation_date == given.on == date(2026, 5, 1)
+    # A date in the request wins over the caller's today.
+    assert BetterOffRequest.model_validate(GOOD, context={"today": date(2026, 5, 1)}).on == ON

@@ -1,11 +1,13 @@
 """The whole answer: lines add up, better-off figures, warnings, assessment periods, sweep."""
 
+from dataclasses import fields
 from datetime import date
 
 import pytest
 
 from calculator.engine import calculate, sweep
-from calculator.engine.result import LINE_KEYS, _amounts
+from calculator.engine.lines import LINE_KEYS
+from calculator.engine.lines import amounts as _amounts
 from calculator.engine.scenario import Money
 from calculator.engine.universal_credit import UcAward
 
@@ -189,11 +191,13 @@ def test_same_input_gives_the_same_result() -> None:
 
 
 def test_each_line_takes_its_own_figure() -> None:
-    # The amounts are a tuple in LINE_KEYS order (for speed), so a figure one place out would
+    # The amounts are a tuple in LINE_KEYS order (for speed), so a figure in the wrong row would
     # show one line's money on its neighbour: give every figure a different value to catch it.
-    uc = UcAward(*(float(n) for n in range(1, 15)), False)
+    uc = UcAward(**{f.name: float(n) for n, f in enumerate(fields(UcAward)[:-1], start=1)}, capped=False)
     figures = [100.0 + n for n in range(1, 15)]
-    m = Money((), *figures[:4], uc, *figures[4:], False, False, False)
+    amounts = [f.name for f in fields(Money) if f.type == "float"]
+    flags = {f.name: False for f in fields(Money) if f.type == "bool"}
+    m = Money(pay=(), universal_credit=uc, **dict(zip(amounts, figures, strict=True)), **flags)
     expected = {
         "earnings": m.earnings,
         "income_tax": -m.income_tax,

@@ -1,41 +1,19 @@
-"""One plain-English sentence per line, built from the figures that made it."""
+"""The lines an advisor reads, in the order shown: for each, its key, label, where its amount
+comes from in `Money` and the plain-English sentence built from the figures that made it.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from functools import lru_cache
+from operator import attrgetter, mul
 
 from calculator.engine.household import LcwraRate, Tenure
 from calculator.engine.rules import Rules
 from calculator.engine.scenario import Money, Situation
 
-LABELS = {
-    "earnings": "Earnings before deductions",
-    "income_tax": "Income tax",
-    "national_insurance": "National Insurance",
-    "pension": "Workplace pension",
-    "universal_credit": "Universal Credit",
-    "universal_credit.standard_allowance": "Standard allowance",
-    "universal_credit.child_element": "Child element",
-    "universal_credit.disabled_child_addition": "Disabled child addition",
-    "universal_credit.lcwra_element": "LCWRA (health) element",
-    "universal_credit.carer_element": "Carer element",
-    "universal_credit.childcare_costs_element": "Childcare costs element",
-    "universal_credit.housing_costs_element": "Housing costs element",
-    "universal_credit.earnings_deduction": "Less: earnings (55% taper)",
-    "universal_credit.unearned_income_deduction": "Less: other income",
-    "universal_credit.benefit_cap_reduction": "Less: benefit cap",
-    "new_style_esa": "New Style ESA",
-    "new_style_jsa": "New Style JSA",
-    "pip": "Personal Independence Payment",
-    "carers_allowance": "Carer's Allowance",
-    "child_benefit": "Child Benefit",
-    "high_income_child_benefit_charge": "High Income Child Benefit Charge",
-    "council_tax_reduction": "Council Tax Reduction (estimate)",
-    "scottish_child_payment": "Scottish Child Payment",
-    "pension_income": "Pension income",
-    "work_costs": "Work costs (travel and childcare)",
-}
+Sentence = Callable[[Rules, Situation, Money, Money], str]
 
 
 def _money(amount: float) -> str:
@@ -277,58 +255,174 @@ def _work_costs(r: Rules, s: Situation, now: Money, work: Money) -> str:
     return "Travel to work and childcare paid, so the comparison is of money left to live on."
 
 
-EXPLAINERS: dict[str, Callable[[Rules, Situation, Money, Money], str]] = {
-    "earnings": _earnings,
-    "income_tax": _income_tax,
-    "national_insurance": _ni,
-    "pension": _pension,
-    "universal_credit": _uc,
-    "universal_credit.standard_allowance": _standard,
-    "universal_credit.child_element": _child,
-    "universal_credit.disabled_child_addition": _disabled_child,
-    "universal_credit.lcwra_element": _lcwra,
-    "universal_credit.carer_element": _carer,
-    "universal_credit.childcare_costs_element": _childcare,
-    "universal_credit.housing_costs_element": _housing,
-    "universal_credit.earnings_deduction": _earnings_deduction,
-    "universal_credit.unearned_income_deduction": _unearned,
-    "universal_credit.benefit_cap_reduction": _cap,
-    "new_style_esa": _esa,
-    "new_style_jsa": _jsa,
-    "pip": _pip,
-    "carers_allowance": _ca,
-    "child_benefit": _cb,
-    "high_income_child_benefit_charge": _hicbc,
-    "council_tax_reduction": _ctr,
-    "scottish_child_payment": _scp,
-    "pension_income": _pension_income,
-    "work_costs": _work_costs,
-}
+@dataclass(frozen=True, slots=True, kw_only=True)
+class LineSpec:
+    key: str
+    label: str  # may name a figure of the year's rules, as {rules.uc_taper:.0%}
+    source: str  # the attribute of Money holding the amount
+    sentence: Sentence
+    deduction: bool = False  # shown as a negative: it comes off net income
+    part_of: str | None = None  # UC's parts add up to the UC line, not to net income
+    estimate: bool = False
+    always_shown: bool = False  # the core of the calculation, shown even when nothing either way
+    # The sentence depends only on the tax year's figures, so it is made once per year.
+    rules_only: bool = False
 
 
-# These sentences depend only on the tax year's figures, so each is made once per year.
-RULES_ONLY = {
-    "national_insurance",
-    "pension",
-    "universal_credit.disabled_child_addition",
-    "universal_credit.carer_element",
-    "universal_credit.unearned_income_deduction",
-    "new_style_esa",
-    "new_style_jsa",
-    "pip",
-    "carers_allowance",
-    "child_benefit",
-    "high_income_child_benefit_charge",
-    "pension_income",
-    "work_costs",
-}
+def _uc_part(key: str, label: str, source: str, sentence: Sentence, **flags: bool) -> LineSpec:
+    return LineSpec(
+        key=f"universal_credit.{key}",
+        label=label,
+        source=f"universal_credit.{source}",
+        sentence=sentence,
+        part_of="universal_credit",
+        **flags,
+    )
+
+
+LINES = (
+    LineSpec(
+        key="earnings",
+        label="Earnings before deductions",
+        source="earnings",
+        sentence=_earnings,
+        always_shown=True,
+    ),
+    LineSpec(
+        key="income_tax",
+        label="Income tax",
+        source="income_tax",
+        sentence=_income_tax,
+        deduction=True,
+        always_shown=True,
+    ),
+    LineSpec(
+        key="national_insurance",
+        label="National Insurance",
+        source="national_insurance",
+        sentence=_ni,
+        deduction=True,
+        always_shown=True,
+        rules_only=True,
+    ),
+    LineSpec(
+        key="pension",
+        label="Workplace pension",
+        source="pension",
+        sentence=_pension,
+        deduction=True,
+        rules_only=True,
+    ),
+    LineSpec(
+        key="universal_credit",
+        label="Universal Credit",
+        source="universal_credit.award",
+        sentence=_uc,
+        always_shown=True,
+    ),
+    _uc_part("standard_allowance", "Standard allowance", "standard_allowance", _standard),
+    _uc_part("child_element", "Child element", "child_element", _child),
+    _uc_part(
+        "disabled_child_addition",
+        "Disabled child addition",
+        "disabled_child_addition",
+        _disabled_child,
+        rules_only=True,
+    ),
+    _uc_part("lcwra_element", "LCWRA (health) element", "lcwra_element", _lcwra),
+    _uc_part("carer_element", "Carer element", "carer_element", _carer, rules_only=True),
+    _uc_part("childcare_costs_element", "Childcare costs element", "childcare_costs_element", _childcare),
+    _uc_part("housing_costs_element", "Housing costs element", "housing_costs_element", _housing),
+    _uc_part(
+        "earnings_deduction",
+        "Less: earnings ({rules.uc_taper:.0%} taper)",
+        "earnings_deduction",
+        _earnings_deduction,
+        deduction=True,
+    ),
+    _uc_part(
+        "unearned_income_deduction",
+        "Less: other income",
+        "unearned_income",
+        _unearned,
+        deduction=True,
+        rules_only=True,
+    ),
+    _uc_part("benefit_cap_reduction", "Less: benefit cap", "benefit_cap_reduction", _cap, deduction=True),
+    LineSpec(
+        key="new_style_esa", label="New Style ESA", source="new_style_esa", sentence=_esa, rules_only=True
+    ),
+    LineSpec(
+        key="new_style_jsa", label="New Style JSA", source="new_style_jsa", sentence=_jsa, rules_only=True
+    ),
+    LineSpec(key="pip", label="Personal Independence Payment", source="pip", sentence=_pip, rules_only=True),
+    LineSpec(
+        key="carers_allowance",
+        label="Carer's Allowance",
+        source="carers_allowance",
+        sentence=_ca,
+        rules_only=True,
+    ),
+    LineSpec(
+        key="child_benefit", label="Child Benefit", source="child_benefit", sentence=_cb, rules_only=True
+    ),
+    LineSpec(
+        key="high_income_child_benefit_charge",
+        label="High Income Child Benefit Charge",
+        source="high_income_child_benefit_charge",
+        sentence=_hicbc,
+        deduction=True,
+        rules_only=True,
+    ),
+    LineSpec(
+        key="council_tax_reduction",
+        label="Council Tax Reduction (estimate)",
+        source="council_tax_reduction",
+        sentence=_ctr,
+        estimate=True,
+    ),
+    LineSpec(
+        key="scottish_child_payment",
+        label="Scottish Child Payment",
+        source="scottish_child_payment",
+        sentence=_scp,
+    ),
+    LineSpec(
+        key="pension_income",
+        label="Pension income",
+        source="pension_income",
+        sentence=_pension_income,
+        rules_only=True,
+    ),
+    LineSpec(
+        key="work_costs",
+        label="Work costs (travel and childcare)",
+        source="work_costs",
+        sentence=_work_costs,
+        deduction=True,
+        rules_only=True,
+    ),
+)
+LINE_KEYS = tuple(line.key for line in LINES)
+
+# Every line's amount from a Money in one call, then signed by its effect on net income:
+# built twice per calculation, where a dict keyed by line took four times as long.
+_SOURCES = attrgetter(*(line.source for line in LINES))
+_SIGNS = tuple(-1 if line.deduction else 1 for line in LINES)
+
+
+def amounts(m: Money) -> tuple[float, ...]:
+    """Each line's amount, signed by its effect on net income, in the order of LINES."""
+    return tuple(map(mul, _SOURCES(m), _SIGNS))
+
+
 _by_year: dict[tuple[str, str], str] = {}
 
 
-def explain(key: str, rules: Rules, s: Situation, now: Money, work: Money) -> str:
-    if key in RULES_ONLY:
-        cached = _by_year.get((key, rules.tax_year))
+def explain(line: LineSpec, rules: Rules, s: Situation, now: Money, work: Money) -> str:
+    if line.rules_only:
+        cached = _by_year.get((line.key, rules.tax_year))
         if cached is None:
-            cached = _by_year[(key, rules.tax_year)] = EXPLAINERS[key](rules, s, now, work)
+            cached = _by_year[(line.key, rules.tax_year)] = line.sentence(rules, s, now, work)
         return cached
-    return EXPLAINERS[key](rules, s, now, work)
+    return line.sentence(rules, s, now, work)
