@@ -4,12 +4,15 @@ hold, which acts at once (a second press finds the client off hold and says so).
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from functools import partial
 from typing import Any
 
 from slack_bolt import Ack, App
 from slack_sdk import WebClient
 from slack_sdk.models.views import View
 
+from bot.listeners.common import open_for_presser, tell_privately
 from bot.views import modals
 from bot.views.clients import (
     CARD_DISCHARGE,
@@ -21,55 +24,50 @@ from bot.views.clients import (
 from bot.views.nudges import HOLD, LOG_CONTACT, SNOOZE
 from caseload import clock
 from caseload.clients import get_client, resume
-from caseload.db import Database
+from caseload.db import Database, Session
 from caseload.errors import CaseloadError
+from caseload.models import Staff
 from caseload.staff import staff_by_slack_id
 
 
+def open_client_modal(database: Database, make_view: Callable[[int, str], View], ack: Ack,
+                      body: dict[str, Any], client: WebClient) -> None:
+    """A modal about the client on the pressed button, for someone who may see them."""
+    def make(session: Session, actor: Staff) -> View:
+        record = get_client(session, actor, int(body["actions"][0]["value"]))
+        return make_view(record.id, record.reference)
+
+    refusal = open_for_presser(database, ack, body, client, make)
+    if refusal is not None:
+        tell_privately(client, body, str(refusal))
+
+
+def _contact_modal(client_id: int, reference: str) -> View:
+    return modals.contact_modal(client_id, reference, clock.today())
+
+
+def _discharge_modal(client_id: int, reference: str) -> View:
+    return modals.discharge_modal(client_id, reference, clock.today())
+
+
+def take_off_hold(database: Database, ack: Ack, body: dict[str, Any], client: WebClient) -> None:
+    """The card's Take off hold: at once, saying so privately."""
+    ack()
+    try:
+        with database.transaction() as session:
+            actor = staff_by_slack_id(session, body["user"]["id"])
+            record = resume(session, actor, get_client(session, actor, int(body["actions"][0]["value"])))
+            text = taken_off_hold(record)
+    except (CaseloadError, ValueError) as exc:
+        text = str(exc) if isinstance(exc, CaseloadError) else "That client is not known."
+    tell_privately(client, body, text)
+
+
 def register(app: App, database: Database) -> None:
-    def opener(make_view):  # type: ignore[no-untyped-def]
-        def open_modal(ack: Ack, body: dict[str, Any], client: WebClient) -> None:
-            # The trigger_id lives three seconds: acknowledge, look up, open, nothing else.
-            ack()
-            user_id = body["user"]["id"]
-            try:
-                client_id = int(body["actions"][0]["value"])
-                with database.reading() as session:
-                    actor = staff_by_slack_id(session, user_id)
-                    record = get_client(session, actor, client_id)
-                    view = make_view(record.id, record.reference)
-            except (CaseloadError, ValueError) as exc:
-                client.chat_postEphemeral(channel=body.get("channel", {}).get("id", user_id),
-                                          user=user_id, text=str(exc))
-                return
-            client.views_open(trigger_id=body["trigger_id"], view=view)
-
-        return open_modal
-
-    def contact(client_id: int, reference: str) -> View:
-        return modals.contact_modal(client_id, reference, clock.today())
-
-    def discharge(client_id: int, reference: str) -> View:
-        return modals.discharge_modal(client_id, reference, clock.today())
-
-    app.action(SNOOZE)(opener(modals.snooze_modal))
-    app.action(HOLD)(opener(modals.hold_modal))
-    app.action(LOG_CONTACT)(opener(contact))
-    app.action(CARD_LOG_CONTACT)(opener(contact))
-    app.action(CARD_HOLD)(opener(modals.hold_modal))
-    app.action(CARD_DISCHARGE)(opener(discharge))
-
-    @app.action(CARD_RESUME)
-    def take_off_hold(ack: Ack, body: dict[str, Any], client: WebClient) -> None:
-        ack()
-        user_id = body["user"]["id"]
-        channel = body.get("channel", {}).get("id", user_id)
-        try:
-            with database.transaction() as session:
-                actor = staff_by_slack_id(session, user_id)
-                record = resume(session, actor, get_client(session, actor,
-                                                           int(body["actions"][0]["value"])))
-                text = taken_off_hold(record)
-        except (CaseloadError, ValueError) as exc:
-            text = str(exc) if isinstance(exc, CaseloadError) else "That client is not known."
-        client.chat_postEphemeral(channel=channel, user=user_id, text=text)
+    app.action(SNOOZE)(partial(open_client_modal, database, modals.snooze_modal))
+    app.action(HOLD)(partial(open_client_modal, database, modals.hold_modal))
+    app.action(LOG_CONTACT)(partial(open_client_modal, database, _contact_modal))
+    app.action(CARD_LOG_CONTACT)(partial(open_client_modal, database, _contact_modal))
+    app.action(CARD_HOLD)(partial(open_client_modal, database, modals.hold_modal))
+    app.action(CARD_DISCHARGE)(partial(open_client_modal, database, _discharge_modal))
+    app.action(CARD_RESUME)(partial(take_off_hold, database))

@@ -8,15 +8,18 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from functools import partial
 from typing import Any
 
 from slack_bolt import Ack, App
 from slack_sdk import WebClient
 from slack_sdk.models.views import View
 
-from bot.listeners.commands import Invocation, subcommand
-from bot.listeners.common import sentence
-from bot.listeners.views import write_once
+from bot.listeners.common import open_for_presser, sentence, tell_privately
+from bot.listeners.dispatch import Invocation, open_modal, reply
+from bot.listeners.submissions import save_and_confirm
+from bot.modal_input import Values, given, submitted, values_of
+from bot.views import Message
 from bot.views import admin as views
 from caseload import staff as staff_service
 from caseload import teams as team_service
@@ -28,37 +31,14 @@ from caseload.validation import parse
 
 log = logging.getLogger("bot.admin")
 
-Values = dict[str, dict[str, dict[str, Any]]]
-
 MANAGE_TEAMS = "list, add or change teams"
 MANAGE_STAFF = "list, add or change staff"
 # What was typed after `/ips team` or `/ips staff` is echoed back only this far.
 _ECHO = 100
 
 
-# -- reading what a modal holds ------------------------------------------------------------
-
-def _picked(values: Values, block: str) -> Any:
-    """The one value of a modal's input block, whatever kind of element it is."""
-    element = values.get(block, {}).get("value", {})
-    for key in ("selected_user", "selected_conversation", "selected_channel", "selected_time",
-                "selected_date"):
-        if key in element:
-            return element[key]
-    if "selected_option" in element:
-        option = element["selected_option"]
-        return option["value"] if option else None
-    return element.get("value")
-
-
-def _given(values: Values, fields: dict[str, str]) -> dict[str, Any]:
-    """The fields filled in, so what was left empty gets the service's default or its error."""
-    given = {field: _picked(values, block) for field, block in fields.items()}
-    return {field: value for field, value in given.items() if value not in (None, "")}
-
-
 def _person(session: Session, values: Values) -> Staff:
-    slack_user_id = _picked(values, "user")
+    slack_user_id = submitted(values, "user")
     if not slack_user_id:
         raise InvalidInput.one("user", "choose the person")
     try:
@@ -100,16 +80,16 @@ ACCESS_BLOCKS = {"user": "user"}
 def _team_add_in(workspace: str | None) -> Callable[[Session, Staff, dict[str, Any]], str]:
     """Add the team in the admin's workspace, whose trainers and admins are the ones to see it."""
     def add(session: Session, actor: Staff, view: dict[str, Any]) -> str:
-        given = _given(view["state"]["values"], TEAM_ADD_BLOCKS)
-        new = parse(team_service.NewTeam, {**given, "slack_team_id": workspace})
+        new = parse(team_service.NewTeam, {**given(values_of(view), TEAM_ADD_BLOCKS),
+                                           "slack_team_id": workspace})
         return views.team_added(team_service.add_team(session, new, actor=actor))
 
     return add
 
 
 def _team_edit(session: Session, actor: Staff, view: dict[str, Any]) -> str:
-    values = view["state"]["values"]
-    given = {field: _picked(values, block) for field, block in TEAM_EDIT_BLOCKS.items()}
+    values = values_of(view)
+    given = {field: submitted(values, block) for field, block in TEAM_EDIT_BLOCKS.items()}
     given = {field: None if value == "" else value for field, value in given.items()}
     # Both halves are checked before either is saved, so every mistake shows at once.
     errors = []
@@ -143,8 +123,8 @@ def _staff_add_in(workspace: str | None) -> Callable[[Session, Staff, dict[str, 
     """Add the person in the admin's workspace: the users picker only offers people there, and
     with several workspaces installed the clock needs it to send with that workspace's token."""
     def add(session: Session, actor: Staff, view: dict[str, Any]) -> str:
-        given = _given(view["state"]["values"], STAFF_ADD_FIELDS)
-        new = parse(staff_service.NewStaff, {**given, "slack_team_id": workspace})
+        new = parse(staff_service.NewStaff, {**given(values_of(view), STAFF_ADD_FIELDS),
+                                             "slack_team_id": workspace})
         added = staff_service.add_staff(session, new, actor=actor)
         return views.staff_added(added, _team_name(session, added.team_id))
 
@@ -152,55 +132,50 @@ def _staff_add_in(workspace: str | None) -> Callable[[Session, Staff, dict[str, 
 
 
 def _staff_change(session: Session, actor: Staff, view: dict[str, Any]) -> str:
-    values = view["state"]["values"]
+    values = values_of(view)
     person = _person(session, values)
-    role = _picked(values, "role")
+    role = submitted(values, "role")
     if role not in {r.value for r in Role}:
         raise InvalidInput.one("role", "choose the new role")
-    team = _picked(values, "team")
+    team = submitted(values, "team")
     staff_service.set_role(session, person, Role(role), int(team) if team else None, actor=actor)
     return views.role_changed(person, _team_name(session, person.team_id))
 
 
 def _staff_access(session: Session, actor: Staff, view: dict[str, Any]) -> str:
-    person = _person(session, view["state"]["values"])
+    person = _person(session, values_of(view))
     staff_service.set_active(session, person, view["private_metadata"] == "on", actor=actor)
     return views.access_changed(person)
 
 
 # -- what the subcommands answer -----------------------------------------------------------
 
-def _refused(inv: Invocation, sub: str, what: str) -> bool:
+def _refused(inv: Invocation, what: str) -> bool:
     """Answer anyone but an active admin privately, saying what they may not do."""
     try:
         require_admin(inv.person, what)
     except CaseloadError as exc:
-        log.info("/ips %s refused for staff %s (%s)", sub, inv.person.id, inv.person.role.value)
+        log.info("/ips %s refused for staff %s (%s)", inv.name, inv.person.id, inv.person.role.value)
         inv.ack(response_type="ephemeral", text=sentence(exc))
         return True
     return False
 
 
-def _teams_of(session: Session, actor: Staff) -> list[Team]:
-    """The teams an admin manages: their own Slack workspace's."""
-    return team_service.teams_in_workspace(session, actor)
-
-
 def _team_called(session: Session, actor: Staff, name: str) -> Team:
     wanted = name.strip().casefold()
-    found = [t for t in _teams_of(session, actor) if t.name.casefold() == wanted]
+    found = [t for t in team_service.teams_in_workspace(session, actor) if t.name.casefold() == wanted]
     if not found:
         raise NotFound(f"There is no team called {name.strip()[:_ECHO]!r}: `/ips team` lists them.")
     return found[0]
 
 
 def _team_choices(session: Session, actor: Staff) -> list[tuple[int, str]]:
-    return [(t.id, t.name) for t in _teams_of(session, actor)]
+    return [(t.id, t.name) for t in team_service.teams_in_workspace(session, actor)]
 
 
-def _team_list(database: Database, actor: Staff) -> views.Message:
+def _team_list(database: Database, actor: Staff) -> Message:
     with database.reading() as session:
-        teams = _teams_of(session, actor)
+        teams = team_service.teams_in_workspace(session, actor)
         active: dict[int, int] = {}
         for person in staff_service.list_staff(session):
             if person.active and person.team_id is not None:
@@ -208,56 +183,34 @@ def _team_list(database: Database, actor: Staff) -> views.Message:
     return views.team_list(teams, active)
 
 
-def _staff_list(database: Database, actor: Staff, team_name: str) -> views.Message:
+def _staff_list(database: Database, actor: Staff, team_name: str) -> Message:
     with database.reading() as session:
         if team_name:
             team = _team_called(session, actor, team_name)
             return views.staff_list([(team.name, staff_service.list_staff(session, team.id))])
         everyone = staff_service.list_staff(session)
         groups = [(t.name, [p for p in everyone if p.team_id == t.id])
-                  for t in _teams_of(session, actor)]
+                  for t in team_service.teams_in_workspace(session, actor)]
         teamless = [p for p in everyone if p.team_id is None and shares_workspace(actor, p)]
     return views.staff_list([*groups, ("Regional trainers and admins (no team)", teamless)])
 
 
-def _open(inv: Invocation, make: Callable[[Session, Staff], View]) -> None:
-    """Look up what the modal needs, then acknowledge: privately with the refusal, or open it."""
-    try:
-        with inv.database.reading() as session:
-            view = make(session, inv.person)
-    except CaseloadError as exc:
-        inv.ack(response_type="ephemeral", text=sentence(exc))
-        return
-    inv.ack()
-    inv.client.views_open(trigger_id=inv.command["trigger_id"], view=view)
-
-
-def _reply(inv: Invocation, make: Callable[[], views.Message]) -> None:
-    try:
-        message = make()
-    except CaseloadError as exc:
-        inv.ack(response_type="ephemeral", text=sentence(exc))
-        return
-    inv.ack(response_type="ephemeral", **message.as_kwargs())
-
-
-@subcommand("team")
 def team_command(inv: Invocation) -> None:
     """`/ips team [list]`, `/ips team add`, `/ips team edit NAME`."""
-    if _refused(inv, "team", MANAGE_TEAMS):
+    if _refused(inv, MANAGE_TEAMS):
         return
     action = inv.words[0].lower() if inv.words else "list"
     rest = " ".join(inv.words[1:])
     if action == "list":
-        _reply(inv, lambda: _team_list(inv.database, inv.person))
+        reply(inv, lambda: _team_list(inv.database, inv.person))
     elif action == "add":
-        _open(inv, lambda session, actor: views.team_add_modal())
+        open_modal(inv, lambda session, actor: views.team_add_modal())
     elif action in ("edit", "change", "schedule", "targets"):
         if not rest:
             inv.ack(response_type="ephemeral", text="Which team? Use `/ips team edit NAME`, or "
                     "press Change beside it in `/ips team`.")
             return
-        _open(inv, lambda session, actor: views.team_edit_modal(
+        open_modal(inv, lambda session, actor: views.team_edit_modal(
             _team_called(session, actor, rest)))
     else:
         inv.ack(response_type="ephemeral", text=f"That is not a team command. {views.TEAM_USAGE}.")
@@ -272,80 +225,77 @@ STAFF_MODALS: dict[str, Callable[[Session, Staff], View]] = {
 STAFF_ALIASES = {"role": "change", "move": "change", "off": "deactivate", "on": "reactivate"}
 
 
-@subcommand("staff")
 def staff_command(inv: Invocation) -> None:
     """`/ips staff [list] [TEAM]`, `/ips staff add|change|deactivate|reactivate`."""
-    if _refused(inv, "staff", MANAGE_STAFF):
+    if _refused(inv, MANAGE_STAFF):
         return
     action = inv.words[0].lower() if inv.words else "list"
     action = STAFF_ALIASES.get(action, action)
     if action in STAFF_MODALS:
-        _open(inv, STAFF_MODALS[action])
+        open_modal(inv, STAFF_MODALS[action])
         return
     # `/ips staff list TEAM`, or just `/ips staff TEAM`.
     team_name = " ".join(inv.words[1:] if action == "list" else inv.words)
-    _reply(inv, lambda: _staff_list(inv.database, inv.person, team_name))
+    reply(inv, lambda: _staff_list(inv.database, inv.person, team_name))
 
 
 # -- buttons on the team list --------------------------------------------------------------
 
-def _button(database: Database, what: str, make: Callable[[Session, Staff, str], View]
-            ) -> Callable[[Ack, dict[str, Any], WebClient], None]:
-    def press(ack: Ack, body: dict[str, Any], client: WebClient) -> None:
-        # The trigger_id lives three seconds: acknowledge, look up, open, nothing else.
-        ack()
-        user_id = body["user"]["id"]
-        try:
-            with database.reading() as session:
-                actor = staff_service.staff_by_slack_id(session, user_id)
-                require_admin(actor, what)
-                view = make(session, actor, body["actions"][0].get("value") or "")
-        except (CaseloadError, ValueError) as exc:
-            text = sentence(exc) if isinstance(exc, CaseloadError) else "That team is not known."
-            client.chat_postEphemeral(channel=body.get("channel", {}).get("id", user_id),
-                                      user=user_id, text=text)
-            return
-        client.views_open(trigger_id=body["trigger_id"], view=view)
+def _open_from_button(database: Database, what: str, make: Callable[[Session, Staff, str], View],
+                      ack: Ack, body: dict[str, Any], client: WebClient) -> None:
+    """A button's modal, for an admin: the button's value says which team, if any."""
+    def admin_view(session: Session, actor: Staff) -> View:
+        require_admin(actor, what)
+        return make(session, actor, body["actions"][0].get("value") or "")
 
-    return press
+    refusal = open_for_presser(database, ack, body, client, admin_view)
+    if refusal is not None:
+        tell_privately(client, body, sentence(refusal) if isinstance(refusal, CaseloadError)
+                       else "That team is not known.")
+
+
+def _team_add_view(session: Session, actor: Staff, value: str) -> View:
+    return views.team_add_modal()
+
+
+def _team_edit_view(session: Session, actor: Staff, value: str) -> View:
+    return views.team_edit_modal(_team(session, actor, int(value)))
+
+
+def _staff_add_view(session: Session, actor: Staff, value: str) -> View:
+    return views.staff_add_modal(_team_choices(session, actor))
+
+
+def team_add_submitted(database: Database, ack: Ack, body: dict[str, Any], client: WebClient) -> None:
+    save_and_confirm(database, ack, body, client, _team_add_in(request_workspace(body)),
+                     TEAM_ADD_BLOCKS, "name")
+
+
+def team_edit_submitted(database: Database, ack: Ack, body: dict[str, Any], client: WebClient) -> None:
+    save_and_confirm(database, ack, body, client, _team_edit, TEAM_EDIT_BLOCKS, "referral_target")
+
+
+def staff_add_submitted(database: Database, ack: Ack, body: dict[str, Any], client: WebClient) -> None:
+    save_and_confirm(database, ack, body, client, _staff_add_in(request_workspace(body)),
+                     STAFF_ADD_BLOCKS, "user")
+
+
+def staff_change_submitted(database: Database, ack: Ack, body: dict[str, Any],
+                           client: WebClient) -> None:
+    save_and_confirm(database, ack, body, client, _staff_change, STAFF_CHANGE_BLOCKS, "user")
+
+
+def staff_access_submitted(database: Database, ack: Ack, body: dict[str, Any],
+                           client: WebClient) -> None:
+    save_and_confirm(database, ack, body, client, _staff_access, ACCESS_BLOCKS, "user")
 
 
 def register(app: App, database: Database) -> None:
-    app.action(views.OPEN_TEAM_ADD)(_button(database, MANAGE_TEAMS,
-                                            lambda session, actor, value: views.team_add_modal()))
-    app.action(views.OPEN_TEAM_EDIT)(_button(
-        database, MANAGE_TEAMS,
-        lambda session, actor, value: views.team_edit_modal(_team(session, actor, int(value)))))
-    app.action(views.OPEN_STAFF_ADD)(_button(
-        database, MANAGE_STAFF,
-        lambda session, actor, value: views.staff_add_modal(_team_choices(session, actor))))
-
-    submissions: dict[str, tuple[Callable[[Session, Staff, dict[str, Any]], str],
-                                 dict[str, str], str]] = {
-        views.TEAM_EDIT: (_team_edit, TEAM_EDIT_BLOCKS, "referral_target"),
-        views.STAFF_CHANGE: (_staff_change, STAFF_CHANGE_BLOCKS, "user"),
-        views.STAFF_ACCESS: (_staff_access, ACCESS_BLOCKS, "user"),
-    }
-    for callback_id, (work, blocks, fallback) in submissions.items():
-        app.view(callback_id)(_submitted(database, work, blocks, fallback))
-
-    @app.view(views.TEAM_ADD)
-    def team_add(ack: Ack, body: dict[str, Any], client: WebClient) -> None:
-        write_once(database, ack, body, client, _team_add_in(request_workspace(body)),
-                   TEAM_ADD_BLOCKS, "name")
-
-    @app.view(views.STAFF_ADD)
-    def staff_add(ack: Ack, body: dict[str, Any], client: WebClient) -> None:
-        write_once(database, ack, body, client, _staff_add_in(request_workspace(body)),
-                   STAFF_ADD_BLOCKS, "user")
-
-
-def _submitted(database: Database, work: Callable[[Session, Staff, dict[str, Any]], str],
-               blocks: dict[str, str], fallback: str
-               ) -> Callable[[Ack, dict[str, Any], WebClient], None]:
-    def submit(ack: Ack, body: dict[str, Any], client: WebClient) -> None:
-        # Once per view id; errors beside their fields; the confirmation as a direct message.
-        write_once(database, ack, body, client, work, blocks, fallback)
-
-    return submit
-
+    app.action(views.OPEN_TEAM_ADD)(partial(_open_from_button, database, MANAGE_TEAMS, _team_add_view))
+    app.action(views.OPEN_TEAM_EDIT)(partial(_open_from_button, database, MANAGE_TEAMS, _team_edit_view))
+    app.action(views.OPEN_STAFF_ADD)(partial(_open_from_button, database, MANAGE_STAFF, _staff_add_view))
+    app.view(views.TEAM_ADD)(partial(team_add_submitted, database))
+    app.view(views.TEAM_EDIT)(partial(team_edit_submitted, database))
+    app.view(views.STAFF_ADD)(partial(staff_add_submitted, database))
+    app.view(views.STAFF_CHANGE)(partial(staff_change_submitted, database))
+    app.view(views.STAFF_ACCESS)(partial(staff_access_submitted, database))

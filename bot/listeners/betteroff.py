@@ -9,12 +9,14 @@ from __future__ import annotations
 
 import logging
 from decimal import Decimal
+from functools import partial
 from typing import Any
 
 from slack_bolt import Ack, App
 from slack_sdk import WebClient
 
 from bot.listeners.common import sentence
+from bot.listeners.submissions import first_delivery
 from bot.views.betteroff import (
     BETTER_OFF,
     MODAL_FIELDS,
@@ -34,7 +36,6 @@ from caseload import clock
 from caseload.calculations import record_for_reference, saved_household
 from caseload.db import Database
 from caseload.errors import CaseloadError
-from caseload.idempotency import claim
 from caseload.references import client_reference_problem
 from caseload.staff import staff_by_slack_id
 
@@ -59,45 +60,49 @@ def open_better_off_modal(database: Database, client: WebClient, trigger_id: str
     client.views_open(trigger_id=trigger_id, view=better_off_modal(reference, saved))
 
 
+def check_submission(ack: Ack, body: dict[str, Any]) -> None:
+    """Check the answers at once, so errors appear beside the fields; `answer` does the work."""
+    values = form_values(body["view"])
+    try:
+        parse_form(values, clock.today())
+    except FormInvalid as invalid:
+        errors: dict[str, str] = {}
+        for error in invalid.errors:
+            block = error.field if error.field in MODAL_FIELDS else "hours_per_week"
+            errors.setdefault(block, error.message[:150])
+        ack(response_action="errors", errors=errors)
+        return
+    except ValueError as exc:  # no rules on file for today's tax year
+        ack(response_action="errors", errors={"hours_per_week": str(exc)[:150]})
+        return
+    ack()
+
+
+def answer(database: Database, body: dict[str, Any], client: WebClient) -> None:
+    """After the acknowledgement: calculate, save against the client when asked, and reply."""
+    values = form_values(body["view"])
+    reference = (values.pop("client_reference", "") or "").strip().upper() or None
+    try:
+        request = parse_form(values, clock.today())
+    except (FormInvalid, ValueError):
+        # `check_submission` put the errors beside the fields and the modal stays open: the
+        # corrected submission, under the same view id, is the one to answer.
+        return
+    # Slack may deliver a submission again; the view id makes the answer once-only.
+    with database.transaction() as session:
+        if not first_delivery(session, body["view"], purpose="betteroff"):
+            return
+    user = body["user"]["id"]
+    try:
+        send_answer(database, client, user, request, values, reference)
+    except (CalculatorUnavailable, CalculatorInputError) as exc:
+        log.warning("better-off for %s failed: %s", user, exc)
+        channel = client.conversations_open(users=user)["channel"]["id"]
+        client.chat_postMessage(channel=channel, text=f"The calculator could not answer just now: {exc}")
+
+
 def register(app: App, database: Database) -> None:
-    def check(ack: Ack, body: dict[str, Any]) -> None:
-        values = form_values(body["view"])
-        try:
-            parse_form(values, clock.today())
-        except FormInvalid as invalid:
-            errors: dict[str, str] = {}
-            for error in invalid.errors:
-                block = error.field if error.field in MODAL_FIELDS else "hours_per_week"
-                errors.setdefault(block, error.message[:150])
-            ack(response_action="errors", errors=errors)
-            return
-        except ValueError as exc:  # no rules on file for today's tax year
-            ack(response_action="errors", errors={"hours_per_week": str(exc)[:150]})
-            return
-        ack()
-
-    def answer(body: dict[str, Any], client: WebClient) -> None:
-        values = form_values(body["view"])
-        reference = (values.pop("client_reference", "") or "").strip().upper() or None
-        try:
-            request = parse_form(values, clock.today())
-        except (FormInvalid, ValueError):
-            # `check` put the errors beside the fields and the modal stays open: the corrected
-            # submission, under the same view id, is the one to answer.
-            return
-        # Slack may deliver a submission again; the view id makes the answer once-only.
-        with database.transaction() as session:
-            if not claim(session, f"betteroff:{body['view']['id']}"):
-                return
-        user = body["user"]["id"]
-        try:
-            send_answer(database, client, user, request, values, reference)
-        except (CalculatorUnavailable, CalculatorInputError) as exc:
-            log.warning("better-off for %s failed: %s", user, exc)
-            channel = client.conversations_open(users=user)["channel"]["id"]
-            client.chat_postMessage(channel=channel, text=f"The calculator could not answer just now: {exc}")
-
-    app.view(BETTER_OFF)(ack=check, lazy=[answer])
+    app.view(BETTER_OFF)(ack=check_submission, lazy=[partial(answer, database)])
 
 
 def send_answer(database: Database, client: WebClient, user: str, request: BetterOffRequest,

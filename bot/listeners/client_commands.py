@@ -1,4 +1,5 @@
-"""Subcommands about clients by reference: `/ips client`, `/ips hold`, `/ips discharge`, `/ips job`.
+"""Subcommands about clients: `/ips client`, `/ips hold`, `/ips discharge`, `/ips job`, `/ips contact`,
+`/ips betteroff`.
 
 Each looks the client up through caseload (which decides who may see them) before a modal
 opens, so a refusal is a private reply to the command and nothing opens. The lookups are
@@ -8,26 +9,27 @@ quick reads: the command is acknowledged within Slack's three seconds either way
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
 
-from slack_bolt import Ack
-from slack_sdk import WebClient
 from slack_sdk.models.views import View
 
-from bot.listeners.common import client_by_reference, sentence
-from bot.views import Message
+from bot.listeners.betteroff import open_better_off_modal
+from bot.listeners.common import client_by_reference, contact_modal_for
+from bot.listeners.dispatch import Invocation, open_modal, reply
+from bot.views import Message, modals
 from bot.views.caseload import LABELS
 from bot.views.clients import TIMELINE_LENGTH, client_card, timeline
 from bot.views.jobs import ClientChoice, JobChoice, job_end_modal, job_start_modal
 from caseload import clock
 from caseload.access import require_role
+from caseload.calculations import CALCULATION_ROLES
 from caseload.client_card import card_of
 from caseload.clients import list_clients
 from caseload.contacts import CONTACT_ROLES
 from caseload.db import Database, Session
-from caseload.errors import CaseloadError, NotFound
+from caseload.errors import NotFound
 from caseload.jobs import CAN_START_JOB, JOB_ROLES, open_jobs
 from caseload.models import Client, Staff
+from caseload.references import client_reference_problem
 from caseload.staff import staff_by_slack_id
 
 MakeView = Callable[[Session, Staff], View]
@@ -95,15 +97,59 @@ def client_view(make: Callable[[int, str], View], args: list[str]) -> MakeView:
     return view
 
 
-def open_modal(database: Database, ack: Ack, client: WebClient, command: dict[str, Any],
-               make_view: MakeView) -> None:
-    """Look up what the modal needs, then acknowledge: privately with the refusal, or open it."""
-    try:
-        with database.reading() as session:
-            actor = staff_by_slack_id(session, command["user_id"])
-            view = make_view(session, actor)
-    except CaseloadError as exc:
-        ack(response_type="ephemeral", text=sentence(exc))
+def _which_client(inv: Invocation) -> bool:
+    """Ask privately which client, when the command names none."""
+    if inv.words:
+        return False
+    inv.ack(response_type="ephemeral",
+            text=f"Which client? Use `/ips {inv.name} REF` with their local reference.")
+    return True
+
+
+def client_command(inv: Invocation) -> None:
+    """`/ips client REF`: the client's card, privately."""
+    if not _which_client(inv):
+        reply(inv, lambda: client_card_reply(inv.database, inv.command["user_id"], inv.words))
+
+
+def hold_command(inv: Invocation) -> None:
+    """`/ips hold REF`: the same modal as the card's Put on hold button."""
+    if not _which_client(inv):
+        open_modal(inv, client_view(modals.hold_modal, inv.words))
+
+
+def _discharge_modal(client_id: int, reference: str) -> View:
+    return modals.discharge_modal(client_id, reference, clock.today())
+
+
+def discharge_command(inv: Invocation) -> None:
+    """`/ips discharge REF`: the same modal as the card's Discharge button."""
+    if not _which_client(inv):
+        open_modal(inv, client_view(_discharge_modal, inv.words))
+
+
+def job_command(inv: Invocation) -> None:
+    """`/ips job [start] [REF]`, `/ips job end [REF]`."""
+    open_modal(inv, job_view(inv.words))
+
+
+def contact_command(inv: Invocation) -> None:
+    """`/ips contact`: the employer contact modal."""
+    inv.ack()
+    with inv.database.reading() as session:
+        view = contact_modal_for(session, inv.person)
+    inv.client.views_open(trigger_id=inv.command["trigger_id"], view=view)
+
+
+def betteroff_command(inv: Invocation) -> None:
+    """`/ips betteroff [REF]`: the modal, for the roles that calculate."""
+    if inv.person.role not in CALCULATION_ROLES:
+        inv.ack(response_type="ephemeral", text="Better-off calculations are for employment specialists, "
+                "benefits advisors and team leaders; ask one of them.")
         return
-    ack()
-    client.views_open(trigger_id=command["trigger_id"], view=view)
+    inv.ack()
+    given = inv.words[0] if inv.words else None
+    # Only a well-formed reference is put back into the modal; nothing else is echoed.
+    reference = given if given and not client_reference_problem(given) else None
+    open_better_off_modal(inv.database, inv.client, inv.command["trigger_id"], inv.person.slack_user_id,
+                          reference)

@@ -1,18 +1,23 @@
 """What every listener needs: errors a modal can show beside its fields, errors as a private
-reply, and the client behind a reference someone typed."""
+reply, the client behind a reference someone typed, and opening a modal from a press."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 from slack_bolt import Ack
+from slack_sdk import WebClient
 from slack_sdk.models.views import View
 
 from bot.views import modals
 from caseload import clock
 from caseload.clients import find_client
-from caseload.db import Session
+from caseload.db import Database, Session
 from caseload.errors import CaseloadError, InvalidInput
 from caseload.models import Client, Staff
 from caseload.references import client_reference_problem
+from caseload.staff import staff_by_slack_id
 from caseload.teams import teams_in_workspace
 
 
@@ -57,3 +62,24 @@ def contact_modal_for(session: Session, actor: Staff) -> View:
     teams = None if actor.team_id is not None else [
         (t.id, t.name) for t in teams_in_workspace(session, actor)]
     return modals.any_contact_modal(clock.today(), teams)
+
+
+def tell_privately(client: WebClient, body: dict[str, Any], text: str) -> None:
+    """A reply only the person who pressed sees, where they pressed it (else in their DM)."""
+    user_id = body["user"]["id"]
+    client.chat_postEphemeral(channel=body.get("channel", {}).get("id", user_id), user=user_id, text=text)
+
+
+def open_for_presser(database: Database, ack: Ack, body: dict[str, Any], client: WebClient,
+                     make: Callable[[Session, Staff], View]) -> CaseloadError | ValueError | None:
+    """Acknowledge a button or shortcut, then open the modal `make` builds for whoever pressed
+    it; the refusal (or a value that is not a number) is returned for the caller to explain."""
+    # The trigger_id lives three seconds: acknowledge, look up, open, nothing else.
+    ack()
+    try:
+        with database.reading() as session:
+            view = make(session, staff_by_slack_id(session, body["user"]["id"]))
+    except (CaseloadError, ValueError) as exc:
+        return exc
+    client.views_open(trigger_id=body["trigger_id"], view=view)
+    return None

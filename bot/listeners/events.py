@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from functools import partial
 from typing import Any
 
 from slack_bolt import App
@@ -14,14 +15,26 @@ from caseload.db import Database
 log = logging.getLogger("bot.events")
 
 
-def register(app: App, database: Database) -> None:
-    @app.event("app_home_opened")
-    def home_opened(event: dict[str, Any], client: WebClient) -> None:
-        if event.get("tab") != "home":
-            return
-        # Always page 1; the Home's own buttons publish the others (bot/listeners/home_tab.py).
-        home_tab.publish_home(database, client, event["user"])
+def home_opened(database: Database, event: dict[str, Any], client: WebClient) -> None:
+    if event.get("tab") != "home":
+        return
+    # Always page 1; the Home's own buttons publish the others (bot/listeners/home_tab.py).
+    home_tab.publish_home(database, client, event["user"])
 
+
+def uninstalled(body: dict[str, Any]) -> None:
+    log.warning("The app was uninstalled from workspace %s: SLACK_BOT_TOKEN no longer "
+                "works; reinstall the app and set the new token", body.get("team_id"))
+
+
+def revoked(event: dict[str, Any], body: dict[str, Any]) -> None:
+    if event.get("tokens", {}).get("bot"):
+        log.warning("The bot token for workspace %s was revoked: SLACK_BOT_TOKEN no longer "
+                    "works; reinstall the app and set the new token", body.get("team_id"))
+
+
+def register(app: App, database: Database) -> None:
+    app.event("app_home_opened")(partial(home_opened, database))
     home_tab.register(app, database)
     register_uninstall(app)
 
@@ -39,14 +52,5 @@ def register_uninstall(app: App) -> None:
     if app.installation_store is not None:
         app.enable_token_revocation_listeners()
         return
-
-    @app.event("app_uninstalled")
-    def uninstalled(body: dict[str, Any]) -> None:
-        log.warning("The app was uninstalled from workspace %s: SLACK_BOT_TOKEN no longer "
-                    "works; reinstall the app and set the new token", body.get("team_id"))
-
-    @app.event("tokens_revoked")
-    def revoked(event: dict[str, Any], body: dict[str, Any]) -> None:
-        if event.get("tokens", {}).get("bot"):
-            log.warning("The bot token for workspace %s was revoked: SLACK_BOT_TOKEN no longer "
-                        "works; reinstall the app and set the new token", body.get("team_id"))
+    app.event("app_uninstalled")(uninstalled)
+    app.event("tokens_revoked")(revoked)

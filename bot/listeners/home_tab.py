@@ -7,13 +7,14 @@ bot/listeners/actions.py.
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Any
 
 from slack_bolt import Ack, App
 from slack_sdk import WebClient
 from slack_sdk.models.blocks import Block, MarkdownTextObject, SectionBlock
 
-from bot.listeners.commands import caseload_of
+from bot.listeners.caseload import caseload_of
 from bot.views.help import unknown_user_message
 from bot.views.home import advisor_home, home_view, team_summary, teams_overview
 from bot.views.home_pages import HOME_NEXT, HOME_PREVIOUS, ROW_ACTION_ROLES, caseload_page
@@ -63,14 +64,16 @@ def publish_home(database: Database, client: WebClient, user_id: str, page: int 
     client.views_publish(user_id=user_id, view=home_view(blocks))
 
 
-def register(app: App, database: Database) -> None:
-    def turn_page(ack: Ack, body: dict[str, Any], client: WebClient) -> None:
-        ack()
-        try:
-            page = int(body["actions"][0]["value"])
-        except (KeyError, IndexError, ValueError):
-            page = 1
-        publish_home(database, client, body["user"]["id"], page)
+def turn_page(database: Database, ack: Ack, body: dict[str, Any], client: WebClient) -> None:
+    """Previous page or Next page: publish the page named in the button's value."""
+    ack()
+    try:
+        page = int(body["actions"][0]["value"])
+    except (KeyError, IndexError, ValueError):
+        page = 1
+    publish_home(database, client, body["user"]["id"], page)
 
-    app.action(HOME_PREVIOUS)(turn_page)
-    app.action(HOME_NEXT)(turn_page)
+
+def register(app: App, database: Database) -> None:
+    app.action(HOME_PREVIOUS)(partial(turn_page, database))
+    app.action(HOME_NEXT)(partial(turn_page, database))

@@ -3,20 +3,25 @@
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
 from slack_bolt import Ack, App
 from slack_sdk import WebClient
 
-from bot.listeners.common import refuse_in_modal
+from bot.listeners.common import tell_privately
+from bot.listeners.dispatch import Invocation
+from bot.listeners.submissions import confirm, write_once
+from bot.modal_input import submitted, values_of
+from bot.views import Message
 from bot.views.help import unknown_user_message
 from bot.views.just_ask import OPEN_REFERRAL
 from bot.views.referrals import ACCEPT, ASSIGN, REFER, referral_for_acceptance, referral_modal
 from caseload import clients
 from caseload.db import Database, Session
 from caseload.errors import CaseloadError, InvalidInput, UnknownUser
-from caseload.idempotency import claim
-from caseload.models import Role
+from caseload.models import Role, Staff
 from caseload.staff import get_staff, staff_by_slack_id
 from caseload.teams import get_team, teams_in_workspace
 from caseload.validation import parse
@@ -41,6 +46,21 @@ def open_referral_modal(database: Database, client: WebClient, user_id: str,
     client.views_open(trigger_id=trigger_id, view=referral_modal(teams, actor.team_id, me))
 
 
+def refer_command(inv: Invocation) -> None:
+    """`/ips refer`: the referral modal."""
+    inv.ack()
+    open_referral_modal(inv.database, inv.client, inv.command["user_id"], inv.command["trigger_id"])
+
+
+def open_referral(database: Database, ack: Ack, body: dict[str, Any], client: WebClient) -> None:
+    """The "Refer to IPS" shortcut, and the Refer button after a "just ask": the referral modal."""
+    ack()
+    try:
+        open_referral_modal(database, client, body["user"]["id"], body["trigger_id"])
+    except UnknownUser:
+        client.chat_postMessage(channel=body["user"]["id"], text=unknown_user_message().text)
+
+
 def _staff_id(session: Session, slack_user_id: str | None, block: str) -> int | None:
     if not slack_user_id:
         return None
@@ -50,109 +70,85 @@ def _staff_id(session: Session, slack_user_id: str | None, block: str) -> int | 
         raise InvalidInput.one(block, "that person is not set up in IPS Assist yet") from None
 
 
-def _selected(values: dict[str, Any], block: str) -> Any:
-    element = values.get(block, {}).get("value", {})
-    if element.get("type") == "users_select":
-        return element.get("selected_user")
-    if element.get("type") == "static_select":
-        option = element.get("selected_option")
-        return option["value"] if option else None
-    if element.get("type") == "checkboxes":
-        return [o["value"] for o in element.get("selected_options", [])]
-    return element.get("value")
+@dataclass(frozen=True)
+class Referred:
+    """A referral saved: its reference, and the note asking the deciders to accept it."""
+
+    reference: str
+    note: Message
+    deciders: list[str]
 
 
-def _tell(client: WebClient, user_id: str, text: str, **extra: Any) -> None:
-    client.chat_postMessage(channel=user_id, text=text, **extra)
+def _refer(session: Session, actor: Staff, view: dict[str, Any]) -> Referred:
+    values = values_of(view)
+    referral = parse(clients.Referral, {
+        "reference": submitted(values, "reference") or "",
+        "team_id": submitted(values, "team"),
+        "care_coordinator_id": _staff_id(session, submitted(values, "care_coordinator"),
+                                         "care_coordinator"),
+        "specialist_id": _staff_id(session, submitted(values, "specialist"), "specialist"),
+        "work_preferences": submitted(values, "work_preferences"),
+        "consent_recorded": "yes" in (submitted(values, "consent") or []),
+    })
+    record = clients.refer(session, actor, referral)
+    team = get_team(session, record.team_id)
+    note = referral_for_acceptance(record.reference, team.name, record.id, actor.display_name)
+    deciders = [d.slack_user_id for d in clients.who_accepts(session, record)]
+    return Referred(record.reference, note, deciders)
+
+
+def referral_submitted(database: Database, ack: Ack, body: dict[str, Any], client: WebClient) -> None:
+    referred = write_once(database, ack, body, _refer, BLOCKS, "reference")
+    if referred is None:
+        return
+    confirm(client, body["user"]["id"], f"Referred {referred.reference}. You'll hear when it is accepted.")
+    for decider in referred.deciders:
+        client.chat_postMessage(channel=decider, **referred.note.as_kwargs())
+    log.info("referral %s sent to %d people to accept", referred.reference, len(referred.deciders))
+
+
+def accept_pressed(database: Database, ack: Ack, body: dict[str, Any], client: WebClient) -> None:
+    ack()
+    user_id = body["user"]["id"]
+    try:
+        with database.transaction() as session:
+            actor = staff_by_slack_id(session, user_id)
+            record = clients.get_client(session, actor, int(body["actions"][0]["value"]))
+            clients.accept(session, actor, record)
+            referrer = clients.referrer_of(session, record)
+            reference, referrer_id = record.reference, referrer.slack_user_id if referrer else None
+    except CaseloadError as exc:
+        tell_privately(client, body, str(exc))
+        return
+    confirm(client, user_id, f"Accepted {reference} onto the caseload.")
+    if referrer_id and referrer_id != user_id:
+        confirm(client, referrer_id, f"Your referral {reference} has been accepted.")
+
+
+def assign_picked(database: Database, ack: Ack, body: dict[str, Any], client: WebClient) -> None:
+    ack()
+    user_id = body["user"]["id"]
+    action = body["actions"][0]
+    client_id = int(action["block_id"].removeprefix("referral_"))
+    try:
+        with database.transaction() as session:
+            actor = staff_by_slack_id(session, user_id)
+            record = clients.get_client(session, actor, client_id)
+            specialist_id = _staff_id(session, action.get("selected_user"), "specialist_id")
+            if specialist_id is None:
+                return
+            clients.assign(session, actor, record, specialist_id)
+            reference = record.reference
+            name = get_staff(session, specialist_id).display_name
+    except CaseloadError as exc:
+        tell_privately(client, body, str(exc))
+        return
+    confirm(client, user_id, f"{reference} is assigned to {name}.")
 
 
 def register(app: App, database: Database) -> None:
-    @app.shortcut("refer_to_ips")
-    def refer_shortcut(ack: Ack, body: dict[str, Any], client: WebClient) -> None:
-        ack()
-        try:
-            open_referral_modal(database, client, body["user"]["id"], body["trigger_id"])
-        except UnknownUser:
-            _tell(client, body["user"]["id"], unknown_user_message().text)
-
-    @app.action(OPEN_REFERRAL)
-    def refer_button(ack: Ack, body: dict[str, Any], client: WebClient) -> None:
-        ack()
-        try:
-            open_referral_modal(database, client, body["user"]["id"], body["trigger_id"])
-        except UnknownUser:
-            _tell(client, body["user"]["id"], unknown_user_message().text)
-
-    @app.view(REFER)
-    def submit_referral(ack: Ack, body: dict[str, Any], client: WebClient) -> None:
-        values = body["view"]["state"]["values"]
-        user_id = body["user"]["id"]
-        try:
-            with database.transaction() as session:
-                if not claim(session, f"view:{body['view']['id']}"):
-                    ack()
-                    return
-                actor = staff_by_slack_id(session, user_id)
-                referral = parse(clients.Referral, {
-                    "reference": _selected(values, "reference") or "",
-                    "team_id": _selected(values, "team"),
-                    "care_coordinator_id": _staff_id(session, _selected(values, "care_coordinator"),
-                                                     "care_coordinator"),
-                    "specialist_id": _staff_id(session, _selected(values, "specialist"),
-                                               "specialist"),
-                    "work_preferences": _selected(values, "work_preferences"),
-                    "consent_recorded": "yes" in (_selected(values, "consent") or []),
-                })
-                client_row = clients.refer(session, actor, referral)
-                team = get_team(session, client_row.team_id)
-                deciders = clients.who_accepts(session, client_row)
-                note = referral_for_acceptance(client_row.reference, team.name, client_row.id,
-                                               actor.display_name)
-                reference, recipients = client_row.reference, [d.slack_user_id for d in deciders]
-        except CaseloadError as exc:
-            refuse_in_modal(ack, exc, BLOCKS, "reference")
-            return
-        ack()
-        _tell(client, user_id, f"Referred {reference}. You'll hear when it is accepted.")
-        for recipient in recipients:
-            client.chat_postMessage(channel=recipient, **note.as_kwargs())
-        log.info("referral %s sent to %d people to accept", reference, len(recipients))
-
-    @app.action(ACCEPT)
-    def accept(ack: Ack, body: dict[str, Any], client: WebClient) -> None:
-        ack()
-        user_id = body["user"]["id"]
-        try:
-            with database.transaction() as session:
-                actor = staff_by_slack_id(session, user_id)
-                record = clients.get_client(session, actor, int(body["actions"][0]["value"]))
-                clients.accept(session, actor, record)
-                referrer = clients.referrer_of(session, record)
-                reference, referrer_id = record.reference, referrer.slack_user_id if referrer else None
-        except CaseloadError as exc:
-            client.chat_postEphemeral(channel=body["channel"]["id"], user=user_id, text=str(exc))
-            return
-        _tell(client, user_id, f"Accepted {reference} onto the caseload.")
-        if referrer_id and referrer_id != user_id:
-            _tell(client, referrer_id, f"Your referral {reference} has been accepted.")
-
-    @app.action(ASSIGN)
-    def assign(ack: Ack, body: dict[str, Any], client: WebClient) -> None:
-        ack()
-        user_id = body["user"]["id"]
-        action = body["actions"][0]
-        client_id = int(action["block_id"].removeprefix("referral_"))
-        try:
-            with database.transaction() as session:
-                actor = staff_by_slack_id(session, user_id)
-                record = clients.get_client(session, actor, client_id)
-                specialist_id = _staff_id(session, action.get("selected_user"), "specialist_id")
-                if specialist_id is None:
-                    return
-                clients.assign(session, actor, record, specialist_id)
-                reference = record.reference
-                name = get_staff(session, specialist_id).display_name
-        except CaseloadError as exc:
-            client.chat_postEphemeral(channel=body["channel"]["id"], user=user_id, text=str(exc))
-            return
-        _tell(client, user_id, f"{reference} is assigned to {name}.")
+    app.shortcut("refer_to_ips")(partial(open_referral, database))
+    app.action(OPEN_REFERRAL)(partial(open_referral, database))
+    app.view(REFER)(partial(referral_submitted, database))
+    app.action(ACCEPT)(partial(accept_pressed, database))
+    app.action(ASSIGN)(partial(assign_picked, database))

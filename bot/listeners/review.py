@@ -9,15 +9,17 @@ chosen on the page it leaves.
 from __future__ import annotations
 
 import logging
+from functools import partial
 from typing import Any
 
 from slack_bolt import Ack, App
 from slack_sdk import WebClient
 from slack_sdk.models.views import View
 
-from bot.listeners.commands import Invocation, subcommand
 from bot.listeners.common import refuse_in_modal
-from bot.listeners.views import Values, submitted_value, write_once
+from bot.listeners.dispatch import Invocation, open_modal
+from bot.listeners.submissions import save_and_confirm
+from bot.modal_input import Values, submitted, values_of
 from bot.views import Message
 from bot.views.review import (
     PAGES,
@@ -71,20 +73,14 @@ SCHEDULE_BLOCKS = {"scheduled_for": "scheduled_for", "reviewer_id": "reviewer",
 SUMMARY_BLOCKS = {"conducted_on": "conducted_on"}
 
 
-@subcommand("review")
 def review_command(inv: Invocation) -> None:
-    try:
-        require_role(inv.person, REVIEW_ROLES, WHAT)
-        with inv.database.reading() as session:
-            view = _start_view(session, inv.person, inv.words[0].lower() if inv.words else None)
-    except CaseloadError as exc:
-        inv.ack(response_type="ephemeral", text=str(exc))
-        return
-    inv.ack()
-    inv.client.views_open(trigger_id=inv.command["trigger_id"], view=view)
+    """`/ips review [schedule|score]`: the first page, for those who review."""
+    choice = inv.words[0].lower() if inv.words else None
+    open_modal(inv, lambda session, actor: _start_view(session, actor, choice))
 
 
 def _start_view(session: Session, actor: Staff, choice: str | None) -> View:
+    require_role(actor, REVIEW_ROLES, WHAT)
     if sees_all_teams(actor):
         teams = teams_in_workspace(session, actor)
         if not teams:
@@ -109,8 +105,8 @@ def _chosen_team(session: Session, actor: Staff, view: dict[str, Any]) -> Team:
         if actor.team_id is None:
             raise NotAllowed("You are not in a team, so there is no team review for you.")
         return get_team(session, actor.team_id)
-    values: Values = view["state"]["values"]
-    given = submitted_value(values, "team") if "team" in values else view.get("private_metadata")
+    values = values_of(view)
+    given = submitted(values, "team") if "team" in values else view.get("private_metadata")
     if not given:
         raise InvalidInput.one("team", "choose a team")
     try:
@@ -161,7 +157,7 @@ def page_scores(values: Values, codes: tuple[str, ...]) -> dict[str, int]:
     scores: dict[str, int] = {}
     errors: list[FieldError] = []
     for code in codes:
-        given = submitted_value(values, code)
+        given = submitted(values, code)
         try:
             scores[code] = parse(ItemScore, {"code": code, "score": given}).score
         except InvalidInput:
@@ -175,16 +171,16 @@ def _kept_scores(values: Values, codes: tuple[str, ...]) -> dict[str, int]:
     """What was chosen on a page being left by Back; unfinished items are simply not kept."""
     kept = {}
     for code in codes:
-        given = submitted_value(values, code)
+        given = submitted(values, code)
         if given is not None and str(given).isdigit() and 1 <= int(given) <= 5:
             kept[code] = int(given)
     return kept
 
 
 def _schedule(session: Session, actor: Staff, view: dict[str, Any]) -> Message:
-    values: Values = view["state"]["values"]
+    values = values_of(view)
     reviewer: Staff | None = None
-    chosen = values.get("reviewer", {}).get("value", {}).get("selected_user")
+    chosen = submitted(values, "reviewer")
     if chosen:
         try:
             reviewer = staff_by_slack_id(session, chosen)
@@ -194,7 +190,7 @@ def _schedule(session: Session, actor: Staff, view: dict[str, Any]) -> Message:
         if not reviewer.active:
             raise InvalidInput.one("reviewer", "has had their IPS Assist access switched off")
     plan = parse(ScheduleReview, {"team_id": int(view["private_metadata"]),
-                                  "scheduled_for": submitted_value(values, "scheduled_for"),
+                                  "scheduled_for": submitted(values, "scheduled_for"),
                                   "reviewer_id": reviewer.id if reviewer else None})
     review = schedule_review(session, actor, plan)
     team = get_team(session, review.team_id)
@@ -206,7 +202,7 @@ def _save(session: Session, actor: Staff, view: dict[str, Any]) -> Message:
     """All 25 scores, the total, band and action items, written together."""
     draft = Draft.from_metadata(view["private_metadata"])
     items = [{"code": code, "score": score} for code, score in draft.scores.items()]
-    scores = parse(ReviewScores, {"conducted_on": submitted_value(view["state"]["values"], "conducted_on"),
+    scores = parse(ReviewScores, {"conducted_on": submitted(values_of(view), "conducted_on"),
                                   "items": items})
     # The action items are the service's: the lowest-scoring items, due with the action plan.
     scores = scores.model_copy(update={"actions": action_items_for(scores.items, scores.conducted_on)})
@@ -214,58 +210,67 @@ def _save(session: Session, actor: Staff, view: dict[str, Any]) -> Message:
     return review_saved(get_team(session, review.team_id).name, review)
 
 
+def start_submitted(database: Database, ack: Ack, body: dict[str, Any]) -> None:
+    """The first page: on to scheduling, or to the first page of scores."""
+    view = body["view"]
+    try:
+        with database.reading() as session:
+            actor = staff_by_slack_id(session, body["user"]["id"])
+            require_role(actor, REVIEW_ROLES, WHAT)
+            team = _chosen_team(session, actor, view)
+            if submitted(values_of(view), "action") == SCHEDULE:
+                following = schedule_modal(team.id, team.name, clock.today())
+            else:
+                review = _open_review(session, actor, team)
+                following = _render(session, Draft(review.id, team.id))
+    except CaseloadError as exc:
+        refuse_in_modal(ack, exc, START_BLOCKS, "action")
+        return
+    ack(response_action="update", view=following)
+
+
+def schedule_submitted(database: Database, ack: Ack, body: dict[str, Any], client: WebClient) -> None:
+    save_and_confirm(database, ack, body, client, _schedule, SCHEDULE_BLOCKS, "scheduled_for")
+
+
+def page_submitted(database: Database, ack: Ack, body: dict[str, Any]) -> None:
+    """A page of scores: checked, then carried forward to the next page."""
+    view = body["view"]
+    draft = Draft.from_metadata(view["private_metadata"])
+    codes = PAGES[min(draft.page, len(PAGES) - 1)]
+    try:
+        scores = page_scores(values_of(view), codes)
+        with database.reading() as session:
+            following = _render(session, draft.with_scores(scores).at(draft.page + 1))
+    except CaseloadError as exc:
+        refuse_in_modal(ack, exc, {code: code for code in codes}, codes[0])
+        return
+    ack(response_action="update", view=following)
+
+
+def summary_submitted(database: Database, ack: Ack, body: dict[str, Any], client: WebClient) -> None:
+    save_and_confirm(database, ack, body, client, _save, SUMMARY_BLOCKS, "conducted_on")
+
+
+def back_pressed(database: Database, ack: Ack, body: dict[str, Any], client: WebClient) -> None:
+    """Back: the previous page, keeping what was chosen on this one."""
+    ack()
+    view = body["view"]
+    draft = Draft.from_metadata(view["private_metadata"])
+    if draft.page < len(PAGES):
+        draft = draft.with_scores(_kept_scores(values_of(view), PAGES[draft.page]))
+    try:
+        with database.reading() as session:
+            previous = _render(session, draft.at(max(draft.page - 1, 0)))
+    except CaseloadError as exc:
+        log.info("fidelity review Back for %s: %s", body["user"]["id"], exc)
+        return
+    client.views_update(view_id=view["id"], hash=view.get("hash"), view=previous)
+
+
 def register(app: App, database: Database) -> None:
-    @app.view(REVIEW_START)
-    def start(ack: Ack, body: dict[str, Any]) -> None:
-        view = body["view"]
-        try:
-            with database.reading() as session:
-                actor = staff_by_slack_id(session, body["user"]["id"])
-                require_role(actor, REVIEW_ROLES, WHAT)
-                team = _chosen_team(session, actor, view)
-                if submitted_value(view["state"]["values"], "action") == SCHEDULE:
-                    following = schedule_modal(team.id, team.name, clock.today())
-                else:
-                    review = _open_review(session, actor, team)
-                    following = _render(session, Draft(review.id, team.id))
-        except CaseloadError as exc:
-            refuse_in_modal(ack, exc, START_BLOCKS, "action")
-            return
-        ack(response_action="update", view=following)
-
-    @app.view(REVIEW_SCHEDULE)
-    def schedule(ack: Ack, body: dict[str, Any], client: WebClient) -> None:
-        write_once(database, ack, body, client, _schedule, SCHEDULE_BLOCKS, "scheduled_for")
-
-    @app.view(REVIEW_PAGE)
-    def page(ack: Ack, body: dict[str, Any]) -> None:
-        view = body["view"]
-        draft = Draft.from_metadata(view["private_metadata"])
-        codes = PAGES[min(draft.page, len(PAGES) - 1)]
-        try:
-            scores = page_scores(view["state"]["values"], codes)
-            with database.reading() as session:
-                following = _render(session, draft.with_scores(scores).at(draft.page + 1))
-        except CaseloadError as exc:
-            refuse_in_modal(ack, exc, {code: code for code in codes}, codes[0])
-            return
-        ack(response_action="update", view=following)
-
-    @app.view(REVIEW_SUMMARY)
-    def save(ack: Ack, body: dict[str, Any], client: WebClient) -> None:
-        write_once(database, ack, body, client, _save, SUMMARY_BLOCKS, "conducted_on")
-
-    @app.action(REVIEW_BACK)
-    def back(ack: Ack, body: dict[str, Any], client: WebClient) -> None:
-        ack()
-        view = body["view"]
-        draft = Draft.from_metadata(view["private_metadata"])
-        if draft.page < len(PAGES):
-            draft = draft.with_scores(_kept_scores(view["state"]["values"], PAGES[draft.page]))
-        try:
-            with database.reading() as session:
-                previous = _render(session, draft.at(max(draft.page - 1, 0)))
-        except CaseloadError as exc:
-            log.info("fidelity review Back for %s: %s", body["user"]["id"], exc)
-            return
-        client.views_update(view_id=view["id"], hash=view.get("hash"), view=previous)
+    app.view(REVIEW_START)(partial(start_submitted, database))
+    app.view(REVIEW_SCHEDULE)(partial(schedule_submitted, database))
+    app.view(REVIEW_PAGE)(partial(page_submitted, database))
+    app.view(REVIEW_SUMMARY)(partial(summary_submitted, database))
+    app.action(REVIEW_BACK)(partial(back_pressed, database))

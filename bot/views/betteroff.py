@@ -28,6 +28,7 @@ from slack_sdk.models.blocks import (
 )
 from slack_sdk.models.views import View
 
+from bot.modal_input import submitted, values_of
 from bot.views import Message
 from calculator.engine import BetterOffResult
 
@@ -163,16 +164,11 @@ def form_values(view: dict[str, Any]) -> dict[str, str]:
     """The submitted modal's answers as the advisor form's fields (strings, as a browser
     sends them), over any kept from a saved household that the modal does not show."""
     kept = json.loads(view.get("private_metadata") or "{}")
-    state: dict[str, dict[str, dict[str, Any]]] = view["state"]["values"]
+    state = values_of(view)
     out: dict[str, str] = {name: str(value) for name, value in kept.items()
                            if name not in MODAL_FIELDS}
-    for block_id, actions in state.items():
-        element = actions.get("value", {})
-        if "selected_option" in element:
-            option = element["selected_option"]
-            value = option["value"] if option else None
-        else:
-            value = element.get("value")
+    for block_id in state:
+        value = submitted(state, block_id)
         if value is not None:
             out[block_id] = str(value)
     return out

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from slack_sdk.models.blocks import ContextBlock, HeaderBlock, MarkdownTextObject, SectionBlock
+from slack_sdk.models.blocks import Block, ContextBlock, HeaderBlock, MarkdownTextObject, SectionBlock
 
 from bot.views import MESSAGE_BLOCK_LIMIT, Message, line_sections
 from caseload.models import Client, ClientStatus
@@ -26,6 +26,12 @@ def _line(client: Client, overdue: OverdueClient | None) -> str:
     return line
 
 
+def _bullets(section: Block) -> int:
+    """How many clients a section of the caseload lists (one bullet each)."""
+    text = str(section.to_dict()["text"]["text"])
+    return text.count("\n• ") + int(text.startswith("• "))
+
+
 def caseload_message(title: str, clients: list[Client],
                      overdue: dict[int, OverdueClient]) -> Message:
     open_clients = [c for c in clients if c.status != ClientStatus.DISCHARGED]
@@ -34,7 +40,7 @@ def caseload_message(title: str, clients: list[Client],
         return Message(text=text, blocks=[SectionBlock(text=MarkdownTextObject(text=text))])
     flagged = sum(1 for c in open_clients if c.id in overdue)
     text = (f"{title}: {len(open_clients)} open, {flagged} overdue for an employer contact.")
-    blocks: list = [HeaderBlock(text=title[:150]), SectionBlock(text=MarkdownTextObject(text=text))]
+    blocks: list[Block] = [HeaderBlock(text=title[:150]), SectionBlock(text=MarkdownTextObject(text=text))]
     lines: list[str] = []
     for status in ORDER:
         group = [c for c in open_clients if c.status == status]
@@ -49,8 +55,7 @@ def caseload_message(title: str, clients: list[Client],
         # Only a whole region's caseload gets here (thousands of clients); say so, never drop
         # clients silently, and point to App Home, which pages through them all.
         shown = sections[:room]
-        listed = sum(str(b.text.text).count("\n• ") + str(b.text.text).startswith("• ")
-                     for b in shown)
+        listed = sum(_bullets(b) for b in shown)
         sections = [*shown, SectionBlock(text=MarkdownTextObject(
             text=f"…and {len(open_clients) - listed} more not listed here: "
                  "open IPS Assist's Home tab to page through them all."))]

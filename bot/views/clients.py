@@ -10,6 +10,7 @@ from datetime import date
 
 from slack_sdk.models.blocks import (
     ActionsBlock,
+    Block,
     ButtonElement,
     ContextBlock,
     HeaderBlock,
@@ -140,7 +141,7 @@ def client_card(client: Client, names: dict[int, str], jobs: list[Job],
     ]
     if client.status == ClientStatus.DISCHARGED:
         fields.append(("Discharged", _day(client.discharged_on)))
-    blocks: list = [
+    blocks: list[Block] = [
         HeaderBlock(text=f"Client {ref}"),
         SectionBlock(fields=[MarkdownTextObject(text=f"*{label}*\n{value}")
                              for label, value in fields]),

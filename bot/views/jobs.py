@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 from slack_sdk.models.blocks import (
+    Block,
     ContextBlock,
     DatePickerElement,
     InputBlock,
@@ -65,7 +68,7 @@ class JobChoice:
     started_on: date
 
 
-def _options(labels: dict[str, str]) -> list[Option]:
+def _options(labels: Mapping[Any, str]) -> list[Option]:
     return [Option(value=str(value), label=label) for value, label in labels.items()]
 
 
@@ -126,7 +129,7 @@ def job_end_modal(jobs: list[JobChoice], today: date) -> View:
     """Record that one of `jobs` (open jobs of the caller's clients) has ended."""
     listed = jobs[:SELECT_LIMIT]
     options = [Option(value=str(j.job_id), label=_job_label(j)[:_OPTION_TEXT]) for j in listed]
-    blocks: list = [
+    blocks: list[Block] = [
         InputBlock(block_id="job", label="Which job ended?", element=StaticSelectElement(
             action_id="value", placeholder="Choose the job", options=options,
             initial_option=options[0] if len(options) == 1 else None)),

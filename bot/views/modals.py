@@ -8,6 +8,7 @@ from __future__ import annotations
 from datetime import date
 
 from slack_sdk.models.blocks import (
+    Block,
     DatePickerElement,
     InputBlock,
     NumberInputElement,
@@ -25,7 +26,7 @@ DISCHARGE = "discharge_modal"
 CONTACT = "log_contact_modal"
 
 
-def _modal(callback_id: str, title: str, submit: str, client_id: int, blocks: list) -> View:
+def _modal(callback_id: str, title: str, submit: str, client_id: int, blocks: list[Block]) -> View:
     return View(type="modal", callback_id=callback_id, title=title, submit=submit,
                 close="Cancel", private_metadata=str(client_id), blocks=blocks)
 
@@ -61,7 +62,7 @@ def discharge_modal(client_id: int, reference: str, today: date) -> View:
     ])
 
 
-def _contact_inputs(today: date) -> list:
+def _contact_inputs(today: date) -> list[Block]:
     return [
         InputBlock(block_id="employer", label="Employer",
                    element=PlainTextInputElement(action_id="value", max_length=200)),
@@ -113,7 +114,7 @@ def _count(block_id: str, label: str, initial: int) -> InputBlock:
 
 def just_ask_modal(week_starting: date, wants_work: bool) -> View:
     """How this week's asking went; `wants_work` when someone said yes."""
-    blocks: list = [_count("asked_count", "How many clients did you ask about work?", 1)]
+    blocks: list[Block] = [_count("asked_count", "How many clients did you ask about work?", 1)]
     if wants_work:
         blocks += [_count("said_yes_count", "How many said they would like work?", 1),
                    _count("referred_count", "How many have you referred?", 0),
