@@ -19,13 +19,13 @@ from bot.views.help import unknown_user_message
 from bot.views.home import advisor_home, home_view, team_summary, teams_overview
 from bot.views.home_pages import HOME_NEXT, HOME_PREVIOUS, ROW_ACTION_ROLES, caseload_page
 from caseload import clock
-from caseload.access import require_active, sees_all_teams, visible_teams
+from caseload.access import require_active, sees_all_teams
 from caseload.db import Database, Session
 from caseload.errors import NotAllowed, UnknownUser
 from caseload.fidelity import upcoming_review
 from caseload.models import Role
 from caseload.periods import month
-from caseload.reports import BetterOffCounts, better_off_counts, outcomes_report
+from caseload.reports import BetterOffCounts, better_off_counts, outcomes_report, outcomes_report_for
 from caseload.staff import staff_by_slack_id
 
 
@@ -35,8 +35,7 @@ def home_blocks(session: Session, user_id: str, page: int = 1) -> list[Block]:
     actor = staff_by_slack_id(session, user_id)
     require_active(actor)  # switched off: not even the team's figures
     if sees_all_teams(actor):
-        return teams_overview(outcomes_report(session, clock.today(),
-                                              within=visible_teams(actor)))
+        return teams_overview(outcomes_report_for(session, actor, clock.today()))
     if actor.role == Role.BENEFITS_ADVISOR:
         period = month(clock.today())
         counts = better_off_counts(session, period, actor.team_id).get(actor.team_id)
