@@ -73,7 +73,9 @@ PAY = [
     ("fortnightly", "Every two weeks"),
     ("weekly", "Weekly"),
 ]
-NATION = [("england", "England"), ("scotland", "Scotland"), ("wales", "Wales")]
+# Northern Ireland is offered so the advisor hears why it is not covered, beside the field.
+NATION = [("england", "England"), ("scotland", "Scotland"), ("wales", "Wales"),
+          ("northern_ireland", "Northern Ireland")]
 YES_NO = [("no", "No"), ("yes", "Yes")]
 
 

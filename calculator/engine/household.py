@@ -46,6 +46,32 @@ class Nation(StrEnum):
     WALES = "wales"
 
 
+# Northern Ireland runs its own Universal Credit law with its own payments on top, and
+# domestic rates in place of council tax; the engine models none of that, so a household
+# there is refused by name rather than given Great Britain's answer (docs/calculator.md).
+NORTHERN_IRELAND = ("northern_ireland", "ni", "nir")
+NORTHERN_IRELAND_NOT_COVERED = (
+    "Northern Ireland is not covered: its own Universal Credit rules and mitigation payments, "
+    "and rates instead of council tax. Use an NI benefits check."
+)
+
+
+def _covered_nation(value: object) -> object:
+    if isinstance(value, str) and value.strip().lower().replace(" ", "_") in NORTHERN_IRELAND:
+        raise ValueError(NORTHERN_IRELAND_NOT_COVERED)
+    return value
+
+
+CoveredNation = Annotated[
+    Nation,
+    BeforeValidator(_covered_nation),
+    Field(
+        description="England, Scotland or Wales. Northern Ireland is refused with 422, naming what "
+        "is not covered (its own Universal Credit rules and mitigations, rates instead of council tax)."
+    ),
+]
+
+
 class PayFrequency(StrEnum):
     WEEKLY = "weekly"
     FORTNIGHTLY = "fortnightly"
@@ -194,7 +220,7 @@ class CouncilTax(_Input):
 
 
 class Household(_Input):
-    nation: Nation = Nation.ENGLAND
+    nation: CoveredNation = Nation.ENGLAND
     in_london: Flag = False
     claimant: Adult
     couple: Flag = False

@@ -189,6 +189,19 @@ def test_bad_answers_are_shown_beside_their_fields_and_nothing_is_sent(db, w, sl
     assert fake.successful("chat.postMessage") == [] and _saved(db) == []
 
 
+def test_northern_ireland_is_refused_beside_where_they_live(db, w, slack) -> None:
+    url, fake = slack
+    slash(url, w["es"], "betteroff")
+    view = opened_view(fake)
+    nation = next(b for b in view["blocks"] if b.get("block_id") == "nation")
+    assert "northern_ireland" in [o["value"] for o in nation["element"]["options"]]
+    answer = submit(url, w["es"], view, values({**ANSWERS, "nation": "northern_ireland"})).json()
+    assert list(answer["errors"]) == ["nation"]
+    assert answer["errors"]["nation"].startswith("Northern Ireland is not covered: its own Universal Credit")
+    assert answer["errors"]["nation"].endswith("Use an NI benefits check.")  # whole, not cut at 150
+    assert fake.successful("chat.postMessage") == [] and _saved(db) == []
+
+
 def test_care_coordinators_are_pointed_elsewhere(db, w, slack) -> None:
     url, fake = slack
     reply = slash(url, w["cc"], "betteroff")

@@ -43,11 +43,14 @@ def _merge(base: dict[str, Any], changes: dict[str, Any]) -> dict[str, Any]:
         ({"household": {"claimant": {"age": 121}}}, "household.claimant.age", "less than or equal to 120"),
         ({"household": {"capital": -5}}, "household.capital", "greater than or equal to 0"),
         ({"household": {"children": [{"age": 1}] * 13}}, "household.children", "at most 12"),
+        ({"household": {"nation": "narnia"}}, "household.nation", "'england', 'scotland' or 'wales'"),
         (
             {"household": {"nation": "northern_ireland"}},
             "household.nation",
-            "'england', 'scotland' or 'wales'",
+            "Northern Ireland is not covered: its own Universal Credit rules and mitigation payments, "
+            "and rates instead of council tax",
         ),
+        ({"household": {"nation": "Northern Ireland"}}, "household.nation", "Northern Ireland is not"),
         ({"job": {"pay_frequency": "daily"}}, "job.pay_frequency", "weekly"),
         (
             {"household": {"claimant": {"age": 30, "nhs_number": "x"}}},

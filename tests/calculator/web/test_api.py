@@ -149,3 +149,14 @@ def test_health_and_openapi(client: FlaskClient) -> None:
     assert household["maximum"] == 100 and household["minimum"] == 0
     docs = client.get("/docs")
     assert docs.status_code == 200 and b"/v1/better-off" in docs.data and b"<script" not in docs.data
+
+
+def test_northern_ireland_is_refused_naming_what_is_not_covered(client: FlaskClient) -> None:
+    body = {**BODY, "household": {**BODY["household"], "nation": "northern_ireland"}}
+    for path in ("/v1/better-off", "/v1/sweep"):
+        response = client.post(path, json=body)
+        assert response.status_code == 422
+        [error] = response.json["errors"]
+        assert error["field"] == "household.nation"
+        assert "Northern Ireland is not covered" in error["message"]
+        assert "rates instead of council tax" in error["message"]

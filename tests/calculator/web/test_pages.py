@@ -146,3 +146,14 @@ def test_saving_against_a_client_records_it_for_the_team(db: Database) -> None:
             )
             == 1
         )
+
+
+def test_northern_ireland_is_refused_on_the_nation_field(client: FlaskClient) -> None:
+    page = client.get("/").data.decode()
+    assert 'value="northern_ireland"' in page and "Northern Ireland is not covered yet" in page
+    response = client.post("/result", data={**FORM, "nation": "northern_ireland"})
+    assert response.status_code == 422
+    links = dict(re.findall(r'<li><a href="#(\w+)">([^<]*)</a>', response.data.decode()))
+    assert list(links) == ["nation"]
+    assert "Northern Ireland is not covered" in links["nation"]
+    assert "better off" not in response.data.decode().lower().split("error-summary")[0]
