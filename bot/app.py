@@ -12,11 +12,11 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import SQLAlchemyError
 
 from bot.listeners import register
-from bot.oauth import oauth_configured, oauth_settings
 from bot.settings import BotSettings
-from bot.slack_client import make_slack_client
 from caseload.db import Database
 from caseload.models import Team
+from messaging.oauth import oauth_configured, oauth_settings
+from messaging.slack_client import make_slack_client
 
 log = logging.getLogger("bot.app")
 

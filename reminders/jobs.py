@@ -1,4 +1,4 @@
-"""What the clock does each day. `caseload` decides who is due, `bot.views` what it looks
+"""What the clock does each day. `caseload` decides who is due, `messaging.views` what it looks
 like, and the Outbox makes sure each message goes out once.
 
 Every job takes today's London date and can run any number of times that day: what was
@@ -16,10 +16,6 @@ from datetime import date, time, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from bot.views import fidelity as fidelity_views
-from bot.views import just_ask as just_ask_views
-from bot.views import nudges as nudge_views
-from bot.views.reports import monthly_outcomes
 from caseload import clients as client_service
 from caseload import nudges
 from caseload.access import workspace_teams
@@ -41,6 +37,10 @@ from caseload.overdue import OverdueClient, overdue_for_employer_contact
 from caseload.reports import last_twelve_months, outcomes_report
 from caseload.snoozes import snoozed_client_ids
 from caseload.working_days import first_working_day_of_month, is_working_day, next_working_day
+from messaging.views import fidelity as fidelity_views
+from messaging.views import just_ask as just_ask_views
+from messaging.views import nudges as nudge_views
+from messaging.views.reports import monthly_outcomes
 from reminders.sender import Outbox
 from rendering.charts import job_starts_chart
 from rendering.workbooks import outcomes_workbook, workbook_name

@@ -20,10 +20,10 @@ from dataclasses import dataclass, field
 from slack_sdk import WebClient
 from sqlalchemy import select
 
-from bot.oauth import DatabaseInstallationStore
-from bot.slack_client import make_slack_client
 from caseload.db import Database
 from caseload.models import Staff, Team
+from messaging.oauth import DatabaseInstallationStore
+from messaging.slack_client import make_slack_client
 
 
 @dataclass
