@@ -236,7 +236,7 @@ class DatabaseInstallationStore(InstallationStore):
                 select(SlackBot.team_id, SlackBot.bot_token).where(SlackBot.team_id.is_not(None))
                 .order_by(SlackBot.installed_at, SlackBot.id)).all()
         # Ascending, so a later install of the same workspace overwrites an earlier one.
-        return {team_id: token for team_id, token in rows}
+        return {team_id: token for team_id, token in rows if team_id is not None}
 
     # -- deleting (uninstalls and revoked tokens) -----------------------------------
     # Bolt calls these from its app_uninstalled and tokens_revoked listeners (bot/listeners/
