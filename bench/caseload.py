@@ -34,6 +34,7 @@ from tqdm import tqdm
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 # The path is set above so the script runs from a checkout without installing.
+import messaging.models  # noqa: F401  (the Slack install tables share Base.metadata)
 from caseload import clock
 from caseload.db import Database
 from caseload.models import Base

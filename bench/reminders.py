@@ -22,12 +22,13 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 # The path is set above so the script runs from a checkout without installing.
+import messaging.models  # noqa: F401  (the Slack install tables share Base.metadata)
 from bench.caseload import build, open_database, peak_rss_mb
-from bot.slack_client import make_slack_client
-from bot.views.nudges import four_week_nudge
 from caseload import clock
 from caseload.models import Base
 from caseload.working_days import next_working_day
+from messaging.slack_client import make_slack_client
+from messaging.views.nudges import four_week_nudge
 from reminders import jobs
 from reminders.sender import Outbox
 from tests.fakes.slack_api import BOT_TOKEN, FakeSlack

@@ -8,15 +8,13 @@ from typing import Any
 
 from slack_bolt import App
 from slack_sdk import WebClient
-from sqlalchemy import func, select
-from sqlalchemy.exc import SQLAlchemyError
 
 from bot.listeners import register
-from bot.oauth import oauth_configured, oauth_settings
 from bot.settings import BotSettings
-from bot.slack_client import make_slack_client
-from caseload.db import Database
-from caseload.models import Team
+from caseload.db import Database, DatabaseError
+from caseload.teams import count_unplaced
+from messaging.oauth import oauth_configured, oauth_settings
+from messaging.slack_client import make_slack_client
 
 log = logging.getLogger("bot.app")
 
@@ -66,9 +64,8 @@ def warn_of_unplaced_teams(database: Database) -> int:
     trainers and admins see those teams until they are placed. Returns the count."""
     try:
         with database.reading() as session:
-            unplaced = session.scalar(select(func.count(Team.id))
-                                      .where(Team.slack_team_id.is_(None))) or 0
-    except SQLAlchemyError:
+            unplaced = count_unplaced(session)
+    except DatabaseError:
         return 0  # not migrated yet: the web process says so on every page
     if unplaced:
         log.warning("%d team(s) have no Slack workspace, so the regional trainers and admins of "

@@ -7,9 +7,9 @@ from slack_bolt.adapter.flask import SlackRequestHandler
 
 from bot.app import create_bolt_app
 from bot.manifest import EVENTS_PATH
-from bot.oauth import INSTALL_PATH, REDIRECT_PATH, oauth_configured
 from bot.settings import BotSettings
 from caseload.db import Database
+from messaging.oauth import INSTALL_PATH, REDIRECT_PATH, oauth_configured
 
 
 def http_mode_configured(settings: BotSettings) -> bool:

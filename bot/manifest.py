@@ -15,7 +15,7 @@ from urllib.parse import urlsplit
 
 import yaml
 
-from bot.oauth import MANIFEST, REDIRECT_PATH
+from messaging.oauth import MANIFEST, REDIRECT_PATH
 
 # Where Bolt's Flask handler answers events, commands and interactions (bot/http.py uses
 # this same constant; it lives here so the manifest needs no Flask to be imported).

@@ -12,7 +12,7 @@ class BotSettings(BaseSettings):
     slack_signing_secret: str | None = None
     slack_app_token: str | None = None
     # Multi-workspace install (OAuth): with these and the signing secret, workspaces install
-    # the app at /slack/install and their tokens are kept in the database (bot/oauth.py).
+    # the app at /slack/install and their tokens are kept in the database (messaging/oauth.py).
     slack_client_id: str | None = None
     slack_client_secret: str | None = None
     # Only needed when the app has several redirect URLs; must match one of them exactly.

@@ -8,10 +8,15 @@ from pathlib import Path
 
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
 # `Session` is the public name callers annotate with, so no front end imports sqlalchemy for it.
-__all__ = ["Database", "Session", "make_engine"]
+__all__ = ["Database", "DatabaseError", "Session", "make_engine"]
+
+# Anything the database layer raises (unreachable, not migrated, a failed statement): the one
+# type front ends catch, so they need not import SQLAlchemy.
+DatabaseError = SQLAlchemyError
 
 
 def _normalise_url(url: str) -> str:

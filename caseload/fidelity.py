@@ -7,7 +7,7 @@ fidelity, then every 12.
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from typing import Annotated
 
 from dateutil.relativedelta import relativedelta
@@ -267,3 +267,23 @@ PREPARATION_STEPS: tuple[tuple[str, relativedelta], ...] = (
 def preparation_dates(scheduled_for: date) -> list[tuple[str, date]]:
     """When to remind the team leader and reviewer before a review, earliest first."""
     return [(label, scheduled_for - step) for label, step in PREPARATION_STEPS]
+
+
+def scheduled_reviews(session: Session) -> list[FidelityReview]:
+    """Every review still to be held, whenever it is due: each may need a preparation
+    reminder, or an overdue one."""
+    return list(session.scalars(select(FidelityReview).where(
+        FidelityReview.status == ReviewStatus.SCHEDULED)))
+
+
+def action_items_due_near(session: Session, today: date,
+                          days: int = 7) -> list[tuple[FidelityActionItem, int]]:
+    """The action items not done and due within `days` either side of `today`, each with its
+    review's team id: the ones to remind their owner (or team leaders) of."""
+    rows = session.execute(
+        select(FidelityActionItem, FidelityReview.team_id)
+        .join(FidelityReview, FidelityActionItem.review_id == FidelityReview.id)
+        .where(FidelityActionItem.done_on.is_(None),
+               FidelityActionItem.due_on >= today - timedelta(days=days),
+               FidelityActionItem.due_on <= today + timedelta(days=days)))
+    return [(item, team_id) for item, team_id in rows]

@@ -58,3 +58,10 @@ def record_just_ask(session: Session, actor: Staff, answer: JustAskAnswer) -> Ju
     row.answered_at = utcnow()
     session.flush()
     return row
+
+
+def who_answered(session: Session, week: date) -> set[int]:
+    """The ids of the staff who answered the just-ask for the week starting `week`: they get
+    no follow-up."""
+    return set(session.scalars(select(JustAskResponse.staff_id).where(
+        JustAskResponse.week_starting == week)))

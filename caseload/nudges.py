@@ -11,12 +11,13 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import ColumnElement, CursorResult, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
 
 from caseload.db import Database
 from caseload.models import NudgeLog, NudgeStatus, utcnow
@@ -162,3 +163,25 @@ def mark_many(db: Database, claims: list[Claim], error: str | None = None) -> No
             condition = NudgeLog.id.in_(ids) & (NudgeLog.status == NudgeStatus.CLAIMED)
         session.execute(update(NudgeLog).where(condition).values(**values)
                         .execution_options(synchronize_session=False))
+
+
+# A specialist hears about the same overdue client at most once a week.
+NUDGE_EVERY_DAYS = 7
+
+
+def four_week_key(client_id: int, today: date) -> tuple[str, str, str]:
+    """The key of the four-week nudge about one client sent on `today`."""
+    return ("four_week", f"client:{client_id}", today.isoformat())
+
+
+def recently_nudged(session: Session, today: date) -> set[int]:
+    """Clients nudged (or being nudged) within the last week: they wait for next week.
+
+    Counting from each client's last nudge, not from when they became overdue, keeps a
+    specialist's nudges to one day a week for the same clients.
+    """
+    since = (today - timedelta(days=NUDGE_EVERY_DAYS - 1)).isoformat()
+    rows = session.scalars(select(NudgeLog.subject).where(
+        NudgeLog.kind == "four_week", NudgeLog.period >= since,
+        NudgeLog.status.in_((NudgeStatus.SENT, NudgeStatus.CLAIMED))))
+    return {int(subject.removeprefix("client:")) for subject in rows}

@@ -10,7 +10,7 @@ from datetime import date, time
 from typing import Annotated
 
 from pydantic import AfterValidator, Field
-from sqlalchemy import ColumnElement, select
+from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -149,3 +149,14 @@ def set_schedule(session: Session, team: Team, schedule: TeamSchedule, *,
     team.just_ask_at = schedule.just_ask_at
     _audit_if_changed(session, actor, "set_team_schedule", team, before)
     return team
+
+
+def every_team(session: Session) -> list[Team]:
+    """Every team, oldest first: the clock's daily round (people see them by name instead)."""
+    return list(session.scalars(select(Team).order_by(Team.id)))
+
+
+def count_unplaced(session: Session) -> int:
+    """How many teams have no Slack workspace recorded: with several workspaces installed,
+    every workspace's trainers and admins see those teams until they are placed."""
+    return session.scalar(select(func.count(Team.id)).where(Team.slack_team_id.is_(None))) or 0

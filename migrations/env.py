@@ -6,6 +6,7 @@ from logging.config import fileConfig
 
 from alembic import context
 
+import messaging.models  # noqa: F401  (the Slack install tables share Base.metadata)
 from caseload.db import make_engine
 from caseload.models import Base
 from caseload.settings import get_settings

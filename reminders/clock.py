@@ -18,12 +18,12 @@ from apscheduler.schedulers.blocking import BlockingScheduler
 from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 
-from bot.slack_client import make_slack_client
 from caseload.db import Database
+from messaging.slack_client import make_slack_client
+from messaging.workspaces import Workspaces
 from reminders import jobs
 from reminders.sender import Outbox
 from reminders.settings import ClockSettings
-from reminders.workspaces import Workspaces
 
 log = logging.getLogger("reminders.clock")
 

@@ -1,4 +1,4 @@
-"""What the clock does each day. `caseload` decides who is due, `bot.views` what it looks
+"""What the clock does each day. `caseload` decides who is due, `messaging.views` what it looks
 like, and the Outbox makes sure each message goes out once.
 
 Every job takes today's London date and can run any number of times that day: what was
@@ -13,34 +13,22 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, time, timedelta
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session
-
-from bot.views import fidelity as fidelity_views
-from bot.views import just_ask as just_ask_views
-from bot.views import nudges as nudge_views
-from bot.views.reports import monthly_outcomes
 from caseload import clients as client_service
 from caseload import nudges
-from caseload.access import workspace_teams
-from caseload.fidelity import preparation_dates
-from caseload.just_ask import week_starting
-from caseload.models import (
-    FidelityActionItem,
-    FidelityReview,
-    JustAskResponse,
-    Nation,
-    NudgeLog,
-    NudgeStatus,
-    ReviewStatus,
-    Role,
-    Staff,
-    Team,
-)
+from caseload.db import Session
+from caseload.fidelity import action_items_due_near, preparation_dates, scheduled_reviews
+from caseload.just_ask import week_starting, who_answered
+from caseload.models import Nation, Role, Staff, Team
 from caseload.overdue import OverdueClient, overdue_for_employer_contact
-from caseload.reports import last_twelve_months, outcomes_report
+from caseload.recipients import care_coordinators, regional_trainers, staff_by_id, team_leaders
+from caseload.reports import last_twelve_months, outcomes_report, outcomes_report_for
 from caseload.snoozes import snoozed_client_ids
+from caseload.teams import every_team
 from caseload.working_days import first_working_day_of_month, is_working_day, next_working_day
+from messaging.views import fidelity as fidelity_views
+from messaging.views import just_ask as just_ask_views
+from messaging.views import nudges as nudge_views
+from messaging.views.reports import monthly_outcomes
 from reminders.sender import Outbox
 from rendering.charts import job_starts_chart
 from rendering.workbooks import outcomes_workbook, workbook_name
@@ -57,17 +45,6 @@ PROGRESS_EVERY = 100
 MONTHLY_CATCH_UP_DAYS = 7
 
 
-def _teams(session: Session) -> list[Team]:
-    return list(session.scalars(select(Team).order_by(Team.id)))
-
-
-def _people(session: Session, role: Role, team_id: int | None = None) -> list[Staff]:
-    query = select(Staff).where(Staff.role == role, Staff.active.is_(True)).order_by(Staff.id)
-    if team_id is not None:
-        query = query.where(Staff.team_id == team_id)
-    return list(session.scalars(query))
-
-
 def expire_holds(box: Outbox, today: date) -> int:
     with box.db.transaction() as session:
         expired = client_service.expire_holds(session, today)
@@ -75,26 +52,6 @@ def expire_holds(box: Outbox, today: date) -> int:
         log.info("took %d clients off hold: %s", len(expired),
                  ", ".join(c.reference for c in expired))
     return len(expired)
-
-
-NUDGE_EVERY_DAYS = 7
-
-
-def nudge_key(client_id: int, today: date) -> tuple[str, str, str]:
-    return ("four_week", f"client:{client_id}", today.isoformat())
-
-
-def recently_nudged(session: Session, today: date) -> set[int]:
-    """Clients nudged (or being nudged) within the last week: they wait for next week.
-
-    Counting from each client's last nudge, not from when they became overdue, keeps a
-    specialist's nudges to one day a week for the same clients.
-    """
-    since = (today - timedelta(days=NUDGE_EVERY_DAYS - 1)).isoformat()
-    rows = session.scalars(select(NudgeLog.subject).where(
-        NudgeLog.kind == "four_week", NudgeLog.period >= since,
-        NudgeLog.status.in_((NudgeStatus.SENT, NudgeStatus.CLAIMED))))
-    return {int(subject.removeprefix("client:")) for subject in rows}
 
 
 @dataclass
@@ -114,11 +71,11 @@ def plan_four_week_nudges(session: Session, today: date, at: time | None = None,
 
     With `at` (the London time now), only teams whose nudge time has come are included.
     """
-    teams = _teams(session)
+    teams = every_team(session)
     overdue = overdue_for_employer_contact(session, today)
     snoozed = snoozed_client_ids(session, today)
-    nudged_this_week = recently_nudged(session, today)
-    staff = {s.id: s for s in session.scalars(select(Staff))}
+    nudged_this_week = nudges.recently_nudged(session, today)
+    staff = staff_by_id(session)
     plan = NudgePlan(leaders={t.id: [] for t in teams}, team_names={t.id: t.name for t in teams},
                      staff_names={s.id: s.display_name for s in staff.values()})
     for person in staff.values():
@@ -153,9 +110,10 @@ def four_week_nudges(box: Outbox, today: date, at: time | None = None,
     sent = 0
     total = len(plan.by_recipient)
     for done, (user_id, items) in enumerate(plan.by_recipient.items(), start=1):
-        keys = [nudge_key(item.client_id, today) for item in items]
+        keys = [nudges.four_week_key(item.client_id, today) for item in items]
 
-        def send(indexes: list[int], user_id: str = user_id, items: list = items) -> None:
+        def send(indexes: list[int], user_id: str = user_id,
+                 items: list[OverdueClient] = items) -> None:
             box.post_dm(user_id, nudge_views.four_week_nudge([items[i] for i in indexes]))
 
         sent += len(box.deliver_many(keys, send, recipient=user_id))
@@ -174,17 +132,11 @@ def four_week_nudges(box: Outbox, today: date, at: time | None = None,
 def fidelity_reminders(box: Outbox, today: date) -> None:
     """Preparation reminders, overdue reviews and action items, on working days."""
     with box.db.reading() as session:
-        teams = {t.id: t for t in _teams(session)}
-        reviews = list(session.scalars(select(FidelityReview).where(
-            FidelityReview.status == ReviewStatus.SCHEDULED)))
-        actions = list(session.execute(
-            select(FidelityActionItem, FidelityReview.team_id)
-            .join(FidelityReview, FidelityActionItem.review_id == FidelityReview.id)
-            .where(FidelityActionItem.done_on.is_(None),
-                   FidelityActionItem.due_on >= today - timedelta(days=7),
-                   FidelityActionItem.due_on <= today + timedelta(days=7))))
-        leaders = {t: _people(session, Role.TEAM_LEADER, t) for t in teams}
-        staff = {s.id: s for s in session.scalars(select(Staff))}
+        teams = {t.id: t for t in every_team(session)}
+        reviews = scheduled_reviews(session)
+        actions = action_items_due_near(session, today)
+        leaders = {t: team_leaders(session, t) for t in teams}
+        staff = staff_by_id(session)
     for review in reviews:
         team = teams[review.team_id]
         if not is_working_day(today, team.nation):
@@ -229,10 +181,9 @@ def just_ask(box: Outbox, today: date, at: time | None = None,
     a follow-up three days later to those who have not answered."""
     monday = week_starting(today)
     with box.db.reading() as session:
-        teams = {t.id: t for t in _teams(session)}
-        coordinators = _people(session, Role.CARE_COORDINATOR)
-        answered = set(session.scalars(select(JustAskResponse.staff_id).where(
-            JustAskResponse.week_starting == monday)))
+        teams = {t.id: t for t in every_team(session)}
+        coordinators = care_coordinators(session)
+        answered = who_answered(session, monday)
     for person in coordinators:
         team = teams.get(person.team_id) if person.team_id else None
         nation = team.nation if team else Nation.ENGLAND
@@ -275,9 +226,9 @@ def monthly_reports(box: Outbox, today: date) -> None:
     last_month = today.replace(day=1) - timedelta(days=1)
     month_key = f"{last_month:%Y-%m}"
     with box.db.reading() as session:
-        teams = [t for t in _teams(session) if _report_due(today, t.nation)]
-        leaders = {t.id: _people(session, Role.TEAM_LEADER, t.id) for t in teams}
-        trainers = _people(session, Role.REGIONAL_TRAINER) if _report_due(
+        teams = [t for t in every_team(session) if _report_due(today, t.nation)]
+        leaders = {t.id: team_leaders(session, t.id) for t in teams}
+        trainers = regional_trainers(session) if _report_due(
             today, Nation.ENGLAND) else []
     # The report, chart and spreadsheet cost real work: build them only if something is unsent.
     if nudges.all_sent(box.db, _monthly_keys(teams, leaders, trainers, month_key)):
@@ -316,8 +267,7 @@ def monthly_reports(box: Outbox, today: date) -> None:
             def workbook(trainer: Staff = trainer) -> bytes:
                 # Each trainer's workbook holds only their own Slack workspace's teams.
                 with box.db.reading() as session:
-                    scoped = outcomes_report(session, last_month,
-                                             within=workspace_teams(trainer))
+                    scoped = outcomes_report_for(session, trainer, last_month)
                 return outcomes_workbook(scoped, history)
 
             box.upload(("monthly_xlsx", f"staff:{trainer.id}", month_key), None,

@@ -5,7 +5,7 @@ channel gets at most one message a second from us. Any send that still fails is 
 failed, and the next run sends it (caseload.nudges).
 
 Several workspaces (no single bot token): each recipient's messages go with their own
-workspace's bot token (reminders.workspaces). A recipient whose workspace has not installed
+workspace's bot token (messaging.workspaces). A recipient whose workspace has not installed
 the app, or is not known, is skipped before anything is claimed, so a later run sends once
 the workspace installs; each job logs how many it skipped per workspace, never who.
 """
@@ -21,10 +21,10 @@ from dataclasses import dataclass, field
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError, SlackClientError
 
-from bot.views import Message
 from caseload import nudges
 from caseload.db import Database
-from reminders.workspaces import Workspaces
+from messaging.views import Message
+from messaging.workspaces import Workspaces
 
 log = logging.getLogger("reminders.sender")
 

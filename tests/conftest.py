@@ -13,6 +13,7 @@ from collections.abc import Iterator
 import pytest
 import sqlalchemy as sa
 
+import messaging.models  # noqa: F401  (the Slack install tables share Base.metadata)
 from caseload.db import Database
 from caseload.models import Base
 

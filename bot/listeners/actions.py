@@ -21,13 +21,13 @@ from bot.views.clients import (
     CARD_RESUME,
     taken_off_hold,
 )
-from bot.views.nudges import HOLD, LOG_CONTACT, SNOOZE
 from caseload import clock
 from caseload.clients import get_client, resume
 from caseload.db import Database, Session
 from caseload.errors import CaseloadError
 from caseload.models import Staff
 from caseload.staff import staff_by_slack_id
+from messaging.views.nudges import HOLD, LOG_CONTACT, SNOOZE
 
 
 def open_client_modal(database: Database, make_view: Callable[[int, str], View], ack: Ack,

@@ -19,7 +19,6 @@ from bot.listeners.common import open_for_presser, sentence, tell_privately
 from bot.listeners.dispatch import Invocation, open_modal, reply
 from bot.listeners.submissions import save_and_confirm
 from bot.modal_input import Values, given, submitted, values_of
-from bot.views import Message
 from bot.views import admin as views
 from caseload import staff as staff_service
 from caseload import teams as team_service
@@ -28,6 +27,7 @@ from caseload.db import Database, Session
 from caseload.errors import CaseloadError, InvalidInput, NotFound, UnknownUser
 from caseload.models import Role, Staff, Team
 from caseload.validation import parse
+from messaging.views import Message
 
 log = logging.getLogger("bot.admin")
 

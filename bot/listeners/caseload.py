@@ -5,7 +5,6 @@ from __future__ import annotations
 from slack_sdk.models.blocks import MarkdownTextObject, SectionBlock
 
 from bot.listeners.dispatch import Invocation
-from bot.views import Message
 from bot.views.caseload import caseload_message
 from bot.views.home import ADVISOR_NO_CASELOAD
 from caseload import clock
@@ -14,6 +13,7 @@ from caseload.db import Session
 from caseload.models import Client, Role, Staff
 from caseload.overdue import OverdueClient, overdue_for_employer_contact
 from caseload.staff import staff_by_slack_id
+from messaging.views import Message
 
 
 def caseload_of(session: Session, actor: Staff) -> tuple[str, list[Client], dict[int, OverdueClient]]:

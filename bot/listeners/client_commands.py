@@ -15,7 +15,7 @@ from slack_sdk.models.views import View
 from bot.listeners.betteroff import open_better_off_modal
 from bot.listeners.common import client_by_reference, contact_modal_for
 from bot.listeners.dispatch import Invocation, open_modal, reply
-from bot.views import Message, modals
+from bot.views import modals
 from bot.views.caseload import LABELS
 from bot.views.clients import TIMELINE_LENGTH, client_card, timeline
 from bot.views.jobs import ClientChoice, JobChoice, job_end_modal, job_start_modal
@@ -31,6 +31,7 @@ from caseload.jobs import CAN_START_JOB, JOB_ROLES, open_jobs
 from caseload.models import Client, Staff
 from caseload.references import client_reference_problem
 from caseload.staff import staff_by_slack_id
+from messaging.views import Message
 
 MakeView = Callable[[Session, Staff], View]
 

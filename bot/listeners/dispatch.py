@@ -13,12 +13,12 @@ from slack_sdk import WebClient
 from slack_sdk.models.views import View
 
 from bot.listeners.common import sentence
-from bot.views import Message
 from bot.views.help import HelpLine
 from caseload.db import Database, Session
 from caseload.errors import CaseloadError
 from caseload.models import Role, Staff
 from caseload.staff import staff_by_slack_id
+from messaging.views import Message
 
 
 @dataclass(frozen=True)

@@ -14,13 +14,13 @@ from bot.listeners.dispatch import Invocation
 from bot.listeners.submissions import confirm
 from bot.modal_input import submitted, values_of
 from bot.views import modals
-from bot.views.just_ask import DID_NOT_ASK, NOT_NOW, WANTS_WORK, just_ask_prompt, just_ask_saved
 from caseload import clock
 from caseload.db import Database
 from caseload.errors import CaseloadError
 from caseload.just_ask import JustAskAnswer, record_just_ask, week_starting
 from caseload.staff import staff_by_slack_id
 from caseload.validation import parse
+from messaging.views.just_ask import DID_NOT_ASK, NOT_NOW, WANTS_WORK, just_ask_prompt, just_ask_saved
 
 BLOCKS = {"asked_count": "asked_count", "said_yes_count": "said_yes_count",
           "referred_count": "referred_count", "week_of": "asked_count"}

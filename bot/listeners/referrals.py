@@ -14,9 +14,7 @@ from bot.listeners.common import tell_privately
 from bot.listeners.dispatch import Invocation
 from bot.listeners.submissions import confirm, write_once
 from bot.modal_input import submitted, values_of
-from bot.views import Message
 from bot.views.help import unknown_user_message
-from bot.views.just_ask import OPEN_REFERRAL
 from bot.views.referrals import ACCEPT, ASSIGN, REFER, referral_for_acceptance, referral_modal
 from caseload import clients
 from caseload.db import Database, Session
@@ -25,6 +23,8 @@ from caseload.models import Role, Staff
 from caseload.staff import get_staff, staff_by_slack_id
 from caseload.teams import get_team, teams_in_workspace
 from caseload.validation import parse
+from messaging.views import Message
+from messaging.views.just_ask import OPEN_REFERRAL
 
 log = logging.getLogger("bot.referrals")
 

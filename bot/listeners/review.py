@@ -20,7 +20,6 @@ from bot.listeners.common import refuse_in_modal
 from bot.listeners.dispatch import Invocation, open_modal
 from bot.listeners.submissions import save_and_confirm
 from bot.modal_input import Values, submitted, values_of
-from bot.views import Message
 from bot.views.review import (
     PAGES,
     REVIEW_BACK,
@@ -62,6 +61,7 @@ from caseload.models import FidelityReview, ReviewStatus, Role, Staff, Team
 from caseload.staff import get_staff, staff_by_slack_id
 from caseload.teams import get_team, team_by_name, teams_in_workspace
 from caseload.validation import parse
+from messaging.views import Message
 
 log = logging.getLogger("bot.review")
 

@@ -14,12 +14,12 @@ from slack_bolt import Ack
 from slack_sdk import WebClient
 
 from bot.listeners.common import refuse_in_modal
-from bot.views import Message
 from caseload.db import Database, Session
 from caseload.errors import CaseloadError
 from caseload.idempotency import claim
 from caseload.models import Staff
 from caseload.staff import staff_by_slack_id
+from messaging.views import Message
 
 T = TypeVar("T")
 # What a modal's submission does: given the session, the person submitting and the view.

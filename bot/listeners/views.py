@@ -13,7 +13,7 @@ from slack_sdk import WebClient
 from bot.listeners.common import client_by_reference
 from bot.listeners.submissions import Work, save_and_confirm
 from bot.modal_input import Values, given, submitted, values_of
-from bot.views import Message, modals
+from bot.views import modals
 from bot.views.jobs import JOB_END, JOB_START, job_end_recorded, job_start_recorded
 from caseload import clients, jobs, snoozes
 from caseload.contacts import NewEmployerContact, record_employer_contact
@@ -21,6 +21,7 @@ from caseload.db import Database, Session
 from caseload.errors import CaseloadError, InvalidInput
 from caseload.models import Client, Staff
 from caseload.validation import parse
+from messaging.views import Message
 
 
 def _snooze(session: Session, actor: Staff, client: Client, values: Values) -> str:

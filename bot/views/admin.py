@@ -30,8 +30,8 @@ from slack_sdk.models.blocks import (
 )
 from slack_sdk.models.views import View
 
-from bot.views import MESSAGE_BLOCK_LIMIT, Message, line_sections
 from caseload.models import Nation, Role, Staff, Team
+from messaging.views import MESSAGE_BLOCK_LIMIT, Message, line_sections
 
 TEAM_ADD = "admin_team_add_modal"
 TEAM_EDIT = "admin_team_edit_modal"

@@ -29,8 +29,8 @@ from slack_sdk.models.blocks import (
 from slack_sdk.models.views import View
 
 from bot.modal_input import submitted, values_of
-from bot.views import Message
 from calculator.engine import BetterOffResult
+from messaging.views import Message
 
 BETTER_OFF = "better_off_modal"
 # The modal's block ids: the advisor form's field names for what the modal asks.

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from slack_sdk.models.blocks import Block, ContextBlock, HeaderBlock, MarkdownTextObject, SectionBlock
 
-from bot.views import MESSAGE_BLOCK_LIMIT, Message, line_sections
 from caseload.models import Client, ClientStatus
 from caseload.overdue import OverdueClient
+from messaging.views import MESSAGE_BLOCK_LIMIT, Message, line_sections
 
 ORDER = [ClientStatus.REFERRED, ClientStatus.ACCEPTED, ClientStatus.JOB_SEEKING,
          ClientStatus.IN_WORK, ClientStatus.ON_HOLD]

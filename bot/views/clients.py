@@ -18,11 +18,11 @@ from slack_sdk.models.blocks import (
     SectionBlock,
 )
 
-from bot.views import Message, line_sections
 from bot.views.caseload import LABELS
 from caseload.clock import LONDON
 from caseload.models import AuditLog, Client, ClientStatus, EmployerContact, Job
 from caseload.overdue import OverdueClient
+from messaging.views import Message, line_sections
 
 CARD_LOG_CONTACT = "client_log_contact"
 CARD_HOLD = "client_hold"

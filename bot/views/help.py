@@ -6,8 +6,8 @@ from dataclasses import dataclass
 
 from slack_sdk.models.blocks import ContextBlock, MarkdownTextObject, SectionBlock
 
-from bot.views import Message
 from caseload.models import Role
+from messaging.views import Message
 
 
 @dataclass(frozen=True)

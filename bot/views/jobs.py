@@ -22,8 +22,8 @@ from slack_sdk.models.blocks import (
 )
 from slack_sdk.models.views import View
 
-from bot.views import Message
 from caseload.models import AgeBand, ClientStatus, Job, JobType
+from messaging.views import Message
 
 JOB_START = "job_start_modal"
 JOB_END = "job_end_modal"

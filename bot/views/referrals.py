@@ -17,7 +17,7 @@ from slack_sdk.models.blocks import (
 )
 from slack_sdk.models.views import View
 
-from bot.views import Message
+from messaging.views import Message
 
 REFER = "refer_modal"
 ACCEPT = "accept_referral"

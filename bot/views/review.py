@@ -33,10 +33,10 @@ from slack_sdk.models.blocks import (
 )
 from slack_sdk.models.views import View
 
-from bot.views import Message, line_sections
 from caseload.evidence import EvidenceItem
 from caseload.fidelity import FIDELITY_ITEMS, MAX_TOTAL, ActionItem
 from caseload.models import FidelityBand, FidelityReview
+from messaging.views import Message, line_sections
 
 REVIEW_START = "fidelity_review_start"
 REVIEW_SCHEDULE = "fidelity_review_schedule"

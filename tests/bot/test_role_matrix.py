@@ -32,10 +32,10 @@ import pytest
 import sqlalchemy as sa
 from werkzeug.serving import make_server
 
+import messaging.models  # noqa: F401  (the Slack install tables share Base.metadata)
 from bot.http import create_flask_app
 from bot.settings import BotSettings
 from bot.views.admin import OPEN_TEAM_EDIT
-from bot.views.just_ask import just_ask_prompt
 from bot.views.review import PAGES
 from caseload import clients, clock
 from caseload.contacts import NewEmployerContact, record_employer_contact
@@ -59,6 +59,7 @@ from caseload.models import (
 )
 from caseload.staff import set_active
 from caseload.validation import parse
+from messaging.views.just_ask import just_ask_prompt
 from tests.bot.driver import SECRET, event, interaction, press, slash, submit
 from tests.conftest import BACKENDS
 from tests.factories import make_staff, make_team, refer

@@ -3,11 +3,11 @@
 import json
 from datetime import date
 
-from bot.views import line_sections
 from bot.views.caseload import caseload_message
-from bot.views.nudges import escalation_digest, four_week_nudge
 from caseload.models import Client, ClientStatus
 from caseload.overdue import OverdueClient
+from messaging.views import line_sections
+from messaging.views.nudges import escalation_digest, four_week_nudge
 from tests.fakes.slack_api import check_blocks
 
 

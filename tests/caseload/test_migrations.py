@@ -3,6 +3,7 @@
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 
+import messaging.models  # noqa: F401  (the Slack install tables share Base.metadata)
 from caseload.db import Database
 from caseload.models import Base
 

@@ -6,8 +6,8 @@ from collections.abc import Iterator
 
 import pytest
 
-from bot.slack_client import make_slack_client
 from caseload.db import Database
+from messaging.slack_client import make_slack_client
 from reminders.sender import Outbox
 from tests.fakes.slack_api import BOT_TOKEN, FakeSlack
 

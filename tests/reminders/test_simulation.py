@@ -13,7 +13,6 @@ from zoneinfo import ZoneInfo
 
 import time_machine
 
-from bot.slack_client import make_slack_client
 from caseload import clients
 from caseload.contacts import NewEmployerContact, record_employer_contact
 from caseload.db import Database
@@ -22,6 +21,7 @@ from caseload.just_ask import JustAskAnswer, record_just_ask
 from caseload.models import Nation, Role
 from caseload.validation import parse
 from caseload.working_days import is_working_day
+from messaging.slack_client import make_slack_client
 from reminders.clock import run_due
 from reminders.sender import Outbox
 from reminders.settings import ClockSettings

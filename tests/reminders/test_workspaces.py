@@ -20,12 +20,12 @@ from openpyxl import load_workbook
 from slack_sdk.oauth.installation_store import Installation
 from sqlalchemy import select
 
-from bot.oauth import DatabaseInstallationStore
 from caseload import clients
 from caseload.db import Database
 from caseload.models import NudgeLog, Role, Staff, Team
 from caseload.staff import set_workspace
 from caseload.teams import set_workspace as set_team_workspace
+from messaging.oauth import DatabaseInstallationStore
 from reminders.clock import _outbox, run_due
 from reminders.sender import Outbox
 from reminders.settings import ClockSettings

@@ -16,7 +16,7 @@ from slack_sdk.models.blocks import (
     SectionBlock,
 )
 
-from bot.views import Message
+from messaging.views import Message
 
 WANTS_WORK = "just_ask_wants_work"
 NOT_NOW = "just_ask_not_now"

@@ -10,8 +10,8 @@ from slack_sdk.models.blocks import (
     SectionBlock,
 )
 
-from bot.views import Message
 from caseload.reports import EMPLOYMENT_RATE_BENCHMARK, OutcomesReport, TeamOutcomes, percent
+from messaging.views import Message
 
 
 def _line(label: str, value: str) -> str:

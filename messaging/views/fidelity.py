@@ -6,7 +6,7 @@ from datetime import date
 
 from slack_sdk.models.blocks import ContextBlock, MarkdownTextObject, SectionBlock
 
-from bot.views import Message
+from messaging.views import Message
 
 # What to do at each step of IPS Grow's preparation timeline.
 PREPARATION_ADVICE = {

@@ -14,16 +14,14 @@ seen by the next run without a query per message.
 
 from __future__ import annotations
 
-from collections import defaultdict
 from dataclasses import dataclass, field
 
 from slack_sdk import WebClient
-from sqlalchemy import select
 
-from bot.oauth import DatabaseInstallationStore
-from bot.slack_client import make_slack_client
 from caseload.db import Database
-from caseload.models import Staff, Team
+from caseload.recipients import slack_workspaces
+from messaging.oauth import DatabaseInstallationStore
+from messaging.slack_client import make_slack_client
 
 
 @dataclass
@@ -49,27 +47,7 @@ class Workspaces:
     def _load(self) -> Routes:
         if self._routes is None:
             with self.db.reading() as session:
-                people = dict(session.execute(select(Staff.slack_user_id, Staff.slack_team_id)).all())
-                placed: dict[str, set[str]] = defaultdict(set)
-                channels = session.execute(
-                    select(Team.slack_channel_id, Staff.slack_team_id)
-                    .join(Staff, Staff.team_id == Team.id)
-                    .where(Team.slack_channel_id.is_not(None), Staff.active.is_(True),
-                           Staff.slack_team_id.is_not(None)))
-                for channel, workspace in channels:
-                    placed[channel].add(workspace)
-                unplaced = session.scalars(select(Team.slack_channel_id).where(
-                    Team.slack_channel_id.is_not(None)))
-                routes: dict[str, str | None] = {channel: None for channel in unplaced}
-                # A team's own workspace, when recorded, outranks its staff's.
-                own = dict(session.execute(
-                    select(Team.slack_channel_id, Team.slack_team_id).where(
-                        Team.slack_channel_id.is_not(None), Team.slack_team_id.is_not(None))
-                ).all())
-            routes |= {channel: next(iter(spaces)) if len(spaces) == 1 else None
-                       for channel, spaces in placed.items()}
-            routes |= own
-            routes |= people
+                routes = slack_workspaces(session)
             tokens = DatabaseInstallationStore(self.db).bot_tokens_by_workspace()
             self._routes = Routes(routes, tokens)
         return self._routes

@@ -3,7 +3,7 @@
 slack_sdk asks for two stores. `DatabaseInstallationStore` keeps each workspace's install
 (the bot token Bolt authorises every request with) and `DatabaseOAuthStateStore` keeps the
 state an install started with, so the callback can prove it came from an install we began.
-Both use the tables in caseload.models (migration 0005), on SQLite or PostgreSQL alike; the
+Both use the tables in messaging.models (migration 0005), on SQLite or PostgreSQL alike; the
 SDK's own SQLAlchemy stores are not used because they create tables outside our migrations.
 
 Tokens are stored as Slack gives them, not encrypted: anyone who can read the
@@ -20,7 +20,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 import yaml
 from slack_bolt.oauth.oauth_settings import OAuthSettings
@@ -29,12 +29,12 @@ from slack_sdk.oauth.state_store import OAuthStateStore
 from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
-from bot.settings import BotSettings
 from caseload.db import Database
-from caseload.models import SlackBot, SlackInstallation, SlackOAuthState, utcnow
+from caseload.models import utcnow
 from caseload.settings import PROJECT_ROOT
+from messaging.models import SlackBot, SlackInstallation, SlackOAuthState
 
-log = logging.getLogger("bot.oauth")
+log = logging.getLogger("messaging.oauth")
 
 MANIFEST = PROJECT_ROOT / "slack" / "manifest.yml"
 # How long an install may take between /slack/install and Slack's redirect back.
@@ -43,7 +43,20 @@ INSTALL_PATH = "/slack/install"
 REDIRECT_PATH = "/slack/oauth_redirect"
 
 
-def oauth_configured(settings: BotSettings) -> bool:
+class AppCredentials(Protocol):
+    """The Slack app's OAuth credentials, as the bot's settings (bot/settings.py) carry them."""
+
+    @property
+    def slack_client_id(self) -> str | None: ...
+    @property
+    def slack_client_secret(self) -> str | None: ...
+    @property
+    def slack_signing_secret(self) -> str | None: ...
+    @property
+    def slack_redirect_uri(self) -> str | None: ...
+
+
+def oauth_configured(settings: AppCredentials) -> bool:
     """Multi-workspace mode: the app's client id and secret, and the secret to check requests."""
     return bool(settings.slack_client_id and settings.slack_client_secret
                 and settings.slack_signing_secret)
@@ -58,7 +71,7 @@ def manifest_bot_scopes(path: Path = MANIFEST) -> tuple[str, ...]:
     return tuple(manifest["oauth_config"]["scopes"]["bot"])
 
 
-def oauth_settings(database: Database, settings: BotSettings) -> OAuthSettings:
+def oauth_settings(database: Database, settings: AppCredentials) -> OAuthSettings:
     """Bolt's OAuth settings with our stores; nothing is read from files or os.environ."""
     return OAuthSettings(
         client_id=settings.slack_client_id,
@@ -223,7 +236,7 @@ class DatabaseInstallationStore(InstallationStore):
                 select(SlackBot.team_id, SlackBot.bot_token).where(SlackBot.team_id.is_not(None))
                 .order_by(SlackBot.installed_at, SlackBot.id)).all()
         # Ascending, so a later install of the same workspace overwrites an earlier one.
-        return {team_id: token for team_id, token in rows}
+        return {team_id: token for team_id, token in rows if team_id is not None}
 
     # -- deleting (uninstalls and revoked tokens) -----------------------------------
     # Bolt calls these from its app_uninstalled and tokens_revoked listeners (bot/listeners/

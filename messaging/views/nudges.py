@@ -11,8 +11,8 @@ from slack_sdk.models.blocks import (
     SectionBlock,
 )
 
-from bot.views import MESSAGE_BLOCK_LIMIT, Message, line_sections
 from caseload.overdue import OverdueClient
+from messaging.views import MESSAGE_BLOCK_LIMIT, Message, line_sections
 
 LOG_CONTACT = "nudge_log_contact"
 SNOOZE = "nudge_snooze"
