@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
-from operator import attrgetter, mul
+from operator import attrgetter, itemgetter
 
 from calculator.engine.household import LcwraRate, Tenure
 from calculator.engine.rules import Rules
@@ -405,15 +405,24 @@ LINES = (
 )
 LINE_KEYS = tuple(line.key for line in LINES)
 
-# Every line's amount from a Money in one call, then signed by its effect on net income:
-# built twice per calculation, where a dict keyed by line took four times as long.
-_SOURCES = attrgetter(*(line.source for line in LINES))
-_SIGNS = tuple(-1 if line.deduction else 1 for line in LINES)
+# Every line's amount in two C-level reads, one of Money and one of its UC award (a dotted
+# attrgetter is several times slower), put into the order of LINES; deductions are then
+# negated. Built twice per calculation, where a dict keyed by line took four times as long.
+_ON_AWARD = "universal_credit."
+_FROM_MONEY = [line for line in LINES if not line.source.startswith(_ON_AWARD)]
+_FROM_AWARD = [line for line in LINES if line.source.startswith(_ON_AWARD)]
+_read_money = attrgetter(*(line.source for line in _FROM_MONEY))
+_read_award = attrgetter(*(line.source.removeprefix(_ON_AWARD) for line in _FROM_AWARD))
+_in_line_order = itemgetter(*((_FROM_MONEY + _FROM_AWARD).index(line) for line in LINES))
+_DEDUCTIONS = tuple(index for index, line in enumerate(LINES) if line.deduction)
 
 
-def amounts(m: Money) -> tuple[float, ...]:
+def amounts(m: Money) -> list[float]:
     """Each line's amount, signed by its effect on net income, in the order of LINES."""
-    return tuple(map(mul, _SOURCES(m), _SIGNS))
+    values = list(_in_line_order(_read_money(m) + _read_award(m.universal_credit)))
+    for index in _DEDUCTIONS:
+        values[index] = -values[index]
+    return values
 
 
 _by_year: dict[tuple[str, str], str] = {}

@@ -214,97 +214,120 @@ def minimum_wage_band(rules: Rules, age: int, apprentice: bool) -> str:
     return "under_18"
 
 
-# Each caution is one small check of the prepared calculation; they run in this order.
-Check = Callable[["_Prepared", AssessmentPeriods, float], Iterator[Caution]]
+# Each caution is one small check of the prepared calculation, adding what it finds to
+# `out`; they run in this order.
+Check = Callable[["_Prepared", AssessmentPeriods, float, list[Caution]], None]
 
 
-def _below_minimum_wage(p: _Prepared, periods: AssessmentPeriods, difference: float) -> Iterator[Caution]:
+def _below_minimum_wage(
+    p: _Prepared, periods: AssessmentPeriods, difference: float, out: list[Caution]
+) -> None:
     job = p.request.job
     band = minimum_wage_band(p.rules, p.s.adults[p.who].age, job.apprentice)
     minimum = _minimum_wage(job.start_date or p.on, band)
     if 0 < job.hourly_wage < minimum:
-        yield Caution(
-            "below_minimum_wage",
-            f"£{job.hourly_wage:.2f} an hour is below the legal minimum of £{minimum:.2f} "
-            f"for this person; the employer must pay at least that, and IPS does not count "
-            f"it as a competitive job.",
+        out.append(
+            Caution(
+                "below_minimum_wage",
+                f"£{job.hourly_wage:.2f} an hour is below the legal minimum of £{minimum:.2f} "
+                f"for this person; the employer must pay at least that, and IPS does not count "
+                f"it as a competitive job.",
+            )
         )
 
 
-def _worse_off(p: _Prepared, periods: AssessmentPeriods, difference: float) -> Iterator[Caution]:
+def _worse_off(p: _Prepared, periods: AssessmentPeriods, difference: float, out: list[Caution]) -> None:
     if difference < 0:
-        yield Caution(
-            "worse_off",
-            f"This job would leave the household about £{-difference:,.2f} a "
-            f"month worse off. Check the lines below before deciding.",
+        out.append(
+            Caution(
+                "worse_off",
+                f"This job would leave the household about £{-difference:,.2f} a "
+                f"month worse off. Check the lines below before deciding.",
+            )
         )
 
 
 def _benefits_stopped_by_work(
-    p: _Prepared, periods: AssessmentPeriods, difference: float
-) -> Iterator[Caution]:
+    p: _Prepared, periods: AssessmentPeriods, difference: float, out: list[Caution]
+) -> None:
     rules, work = p.rules, p.in_work
     if work.esa_stopped_by_work:
-        yield Caution(
-            "permitted_work_limit",
-            f"New Style ESA stops: permitted work allows under "
-            f"{rules.esa_permitted_work_hours:g} hours a week and up to "
-            f"£{rules.esa_permitted_work_limit:.2f} a week after tax and National Insurance.",
+        out.append(
+            Caution(
+                "permitted_work_limit",
+                f"New Style ESA stops: permitted work allows under "
+                f"{rules.esa_permitted_work_hours:g} hours a week and up to "
+                f"£{rules.esa_permitted_work_limit:.2f} a week after tax and National Insurance.",
+            )
         )
     if work.carers_allowance_stopped_by_work:
-        yield Caution(
-            "carers_allowance_limit",
-            f"Carer's Allowance stops: earnings after tax, National Insurance and half of "
-            f"pension contributions would be over £{rules.carers_allowance_earnings_limit:.0f} "
-            f"a week. The UC carer element carries on.",
+        out.append(
+            Caution(
+                "carers_allowance_limit",
+                f"Carer's Allowance stops: earnings after tax, National Insurance and half of "
+                f"pension contributions would be over £{rules.carers_allowance_earnings_limit:.0f} "
+                f"a week. The UC carer element carries on.",
+            )
         )
     if work.jsa_stopped_by_work:
-        yield Caution(
-            "jsa_stops",
-            f"New Style JSA stops: {rules.jsa_remunerative_hours:g} hours or "
-            f"more a week is full-time work for JSA, or earnings use it all up.",
+        out.append(
+            Caution(
+                "jsa_stops",
+                f"New Style JSA stops: {rules.jsa_remunerative_hours:g} hours or "
+                f"more a week is full-time work for JSA, or earnings use it all up.",
+            )
         )
 
 
-def _benefit_cap(p: _Prepared, periods: AssessmentPeriods, difference: float) -> Iterator[Caution]:
+def _benefit_cap(p: _Prepared, periods: AssessmentPeriods, difference: float, out: list[Caution]) -> None:
     rules, now, work = p.rules, p.now.universal_credit, p.in_work.universal_credit
     if now.capped and not work.capped:
-        yield Caution(
-            "benefit_cap_ends",
-            f"The benefit cap stops: earning £{rules.cap_earnings_exception:,.2f} a month or more "
-            f"after tax ({rules.cap_earnings_exception_hours:g} hours at the National Living Wage) "
-            "lifts it.",
+        out.append(
+            Caution(
+                "benefit_cap_ends",
+                f"The benefit cap stops: earning £{rules.cap_earnings_exception:,.2f} a month or more "
+                f"after tax ({rules.cap_earnings_exception_hours:g} hours at the National Living Wage) "
+                "lifts it.",
+            )
         )
     elif work.capped and not now.capped:
-        yield Caution("benefit_cap_starts", "The benefit cap would start to reduce Universal Credit.")
+        out.append(Caution("benefit_cap_starts", "The benefit cap would start to reduce Universal Credit."))
 
 
-def _capability_earnings(p: _Prepared, periods: AssessmentPeriods, difference: float) -> Iterator[Caution]:
+def _capability_earnings(
+    p: _Prepared, periods: AssessmentPeriods, difference: float, out: list[Caution]
+) -> None:
     rules = p.rules
     threshold = rules.capability_earnings_threshold
     for adult, pay in zip(p.s.adults, p.in_work.pay, strict=True):
         if (adult.lcw or adult.lcwra) and pay.net >= threshold:
             what = "LCWRA" if adult.lcwra else "LCW"
-            yield Caution(
-                "capability_earnings_threshold",
-                f"Earnings of £{threshold:,.2f} a month or more "
-                f"({rules.uc_capability_earnings_hours:g} hours at the National "
-                f"Living Wage) mean DWP can treat the person as no longer having {what}; the "
-                f"health element could stop at the next review.",
+            out.append(
+                Caution(
+                    "capability_earnings_threshold",
+                    f"Earnings of £{threshold:,.2f} a month or more "
+                    f"({rules.uc_capability_earnings_hours:g} hours at the National "
+                    f"Living Wage) mean DWP can treat the person as no longer having {what}; the "
+                    f"health element could stop at the next review.",
+                )
             )
 
 
-def _universal_credit_ends(p: _Prepared, periods: AssessmentPeriods, difference: float) -> Iterator[Caution]:
+def _universal_credit_ends(
+    p: _Prepared, periods: AssessmentPeriods, difference: float, out: list[Caution]
+) -> None:
     if p.now.universal_credit.award > 0 and not p.in_work.universal_credit.award > 0:
-        yield Caution(
-            "universal_credit_ends",
-            "Universal Credit would stop. Passported help that comes with it stops too.",
+        out.append(
+            Caution(
+                "universal_credit_ends",
+                "Universal Credit would stop. Passported help that comes with it stops too.",
+            )
         )
 
 
 def _passported_help_in_england(
-    p: _Prepared, periods: AssessmentPeriods, difference: float
-) -> Iterator[Caution]:
+    p: _Prepared, periods: AssessmentPeriods, difference: float, out: list[Caution]
+) -> None:
     """Free prescriptions and school meals in England come with UC, up to an earnings limit."""
     if p.request.household.nation is not Nation.ENGLAND or not p.now.universal_credit.award > 0:
         return
@@ -313,46 +336,54 @@ def _passported_help_in_england(
     lcw = uc.has_capability_for_work_limit or uc.has_children
     limit = rules.prescriptions_limit_with_children_or_lcw if lcw else rules.prescriptions_limit
     if not keeps_uc or sum(pay.net for pay in work.pay) > limit:
-        yield Caution(
-            "free_prescriptions",
-            f"Free NHS prescriptions through UC stop above £{limit:.0f} take-home pay in an "
-            f"assessment period; a prepayment certificate can cap the cost.",
+        out.append(
+            Caution(
+                "free_prescriptions",
+                f"Free NHS prescriptions through UC stop above £{limit:.0f} take-home pay in an "
+                f"assessment period; a prepayment certificate can cap the cost.",
+            )
         )
     if p.s.school_age_children and not keeps_uc:
-        yield Caution(
-            "free_school_meals",
-            "Free school meals in England depend on getting UC; they stop if UC stops.",
+        out.append(
+            Caution(
+                "free_school_meals",
+                "Free school meals in England depend on getting UC; they stop if UC stops.",
+            )
         )
 
 
 def _scottish_child_payment_ends(
-    p: _Prepared, periods: AssessmentPeriods, difference: float
-) -> Iterator[Caution]:
+    p: _Prepared, periods: AssessmentPeriods, difference: float, out: list[Caution]
+) -> None:
     if p.now.scottish_child_payment and not p.in_work.scottish_child_payment:
-        yield Caution(
-            "scottish_child_payment_ends", "Scottish Child Payment stops when Universal Credit stops."
+        out.append(
+            Caution(
+                "scottish_child_payment_ends", "Scottish Child Payment stops when Universal Credit stops."
+            )
         )
 
 
-def _extra_paydays(p: _Prepared, periods: AssessmentPeriods, difference: float) -> Iterator[Caution]:
+def _extra_paydays(p: _Prepared, periods: AssessmentPeriods, difference: float, out: list[Caution]) -> None:
     frequency = p.request.job.pay_frequency
     if frequency is PayFrequency.MONTHLY or not any([period.extra_payday for period in periods.periods]):
         return
     lost = sum(period.universal_credit_lost_to_extra_payday for period in periods.periods)
-    yield Caution(
-        "extra_paydays",
-        f"Being paid {frequency.value.replace('_', '-')} puts an extra payday into "
-        f"some assessment periods, and UC is about £{lost:,.2f} lower over the year in "
-        f"those months. Budget for the lowest month: about "
-        f"£{periods.lowest_net_income:,.2f} (period {periods.lowest_period}).",
+    out.append(
+        Caution(
+            "extra_paydays",
+            f"Being paid {frequency.value.replace('_', '-')} puts an extra payday into "
+            f"some assessment periods, and UC is about £{lost:,.2f} lower over the year in "
+            f"those months. Budget for the lowest month: about "
+            f"£{periods.lowest_net_income:,.2f} (period {periods.lowest_period}).",
+        )
     )
 
 
 def _universal_credit_not_covered(
-    p: _Prepared, periods: AssessmentPeriods, difference: float
-) -> Iterator[Caution]:
+    p: _Prepared, periods: AssessmentPeriods, difference: float, out: list[Caution]
+) -> None:
     if p.s.uc.not_entitled:
-        yield Caution("universal_credit_not_covered", p.s.uc.not_entitled)
+        out.append(Caution("universal_credit_not_covered", p.s.uc.not_entitled))
 
 
 CHECKS: tuple[Check, ...] = (
@@ -371,7 +402,10 @@ CHECKS: tuple[Check, ...] = (
 
 def cautions(p: _Prepared, periods: AssessmentPeriods, difference: float) -> list[Caution]:
     """What the advisor should raise with the person, in the order the checks run."""
-    return [caution for check in CHECKS for caution in check(p, periods, difference)]
+    out: list[Caution] = []
+    for check in CHECKS:
+        check(p, periods, difference, out)
+    return out
 
 
 @dataclass(slots=True)

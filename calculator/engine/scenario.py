@@ -7,7 +7,7 @@ explanations are made once, in result.py.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 
 from calculator.engine.deductions import (
@@ -281,7 +281,7 @@ class _Income:
     esa_stopped: bool = False
     jsa_stopped: bool = False
     ca_stopped: bool = False
-    adjusted_net_incomes: list[float] = field(default_factory=list)
+    top_adjusted_net_income: float = 0.0  # the higher earner's, for the child benefit charge
 
 
 def _add_pay(income: _Income, pay: Pay) -> None:
@@ -291,7 +291,7 @@ def _add_pay(income: _Income, pay: Pay) -> None:
     income.income_tax += pay.income_tax
     income.national_insurance += pay.national_insurance
     income.pension += pay.pension
-    income.adjusted_net_incomes.append(pay.adjusted_net_income)
+    income.top_adjusted_net_income = max(income.top_adjusted_net_income, pay.adjusted_net_income)
 
 
 def _add_tested(income: _Income, s: Situation, adult: Adult, pay: Pay) -> None:
@@ -324,7 +324,9 @@ def _add_tested(income: _Income, s: Situation, adult: Adult, pay: Pay) -> None:
     income.carers_allowance += ca
     income.pension_income += adult.pension_income_monthly
     income.unearned += esa + jsa + ca + adult.pension_income_monthly
-    income.adjusted_net_incomes.append(pay.adjusted_net_income + other_taxable_year)
+    income.top_adjusted_net_income = max(
+        income.top_adjusted_net_income, pay.adjusted_net_income + other_taxable_year
+    )
 
 
 def childcare_work_condition(s: Situation, pays: tuple[Pay, ...]) -> bool:
@@ -338,15 +340,12 @@ def childcare_work_condition(s: Situation, pays: tuple[Pay, ...]) -> bool:
     )
 
 
-def high_income_child_benefit_charge(rules: Rules, child_benefit: float, incomes: list[float]) -> float:
+def high_income_child_benefit_charge(rules: Rules, child_benefit: float, top_income: float) -> float:
     """ITEPA 2003 s.681C: 1% of the Child Benefit for each full step of the higher income over
     the threshold."""
-    if not (child_benefit and incomes):
+    if not child_benefit or top_income <= rules.hicbc_threshold:
         return 0.0
-    top = max(incomes)
-    if top <= rules.hicbc_threshold:
-        return 0.0
-    percent = min(100, int((top - rules.hicbc_threshold) / (rules.hicbc_width / 100)))
+    percent = min(100, int((top_income - rules.hicbc_threshold) / (rules.hicbc_width / 100)))
     return child_benefit * percent / 100
 
 
@@ -391,7 +390,7 @@ def money(s: Situation, pays: tuple[Pay, ...], childcare_costs: float, work_cost
         carers_allowance=income.carers_allowance,
         child_benefit=cb,
         high_income_child_benefit_charge=high_income_child_benefit_charge(
-            s.rules, cb, income.adjusted_net_incomes
+            s.rules, cb, income.top_adjusted_net_income
         ),
         council_tax_reduction=council_tax_reduction(s, income.earned),
         scottish_child_payment=scottish_child_payment(s, uc),

@@ -89,36 +89,39 @@ def child_element(rules: Rules, children: list[Child], born_before: list[bool]) 
     if not children:
         return 0.0
     eldest = max(range(len(children)), key=lambda i: children[i].age)
-    total = sum(
-        rules.uc_child_first_higher if index == eldest and born_before[index] else rules.uc_child
-        for index in range(len(children))
-    )
+    total = 0.0
+    for index in range(len(children)):
+        total += rules.uc_child_first_higher if index == eldest and born_before[index] else rules.uc_child
     return pence(total)
 
 
 def disabled_child_addition(rules: Rules, children: list[Child]) -> float:
-    total = sum(
-        rules.uc_disabled_child_higher
-        if c.disability is ChildDisability.HIGHER
-        else rules.uc_disabled_child_lower
-        for c in children
-        if c.disability is not ChildDisability.NONE
-    )
+    total = 0.0
+    for child in children:
+        if child.disability is ChildDisability.HIGHER:
+            total += rules.uc_disabled_child_higher
+        elif child.disability is ChildDisability.LOWER:
+            total += rules.uc_disabled_child_lower
     return pence(total) if total else 0.0
 
 
 def lcwra_element(rules: Rules, adults: tuple[Adult, ...]) -> float:
     """One element per award (reg 27(4)); the protected amount if either adult has it."""
-    with_lcwra = [a for a in adults if a.lcwra]
-    if not with_lcwra:
-        return 0.0
-    protected = any(a.lcwra_rate is LcwraRate.PROTECTED for a in with_lcwra)
-    return rules.uc_lcwra_protected if protected else rules.uc_lcwra_new_claim
+    amount = 0.0
+    for adult in adults:
+        if adult.lcwra:
+            if adult.lcwra_rate is LcwraRate.PROTECTED:
+                return rules.uc_lcwra_protected
+            amount = rules.uc_lcwra_new_claim
+    return amount
 
 
 def carer_element(rules: Rules, adults: tuple[Adult, ...]) -> float:
     """Reg 29: for each carer of 35 hours; a carer who also has LCWRA gets only the LCWRA element."""
-    carers = sum(1 for a in adults if a.cares_35_hours and not a.lcwra)
+    carers = 0
+    for adult in adults:
+        if adult.cares_35_hours and not adult.lcwra:
+            carers += 1
     return pence(rules.uc_carer * carers) if carers else 0.0
 
 
