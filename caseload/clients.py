@@ -29,6 +29,7 @@ from caseload.audit import record_change, snapshot
 from caseload.errors import Conflict, InvalidInput, NotAllowed, NotFound
 from caseload.history import record_state
 from caseload.models import Client, ClientStatus, Role, Staff, Team
+from caseload.recipients import team_leaders
 from caseload.references import client_reference_problem
 from caseload.validation import Input, clean_free_text, not_in_future
 
@@ -359,8 +360,7 @@ def who_accepts(session: Session, client: Client) -> list[Staff]:
         specialist = session.get(Staff, client.specialist_id)
         if specialist is not None:
             return [specialist]
-    return list(session.scalars(select(Staff).where(
-        Staff.team_id == client.team_id, Staff.role == Role.TEAM_LEADER, Staff.active.is_(True))))
+    return team_leaders(session, client.team_id)
 
 
 def referrer_of(session: Session, client: Client) -> Staff | None:
