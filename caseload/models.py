@@ -459,6 +459,22 @@ class NudgeLog(Base):
     __table_args__ = (UniqueConstraint("kind", "subject", "period"),)
 
 
+class FirstReport(Base):
+    """A team's figures for a closed period as first reported, so a later report of the same
+    period can say what a correction of the past has changed since (caseload/first_reports.py)."""
+
+    __tablename__ = "first_reports"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    team_id: Mapped[int] = mapped_column(ForeignKey("teams.id"))
+    period_start: Mapped[date] = mapped_column(Date)
+    period_end: Mapped[date] = mapped_column(Date)
+    figures: Mapped[dict[str, int]] = mapped_column(JSON)
+    reported_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    __table_args__ = (UniqueConstraint("team_id", "period_start", "period_end"),)
+
+
 class AuditLog(Base):
     __tablename__ = "audit_log"
 
