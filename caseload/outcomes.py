@@ -19,7 +19,7 @@ from sqlalchemy import ColumnElement, and_, case, exists, func, or_, select
 from sqlalchemy.orm import Session, aliased
 
 from caseload.history import in_force_on
-from caseload.models import ACTIVE_CASELOAD, Client, ClientStatus, ClientStatusPeriod, Job
+from caseload.models import ACTIVE_CASELOAD, Client, ClientStatus, ClientStatusPeriod, Job, Team
 from caseload.periods import Period
 
 # IPS Grow's benchmark employment rate, for a rate over a review period or 12 months or more.
@@ -32,6 +32,47 @@ IN_WORK_SHARE_LIMIT = Decimal("0.15")
 EVALUATION_MONTHS = 18
 EVALUATION_REFERRALS = 120
 EVALUATION_JOB_STARTS = 60
+
+
+# What each figure counts, in a sentence with its source: the workbook's "How each figure is
+# counted" sheet and docs/outcomes.md say the same.
+DEFINITIONS: dict[str, str] = {
+    "Referrals": "Clients whose referral date falls in the period: the day the employment "
+                 "specialist received the referral and accepted it onto their caseload "
+                 "(IPS Grow Reporting Tool).",
+    "Referrals already in work": "Of those referrals, people in a job when referred: job "
+                                 "retention, or looking for a better job (IPS Grow Reporting Tool).",
+    "Vocational profiles started": "Clients whose vocational profile was started in the period and "
+                                   "who had not been discharged by its end (IPS Grow Reporting Tool).",
+    "Job starts": "Competitive jobs started in the period, second and third jobs included "
+                  "(IPS Grow Reporting Tool, total job starts).",
+    "People into work": "Clients whose first competitive job started in the period, each once "
+                        "(IPS Grow Reporting Tool, clients supported into work).",
+    "Jobs that are not competitive": "Jobs recorded that are set aside for people with a mental "
+                                     "health condition or pay below the minimum wage for the "
+                                     "person's age: shown apart, never counted as outcomes.",
+    "Out-of-work clients who started work": "Of the out-of-work clients on the caseload, those who "
+                                            "started a competitive job in the period.",
+    "Out-of-work clients on the caseload": "Accepted before the period ended, not discharged before "
+                                           "it began, not in work when referred, and not in a "
+                                           "competitive job on its first day (IPS Grow policy "
+                                           "note, April 2024).",
+    "Employment rate": "Out-of-work clients who started work ÷ out-of-work clients on the "
+                       "caseload. The 40% benchmark applies to a rate over 12 months or a "
+                       "fidelity review period, never to a month (IPS Grow policy note, April 2024).",
+    "Active caseload": "Clients accepted, looking for work or in work at the end of the period's "
+                       "last day; at most 20 per full-time specialist (fidelity item S1).",
+    "In work": "Of the active caseload, those in work at the end of the period; at most 15% "
+               "(IPS Grow Reporting Tool).",
+    "Overdue for employer contact": "Clients looking for work at the end of the period with no "
+                                    "face-to-face employer contact on their behalf for more than "
+                                    "28 days (the four-week rule; fidelity item V4).",
+    "Better-off calculations": "In-work better-off calculations done in the period (IPS "
+                               "principle 8, benefits counselling).",
+    "Since the service started": "Referrals and job starts from the team's service start date, "
+                                 "as the Making IPS Work evaluation (2018) gives them in its "
+                                 "Table 3: \"193 referrals and 78 jobs achieved—40%\".",
+}
 
 
 def ratio(numerator: int, denominator: int) -> Decimal | None:
@@ -214,6 +255,29 @@ class Conversion:
 
     def __add__(self, other: Conversion) -> Conversion:
         return Conversion(self.referrals + other.referrals, self.job_starts + other.job_starts)
+
+
+def conversion_since_start(session: Session, end: date, team_id: int | None = None
+                           ) -> dict[int, Conversion]:
+    """Referrals and competitive job starts from each team's service start date (all its
+    records when it has none) up to `end` (exclusive), per team."""
+    referred = (select(Client.team_id, func.count(Client.id))
+                .join(Team, Team.id == Client.team_id)
+                .where(Client.accepted_on < end,
+                       Client.accepted_on >= func.coalesce(Team.service_started_on, Client.accepted_on))
+                .group_by(Client.team_id))
+    started = (select(Job.team_id, func.count(Job.id))
+               .join(Team, Team.id == Job.team_id)
+               .where(Job.is_competitive.is_(True), Job.started_on < end,
+                      Job.started_on >= func.coalesce(Team.service_started_on, Job.started_on))
+               .group_by(Job.team_id))
+    if team_id is not None:
+        referred = referred.where(Client.team_id == team_id)
+        started = started.where(Job.team_id == team_id)
+    counted = {row[0]: int(row[1]) for row in session.execute(referred)}
+    jobs = {row[0]: int(row[1]) for row in session.execute(started)}
+    return {team: Conversion(counted.get(team, 0), jobs.get(team, 0))
+            for team in counted.keys() | jobs.keys()}
 
 
 def conversion(session: Session, span: Period, team_id: int | None = None) -> dict[int, Conversion]:

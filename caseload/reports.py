@@ -1,46 +1,56 @@
-"""Outcome reports: job starts against target, referrals to jobs, employment rate, better-off.
+"""Outcome reports for any period: every figure of caseload/outcomes.py per team and in total,
+the 12-month employment rate the benchmark is held against, conversion since each service
+started, caseloads at the period's end, and what has changed since a closed period was first
+reported.
 
-Every figure is aggregated by the database (GROUP BY over indexed date ranges), so a
-report over a hundred thousand clients streams no rows into Python. Definitions follow
-domain.md ("Outcomes") and the IPS Grow reporting tool.
+Every figure is aggregated by the database (GROUP BY over indexed date ranges), so a report
+over a hundred thousand clients streams no rows into Python.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from decimal import Decimal
 
-from sqlalchemy import ColumnElement, and_, case, exists, func, or_, select
-from sqlalchemy.orm import Session, aliased
+from dateutil.relativedelta import relativedelta
+from sqlalchemy import ColumnElement, and_, case, func, or_, select
+from sqlalchemy.orm import Session
 
 from caseload import clock
 from caseload.access import require_role, team_scope, visible_teams
+from caseload.db import Database
+from caseload.errors import NotAllowed, NotFound
+from caseload.first_reports import Changed, compare_with_first
 from caseload.history import in_force_on
 from caseload.models import (
     ACTIVE_CASELOAD,
     BetterOffCalculation,
     BetterOffOutcome,
-    Client,
     ClientStatusPeriod,
-    Job,
     Role,
     Staff,
     Team,
 )
+from caseload.outcomes import (
+    Caseload,
+    Conversion,
+    EmploymentRate,
+    JobStarts,
+    benchmark_applies,
+    caseloads_on,
+    conversion_since_start,
+    employment_rates,
+    job_starts,
+    referrals,
+    referrals_in_work,
+    vocational_profiles_started,
+)
 from caseload.overdue import overdue_counts_as_of
-from caseload.periods import Period, financial_year_to_date, month, months_ending
+from caseload.periods import Period, month, months_ending, twelve_months_ending
 
-# IPS Grow's benchmark employment rate (domain.md).
-EMPLOYMENT_RATE_BENCHMARK = Decimal("0.40")
 REPORT_ROLES = (Role.TEAM_LEADER, Role.REGIONAL_TRAINER, Role.ADMIN)
-
-
-def _ratio(numerator: int, denominator: int) -> Decimal | None:
-    if denominator == 0:
-        return None
-    return (Decimal(numerator) / Decimal(denominator)).quantize(Decimal("0.001"))
 
 
 def percent(value: Decimal | None) -> str:
@@ -48,114 +58,12 @@ def percent(value: Decimal | None) -> str:
 
 
 @dataclass(frozen=True)
-class JobStartCounts:
-    job_starts: int = 0
-    first_job_starts: int = 0
-    competitive_job_starts: int = 0
-
-
-def _is_first_job() -> ColumnElement[bool]:
-    """SQL: no earlier job for the same client episode (ties broken by id)."""
-    earlier = aliased(Job)
-    return ~exists().where(
-        earlier.client_id == Job.client_id,
-        or_(earlier.started_on < Job.started_on,
-            and_(earlier.started_on == Job.started_on, earlier.id < Job.id)),
-    )
-
-
-def job_start_counts(session: Session, period: Period, team_id: int | None = None
-                     ) -> dict[int, JobStartCounts]:
-    """Per team: all job starts, first job starts (people into work) and competitive ones."""
-    query = (
-        select(
-            Job.team_id,
-            func.count(Job.id),
-            func.sum(case((_is_first_job(), 1), else_=0)),
-            func.sum(case((Job.is_competitive, 1), else_=0)),
-        )
-        .where(Job.started_on >= period.start, Job.started_on < period.end)
-        .group_by(Job.team_id)
-    )
-    if team_id is not None:
-        query = query.where(Job.team_id == team_id)
-    return {
-        row[0]: JobStartCounts(int(row[1]), int(row[2] or 0), int(row[3] or 0))
-        for row in session.execute(query)
-    }
-
-
-def referral_counts(session: Session, period: Period, team_id: int | None = None
-                    ) -> dict[int, int]:
-    """Per team: referral episodes received in the period."""
-    query = (
-        select(Client.team_id, func.count(Client.id))
-        .where(Client.referral_received_on >= period.start,
-               Client.referral_received_on < period.end)
-        .group_by(Client.team_id)
-    )
-    if team_id is not None:
-        query = query.where(Client.team_id == team_id)
-    return {row[0]: int(row[1]) for row in session.execute(query)}
-
-
-@dataclass(frozen=True)
-class EmploymentRate:
-    started_work: int
-    out_of_work: int
-
-    @property
-    def rate(self) -> Decimal | None:
-        return _ratio(self.started_work, self.out_of_work)
-
-
-def employment_rates(session: Session, period: Period, team_id: int | None = None
-                     ) -> dict[int, EmploymentRate]:
-    """IPS Grow employment rate per team for a period.
-
-    Out-of-work clients on the caseload in the period (the denominator) are episodes that
-    were accepted before the period ended, not discharged before it began, and not in a
-    job on its first day (no job started before the period and still open then). Of
-    those, the ones who started a job within the period are the numerator.
-    """
-    working_at_start = aliased(Job)
-    in_work_at_start = exists().where(
-        working_at_start.client_id == Client.id,
-        working_at_start.started_on < period.start,
-        or_(working_at_start.ended_on.is_(None), working_at_start.ended_on >= period.start),
-    )
-    started = aliased(Job)
-    started_in_period = exists().where(
-        started.client_id == Client.id,
-        started.started_on >= period.start,
-        started.started_on < period.end,
-    )
-    query = (
-        select(
-            Client.team_id,
-            func.count(Client.id),
-            func.sum(case((started_in_period, 1), else_=0)),
-        )
-        .where(
-            Client.accepted_on.is_not(None),
-            Client.accepted_on < period.end,
-            or_(Client.discharged_on.is_(None), Client.discharged_on >= period.start),
-            ~in_work_at_start,
-        )
-        .group_by(Client.team_id)
-    )
-    if team_id is not None:
-        query = query.where(Client.team_id == team_id)
-    return {
-        row[0]: EmploymentRate(started_work=int(row[2] or 0), out_of_work=int(row[1]))
-        for row in session.execute(query)
-    }
-
-
-@dataclass(frozen=True)
 class BetterOffCounts:
     done: int = 0
     better_off: int = 0
+
+    def __add__(self, other: BetterOffCounts) -> BetterOffCounts:
+        return BetterOffCounts(self.done + other.done, self.better_off + other.better_off)
 
 
 def better_off_counts(session: Session, period: Period, team_id: int | None = None
@@ -221,31 +129,47 @@ def caseload_by_specialist(session: Session, as_of: date, team_id: int | None = 
 
 @dataclass(frozen=True)
 class TeamMonth:
-    """One team's job starts for one month against its monthly target."""
+    """One team's job starts for one month against its monthly target (Figure 1 of the
+    Sussex briefing)."""
 
     team_id: int
     team_name: str
     month: date
     target: int
-    counts: JobStartCounts
+    counts: JobStarts
 
     @property
     def difference(self) -> int:
-        return self.counts.job_starts - self.target
+        return self.counts.total - self.target
 
 
-def job_starts_against_target(session: Session, months: list[Period], team_id: int | None = None
-                              ) -> list[TeamMonth]:
-    """Job starts per team per month against target (the Sussex briefing's Figure 1)."""
-    teams = _teams(session, team_id)
+def job_starts_against_target(session: Session, months: list[Period], team_id: int | None = None,
+                              within: ColumnElement[bool] | None = None) -> list[TeamMonth]:
+    """Competitive job starts per team per month against target."""
+    teams = _teams(session, team_id, within)
     rows = []
     for period in months:
-        counts = job_start_counts(session, period, team_id)
+        counts = job_starts(session, period, team_id)
         for team in teams:
             rows.append(TeamMonth(team.id, team.name, period.start,
                                   team.job_start_target_per_month,
-                                  counts.get(team.id, JobStartCounts())))
+                                  counts.get(team.id, JobStarts())))
     return rows
+
+
+def all_teams_by_month(rows: list[TeamMonth]) -> list[TeamMonth]:
+    """The region's line: every team's job starts and targets added up, month by month."""
+    months: dict[date, TeamMonth] = {}
+    for row in rows:
+        seen = months.get(row.month)
+        months[row.month] = row if seen is None else TeamMonth(
+            0, "All teams", row.month, seen.target + row.target, seen.counts + row.counts)
+    return [replace(m, team_id=0, team_name="All teams") for _, m in sorted(months.items())]
+
+
+def last_twelve_months(session: Session, any_day: date, team_id: int | None = None
+                       ) -> list[TeamMonth]:
+    return job_starts_against_target(session, months_ending(any_day, 12), team_id)
 
 
 def _teams(session: Session, team_id: int | None, within: ColumnElement[bool] | None = None
@@ -259,111 +183,185 @@ def _teams(session: Session, team_id: int | None, within: ColumnElement[bool] | 
 
 
 @dataclass(frozen=True)
-class ReferralConversion:
-    """Referrals received and job starts achieved in a period, as in the 2018 evaluation's Table 3."""
-
-    referrals: int
-    job_starts: int
-
-    @property
-    def conversion(self) -> Decimal | None:
-        return _ratio(self.job_starts, self.referrals)
-
-
-@dataclass(frozen=True)
 class TeamOutcomes:
+    """One team's figures for a period (or all teams', added up, as `OutcomesReport.totals`)."""
+
     team_id: int
     team_name: str
+    referral_target: int  # over the period: the monthly target times its months
     job_start_target: int
-    referral_target: int
-    month: JobStartCounts
-    month_referrals: ReferralConversion
-    year_to_date: ReferralConversion
-    year_to_date_starts: JobStartCounts
-    employment: EmploymentRate
+    referrals: int
+    referrals_in_work: int
+    profiles_started: int
+    job_starts: JobStarts
+    employment: EmploymentRate  # over the period
+    employment_year: EmploymentRate  # over the 12 months to the period's end
     better_off: BetterOffCounts
+    caseload: Caseload  # at the end of the period's last day
     overdue: int
-    caseloads: list[SpecialistCaseload] = field(default_factory=list)
+    since_start: Conversion  # from the service's start to the period's end
+    months_since_start: int
+    specialists: list[SpecialistCaseload] = field(default_factory=list)
+    changed: list[Changed] = field(default_factory=list)
+
+    def figures(self) -> dict[str, int]:
+        """The counts a closed period's report stands by, by the names people read."""
+        return {
+            "Referrals": self.referrals, "Referrals already in work": self.referrals_in_work,
+            "Vocational profiles started": self.profiles_started,
+            "Job starts": self.job_starts.total, "People into work": self.job_starts.people,
+            "Jobs that are not competitive": self.job_starts.not_competitive,
+            "Out-of-work clients who started work": self.employment.started_work,
+            "Out-of-work clients on the caseload": self.employment.out_of_work,
+            "Active caseload": self.caseload.active, "In work": self.caseload.in_work,
+            "Overdue for employer contact": self.overdue,
+            "Better-off calculations": self.better_off.done,
+        }
 
 
 @dataclass(frozen=True)
 class OutcomesReport:
     period: Period
-    year_to_date: Period
     as_of: date
     teams: list[TeamOutcomes]
 
     @property
-    def totals(self) -> TeamOutcomes:
-        """All teams added together (caseloads left out)."""
-        def add(name: str, attr: str) -> int:
-            return sum(getattr(getattr(t, name), attr) for t in self.teams)
+    def year(self) -> Period:
+        """The 12 months to the period's end, over which the benchmark is held."""
+        return twelve_months_ending(self.period.last_day)
 
+    @property
+    def benchmark_applies(self) -> bool:
+        return benchmark_applies(self.period)
+
+    @property
+    def changed(self) -> list[tuple[str, Changed]]:
+        return [(t.team_name, c) for t in self.teams for c in t.changed]
+
+    @property
+    def totals(self) -> TeamOutcomes:
+        """All teams added together (specialists left out)."""
+        def add(name: str) -> object:
+            values = [getattr(t, name) for t in self.teams]
+            total = values[0]
+            for value in values[1:]:
+                total = total + value
+            return total
+
+        if not self.teams:
+            raise ValueError("a report with no teams has no totals")
         return TeamOutcomes(
             team_id=0, team_name="All teams",
-            job_start_target=sum(t.job_start_target for t in self.teams),
-            referral_target=sum(t.referral_target for t in self.teams),
-            month=JobStartCounts(add("month", "job_starts"), add("month", "first_job_starts"),
-                                 add("month", "competitive_job_starts")),
-            month_referrals=ReferralConversion(add("month_referrals", "referrals"),
-                                               add("month_referrals", "job_starts")),
-            year_to_date=ReferralConversion(add("year_to_date", "referrals"),
-                                            add("year_to_date", "job_starts")),
-            year_to_date_starts=JobStartCounts(
-                add("year_to_date_starts", "job_starts"),
-                add("year_to_date_starts", "first_job_starts"),
-                add("year_to_date_starts", "competitive_job_starts")),
-            employment=EmploymentRate(add("employment", "started_work"),
-                                      add("employment", "out_of_work")),
-            better_off=BetterOffCounts(add("better_off", "done"), add("better_off", "better_off")),
-            overdue=sum(t.overdue for t in self.teams),
+            **{name: add(name) for name in (
+                "referral_target", "job_start_target", "referrals", "referrals_in_work",
+                "profiles_started", "job_starts", "employment", "employment_year", "better_off",
+                "caseload", "overdue", "since_start")},  # type: ignore[arg-type]
+            months_since_start=max(t.months_since_start for t in self.teams),
         )
 
 
-def outcomes_report(session: Session, any_day_in_month: date, team_id: int | None = None, *,
-                    within: ColumnElement[bool] | None = None) -> OutcomesReport:
-    """Everything the monthly outcomes report shows, for one team or all (or those of all
-    matching `within`, a WHERE clause over Team such as `access.visible_teams(actor)`)."""
-    period = month(any_day_in_month)
-    ytd = financial_year_to_date(any_day_in_month)
-    as_of = min(period.last_day, clock.today())
-    starts = job_start_counts(session, period, team_id)
-    referrals = referral_counts(session, period, team_id)
-    ytd_starts = job_start_counts(session, ytd, team_id)
-    ytd_referrals = referral_counts(session, ytd, team_id)
+def outcomes_report(session: Session, period: Period, team_id: int | None = None, *,
+                    within: ColumnElement[bool] | None = None,
+                    today: date | None = None) -> OutcomesReport:
+    """Everything a report shows for `period`, for one team or all (or those matching `within`,
+    a WHERE clause over Team such as `access.visible_teams(actor)`)."""
+    as_of = min(period.last_day, today or clock.today())
+    year = twelve_months_ending(period.last_day)
+    counted = {
+        "referrals": referrals(session, period, team_id),
+        "in_work": referrals_in_work(session, period, team_id),
+        "profiles": vocational_profiles_started(session, period, team_id),
+    }
+    starts = job_starts(session, period, team_id)
     employment = employment_rates(session, period, team_id)
+    employment_year = employment_rates(session, year, team_id)
     better_off = better_off_counts(session, period, team_id)
-    caseloads = caseload_by_specialist(session, as_of, team_id)
+    caseloads = caseloads_on(session, as_of, team_id)
     overdue = overdue_counts_as_of(session, as_of, team_id)
-
+    specialists = caseload_by_specialist(session, as_of, team_id)
+    since_start = conversion_since_start(session, period.end, team_id)
     teams = []
     for team in _teams(session, team_id, within):
-        month_counts = starts.get(team.id, JobStartCounts())
-        ytd_counts = ytd_starts.get(team.id, JobStartCounts())
+        months = period.months()
+        started = team.service_started_on
         teams.append(TeamOutcomes(
-            team_id=team.id,
-            team_name=team.name,
-            job_start_target=team.job_start_target_per_month,
-            referral_target=team.referral_target_per_month,
-            month=month_counts,
-            month_referrals=ReferralConversion(referrals.get(team.id, 0), month_counts.job_starts),
-            year_to_date=ReferralConversion(ytd_referrals.get(team.id, 0), ytd_counts.job_starts),
-            year_to_date_starts=ytd_counts,
-            employment=employment.get(team.id, EmploymentRate(0, 0)),
+            team_id=team.id, team_name=team.name,
+            referral_target=team.referral_target_per_month * months,
+            job_start_target=team.job_start_target_per_month * months,
+            referrals=counted["referrals"].get(team.id, 0),
+            referrals_in_work=counted["in_work"].get(team.id, 0),
+            profiles_started=counted["profiles"].get(team.id, 0),
+            job_starts=starts.get(team.id, JobStarts()),
+            employment=employment.get(team.id, EmploymentRate()),
+            employment_year=employment_year.get(team.id, EmploymentRate()),
             better_off=better_off.get(team.id, BetterOffCounts()),
+            caseload=caseloads.get(team.id, Caseload()),
             overdue=overdue.get(team.id, 0),
-            caseloads=caseloads.get(team.id, []),
+            since_start=since_start.get(team.id, Conversion()),
+            months_since_start=(0 if started is None or started >= period.end
+                                else Period(started, period.end).months()),
+            specialists=specialists.get(team.id, []),
         ))
-    return OutcomesReport(period=period, year_to_date=ytd, as_of=as_of, teams=teams)
+    return OutcomesReport(period=period, as_of=as_of, teams=teams)
 
 
-def outcomes_report_for(session: Session, actor: Staff, any_day_in_month: date) -> OutcomesReport:
-    """The report limited to what `actor` may see: their team, or all their workspace's."""
+def outcomes_report_for(session: Session, actor: Staff, period: Period, team_id: int | None = None,
+                        today: date | None = None) -> OutcomesReport:
+    """The report limited to what `actor` may see: their team, or their workspace's teams (or
+    one of them, `team_id`)."""
     require_role(actor, REPORT_ROLES, "see team outcome reports")
-    return outcomes_report(session, any_day_in_month, team_scope(actor),
-                           within=visible_teams(actor))
+    scope = team_scope(actor)
+    if scope is not None and team_id not in (None, scope):
+        raise NotAllowed("Team leaders see their own team's report only.")
+    return outcomes_report(session, period, scope if team_id is None else team_id,
+                           within=visible_teams(actor), today=today)
 
 
-def last_twelve_months(session: Session, any_day: date, team_id: int | None = None
-                       ) -> list[TeamMonth]:
-    return job_starts_against_target(session, months_ending(any_day, 12), team_id)
+def published_report(db: Database, period: Period, *, actor: Staff | None = None,
+                     team_id: int | None = None, today: date | None = None) -> OutcomesReport:
+    """The report as every surface publishes it: limited to `actor` when given (None is the
+    system: the clock, the command line), with what has changed since a closed period was first
+    reported. Keeps the first report of a closed period as it goes."""
+    today = today or clock.today()
+    with db.transaction() as session:
+        if actor is None:
+            report = outcomes_report(session, period, team_id, today=today)
+        else:
+            report = outcomes_report_for(session, session.merge(actor), period, team_id, today)
+        changes = compare_with_first(session, period, today,
+                                     {t.team_id: t.figures() for t in report.teams})
+    return replace(report, teams=[replace(t, changed=changes.get(t.team_id, []))
+                                  for t in report.teams])
+
+
+def reports_by_month(session: Session, period: Period, team_id: int | None = None, *,
+                     within: ColumnElement[bool] | None = None) -> list[OutcomesReport]:
+    """The period month by month (a workbook's rows)."""
+    months = [month(period.start + relativedelta(months=n)) for n in range(max(period.months(), 1))]
+    return [outcomes_report(session, m, team_id, within=within) for m in months]
+
+
+def reports_by_month_for(session: Session, actor: Staff, period: Period) -> list[OutcomesReport]:
+    """Month by month, limited as `outcomes_report_for` limits the report."""
+    require_role(actor, REPORT_ROLES, "see team outcome reports")
+    return reports_by_month(session, period, team_scope(actor), within=visible_teams(actor))
+
+
+def report_team(session: Session, actor: Staff, name: str) -> int:
+    """The team called `name` (any case) among those whose figures `actor` may see."""
+    require_role(actor, REPORT_ROLES, "see team outcome reports")
+    team = session.scalar(select(Team).where(func.lower(Team.name) == name.strip().lower(),
+                                             visible_teams(actor)))
+    if team is None:
+        raise NotFound(f"There is no team called {name.strip()!r} among the teams whose figures "
+                       "you can see.")
+    return team.id
+
+
+def months_against_target_for(session: Session, actor: Staff, any_day: date,
+                              team_id: int | None = None) -> list[TeamMonth]:
+    """The 12 months to `any_day`'s month, for the teams `actor` may see (or one of them)."""
+    require_role(actor, REPORT_ROLES, "see team outcome reports")
+    return job_starts_against_target(session, months_ending(any_day, 12),
+                                     team_id if team_id is not None else team_scope(actor),
+                                     within=visible_teams(actor))

@@ -23,7 +23,9 @@ from caseload.calculations import record_for_reference
 from caseload.db import Database
 from caseload.errors import CaseloadError, InvalidInput
 from caseload.fidelity import upcoming_review
-from caseload.reports import EMPLOYMENT_RATE_BENCHMARK, outcomes_report, percent
+from caseload.outcomes import EMPLOYMENT_RATE_BENCHMARK
+from caseload.periods import month
+from caseload.reports import outcomes_report, percent
 from caseload.settings import get_settings
 from caseload.staff import staff_by_slack_id
 from ips.context import NotMigrated, require_migrated
@@ -64,41 +66,41 @@ reference only.</p>
 or load the demo with <code>ips demo-data</code>.</p></div>
 {% else %}
 <table>
-<caption>Job starts this month</caption>
+<caption>This month</caption>
 <thead><tr><th scope="col">Team</th><th scope="col" class="num">Job starts</th>
 <th scope="col" class="num">Target</th><th scope="col" class="num">People into work</th>
-<th scope="col" class="num">Referrals</th><th scope="col" class="num">Employment rate</th>
+<th scope="col" class="num">Referrals</th>
+<th scope="col" class="num">Employment rate, last 12 months</th>
 <th scope="col" class="num">Overdue for employer contact</th>
 <th scope="col">Next fidelity review</th></tr></thead>
 <tbody>
 {% for t in report.teams %}
 <tr><th scope="row">{{ t.team_name }}</th>
-<td class="num {{ 'on-target' if t.month.job_starts >= t.job_start_target else 'behind' }}">
-{{ t.month.job_starts }}</td>
+<td class="num {{ 'on-target' if t.job_starts.total >= t.job_start_target else 'behind' }}">
+{{ t.job_starts.total }}</td>
 <td class="num">{{ t.job_start_target }}</td>
-<td class="num">{{ t.month.first_job_starts }}</td>
-<td class="num">{{ t.month_referrals.referrals }}</td>
-<td class="num">{{ percent(t.employment.rate) }}</td>
+<td class="num">{{ t.job_starts.people }}</td>
+<td class="num">{{ t.referrals }}</td>
+<td class="num">{{ percent(t.employment_year.rate) }}</td>
 <td class="num">{{ t.overdue }}</td>
 <td>{{ reviews[t.team_id] }}</td></tr>
 {% endfor %}
 </tbody>
 </table>
 <table>
-<caption>Year to date (from {{ report.year_to_date.start.strftime('%-d %B %Y') }})</caption>
-<thead><tr><th scope="col">Team</th><th scope="col" class="num">Referrals</th>
-<th scope="col" class="num">Job starts</th><th scope="col" class="num">Conversion</th></tr></thead>
+<caption>Since each service started</caption>
+<thead><tr><th scope="col">Team</th><th scope="col">Referrals and jobs achieved</th></tr></thead>
 <tbody>
 {% for t in report.teams %}
-<tr><th scope="row">{{ t.team_name }}</th><td class="num">{{ t.year_to_date.referrals }}</td>
-<td class="num">{{ t.year_to_date.job_starts }}</td>
-<td class="num">{{ percent(t.year_to_date.conversion) }}</td></tr>
+<tr><th scope="row">{{ t.team_name }}</th><td>{{ t.since_start.sentence() }}</td></tr>
 {% endfor %}
 </tbody>
 </table>
-<div class="panel"><p>Employment rate: out-of-work clients who started a job this month ÷
-out-of-work clients on the caseload (IPS Grow; benchmark {{ benchmark }}). Overdue: looking
-for work with no face-to-face employer contact for over 28 days.</p></div>
+<div class="panel"><p>Job starts count competitive jobs only: open to anyone and paid at least
+the minimum wage. Employment rate: out-of-work clients who started a competitive job ÷
+out-of-work clients on the caseload over the last 12 months (IPS Grow; benchmark {{ benchmark }},
+which applies to 12 months or more, never to a single month). Overdue: looking for work with no
+face-to-face employer contact for over 28 days.</p></div>
 {% endif %}
 <p><a href="/calculator/">Better-off calculator</a></p>
 </main>
@@ -180,7 +182,7 @@ def create_app(database: Database | None = None, config: dict[str, Any] | None =
             app.extensions["ips_migrated"] = True
         today = clock.today()
         with db.reading() as session:
-            report = outcomes_report(session, today)
+            report = outcomes_report(session, month(today))
             reviews = {}
             for t in report.teams:
                 review = upcoming_review(session, t.team_id)

@@ -20,15 +20,21 @@ from caseload.fidelity import action_items_due_near, preparation_dates, schedule
 from caseload.just_ask import week_starting, who_answered
 from caseload.models import Nation, Role, Staff, Team
 from caseload.overdue import OverdueClient, overdue_for_employer_contact
+from caseload.periods import month, twelve_months_ending
 from caseload.recipients import care_coordinators, regional_trainers, staff_by_id, team_leaders
-from caseload.reports import last_twelve_months, outcomes_report, outcomes_report_for
+from caseload.reports import (
+    last_twelve_months,
+    outcomes_report_for,
+    published_report,
+    reports_by_month_for,
+)
 from caseload.snoozes import snoozed_client_ids
 from caseload.teams import every_team
 from caseload.working_days import first_working_day_of_month, is_working_day, next_working_day
 from messaging.views import fidelity as fidelity_views
 from messaging.views import just_ask as just_ask_views
 from messaging.views import nudges as nudge_views
-from messaging.views.reports import monthly_outcomes
+from messaging.views.reports import outcomes_message
 from reminders.sender import Outbox
 from rendering.charts import job_starts_chart
 from rendering.workbooks import outcomes_workbook, workbook_name
@@ -233,15 +239,17 @@ def monthly_reports(box: Outbox, today: date) -> None:
     # The report, chart and spreadsheet cost real work: build them only if something is unsent.
     if nudges.all_sent(box.db, _monthly_keys(teams, leaders, trainers, month_key)):
         return
+    # Made as every surface makes it: the first report of the month is kept, and a corrected
+    # past shows as changed since.
+    report = published_report(box.db, month(last_month), today=today)
     with box.db.reading() as session:
-        report = outcomes_report(session, last_month)
         history = {t.id: last_twelve_months(session, last_month, t.id) for t in teams}
     due_teams = {t.id: t for t in teams}
     for team_outcomes in report.teams:
         team = due_teams.get(team_outcomes.team_id)
         if team is None:
             continue
-        message = monthly_outcomes(report, team_outcomes, chart_file_id=None)
+        message = outcomes_message(report, team_outcomes, chart_file_id=None)
 
         def chart(team: Team = team) -> bytes:
             return job_starts_chart(team.name, history[team.id])
@@ -267,10 +275,11 @@ def monthly_reports(box: Outbox, today: date) -> None:
             def workbook(trainer: Staff = trainer) -> bytes:
                 # Each trainer's workbook holds only their own Slack workspace's teams.
                 with box.db.reading() as session:
-                    scoped = outcomes_report_for(session, trainer, last_month)
-                return outcomes_workbook(scoped, history)
+                    scoped = outcomes_report_for(session, trainer, month(last_month))
+                    months = reports_by_month_for(session, trainer, twelve_months_ending(last_month))
+                return outcomes_workbook(scoped, months)
 
             box.upload(("monthly_xlsx", f"staff:{trainer.id}", month_key), None,
                        trainer.slack_user_id, workbook,
-                       workbook_name(report.period.start),
+                       workbook_name(report.period),
                        f"IPS outcomes across teams, {report.period.label()}")

@@ -1,61 +1,93 @@
-"""The outcomes report as a plain-text table, for the command line and for logs."""
+"""The outcomes report as text: an aligned table for people, CSV for spreadsheets."""
 
 from __future__ import annotations
 
-from caseload.reports import EMPLOYMENT_RATE_BENCHMARK, OutcomesReport, percent
+import csv
+import io
+
+from caseload.outcomes import CASELOAD_LIMIT, EMPLOYMENT_RATE_BENCHMARK, IN_WORK_SHARE_LIMIT
+from caseload.reports import OutcomesReport, TeamOutcomes, percent
+
+HEADERS = ["Team", "Referrals", "Job starts", "Target", "People into work", "Not competitive",
+           "Employment rate", "12-month rate", "Caseload", "In work", "Overdue", "Better-off"]
 
 
-def render_outcomes_table(report: OutcomesReport) -> str:
-    """The report's teams (and their total) in aligned columns, then what each figure means."""
-    title = f"IPS outcomes for {report.period.label()}"
-    ytd_label = f"year to date from {report.year_to_date.start:%-d %B %Y}"
-    if not report.teams:
-        return f"{title}\n\nNo teams are set up yet: add one with `ips team add`.\n"
-    headers = ["Team", "Job starts", "Target", "First starts", "Competitive", "Referrals",
-               "Conversion", "YTD referrals", "YTD starts", "YTD conversion",
-               "Employment rate", "Better-off calcs", "Overdue"]
-    rows = []
-    for t in [*report.teams, *([report.totals] if len(report.teams) > 1 else [])]:
-        rows.append([
-            t.team_name,
-            str(t.month.job_starts),
-            str(t.job_start_target),
-            str(t.month.first_job_starts),
-            str(t.month.competitive_job_starts),
-            str(t.month_referrals.referrals),
-            percent(t.month_referrals.conversion),
-            str(t.year_to_date.referrals),
-            str(t.year_to_date.job_starts),
-            percent(t.year_to_date.conversion),
-            f"{percent(t.employment.rate)} ({t.employment.started_work}/{t.employment.out_of_work})",
-            f"{t.better_off.better_off}/{t.better_off.done} better off",
-            str(t.overdue),
-        ])
-    widths = [max(len(h), *(len(r[i]) for r in rows)) for i, h in enumerate(headers)]
+def _cells(t: TeamOutcomes) -> list[str]:
+    return [
+        t.team_name, str(t.referrals), str(t.job_starts.total), str(t.job_start_target),
+        str(t.job_starts.people), str(t.job_starts.not_competitive),
+        f"{percent(t.employment.rate)} ({t.employment.started_work}/{t.employment.out_of_work})",
+        percent(t.employment_year.rate), str(t.caseload.active),
+        percent(t.caseload.in_work_share), str(t.overdue),
+        f"{t.better_off.better_off}/{t.better_off.done}",
+    ]
+
+
+def _table(rows: list[list[str]]) -> list[str]:
+    widths = [max(len(h), *(len(r[i]) for r in rows)) for i, h in enumerate(HEADERS)]
 
     def line(cells: list[str]) -> str:
         return "  ".join(c.ljust(w) if i == 0 else c.rjust(w)
                          for i, (c, w) in enumerate(zip(cells, widths, strict=True)))
 
-    out = [title, "", line(headers), line(["-" * w for w in widths])]
-    out += [line(r) for r in rows]
+    return [line(HEADERS), line(["-" * w for w in widths]), *(line(r) for r in rows)]
+
+
+def _notes(report: OutcomesReport) -> list[str]:
     total = report.totals
     notes = [""]
-    if total.month.job_starts == 0:
+    if total.job_starts.total == 0:
         notes.append(f"No job starts recorded in {report.period.label()}.")
-    notes.append(f"Conversion = job starts ÷ referrals; YTD = {ytd_label}.")
-    notes.append(
-        "Employment rate = out-of-work clients who started a job ÷ out-of-work clients on the "
-        f"caseload (IPS Grow; benchmark {percent(EMPLOYMENT_RATE_BENCHMARK)})."
-    )
-    notes.append(f"Overdue = looking for work with no face-to-face employer contact for over "
-                 f"28 days, as of {report.as_of:%-d %B %Y}.")
-    caseload_lines = []
-    for t in report.teams:
-        if t.caseloads:
-            parts = ", ".join(f"{c.name} {c.active_clients} ({c.per_fte}/FTE)" for c in t.caseloads)
-            caseload_lines.append(f"  {t.team_name}: {parts}")
-    if caseload_lines:
-        notes.append("Active caseload per specialist:")
-        notes += caseload_lines
-    return "\n".join(out + notes) + "\n"
+    notes += [
+        "Referrals count the day the specialist accepted the referral; job starts and people "
+        "into work count competitive jobs only (not competitive: shown apart, never counted).",
+        "Employment rate = out-of-work clients who started a competitive job ÷ out-of-work "
+        f"clients on the caseload (IPS Grow). The {percent(EMPLOYMENT_RATE_BENCHMARK)} benchmark "
+        f"applies to the 12-month rate ({report.year.label()})"
+        + (", and to this period's." if report.benchmark_applies else ", not to a shorter period's."),
+        f"Caseload, in work and overdue are as of {report.as_of:%-d %B %Y}: overdue = looking for "
+        "work with no face-to-face employer contact for over 28 days; in work against "
+        f"{percent(IN_WORK_SHARE_LIMIT)} of the caseload at most.",
+        "Since each service started (as the 2018 evaluation's Table 3):",
+    ]
+    notes += [f"  {t.team_name}: {t.since_start.sentence()}" for t in report.teams]
+    caseloads = [f"  {t.team_name}: " + ", ".join(
+        f"{c.name} {c.active_clients} ({c.per_fte}/FTE)" for c in t.specialists)
+        for t in report.teams if t.specialists]
+    if caseloads:
+        notes.append(f"Active caseload per specialist (at most {CASELOAD_LIMIT} per full-time "
+                     "specialist):")
+        notes += caseloads
+    if report.changed:
+        notes.append("Changed since first reported (corrections of the past):")
+        notes += [f"  {team}: {c.figure} {c.first} → {c.now} (first reported "
+                  f"{c.first_reported_on:%-d %B %Y})" for team, c in report.changed]
+    return notes
+
+
+def render_outcomes_table(report: OutcomesReport) -> str:
+    """The report's teams (and their total) in aligned columns, then what each figure means."""
+    title = f"IPS outcomes for {report.period.label()}"
+    if not report.teams:
+        return f"{title}\n\nNo teams are set up yet: add one with `ips team add`.\n"
+    rows = [_cells(t) for t in report.teams]
+    if len(report.teams) > 1:
+        rows.append(_cells(report.totals))
+    return "\n".join([title, "", *_table(rows), *_notes(report)]) + "\n"
+
+
+def render_outcomes_csv(report: OutcomesReport) -> str:
+    """One row per team (and the total), every figure in its own column, rates as decimals."""
+    out = io.StringIO()
+    writer = csv.writer(out)
+    teams = [*report.teams, *([report.totals] if len(report.teams) > 1 else [])]
+    names = list(teams[0].figures()) if teams else []
+    writer.writerow(["Period start", "Period end", "Team", *names, "Job start target",
+                     "Employment rate", "12-month employment rate", "In-work share",
+                     "Since the service started"])
+    for t in teams:
+        rates = [t.employment.rate, t.employment_year.rate, t.caseload.in_work_share]
+        writer.writerow([report.period.start, report.period.last_day, t.team_name,
+                         *t.figures().values(), t.job_start_target,
+                         *("" if r is None else r for r in rates), t.since_start.sentence()])
+    return out.getvalue()

@@ -1,84 +1,110 @@
-"""The cross-team outcomes spreadsheet (xlsx) that regional trainers get each month."""
+"""The outcomes workbook (xlsx): the period's figures per team and in total, the same figures
+month by month, caseloads per specialist, and a sheet that says how each figure is counted."""
 
 from __future__ import annotations
 
 import io
-import re
-from datetime import date
+from decimal import Decimal
 
 from openpyxl import Workbook
 from openpyxl.styles import Font
+from openpyxl.worksheet.worksheet import Worksheet
 
-from caseload.reports import OutcomesReport, TeamMonth, TeamOutcomes
+from caseload.outcomes import DEFINITIONS
+from caseload.periods import Period
+from caseload.reports import OutcomesReport, TeamOutcomes
 
-SUMMARY_HEADERS = ["Team", "Job starts", "Target", "First job starts", "Competitive",
-                   "Referrals", "Conversion", "YTD referrals", "YTD job starts", "YTD conversion",
-                   "Employment rate", "Better-off calculations", "Showed better off",
-                   "Overdue for employer contact"]
-
-
-def _row(t: TeamOutcomes) -> list[object]:
-    def pct(value: object) -> object:
-        return None if value is None else float(value)  # type: ignore[arg-type]
-
-    return [t.team_name, t.month.job_starts, t.job_start_target, t.month.first_job_starts,
-            t.month.competitive_job_starts, t.month_referrals.referrals,
-            pct(t.month_referrals.conversion), t.year_to_date.referrals,
-            t.year_to_date.job_starts, pct(t.year_to_date.conversion), pct(t.employment.rate),
-            t.better_off.done, t.better_off.better_off, t.overdue]
+RATES = ["Employment rate", "12-month employment rate", "In-work share of the caseload"]
 
 
-def _sheet_title(name: str, used: set[str]) -> str:
-    # Excel sheet names: at most 31 characters, none of []:*?/\ and unique.
-    base = re.sub(r"[\[\]:*?/\\]", " ", name)[:28].strip() or "Team"
-    title, n = base, 2
-    while title in used:
-        title, n = f"{base} {n}", n + 1
-    used.add(title)
-    return title
+def _rates(t: TeamOutcomes) -> list[float | None]:
+    def number(value: Decimal | None) -> float | None:
+        return None if value is None else float(value)
+
+    return [number(t.employment.rate), number(t.employment_year.rate),
+            number(t.caseload.in_work_share)]
 
 
-def outcomes_workbook(report: OutcomesReport, history: dict[int, list[TeamMonth]]) -> bytes:
-    """A summary sheet for every team plus one sheet per team with its last 12 months."""
-    book = Workbook()
-    summary = book.worksheets[0]  # a new workbook's one sheet (typed, unlike `active`)
-    summary.title = "Summary"
-    summary.append([f"IPS outcomes for {report.period.label()} (as of {report.as_of:%-d %B %Y})"])
-    summary["A1"].font = Font(bold=True, size=14)
-    summary.append(SUMMARY_HEADERS)
-    for cell in summary[2]:
+def _figure_names(report: OutcomesReport) -> list[str]:
+    return list(report.teams[0].figures()) if report.teams else []
+
+
+def _bold_row(sheet: Worksheet, values: list[object]) -> None:
+    sheet.append(values)
+    for cell in sheet[sheet.max_row]:
         cell.font = Font(bold=True)
-    for team in report.teams:
-        summary.append(_row(team))
-    if len(report.teams) > 1:
-        summary.append(_row(report.totals))
-    percent_columns = ("G", "J", "K")
-    for column in percent_columns:
-        for cell in summary[column][2:]:
+
+
+def _percent_columns(sheet: Worksheet, first: int, count: int, from_row: int) -> None:
+    for row in sheet.iter_rows(min_row=from_row, min_col=first, max_col=first + count - 1):
+        for cell in row:
             cell.number_format = "0%"
-    summary.column_dimensions["A"].width = 40
-    used = {"Summary"}
-    for team in report.teams:
-        sheet = book.create_sheet(_sheet_title(team.team_name, used))
-        sheet.append([team.team_name])
-        sheet["A1"].font = Font(bold=True, size=14)
-        sheet.append(["Month", "Job starts", "Target", "First job starts", "Competitive"])
-        for cell in sheet[2]:
-            cell.font = Font(bold=True)
-        for month in history.get(team.team_id, []):
-            sheet.append([month.month, month.counts.job_starts, month.target,
-                          month.counts.first_job_starts, month.counts.competitive_job_starts])
-        for cell in sheet["A"][2:]:
-            cell.number_format = "mmm yyyy"
-        sheet.column_dimensions["A"].width = 14
+
+
+def _summary(sheet: Worksheet, report: OutcomesReport) -> None:
+    sheet.title = "Summary"
+    sheet.append([f"IPS outcomes for {report.period.label()} (caseloads as of "
+                  f"{report.as_of:%-d %B %Y})"])
+    sheet["A1"].font = Font(bold=True, size=14)
+    names = _figure_names(report)
+    _bold_row(sheet, ["Team", *names, "Job start target", *RATES, "Since the service started"])
+    teams = [*report.teams, *([report.totals] if len(report.teams) > 1 else [])]
+    for t in teams:
+        sheet.append([t.team_name, *t.figures().values(), t.job_start_target, *_rates(t),
+                      t.since_start.sentence()])
+    _percent_columns(sheet, len(names) + 3, len(RATES), 3)
+    sheet.column_dimensions["A"].width = 32
+    if report.changed:
         sheet.append([])
-        sheet.append(["Active caseload per specialist"])
-        for caseload in team.caseloads:
-            sheet.append([caseload.name, caseload.active_clients, float(caseload.fte)])
+        _bold_row(sheet, ["Changed since first reported", "Figure", "First reported", "Now",
+                          "First reported on"])
+        for team, c in report.changed:
+            sheet.append([team, c.figure, c.first, c.now, c.first_reported_on])
+
+
+def _by_month(sheet: Worksheet, months: list[OutcomesReport]) -> None:
+    names = _figure_names(months[0]) if months else []
+    _bold_row(sheet, ["Month", "Team", *names, "Job start target", *RATES])
+    for report in months:
+        teams = [*report.teams, *([report.totals] if len(report.teams) > 1 else [])]
+        for t in teams:
+            sheet.append([report.period.start, t.team_name, *t.figures().values(),
+                          t.job_start_target, *_rates(t)])
+    for cell in sheet["A"][1:]:
+        cell.number_format = "mmm yyyy"
+    _percent_columns(sheet, len(names) + 4, len(RATES), 2)
+    sheet.column_dimensions["B"].width = 32
+
+
+def _caseloads(sheet: Worksheet, report: OutcomesReport) -> None:
+    _bold_row(sheet, ["Team", "Specialist", "Active caseload", "FTE", "Per full-time specialist"])
+    for t in report.teams:
+        for c in t.specialists:
+            sheet.append([t.team_name, c.name, c.active_clients, float(c.fte), float(c.per_fte)])
+    sheet.column_dimensions["A"].width = 32
+
+
+def _definitions(sheet: Worksheet) -> None:
+    _bold_row(sheet, ["Figure", "How it is counted"])
+    for name, meaning in DEFINITIONS.items():
+        sheet.append([name, meaning])
+    sheet.column_dimensions["A"].width = 36
+    sheet.column_dimensions["B"].width = 120
+
+
+def outcomes_workbook(report: OutcomesReport, months: list[OutcomesReport]) -> bytes:
+    """The report, `months` (each a month's report) row by row, and what each figure means."""
+    book = Workbook()
+    _summary(book.worksheets[0], report)
+    _by_month(book.create_sheet("By month"), months)
+    _caseloads(book.create_sheet("Caseload per specialist"), report)
+    _definitions(book.create_sheet("How each figure is counted"))
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()
 
 
-def workbook_name(period_start: date) -> str:
-    return f"ips-outcomes-{period_start:%Y-%m}.xlsx"
+def workbook_name(period: Period) -> str:
+    if period.months() == 1 and period.start.day == 1:
+        return f"ips-outcomes-{period.start:%Y-%m}.xlsx"
+    return f"ips-outcomes-{period.start:%Y-%m-%d}-to-{period.last_day:%Y-%m-%d}.xlsx"

@@ -35,14 +35,14 @@ def home_blocks(session: Session, user_id: str, page: int = 1) -> list[Block]:
     actor = staff_by_slack_id(session, user_id)
     require_active(actor)  # switched off: not even the team's figures
     if sees_all_teams(actor):
-        return teams_overview(outcomes_report_for(session, actor, clock.today()))
+        return teams_overview(outcomes_report_for(session, actor, month(clock.today())))
     if actor.role == Role.BENEFITS_ADVISOR:
         period = month(clock.today())
         counts = better_off_counts(session, period, actor.team_id).get(actor.team_id)
         return advisor_home(counts or BetterOffCounts(), period.label())
     before: list[Block] = []
     if actor.role == Role.TEAM_LEADER and actor.team_id is not None:
-        report = outcomes_report(session, clock.today(), actor.team_id)
+        report = outcomes_report(session, month(clock.today()), actor.team_id)
         review = upcoming_review(session, actor.team_id)
         when = f"{review.scheduled_for:%-d %B %Y}" if review else "not scheduled"
         before = team_summary(report.teams[0], report.period.label(), when)

@@ -7,6 +7,7 @@ from __future__ import annotations
 from slack_sdk.models.blocks import Block, HeaderBlock, MarkdownTextObject, SectionBlock
 from slack_sdk.models.views import View
 
+from caseload.outcomes import CASELOAD_LIMIT, EMPLOYMENT_RATE_BENCHMARK
 from caseload.reports import BetterOffCounts, OutcomesReport, TeamOutcomes, percent
 
 HOME_BLOCK_LIMIT = 100
@@ -20,8 +21,8 @@ def home_view(blocks: list[Block]) -> View:
 
 
 def teams_overview(report: OutcomesReport) -> list[Block]:
-    lines = [f"• *{t.team_name}*: {t.month.job_starts} job starts (target {t.job_start_target}), "
-             f"employment rate {percent(t.employment.rate)}, {t.overdue} overdue"
+    lines = [f"• *{t.team_name}*: {t.job_starts.total} job starts (target {t.job_start_target}), "
+             f"employment rate over 12 months {percent(t.employment_year.rate)}, {t.overdue} overdue"
              for t in report.teams]
     return [HeaderBlock(text=f"All teams, {report.period.label()}"),
             SectionBlock(text=MarkdownTextObject(text="\n".join(lines) or "No teams yet."))]
@@ -29,16 +30,20 @@ def teams_overview(report: OutcomesReport) -> list[Block]:
 
 def team_summary(team: TeamOutcomes, period_label: str, next_review: str) -> list[Block]:
     """A team leader's view of the month: starts against target, the numbers that matter."""
-    verdict = ("on target" if team.month.job_starts >= team.job_start_target
-               else f"{team.job_start_target - team.month.job_starts} to go")
-    caseloads = ", ".join(f"{c.name} {c.active_clients}" for c in team.caseloads) or "none"
+    starts = team.job_starts.total
+    verdict = ("on target" if starts >= team.job_start_target
+               else f"{team.job_start_target - starts} to go")
+    caseloads = ", ".join(
+        f"{c.name} {c.active_clients}" + (" (over 20)" if c.per_fte > CASELOAD_LIMIT else "")
+        for c in team.specialists) or "none"
     lines = [
-        f"*Job starts in {period_label}:* {team.month.job_starts} of {team.job_start_target} "
-        f"({verdict})",
-        f"*Referrals this month:* {team.month_referrals.referrals}",
-        f"*Employment rate:* {percent(team.employment.rate)} (IPS Grow benchmark 40%)",
+        f"*Job starts in {period_label}:* {starts} of {team.job_start_target} ({verdict})",
+        f"*Referrals this month:* {team.referrals}",
+        f"*Employment rate, last 12 months:* {percent(team.employment_year.rate)} "
+        f"(IPS Grow benchmark {percent(EMPLOYMENT_RATE_BENCHMARK)})",
         f"*Overdue for employer contact:* {team.overdue}",
         f"*Caseload per specialist:* {caseloads}",
+        f"*Since the service started:* {team.since_start.sentence()}",
         f"*Next fidelity review:* {next_review}",
     ]
     return [HeaderBlock(text=team.team_name[:150]),

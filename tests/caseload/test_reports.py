@@ -22,18 +22,19 @@ from caseload.models import (
     JobType,
     Role,
 )
-from caseload.periods import month, parse_month
+from caseload.outcomes import Caseload, Conversion, EmploymentRate, JobStarts
+from caseload.periods import Period, month, parse_month
 from caseload.reports import (
-    EmploymentRate,
-    ReferralConversion,
+    all_teams_by_month,
     job_starts_against_target,
     outcomes_report,
     outcomes_report_for,
+    published_report,
 )
 from rendering.tables import render_outcomes_table
 from tests.factories import make_staff, make_team
 
-MARCH = date(2026, 3, 15)
+MARCH = month(date(2026, 3, 15))
 
 
 def _client(s, team, ref, received, accepted=None, status=ClientStatus.JOB_SEEKING,
@@ -122,29 +123,28 @@ def _team(report, name):
 
 
 @time_machine.travel(date(2026, 4, 20))
-def test_march_job_starts_first_starts_and_competitive(db, sussex) -> None:
+def test_march_job_starts_count_competitive_jobs_only(db, sussex) -> None:
     with db.reading() as s:
         report = outcomes_report(s, MARCH)
     brighton = _team(report, "Brighton")
-    # March starts: B1 second job, B2, B3 twice = 4; first starts: B2 and B3 = 2 people;
-    # competitive: all but B2's = 3.
-    assert (brighton.month.job_starts, brighton.month.first_job_starts,
-            brighton.month.competitive_job_starts) == (4, 2, 3)
+    # Competitive March starts: B1's second job and B3's two = 3; people into work: B3 (B1's
+    # first competitive job was in January); B2's job below the minimum wage is shown apart.
+    assert brighton.job_starts == JobStarts(total=3, people=1, not_competitive=1)
     assert brighton.job_start_target == 3
-    assert _team(report, "Hastings").month.job_starts == 0
+    assert _team(report, "Hastings").job_starts == JobStarts()
 
 
 @time_machine.travel(date(2026, 4, 20))
-def test_referrals_to_job_starts_like_table_3(db, sussex) -> None:
+def test_referrals_by_acceptance_and_conversion_since_the_start(db, sussex) -> None:
     with db.reading() as s:
         report = outcomes_report(s, MARCH)
     brighton = _team(report, "Brighton")
-    # March referrals B3, B4, B5 = 3; 4 job starts: 133% (starts can come from earlier referrals).
-    assert brighton.month_referrals == ReferralConversion(referrals=3, job_starts=4)
-    assert brighton.month_referrals.conversion == Decimal("1.333")
-    # Financial year from 1 April 2025: B1..B5 = 5 referrals, 5 job starts (with January's).
-    assert brighton.year_to_date == ReferralConversion(referrals=5, job_starts=5)
-    assert report.year_to_date.start == date(2025, 4, 1)
+    # Accepted in March: B3 (2 March) and B5 (21 March); B4 is not accepted yet, B6 was in April.
+    assert brighton.referrals == 2 and brighton.referral_target == 6
+    # No service start date, so all its records to 31 March: B1, B2, B3, B5 accepted; B1's two
+    # jobs and B3's two are competitive.
+    assert brighton.since_start == Conversion(referrals=4, job_starts=4)
+    assert brighton.since_start.sentence() == "4 referrals and 4 jobs achieved—100%"
 
 
 @time_machine.travel(date(2026, 4, 20))
@@ -152,11 +152,15 @@ def test_employment_rate_by_the_ips_grow_definition(db, sussex) -> None:
     with db.reading() as s:
         report = outcomes_report(s, MARCH)
     # Out of work on the caseload in March: B2, B3, B5 (discharged 25 March, still counted);
-    # not B1 (in work on 1 March), B4 (never accepted) or B6 (accepted in April).
-    # Started work in March: B2 and B3.
-    assert _team(report, "Brighton").employment == EmploymentRate(started_work=2, out_of_work=3)
-    assert _team(report, "Brighton").employment.rate == Decimal("0.667")
+    # not B1 (in competitive work on 1 March), B4 (never accepted) or B6 (accepted in April).
+    # Started competitive work in March: B3 (B2's job is not competitive).
+    assert _team(report, "Brighton").employment == EmploymentRate(started_work=1, out_of_work=3)
+    assert _team(report, "Brighton").employment.rate == Decimal("0.333")
     assert _team(report, "Hastings").employment == EmploymentRate(started_work=0, out_of_work=1)
+    # The benchmark is for the 12 months to March, not for March alone.
+    assert report.year == Period(date(2025, 4, 1), date(2026, 4, 1))
+    assert not report.benchmark_applies
+    assert _team(report, "Brighton").employment_year == EmploymentRate(started_work=2, out_of_work=4)
 
 
 @time_machine.travel(date(2026, 4, 20))
@@ -173,20 +177,21 @@ def test_overdue_and_caseload_per_specialist(db, sussex) -> None:
     with db.reading() as s:
         report = outcomes_report(s, MARCH)
     brighton = _team(report, "Brighton")
-    # As of 31 March: B6 is not yet accepted... it is job seeking from 1 April, so not overdue.
-    # Hastings' H1 had a contact on 30 March.
+    # As of 31 March: B6 was not on the caseload yet; Hastings' H1 had a contact on 30 March.
     assert report.as_of == date(2026, 3, 31)
     assert brighton.overdue == 0 and _team(report, "Hastings").overdue == 0
     # Alex (0.5 FTE) held B1, B2, B3 (in work) on 31 March = 3, i.e. 6 per FTE; B6, on the
     # caseload since 1 April, is April's, whatever day the report is made.
-    [alex] = brighton.caseloads
+    [alex] = brighton.specialists
     assert (alex.name, alex.active_clients, alex.per_fte) == ("Alex", 3, Decimal("6.0"))
+    assert brighton.caseload == Caseload(active=3, in_work=3)
+    assert brighton.caseload.in_work_share == Decimal("1.000")
 
 
 @time_machine.travel(date(2026, 5, 20))
 def test_overdue_counts_as_of_the_months_end(db, sussex) -> None:
     with db.reading() as s:
-        april = outcomes_report(s, date(2026, 4, 1))
+        april = outcomes_report(s, month(date(2026, 4, 1)))
     # By 30 April, H1's last contact (30 March) is 31 days old.
     assert _team(april, "Hastings").overdue == 1
 
@@ -200,17 +205,22 @@ def test_one_team_only_and_access(db, sussex) -> None:
         assert [t.team_name for t in mine.teams] == ["Brighton"]
         with pytest.raises(NotAllowed):
             outcomes_report_for(s, s.merge(sussex["es"]), MARCH)
+        with pytest.raises(NotAllowed, match="own team"):
+            outcomes_report_for(s, s.merge(sussex["leader"]), MARCH, sussex["hastings"].id)
 
 
 @time_machine.travel(date(2026, 4, 20))
-def test_twelve_months_against_target(db, sussex) -> None:
+def test_months_against_target_for_each_team_and_the_region(db, sussex) -> None:
     with db.reading() as s:
-        rows = job_starts_against_target(s, [month(date(2026, 1, 1)), month(MARCH)],
-                                         team_id=sussex["brighton"].id)
-    assert [(r.month, r.counts.job_starts, r.target, r.difference) for r in rows] == [
+        rows = job_starts_against_target(s, [month(date(2026, 1, 1)), month(date(2026, 3, 1))])
+    brighton = [r for r in rows if r.team_name == "Brighton"]
+    assert [(r.month, r.counts.total, r.target, r.difference) for r in brighton] == [
         (date(2026, 1, 1), 1, 3, -2),
-        (date(2026, 3, 1), 4, 3, 1),
+        (date(2026, 3, 1), 3, 3, 0),
     ]
+    region = all_teams_by_month(rows)
+    assert [(r.team_name, r.month, r.counts.total, r.target) for r in region] == [
+        ("All teams", date(2026, 1, 1), 1, 5), ("All teams", date(2026, 3, 1), 3, 5)]
 
 
 @time_machine.travel(date(2026, 4, 20))
@@ -219,10 +229,29 @@ def test_rendered_table_shows_the_figures_and_explains_them(db, sussex) -> None:
         text = render_outcomes_table(outcomes_report(s, MARCH))
     assert text.startswith("IPS outcomes for March 2026")
     brighton_line = next(line for line in text.splitlines() if line.startswith("Brighton"))
-    assert brighton_line.split()[:7] == ["Brighton", "4", "3", "2", "3", "3", "133%"]
+    # Referrals, job starts, target, people into work, not competitive, employment rate.
+    assert brighton_line.split()[:8] == ["Brighton", "2", "3", "3", "1", "1", "33%", "(1/3)"]
     assert "All teams" in text
-    assert "benchmark 40%" in text
+    assert "benchmark applies to the 12-month rate (April 2025 to March 2026), not to a shorter" in text
     assert "Alex 3 (6.0/FTE)" in text
+    assert "Brighton: 4 referrals and 4 jobs achieved—100%" in text
+
+
+def test_a_past_month_made_again_lists_what_a_correction_changed(db, sussex) -> None:
+    with time_machine.travel(date(2026, 4, 2), tick=False):
+        first = published_report(db, MARCH)
+    assert first.changed == []
+    # B5's acceptance turns out to have been on 27 February: a correction of the past.
+    with time_machine.travel(date(2026, 4, 20), tick=False), db.transaction() as s:
+        b5 = s.query(Client).filter_by(reference="B5").one()
+        b5.accepted_on = date(2026, 2, 27)
+    with time_machine.travel(date(2026, 4, 20), tick=False):
+        again = published_report(db, MARCH)
+    [(team, change)] = again.changed
+    assert (team, change.figure, change.first, change.now, change.first_reported_on) == (
+        "Brighton", "Referrals", 2, 1, date(2026, 4, 2))
+    text = render_outcomes_table(again)
+    assert "Changed since first reported" in text and "Referrals 2 → 1" in text
 
 
 def test_empty_states_are_helpful(db) -> None:
@@ -233,7 +262,7 @@ def test_empty_states_are_helpful(db) -> None:
     with db.reading() as s:
         text = render_outcomes_table(outcomes_report(s, MARCH))
     assert "No job starts recorded in March 2026." in text
-    assert "–" in text  # conversion with no referrals is shown as a dash, not 0% or an error
+    assert "–" in text  # a rate with nobody to count is shown as a dash, not 0% or an error
 
 
 def test_month_parsing_names_the_format() -> None:

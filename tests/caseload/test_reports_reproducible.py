@@ -11,11 +11,12 @@ import time_machine
 from caseload import clients, contacts, jobs
 from caseload.db import Database
 from caseload.models import Client, JobType, Role, Staff
+from caseload.periods import month
 from caseload.reports import OutcomesReport, outcomes_report
 from caseload.validation import parse
 from tests.factories import make_staff, make_team, refer
 
-OCTOBER = date(2026, 10, 15)
+OCTOBER = month(date(2026, 10, 15))
 
 
 def _on(day: date) -> time_machine.travel:
@@ -28,7 +29,7 @@ def _contact(s, actor: Staff, client_id: int, on: date) -> None:
 
 
 def _figures(report: OutcomesReport) -> list[tuple[str, int, list[tuple[str, int]]]]:
-    return [(t.team_name, t.overdue, [(c.name, c.active_clients) for c in t.caseloads])
+    return [(t.team_name, t.overdue, [(c.name, c.active_clients) for c in t.specialists])
             for t in report.teams]
 
 

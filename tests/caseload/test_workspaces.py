@@ -28,6 +28,7 @@ from caseload.db import Database
 from caseload.errors import InvalidInput, NotAllowed, NotFound
 from caseload.fidelity import ScheduleReview, require_may_score, schedule_review
 from caseload.models import AuditLog, Client, EmployerContact, FidelityReview, Role, Staff
+from caseload.periods import month
 from caseload.reports import outcomes_report_for
 from caseload.validation import parse
 from tests.factories import make_staff, make_team, refer
@@ -72,7 +73,7 @@ def test_lists_reports_and_calculations_hold_only_the_own_workspace(db, trusts, 
         assert _refs(list_clients(s, b)) == {"REFB1", "REFS1"}
         assert _refs(list_clients(s, anyone)) == {"REFA1", "REFB1", "REFS1"}
         if role == Role.REGIONAL_TRAINER:  # reports are for trainers and team leaders
-            report = outcomes_report_for(s, a, clock.today())
+            report = outcomes_report_for(s, a, month(clock.today()))
             assert [t.team_name for t in report.teams] == ["Alpha", "Shared"]
             assert report.totals.better_off.done == 2  # one saved per team
         calc_teams = {c.team_id for c in list_calculations(s, b)}
