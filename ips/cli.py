@@ -10,8 +10,9 @@ import functools
 import logging
 import sys
 from collections.abc import Callable, Sequence
-from datetime import date, time
+from datetime import date, datetime, time, timedelta
 from decimal import Decimal, InvalidOperation
+from pathlib import Path
 from typing import Any
 
 import click
@@ -22,14 +23,17 @@ from caseload import staff as staff_service
 from caseload import teams as team_service
 from caseload.db import Database
 from caseload.errors import CaseloadError, InvalidInput, UnknownUser
+from caseload.ips_grow import quarterly_returns
 from caseload.migrate import upgrade
 from caseload.models import Nation, Role
-from caseload.periods import parse_month
-from caseload.reports import outcomes_report
+from caseload.periods import Period, parse_period
+from caseload.reports import published_report, reports_by_month
 from caseload.settings import get_settings
 from caseload.validation import parse
 from ips.context import SYSTEM_SLACK_ID, open_database, operator, require_migrated
-from rendering.tables import render_outcomes_table
+from rendering.ips_grow import ips_grow_text, ips_grow_workbook, quarter_label
+from rendering.tables import render_outcomes_csv, render_outcomes_table
+from rendering.workbooks import outcomes_workbook, workbook_name
 
 log = logging.getLogger("ips")
 
@@ -148,7 +152,10 @@ def demo_data(ctx: click.Context, if_empty: bool, seed: int) -> None:
                f"({statuses}), {summary.contacts} employer contacts, "
                f"{summary.job_starts} job starts ({summary.second_jobs} second jobs, "
                f"{summary.below_minimum_wage} below the minimum wage), "
-               f"{summary.re_referrals} re-referrals.")
+               f"{summary.re_referrals} re-referrals, {summary.in_work_at_referral} referred "
+               f"already in work, {summary.past_holds} past holds and {summary.late_contacts} "
+               f"contact{'' if summary.late_contacts == 1 else 's'} logged late (last month's "
+               "report shows what changed).")
 
 
 @main.command()
@@ -453,23 +460,91 @@ def report() -> None:
 
 
 @report.command("outcomes")
-@click.option("--month", "month_text", default=None,
-              help="YYYY-MM (default: last month).")
-@click.option("--team", "team_name", default=None)
+@click.option("--period", "period_text", default=None,
+              help="month, quarter or year (the last complete one), YYYY-MM, or a financial "
+                   "quarter such as 2026-Q1 (April to June 2026). Default: last month.")
+@click.option("--from", "from_day", type=click.DateTime(["%Y-%m-%d"]), default=None,
+              help="First day, YYYY-MM-DD (with --to, instead of --period).")
+@click.option("--to", "to_day", type=click.DateTime(["%Y-%m-%d"]), default=None,
+              help="Last day, YYYY-MM-DD (included).")
+@click.option("--team", "team_name", default=None, help="One team (default: every team).")
+@click.option("--format", "output_format", type=click.Choice(["text", "csv", "xlsx"]),
+              default="text", show_default=True)
+@click.option("--output", "output_path", type=click.Path(dir_okay=False, writable=True),
+              default=None, help="Where to write the xlsx (default: a file named for the period).")
 @click.pass_context
 @one_line_errors
-def report_outcomes(ctx: click.Context, month_text: str | None, team_name: str | None) -> None:
-    """Job starts against target, referrals to jobs, employment rate, better-off counts."""
+def report_outcomes(ctx: click.Context, period_text: str | None, from_day: datetime | None,
+                    to_day: datetime | None, team_name: str | None, output_format: str,
+                    output_path: str | None) -> None:
+    """Referrals, job starts against target, people into work, employment rate, caseloads,
+    overdue and better-off counts for any period, with what has changed since it was first
+    reported."""
     from caseload import clock
 
-    if month_text is None:
-        first = clock.today().replace(day=1)
-        period_day = date.fromordinal(first.toordinal() - 1)
+    period = _report_period(clock.today(), period_text, from_day, to_day)
+    database = _database(ctx)
+    with database.reading() as session:
+        team_id = _team_id(session, team_name)
+    report_ = published_report(database, period, team_id=team_id)
+    if output_format == "text":
+        click.echo(render_outcomes_table(report_), nl=False)
+    elif output_format == "csv":
+        click.echo(render_outcomes_csv(report_), nl=False)
     else:
-        try:
-            period_day = parse_month(month_text).start
-        except ValueError as exc:
-            raise click.BadParameter(str(exc), param_hint="--month") from None
+        with database.reading() as session:
+            months = reports_by_month(session, period, team_id)
+        path = Path(output_path or workbook_name(period))
+        path.write_bytes(outcomes_workbook(report_, months))
+        click.echo(f"Wrote {path} ({report_.period.label()}).")
+
+
+@report.command("ips-grow")
+@click.option("--quarter", "quarter_text", default="quarter",
+              help="A financial quarter such as 2026-Q1 (April to June 2026). Default: the last "
+                   "complete one.")
+@click.option("--team", "team_name", default=None, help="One team (default: every team).")
+@click.option("--format", "output_format", type=click.Choice(["text", "xlsx"]), default="text",
+              show_default=True)
+@click.option("--output", "output_path", type=click.Path(dir_okay=False, writable=True),
+              default=None, help="Where to write the xlsx (default: a file named for the quarter).")
+@click.pass_context
+@one_line_errors
+def report_ips_grow(ctx: click.Context, quarter_text: str, team_name: str | None,
+                    output_format: str, output_path: str | None) -> None:
+    """The figures IPS Grow's quarterly return asks each service for, laid out to copy across."""
+    from caseload import clock
+
+    try:
+        period = parse_period(quarter_text, clock.today())
+    except ValueError as exc:
+        raise click.BadParameter(str(exc), param_hint="--quarter") from None
+    if period.months() != 3:
+        raise click.BadParameter("give a financial quarter such as 2026-Q1, or quarter",
+                                 param_hint="--quarter")
     with _database(ctx).reading() as session:
-        report_ = outcomes_report(session, period_day, _team_id(session, team_name))
-    click.echo(render_outcomes_table(report_), nl=False)
+        returns = quarterly_returns(session, period, _team_id(session, team_name))
+    if output_format == "text":
+        click.echo(ips_grow_text(period, returns), nl=False)
+        return
+    path = Path(output_path or f"ips-grow-return-{period.start:%Y-%m}.xlsx")
+    path.write_bytes(ips_grow_workbook(period, returns))
+    click.echo(f"Wrote {path} ({quarter_label(period)}).")
+
+
+def _report_period(today: date, text: str | None, from_day: datetime | None,
+                   to_day: datetime | None) -> Period:
+    if (from_day is None) != (to_day is None):
+        raise click.BadParameter("give both --from and --to, or neither",
+                                 param_hint="--from" if from_day is None else "--to")
+    if from_day is not None and to_day is not None:
+        if text is not None:
+            raise click.BadParameter("give --period or --from and --to, not both",
+                                     param_hint="--period")
+        if to_day < from_day:
+            raise click.BadParameter("the last day is before the first", param_hint="--to")
+        return Period(from_day.date(), to_day.date() + timedelta(days=1))
+    try:
+        return parse_period(text or "month", today)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc), param_hint="--period") from None

@@ -203,18 +203,53 @@ def test_a_bad_option_is_one_line_pointing_at_the_help(url: str, args: list[str]
 
 def test_report_outcomes_prints_the_demo_month(db: Database, url: str) -> None:
     assert run(url, "demo-data").exit_code == 0
-    result = run(url, "report", "outcomes", "--month", "2026-10")
+    result = run(url, "report", "outcomes", "--period", "2026-10")
     assert result.exit_code == 0, result.output
     assert result.output.startswith("IPS outcomes for October 2026")
     for team in ("Brighton and Hove CMHT", "Hastings and Rother CMHT", "All teams"):
         assert team in result.output
-    one = run(url, "report", "outcomes", "--month", "2026-10", "--team", "Hastings and Rother CMHT")
+    one = run(url, "report", "outcomes", "--period", "2026-10", "--team", "Hastings and Rother CMHT")
     assert "Brighton" not in one.output and "Hastings" in one.output
 
 
-def test_report_with_a_bad_month_names_the_option(url: str) -> None:
-    result = run(url, "report", "outcomes", "--month", "2026-13")
-    assert result.exit_code == 2 and "--month" in result.output and "YYYY-MM" in result.output
+def test_report_outcomes_for_a_quarter_any_dates_as_csv_and_as_a_workbook(
+        db: Database, url: str, tmp_path) -> None:
+    from io import BytesIO
+
+    from openpyxl import load_workbook
+
+    assert run(url, "demo-data").exit_code == 0
+    quarter = run(url, "report", "outcomes", "--period", "2026-Q2")
+    assert quarter.output.startswith("IPS outcomes for July 2026 to September 2026"), quarter.output
+    days = run(url, "report", "outcomes", "--from", "2026-09-01", "--to", "2026-09-30",
+               "--format", "csv")
+    assert days.exit_code == 0, days.output
+    rows = days.output.splitlines()
+    assert rows[0].startswith("Period start,Period end,Team,Referrals,")
+    assert rows[-1].startswith("2026-09-01,2026-09-30,All teams,")
+    path = tmp_path / "q.xlsx"
+    made = run(url, "report", "outcomes", "--period", "2026-Q2", "--format", "xlsx",
+               "--output", str(path))
+    assert made.exit_code == 0 and made.output == f"Wrote {path} (July 2026 to September 2026).\n"
+    book = load_workbook(BytesIO(path.read_bytes()))
+    assert book.sheetnames == ["Summary", "By month", "Caseload per specialist",
+                               "How each figure is counted"]
+    by_month = list(book["By month"].iter_rows(min_row=2, values_only=True))
+    assert {row[0].month for row in by_month} == {7, 8, 9}
+
+
+@pytest.mark.parametrize(("args", "option", "words"), [
+    (["--period", "2026-13"], "--period", "a month such as 2026-03"),
+    (["--period", "last week"], "--period", "financial quarter such as 2026-Q1"),
+    (["--from", "2026-09-01"], "--to", "give both --from and --to"),
+    (["--from", "2026-09-30", "--to", "2026-09-01"], "--to", "the last day is before the first"),
+    (["--from", "2026-09-01", "--to", "2026-09-30", "--period", "month"], "--period", "not both"),
+    (["--from", "1 Sept"], "--from", "1 Sept"),
+])
+def test_report_with_a_bad_period_names_the_option(url: str, args: list[str], option: str,
+                                                   words: str) -> None:
+    result = run(url, "report", "outcomes", *args)
+    assert result.exit_code == 2 and option in result.output and words in result.output
 
 
 def test_an_unmigrated_database_says_to_run_the_upgrade(tmp_path) -> None:
@@ -297,7 +332,7 @@ def test_the_installed_command_reports_errors_on_stderr_without_a_traceback(db: 
     usage = ips("team", "add", "Lewes", "--fte", "1")
     assert usage.returncode == 2
     assert usage.stderr == "Error: No such option '--fte'. (see: ips team add --help)\n"
-    report = ips("report", "outcomes", "--month", "2026-10")
+    report = ips("report", "outcomes", "--period", "2026-10")
     assert report.returncode == 0, report.stderr
     assert "Bognor CMHT" in report.stdout
     with db.reading() as s:
@@ -330,3 +365,16 @@ def test_team_schedule_is_set_audited_and_checked(db: Database, url: str) -> Non
     assert refused.exit_code == 1 and "nudges_at: reminders go out in working hours" in refused.output
     with db.reading() as s:
         assert s.scalar(select(Team.nudges_at).where(Team.name == "Crawley")) == time(11, 30)
+
+
+def test_report_ips_grow_gives_the_quarters_return(db: Database, url: str, tmp_path) -> None:
+    assert run(url, "demo-data").exit_code == 0
+    text = run(url, "report", "ips-grow", "--quarter", "2026-Q2")
+    assert text.exit_code == 0, text.output
+    assert text.output.startswith("IPS Grow quarterly return, Q2 2026/27 (July 2026 to September 2026)")
+    assert "Number of clients supported into work (first job starts):" in text.output
+    path = tmp_path / "return.xlsx"
+    made = run(url, "report", "ips-grow", "--quarter", "2026-Q2", "--format", "xlsx", "--output", str(path))
+    assert made.exit_code == 0 and path.stat().st_size > 0
+    wrong = run(url, "report", "ips-grow", "--quarter", "2026-07")
+    assert wrong.exit_code == 2 and "--quarter" in wrong.output and "financial quarter" in wrong.output
