@@ -13,7 +13,7 @@ from typing import Any
 from slack_bolt import Ack, App
 from slack_sdk import WebClient
 
-from bot.listeners import admin, caseload, client_commands, just_ask, referrals, review
+from bot.listeners import admin, caseload, client_commands, just_ask, referrals, report, review
 from bot.listeners.dispatch import Invocation, Subcommands
 from bot.views import help as help_lines
 from caseload.access import require_active
@@ -44,6 +44,7 @@ def subcommands() -> Subcommands:
     registry.add("discharge", client_commands.discharge_command, help_lines.DISCHARGE)
     registry.add("betteroff", client_commands.betteroff_command, help_lines.BETTER_OFF)
     registry.describe(help_lines.NUDGE_BUTTONS, help_lines.LOG_CONTACT_SHORTCUT, help_lines.ACCEPT_ASSIGN)
+    registry.add("report", report.report_command, help_lines.REPORT)
     registry.add("review", review.review_command, help_lines.REVIEW)
     registry.add("team", admin.team_command, help_lines.TEAM)
     registry.add("staff", admin.staff_command, help_lines.STAFF)

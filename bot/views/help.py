@@ -52,6 +52,9 @@ NUDGE_BUTTONS = line("nudge buttons", "log a contact, snooze or put on hold from
 LOG_CONTACT_SHORTCUT = line("Log employer contact", "in any message's ⋮ More actions menu: the contact "
                                                     "form, with nothing copied from the message", ES)
 ACCEPT_ASSIGN = line("Accept / Assign", "on each new referral sent to you", TL)
+REPORT = line("/ips report [month|quarter|year|2026-03|2026-Q1] [team|all]",
+              "outcomes for any period (last month by default), with the charts and the workbook "
+              "sent to you", TL, TRAINER, ADMIN)
 REVIEW = line("/ips review", "schedule a team's fidelity review, or score it on the 25-item scale "
                              "with the evidence from records", TL, TRAINER, ADMIN)
 # Teams and staff are an admin's to manage (bot/listeners/admin.py).
