@@ -21,16 +21,21 @@ from sqlalchemy.orm import Session
 from caseload import calculations, clients, clock, contacts, fidelity, jobs, just_ask
 from caseload import staff as staff_service
 from caseload import teams as team_service
+from caseload.first_reports import compare_with_first
 from caseload.models import (
     AgeBand,
     Client,
     ClientStatus,
+    FirstReport,
     JobType,
     Nation,
     Role,
     Staff,
     Team,
 )
+from caseload.overdue import overdue_for_employer_contact
+from caseload.periods import month
+from caseload.reports import outcomes_report
 from caseload.validation import parse
 
 TEAMS = [
@@ -85,6 +90,9 @@ class DemoSummary:
     second_jobs: int = 0
     below_minimum_wage: int = 0
     re_referrals: int = 0
+    in_work_at_referral: int = 0
+    past_holds: int = 0
+    late_contacts: int = 0
     statuses: dict[str, int] = field(default_factory=dict)
 
 
@@ -95,6 +103,9 @@ def has_data(session: Session) -> bool:
 def load_demo(session: Session, seed: int = 2026, clients_per_team: int = 50) -> DemoSummary:
     """Fill an empty database with the demo caseload in the caller's transaction."""
     rng = random.Random(seed)
+    # What the outcome reports need beyond the first demo (in-work referrals, profiles, past
+    # holds) draws from its own stream, so the rest of the demo stays as it was for a seed.
+    extra = random.Random(seed + 1)
     today = clock.today()
     summary = DemoSummary()
     # Teams and staff go through their services too, so the demo meets the same validation
@@ -121,8 +132,8 @@ def load_demo(session: Session, seed: int = 2026, clients_per_team: int = 50) ->
         coordinator = people[(index, Role.CARE_COORDINATOR)][0]
         specialists = people[(index, Role.EMPLOYMENT_SPECIALIST)]
         for n in range(1, clients_per_team + 1):
-            _one_client(session, rng, today, team, f"{prefix}-{n:04d}", leader, coordinator,
-                        rng.choice(specialists), summary)
+            _one_client(session, (rng, extra), today, team, f"{prefix}-{n:04d}", leader,
+                        coordinator, rng.choice(specialists), summary)
         for specialist in specialists:
             _job_development(session, rng, today, specialist, summary)
         _just_ask(session, rng, today, coordinator)
@@ -130,6 +141,7 @@ def load_demo(session: Session, seed: int = 2026, clients_per_team: int = 50) ->
         _calculations(session, rng, today, advisor[0] if advisor else leader, team)
 
     _fidelity(session, rng, today, teams, people)
+    _late_contact(session, today, people[(0, Role.EMPLOYMENT_SPECIALIST)][0], summary)
     summary.clients = session.scalar(select(func.count(Client.id))) or 0
     summary.statuses = {
         status.value: count for status, count in session.execute(
@@ -138,12 +150,17 @@ def load_demo(session: Session, seed: int = 2026, clients_per_team: int = 50) ->
     return summary
 
 
-def _one_client(session: Session, rng: random.Random, today: date, team: Team, reference: str,
-                leader: Staff, coordinator: Staff, specialist: Staff, summary: DemoSummary) -> None:
+def _one_client(session: Session, rngs: tuple[random.Random, random.Random], today: date,
+                team: Team, reference: str, leader: Staff, coordinator: Staff, specialist: Staff,
+                summary: DemoSummary) -> None:
+    rng, extra = rngs
     received = today - timedelta(days=rng.randint(3, 365))
+    in_work = extra.random() < 0.06  # job retention, or after a better job
+    summary.in_work_at_referral += int(in_work)
     client = clients.refer(session, coordinator, parse(clients.Referral, {
         "reference": reference, "team_id": team.id, "consent_recorded": True,
         "work_preferences": rng.choice(PREFERENCES), "received_on": received,
+        "in_work_at_referral": in_work,
     }))
     # Referrals from the last fortnight may still be waiting to be accepted.
     if (today - received).days < 14 and rng.random() < 0.6:
@@ -154,6 +171,10 @@ def _one_client(session: Session, rng: random.Random, today: date, team: Team, r
         return  # accepted, job search not started yet
     searching = min(today, accepted + timedelta(days=rng.randint(0, 10)))
     clients.start_job_search(session, specialist, client, on=searching)
+    if extra.random() < 0.7:  # the first face-to-face meeting
+        clients.start_vocational_profile(session, specialist, client,
+                                         min(today, accepted + timedelta(days=extra.randint(0, 12))))
+    searching = _past_hold(session, extra, today, client, specialist, searching, summary)
 
     # Most specialists keep in touch with employers every week or two; a few clients drift
     # past four weeks, which is what the nudges are for.
@@ -190,6 +211,45 @@ def _one_client(session: Session, rng: random.Random, today: date, team: Team, r
                 "consent_recorded": True,
                 "received_on": min(today, left + timedelta(days=rng.randint(1, 30)))}))
             summary.re_referrals += 1
+
+
+def _past_hold(session: Session, extra: random.Random, today: date, client: Client,
+               specialist: Staff, searching: date, summary: DemoSummary) -> date:
+    """Now and then a hold early in the job search, taken off by the clock when it ended, so
+    past months' reports have holds in them. Returns the day the job search resumed."""
+    start = searching + timedelta(days=extra.randint(3, 10))
+    end = start + timedelta(days=extra.randint(14, 40))
+    if extra.random() >= 0.1 or end >= today:
+        return searching
+    with _clock_at(start):
+        clients.put_on_hold(session, specialist, client, parse(clients.Hold, {
+            "reason": extra.choice(["in hospital", "caring for a relative"]), "until": end}))
+    with _clock_at(end):
+        clients.resume(session, None, client)
+    summary.past_holds += 1
+    return end
+
+
+def _late_contact(session: Session, today: date, specialist: Staff, summary: DemoSummary) -> None:
+    """Last month's report is made on the first of this month; then a meeting from last month
+    is logged late with its real date, so last month's report now lists what changed since it
+    was first reported."""
+    last_month = month(month(today).start - timedelta(days=1))
+    overdue = [c for c in overdue_for_employer_contact(session, last_month.last_day,
+                                                       specialist_id=specialist.id)
+               if c.since < last_month.last_day - timedelta(days=28)]
+    if not overdue:
+        return
+    session.flush()
+    first = outcomes_report(session, last_month, today=last_month.end)
+    compare_with_first(session, last_month, last_month.end, {t.team_id: t.figures() for t in first.teams})
+    for row in session.scalars(select(FirstReport).where(FirstReport.period_start == last_month.start)):
+        row.reported_at = datetime.combine(last_month.end, time(7, 30), tzinfo=UTC)
+    contacts.record_employer_contact(session, specialist, parse(contacts.NewEmployerContact, {
+        "employer": "Brighton Library", "contacted_on": last_month.last_day - timedelta(days=3),
+        "face_to_face": True, "client_id": overdue[0].client_id,
+        "notes": "Logged late: met the manager about a library assistant post"}))
+    summary.late_contacts += 1
 
 
 def _jobs(session: Session, rng: random.Random, today: date, client: Client, specialist: Staff,
