@@ -55,7 +55,12 @@ def competitive_outcome(start: NewJobStart) -> tuple[bool, str | None]:
     if not start.open_to_anyone:
         reasons.append("the job is set aside for people with a mental health condition, "
                        "not open to anyone")
-    minimum = minimum_hourly_wage(start.started_on, start.age_band.value)
+    try:
+        minimum = minimum_hourly_wage(start.started_on, start.age_band.value)
+    except ValueError:
+        # The rates are kept from April 2025; an older start cannot be checked against them.
+        raise InvalidInput.one("started_on", f"{start.started_on:%-d %B %Y} is before the "
+                               "earliest minimum wage on record, so it cannot be checked") from None
     if start.hourly_wage < minimum:
         band = start.age_band.value.replace("_", " ")
         reasons.append(

@@ -177,3 +177,16 @@ def test_minimum_wage_check_uses_the_rate_in_force_today_for_a_start_today(db, w
     job = _start(db, world["es"], world["client"].id, hourly_wage="12.21",
                  started_on=date(2026, 4, 1))
     assert not job.is_competitive
+
+
+def test_a_job_older_than_the_minimum_wage_on_record_is_refused_by_name(db) -> None:
+    with db.transaction() as s:
+        team = make_team(s)
+        lead = make_staff(s, Role.TEAM_LEADER, team)
+        client = refer(s, lead, team, "OLD-0001", received_on=date(2020, 1, 6))
+        clients.accept(s, lead, client, on=date(2020, 1, 7))
+        with pytest.raises(InvalidInput, match="started_on: 3 February 2020 is before the earliest"):
+            record_job_start(s, lead, parse(NewJobStart, {
+                "client_id": client.id, "employer": "Boots", "job_title": "Assistant",
+                "job_type": "elementary", "hours_per_week": "16", "hourly_wage": "9.00",
+                "started_on": date(2020, 2, 3)}))
