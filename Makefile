@@ -28,9 +28,10 @@ browser:
 	  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium >/dev/null; } || \
 	  echo "make browser: no /usr/bin/chromium, so the browser tests will skip (as root: apt-get install chromium)"
 
-# Set up and run the whole suite on SQLite and PostgreSQL (127.0.0.1:5432, database test)
+# Lint, type-check, and run the whole suite on SQLite and PostgreSQL (127.0.0.1:5432, database test)
 test: setup browser
 	$(BIN)/ruff check .
+	$(BIN)/mypy
 	$(BIN)/pytest -n 2 -q
 
 lint: setup

@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from datetime import date, datetime, time
+from functools import partial
 from zoneinfo import ZoneInfo
 
 from apscheduler.schedulers.base import BaseScheduler
@@ -53,13 +54,19 @@ def run_due(box: Outbox, settings: ClockSettings, now: datetime) -> list[str]:
     for job_id, at, function in schedule(settings):
         if job_id in PER_TEAM_TIMES:
             default = getattr(settings, PER_TEAM_TIMES[job_id])
-            run_job(job_id, lambda b, d, f=function, dft=default: f(b, d, local.time(), dft),
+            run_job(job_id, partial(_at_team_times, function, local.time(), default),
                     box, local.date())
             ran.append(job_id)
         elif local.time() >= at:
             run_job(job_id, function, box, local.date())
             ran.append(job_id)
     return ran
+
+
+def _at_team_times(function: Callable[..., object], now: time, default: time, box: Outbox,
+                   today: date) -> None:
+    """A job that sends at each team's own time: told the time now and the clock's default."""
+    function(box, today, now, default)
 
 
 def run_job(job_id: str, function: Job, box: Outbox, today: date) -> None:
