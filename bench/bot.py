@@ -243,7 +243,7 @@ def home_times(db: Database, url: str, fake: FakeSlack, user: str, runs: int) ->
     return rendered, end_to_end, blocks
 
 
-def main() -> None:
+def arguments() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--users", type=int, default=20, help="concurrent simulated specialists")
     parser.add_argument("--rounds", type=int, default=25,
@@ -253,7 +253,24 @@ def main() -> None:
     parser.add_argument("--threads", type=int, default=1,
                         help="gunicorn threads per worker (1 = sync workers, as the Procfile)")
     parser.add_argument("--home-runs", type=int, default=20)
-    args = parser.parse_args()
+    return parser.parse_args()
+
+
+def written_rows(db: Database) -> tuple[tuple[int, int], int, int]:
+    """Referrals and contacts the load wrote, and how many teams and staff there are."""
+    with db.reading() as s:
+        written = (s.scalar(sa.select(sa.func.count()).select_from(Client)
+                            .where(Client.reference.like("B%"))) or 0,
+                   s.scalar(sa.select(sa.func.count()).select_from(EmployerContact)
+                            .join(Client, EmployerContact.client_id == Client.id)
+                            .where(Client.reference.like("B%"))) or 0)
+        teams = s.scalar(sa.select(sa.func.count()).select_from(Team)) or 0
+        staff = s.scalar(sa.select(sa.func.count()).select_from(Staff)) or 0
+    return written, teams, staff
+
+
+def main() -> None:
+    args = arguments()
 
     db, db_url = open_database()
     plan = seed(db, args.users)
@@ -274,14 +291,7 @@ def main() -> None:
         while len(fake.successful("chat.postMessage")) < expected and time.monotonic() < deadline:
             time.sleep(0.05)
         delivered = len(fake.successful("chat.postMessage"))
-        with db.reading() as s:
-            written = (s.scalar(sa.select(sa.func.count()).select_from(Client)
-                                .where(Client.reference.like("B%"))),
-                       s.scalar(sa.select(sa.func.count()).select_from(EmployerContact)
-                                .join(Client, EmployerContact.client_id == Client.id)
-                                .where(Client.reference.like("B%"))))
-            teams = s.scalar(sa.select(sa.func.count()).select_from(Team))
-            staff = s.scalar(sa.select(sa.func.count()).select_from(Staff))
+        written, teams, staff = written_rows(db)
 
         rendered, end_to_end, blocks = home_times(db, url, fake, plan["home"], args.home_runs)
     finally:

@@ -85,6 +85,34 @@ def worker_rss_mb(master_pid: int) -> list[float]:
     return sizes
 
 
+def start_gunicorn(workers: int, port: int) -> subprocess.Popen[bytes]:
+    env = {**os.environ, "CALCULATOR_RATE_LIMIT_PER_MINUTE": "100000000"}
+    command = [str(Path(sys.executable).parent / "gunicorn"), "--workers", str(workers),
+               "--bind", f"127.0.0.1:{port}", "--log-level", "warning", "calculator.web:create_app()"]
+    return subprocess.Popen(command, cwd=ROOT, env=env)
+
+
+def warm(base: str) -> None:
+    """Every worker's imports, parameter files and compiled rules, before measuring."""
+    for _ in range(50):
+        request = urllib.request.Request(base + "/v1/better-off", data=json.dumps(BODY).encode(),
+                                         headers={"Content-Type": "application/json"})
+        urllib.request.urlopen(request).read()
+
+
+def load(base: str, threads: int, connections: int, seconds: int) -> dict[str, float]:
+    with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
+        script.write(WRK_SCRIPT % json.dumps(BODY))
+    try:
+        run = subprocess.run(["wrk", "-t", str(threads), "-c", str(connections), "-d", f"{seconds}s",
+                              "--latency", "-s", script.name, base + "/v1/better-off"],
+                             capture_output=True, text=True, check=True)
+    finally:
+        os.unlink(script.name)
+    figures: dict[str, float] = json.loads(run.stdout.split("JSON ", 1)[1].splitlines()[0])
+    return figures
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -98,55 +126,13 @@ def main() -> None:
         raise SystemExit("wrk is not installed: apt-get install wrk")
 
     port = free_port()
-    env = {**os.environ, "CALCULATOR_RATE_LIMIT_PER_MINUTE": "100000000"}
-    gunicorn = subprocess.Popen(
-        [
-            str(Path(sys.executable).parent / "gunicorn"),
-            "--workers",
-            str(args.workers),
-            "--bind",
-            f"127.0.0.1:{port}",
-            "--log-level",
-            "warning",
-            "calculator.web:create_app()",
-        ],
-        cwd=ROOT,
-        env=env,
-    )
+    gunicorn = start_gunicorn(args.workers, port)
     try:
         base = f"http://127.0.0.1:{port}"
         wait_until_up(base + "/healthz")
-        # Warm every worker (imports, parameter files, compiled rules) before measuring.
-        for _ in range(50):
-            request = urllib.request.Request(
-                base + "/v1/better-off",
-                data=json.dumps(BODY).encode(),
-                headers={"Content-Type": "application/json"},
-            )
-            urllib.request.urlopen(request).read()
-        with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
-            script.write(WRK_SCRIPT % json.dumps(BODY))
+        warm(base)
         print(f"gunicorn: {args.workers} workers; wrk: {args.connections} connections, {args.seconds} s")
-        run = subprocess.run(
-            [
-                "wrk",
-                "-t",
-                str(args.threads),
-                "-c",
-                str(args.connections),
-                "-d",
-                f"{args.seconds}s",
-                "--latency",
-                "-s",
-                script.name,
-                base + "/v1/better-off",
-            ],
-            capture_output=True,
-            text=True,
-            check=True,
-        )
-        os.unlink(script.name)
-        figures = json.loads(run.stdout.split("JSON ", 1)[1].splitlines()[0])
+        figures = load(base, args.threads, args.connections, args.seconds)
         rss = worker_rss_mb(gunicorn.pid)
     finally:
         gunicorn.send_signal(signal.SIGTERM)
