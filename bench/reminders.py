@@ -17,7 +17,9 @@ import logging
 import statistics
 import sys
 import time
+from datetime import date
 from pathlib import Path
+from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
@@ -32,6 +34,26 @@ from messaging.views.nudges import four_week_nudge
 from reminders import jobs
 from reminders.sender import Outbox
 from tests.fakes.slack_api import BOT_TOKEN, FakeSlack
+
+
+def send_many(box: Outbox, by_recipient: dict[str, list[Any]], messages: int, today: date
+              ) -> tuple[int, float]:
+    """Queue and send `messages` DMs round the specialists; how many went and how long it took."""
+    recipients = list(by_recipient.items())
+    rounds = -(-messages // max(1, len(recipients)))
+    started = time.perf_counter()
+    box.sent = box.failed = 0
+    count = 0
+    for round_number in range(rounds):
+        for user_id, items in recipients:
+            if count == messages:
+                break
+            key = ("bench", f"{user_id}:{round_number}", today.isoformat())
+            box.message_user(key, user_id, four_week_nudge(items))
+            count += 1
+            if count % 100 == 0:
+                logging.getLogger("bench").info("sent %d of %d", count, messages)
+    return count, time.perf_counter() - started
 
 
 def main() -> None:
@@ -75,21 +97,7 @@ def main() -> None:
         print(f"  real four-week job: {box.sent:,} messages sent in {job_seconds:.1f} s, "
               f"{box.failed} failed")
 
-        recipients = list(plan.by_recipient.items())
-        rounds = -(-args.messages // max(1, len(recipients)))
-        started = time.perf_counter()
-        box.sent = box.failed = 0
-        count = 0
-        for round_number in range(rounds):
-            for user_id, items in recipients:
-                if count == args.messages:
-                    break
-                key = ("bench", f"{user_id}:{round_number}", today.isoformat())
-                box.message_user(key, user_id, four_week_nudge(items))
-                count += 1
-                if count % 100 == 0:
-                    logging.getLogger("bench").info("sent %d of %d", count, args.messages)
-        send_seconds = time.perf_counter() - started
+        count, send_seconds = send_many(box, plan.by_recipient, args.messages, today)
         limited = sum(1 for c in fake.calls if c.error == "ratelimited")
         print(f"  {count:,} DMs in {send_seconds:.1f} s ({count / send_seconds:.0f} a second); "
               f"{box.failed} failed; {limited} refused by the one-a-second-per-channel limit")

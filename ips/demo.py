@@ -194,6 +194,13 @@ def _one_client(session: Session, rngs: tuple[random.Random, random.Random], tod
     if job_day and job_day <= today:
         _jobs(session, rng, today, client, specialist, job_day, summary)
 
+    _on_hold_or_discharged(session, rng, today, client, (specialist, coordinator), day, summary)
+
+
+def _on_hold_or_discharged(session: Session, rng: random.Random, today: date, client: Client,
+                           staff: tuple[Staff, Staff], last_day: date, summary: DemoSummary) -> None:
+    """Now and then a client is on hold today, or was discharged (and sometimes re-referred)."""
+    specialist, coordinator = staff
     roll = rng.random()
     if roll < 0.10 and client.status != ClientStatus.ON_HOLD:
         clients.put_on_hold(session, specialist, client, parse(clients.Hold, {
@@ -201,7 +208,7 @@ def _one_client(session: Session, rngs: tuple[random.Random, random.Random], tod
                                   "caring for a relative"]),
             "until": today + timedelta(days=rng.randint(7, 60))}))
     elif roll < 0.26:
-        left = min(today, day)
+        left = min(today, last_day)
         clients.discharge(session, specialist, client, parse(clients.Discharge, {
             "reason": rng.choice(["moved out of area", "no longer wants support",
                                   "settled in work, support ended by choice"]),
