@@ -112,6 +112,17 @@ def _staff_in_team(session: Session, staff_id: int, team_id: int, role: Role, fi
     return staff
 
 
+def _since_referral(client: Client, on: date | None, field: str) -> date:
+    """`on` (today when not given), refused unless between the referral and today."""
+    on = on or clock.today()
+    if on > clock.today():
+        raise InvalidInput.one(field, "cannot be in the future")
+    if on < client.referral_received_on:
+        raise InvalidInput.one(field, "cannot be before the referral was received "
+                               f"({client.referral_received_on.isoformat()})")
+    return on
+
+
 def _open_episode(session: Session, team_id: int, reference: str) -> Client | None:
     return session.scalar(
         select(Client).where(
@@ -208,12 +219,7 @@ def accept(
     require_change_client(actor, client, "accept")
     if client.status != ClientStatus.REFERRED:
         raise Conflict(f"{client.reference} is {client.status.value}, not awaiting acceptance.")
-    on = on or clock.today()
-    if on > clock.today():
-        raise InvalidInput.one("accepted_on", "cannot be in the future")
-    if on < client.referral_received_on:
-        raise InvalidInput.one("accepted_on", "cannot be before the referral was received "
-                               f"({client.referral_received_on.isoformat()})")
+    on = _since_referral(client, on, "accepted_on")
     if specialist_id is not None:
         _staff_in_team(session, specialist_id, client.team_id, Role.EMPLOYMENT_SPECIALIST,
                        "specialist_id")
@@ -316,12 +322,7 @@ def start_vocational_profile(session: Session, actor: Staff, client: Client, on:
     require_change_client(actor, client, "record a vocational profile for")
     if client.status == ClientStatus.DISCHARGED:
         raise Conflict(f"{client.reference} is discharged; re-refer before starting a profile.")
-    on = on or clock.today()
-    if on > clock.today():
-        raise InvalidInput.one("vocational_profile_started_on", "cannot be in the future")
-    if on < client.referral_received_on:
-        raise InvalidInput.one("vocational_profile_started_on", "cannot be before the referral "
-                               f"was received ({client.referral_received_on.isoformat()})")
+    on = _since_referral(client, on, "vocational_profile_started_on")
     if client.vocational_profile_started_on == on:
         return client
     before = snapshot(client)

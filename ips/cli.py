@@ -25,7 +25,7 @@ from caseload.db import Database
 from caseload.errors import CaseloadError, InvalidInput, UnknownUser
 from caseload.ips_grow import quarterly_returns
 from caseload.migrate import upgrade
-from caseload.models import Nation, Role
+from caseload.models import Nation, Role, Staff
 from caseload.periods import Period, parse_period
 from caseload.reports import published_report, reports_by_month
 from caseload.settings import get_settings
@@ -425,16 +425,20 @@ def staff_set_role(ctx: click.Context, slack_user_id: str, role: str, team_name:
         raise InvalidInput.one("slack_user_id", f"{SYSTEM_SLACK_ID} is the command line's own "
                                "admin account and keeps its role")
     with _database(ctx).transaction() as session:
-        try:
-            person = staff_service.staff_by_slack_id(session, slack_user_id)
-        except UnknownUser:
-            # The service's message speaks to the Slack user themselves ("ask your team
-            # leader"); the operator here needs to know which argument matched nobody.
-            raise InvalidInput.one("slack_user_id", f"there is no staff member with Slack "
-                                   f"user id '{slack_user_id}' (see: ips staff list)") from None
+        person = _staff_member(session, slack_user_id)
         staff_service.set_role(session, person, Role(role), _team_id(session, team_name),
                                actor=operator(session))
         click.echo(f"{person.display_name} is now {role.replace('_', ' ')}.")
+
+
+def _staff_member(session: Session, slack_user_id: str) -> Staff:
+    try:
+        return staff_service.staff_by_slack_id(session, slack_user_id)
+    except UnknownUser:
+        # The service's message speaks to the Slack user themselves ("ask your team leader");
+        # the operator here needs to know which argument matched nobody.
+        raise InvalidInput.one("slack_user_id", f"there is no staff member with Slack "
+                               f"user id '{slack_user_id}' (see: ips staff list)") from None
 
 
 @staff.command("set-workspace")
@@ -445,11 +449,7 @@ def staff_set_role(ctx: click.Context, slack_user_id: str, role: str, team_name:
 def staff_set_workspace(ctx: click.Context, slack_user_id: str, slack_team_id: str | None) -> None:
     """Record someone's Slack workspace id (T0123ABCD); leave it out for the one workspace."""
     with _database(ctx).transaction() as session:
-        try:
-            person = staff_service.staff_by_slack_id(session, slack_user_id)
-        except UnknownUser:
-            raise InvalidInput.one("slack_user_id", f"there is no staff member with Slack "
-                                   f"user id '{slack_user_id}' (see: ips staff list)") from None
+        person = _staff_member(session, slack_user_id)
         staff_service.set_workspace(session, person, slack_team_id, actor=operator(session))
         click.echo(f"{person.display_name} is in {_workspace(person.slack_team_id)}.")
 
