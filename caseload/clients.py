@@ -112,6 +112,14 @@ def _staff_in_team(session: Session, staff_id: int, team_id: int, role: Role, fi
     return staff
 
 
+def _latest(session: Session, client: Client) -> Client:
+    """The client as committed now, its row locked until this transaction ends: of two people
+    pressing the same button at once, the second sees what the first did (PostgreSQL; SQLite's
+    writers already take turns)."""
+    session.refresh(client, with_for_update=True)
+    return client
+
+
 def _since_referral(client: Client, on: date | None, field: str) -> date:
     """`on` (today when not given), refused unless between the referral and today."""
     on = on or clock.today()
@@ -211,6 +219,7 @@ def accept(
     specialist_id: int | None = None,
 ) -> Client:
     """Accept a referral onto the caseload (team leader, or the specialist it was sent to)."""
+    client = _latest(session, client)
     is_assigned_specialist = (
         actor.role == Role.EMPLOYMENT_SPECIALIST and client.specialist_id == actor.id
     )
@@ -235,6 +244,7 @@ def accept(
 
 def assign(session: Session, actor: Staff, client: Client, specialist_id: int) -> Client:
     """Assign or reassign the client's employment specialist (team leader's call)."""
+    client = _latest(session, client)
     require_team_lead(actor, client.team, "assign or reassign a specialist")
     if client.status == ClientStatus.DISCHARGED:
         raise Conflict(f"{client.reference} is discharged; re-refer before assigning.")
@@ -252,6 +262,7 @@ def assign(session: Session, actor: Staff, client: Client, specialist_id: int) -
 
 def start_job_search(session: Session, actor: Staff, client: Client,
                      on: date | None = None) -> Client:
+    client = _latest(session, client)
     require_change_client(actor, client)
     if client.status != ClientStatus.ACCEPTED:
         raise Conflict(f"{client.reference} is {client.status.value}; job search starts "
@@ -265,6 +276,7 @@ def start_job_search(session: Session, actor: Staff, client: Client,
 
 
 def put_on_hold(session: Session, actor: Staff, client: Client, hold: Hold) -> Client:
+    client = _latest(session, client)
     require_change_client(actor, client, "put on hold")
     if client.status in (ClientStatus.ON_HOLD, ClientStatus.DISCHARGED):
         raise Conflict(f"{client.reference} is {client.status.value.replace('_', ' ')} already.")
@@ -280,6 +292,7 @@ def put_on_hold(session: Session, actor: Staff, client: Client, hold: Hold) -> C
 
 def resume(session: Session, actor: Staff | None, client: Client) -> Client:
     """Take a client off hold, back to where they were. `actor=None` is the clock."""
+    client = _latest(session, client)
     if actor is not None:
         require_change_client(actor, client, "take off hold")
     if client.status != ClientStatus.ON_HOLD:
@@ -297,6 +310,7 @@ def resume(session: Session, actor: Staff | None, client: Client) -> Client:
 
 
 def discharge(session: Session, actor: Staff, client: Client, discharge: Discharge) -> Client:
+    client = _latest(session, client)
     require_change_client(actor, client, "discharge")
     if client.status == ClientStatus.DISCHARGED:
         raise Conflict(f"{client.reference} is already discharged.")
@@ -319,6 +333,7 @@ def start_vocational_profile(session: Session, actor: Staff, client: Client, on:
                              ) -> Client:
     """Record the day work on the client's vocational profile began (usually the first
     face-to-face meeting); recording it again corrects the date."""
+    client = _latest(session, client)
     require_change_client(actor, client, "record a vocational profile for")
     if client.status == ClientStatus.DISCHARGED:
         raise Conflict(f"{client.reference} is discharged; re-refer before starting a profile.")
