@@ -61,7 +61,12 @@ def eventually(fake: FakeSlack, method: str, count: int = 1) -> list:
 
 
 def opened_view(fake: FakeSlack) -> dict:
-    return eventually(fake, "views.open")[-1].args["view"]
+    """The modal opened since the last one this test looked at (Bolt opens it after
+    acknowledging, so under load the new one can arrive after the reply)."""
+    seen = fake.views_looked_at
+    opened = eventually(fake, "views.open", count=seen + 1)
+    fake.views_looked_at = len(opened)
+    return opened[-1].args["view"]
 
 
 

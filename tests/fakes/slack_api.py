@@ -82,6 +82,8 @@ class Upload:
 class FakeSlack:
     calls: list[Call] = field(default_factory=list)
     uploads: dict[str, Upload] = field(default_factory=dict)
+    # How many views.open calls a test has already read (tests/bot/driver.py opened_view).
+    views_looked_at: int = 0
     _failures: list[tuple[int, int | None]] = field(default_factory=list)
     _lock: threading.Lock = field(default_factory=threading.Lock)
     _ids: itertools.count = field(default_factory=lambda: itertools.count(1))
