@@ -147,15 +147,7 @@ def schedule_review(session: Session, actor: Staff, plan: ScheduleReview) -> Fid
             f"This team already has a review scheduled for {pending.scheduled_for.isoformat()}; "
             "move that one instead."
         )
-    review = FidelityReview(
-        team_id=plan.team_id,
-        scheduled_for=plan.scheduled_for,
-        reviewer_id=plan.reviewer_id,
-        status=ReviewStatus.SCHEDULED,
-    )
-    session.add(review)
-    record_change(session, actor=actor, action="schedule_review", record=review, before=None)
-    return review
+    return _add_review(session, actor, plan.team_id, plan.scheduled_for, plan.reviewer_id)
 
 
 def require_may_score(actor: Staff, review: FidelityReview) -> None:
@@ -221,14 +213,17 @@ def score_review(
                                                  owner_id=action.owner_id, due_on=action.due_on))
     record_change(session, actor=actor, action="score_review", record=review, before=before)
 
-    following = FidelityReview(
-        team_id=review.team_id,
-        scheduled_for=review.next_review_due,
-        reviewer_id=review.reviewer_id,
-        status=ReviewStatus.SCHEDULED,
-    )
-    session.add(following)
-    record_change(session, actor=None, action="schedule_review", record=following, before=None)
+    _add_review(session, None, review.team_id, review.next_review_due, review.reviewer_id)
+    return review
+
+
+def _add_review(session: Session, actor: Staff | None, team_id: int, on: date,
+                reviewer_id: int | None) -> FidelityReview:
+    """A scheduled review, audited (actor None: the system scheduling the next one)."""
+    review = FidelityReview(team_id=team_id, scheduled_for=on, reviewer_id=reviewer_id,
+                            status=ReviewStatus.SCHEDULED)
+    session.add(review)
+    record_change(session, actor=actor, action="schedule_review", record=review, before=None)
     return review
 
 

@@ -98,6 +98,29 @@ def _scopes(scopes: Any) -> str | None:
     return ",".join(scopes) if scopes else None
 
 
+# What a row keeps of slack_sdk's Bot and Installation, as they are (scopes and times are
+# converted by `_copy`).
+BOT_FIELDS = ("app_id", "enterprise_id", "enterprise_name", "team_id", "team_name", "bot_token",
+              "bot_id", "bot_user_id", "bot_refresh_token")
+INSTALLATION_FIELDS = (*BOT_FIELDS, "enterprise_url", "user_id", "user_token", "user_refresh_token",
+                       "incoming_webhook_url", "incoming_webhook_channel",
+                       "incoming_webhook_channel_id", "incoming_webhook_configuration_url",
+                       "token_type")
+
+
+def _copy(row: SlackInstallation | SlackBot, source: Installation | Bot, fields: tuple[str, ...]) -> None:
+    for name in fields:
+        setattr(row, name, getattr(source, name))
+    for name in ("bot_scopes", "user_scopes"):
+        if hasattr(row, name):
+            setattr(row, name, _scopes(getattr(source, name)))
+    for name in ("bot_token_expires_at", "user_token_expires_at"):
+        if hasattr(row, name):
+            setattr(row, name, _at(getattr(source, name)))
+    row.is_enterprise_install = bool(source.is_enterprise_install)
+    row.installed_at = _at(source.installed_at) or utcnow()
+
+
 class DatabaseInstallationStore(InstallationStore):
     """Installs in `slack_installations` (one row per installer) and `slack_bots` (per workspace).
 
@@ -127,30 +150,7 @@ class DatabaseInstallationStore(InstallationStore):
             if row is None:
                 row = SlackInstallation()
                 session.add(row)
-            row.app_id = installation.app_id
-            row.enterprise_id = installation.enterprise_id
-            row.enterprise_name = installation.enterprise_name
-            row.enterprise_url = installation.enterprise_url
-            row.team_id = installation.team_id
-            row.team_name = installation.team_name
-            row.bot_token = installation.bot_token
-            row.bot_id = installation.bot_id
-            row.bot_user_id = installation.bot_user_id
-            row.bot_scopes = _scopes(installation.bot_scopes)
-            row.bot_refresh_token = installation.bot_refresh_token
-            row.bot_token_expires_at = _at(installation.bot_token_expires_at)
-            row.user_id = installation.user_id
-            row.user_token = installation.user_token
-            row.user_scopes = _scopes(installation.user_scopes)
-            row.user_refresh_token = installation.user_refresh_token
-            row.user_token_expires_at = _at(installation.user_token_expires_at)
-            row.incoming_webhook_url = installation.incoming_webhook_url
-            row.incoming_webhook_channel = installation.incoming_webhook_channel
-            row.incoming_webhook_channel_id = installation.incoming_webhook_channel_id
-            row.incoming_webhook_configuration_url = installation.incoming_webhook_configuration_url
-            row.is_enterprise_install = bool(installation.is_enterprise_install)
-            row.token_type = installation.token_type
-            row.installed_at = _at(installation.installed_at) or utcnow()
+            _copy(row, installation, INSTALLATION_FIELDS)
             if installation.bot_token:
                 self._save_bot(session, installation.to_bot())
 
@@ -168,19 +168,7 @@ class DatabaseInstallationStore(InstallationStore):
         if row is None:
             row = SlackBot()
             session.add(row)
-        row.app_id = bot.app_id
-        row.enterprise_id = bot.enterprise_id
-        row.enterprise_name = bot.enterprise_name
-        row.team_id = bot.team_id
-        row.team_name = bot.team_name
-        row.bot_token = bot.bot_token
-        row.bot_id = bot.bot_id
-        row.bot_user_id = bot.bot_user_id
-        row.bot_scopes = _scopes(bot.bot_scopes)
-        row.bot_refresh_token = bot.bot_refresh_token
-        row.bot_token_expires_at = _at(bot.bot_token_expires_at)
-        row.is_enterprise_install = bool(bot.is_enterprise_install)
-        row.installed_at = _at(bot.installed_at) or utcnow()
+        _copy(row, bot, BOT_FIELDS)
 
     # -- finding -------------------------------------------------------------------
     def find_bot(self, *, enterprise_id: str | None, team_id: str | None,
