@@ -36,8 +36,8 @@ FIGURES = (
 CANNOT_GIVE_YET = (
     "IPS Grow counts a job start once the person has done 4 hours of paid work; the record "
     "holds the start date, not the hours worked so far, so a job is counted from its start date.",
-    "The Reporting Tool asks for more than these five figures; only these five could be "
-    "confirmed from IPS Grow's public data reporting page, so the rest are not produced here.",
+    "These are the five figures IPS Grow's public data reporting page explains; if your "
+    "Reporting Tool asks for others, they are not produced here yet.",
 )
 
 
