@@ -28,6 +28,8 @@ CAPABILITY: dict[str, dict[str, Any]] = {
 
 # Where an engine error about a request field shows on the form.
 FIELD_FOR_ERROR = [
+    (r"^household\.claimant\.date_of_birth", "date_of_birth"),
+    (r"^household\.partner\.date_of_birth", "partner_date_of_birth"),
     (r"^household\.claimant\.age$", "age"),
     (r"^household\.claimant\.(lcw|lcwra)", "capability"),
     (r"^household\.claimant\.pip_daily_living", "pip_daily_living"),
@@ -85,6 +87,16 @@ HOUSEHOLD_FIELDS = frozenset({
     "hourly_wage", "pay_frequency", "pension", "apprentice", "travel_weekly", "childcare_in_work",
     "start_date", "first_payday", "ap_start_day",
 })
+
+
+# Read for the calculation, never kept: not with the saved household, not in a link to the
+# pages, not in a log line (a date of birth identifies a person).
+PERSONAL_FIELDS = frozenset({"date_of_birth", "partner_date_of_birth"})
+
+
+def without_personal(form: Mapping[str, str]) -> dict[str, str]:
+    """The answers with the personal ones (dates of birth) left out, for a link or a record."""
+    return {name: value for name, value in form.items() if name not in PERSONAL_FIELDS}
 
 
 def household_fields(form: Mapping[str, str]) -> dict[str, str]:
@@ -159,6 +171,8 @@ def request_body(form: Mapping[str, str], today: date) -> dict[str, Any]:
     """The engine request for a submitted form (not yet validated by the engine)."""
     r = _Reader(form)
     for name, message in REQUIRED.items():
+        if name == "age" and r.text("date_of_birth"):
+            continue  # the age is worked out from the date of birth
         if not r.text(name):
             r.errors.append(FieldError(name, message))
     # In this order, so the error summary lists the fields as the form asks them.
@@ -195,7 +209,7 @@ def _household(r: _Reader) -> dict[str, Any]:
 
 def _claimant(r: _Reader) -> dict[str, Any]:
     claimant: dict[str, Any] = {
-        "age": r.whole("age", 0),
+        **_age(r, "age", "date_of_birth"),
         **CAPABILITY.get(r.text("capability", "none"), {}),
         "pip_daily_living": r.text("pip_daily_living", "none"),
         "pip_mobility": r.text("pip_mobility", "none"),
@@ -212,13 +226,23 @@ def _claimant(r: _Reader) -> dict[str, Any]:
 
 
 def _partner(r: _Reader) -> dict[str, Any]:
-    if not r.text("partner_age"):
+    if not (r.text("partner_age") or r.text("partner_date_of_birth")):
         r.errors.append(FieldError("partner_age", "Enter the partner's age, or choose No for a partner"))
-    partner: dict[str, Any] = {"age": r.whole("partner_age", 0)}
+    partner: dict[str, Any] = _age(r, "partner_age", "partner_date_of_birth")
     partner_hours = r.number("partner_hours")
     if partner_hours:
         partner["job"] = {"hours_per_week": partner_hours, "hourly_wage": r.number("partner_wage")}
     return partner
+
+
+def _age(r: _Reader, age: str, born: str) -> dict[str, Any]:
+    """The age, the date of birth, or both (the engine checks they agree)."""
+    out: dict[str, Any] = {}
+    if r.text(age) or not r.text(born):
+        out["age"] = r.whole(age, 0)
+    if day := r.day(born):
+        out["date_of_birth"] = day
+    return out
 
 
 def _children(r: _Reader) -> list[dict[str, Any]]:

@@ -137,7 +137,7 @@ def calculation_saver(database: Database) -> SaveCalculation:
             with database.transaction() as session:
                 record_for_reference(
                     session, staff_by_slack_id(session, slack_user_id), reference, result.tax_year,
-                    request.model_dump(mode="json"), Decimal(str(result.better_off.monthly)),
+                    request.inputs_to_record(), Decimal(str(result.better_off.monthly)),
                     household=household,
                 )
         except InvalidInput as exc:

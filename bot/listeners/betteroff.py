@@ -29,7 +29,7 @@ from calculator.chart import chart_sweep, hours_chart_png
 from calculator.client import CalculatorClient, CalculatorUnavailable
 from calculator.engine import BetterOffRequest
 from calculator.errors import CalculatorInputError
-from calculator.household_form import FormInvalid, household_fields, parse_form
+from calculator.household_form import FormInvalid, household_fields, parse_form, without_personal
 from calculator.links import result_page_link
 from calculator.settings import get_calculator_settings
 from caseload import clock
@@ -127,14 +127,14 @@ def send_answer(database: Database, client: WebClient, user: str, request: Bette
                     actor,
                     reference,
                     result.tax_year,
-                    request.model_dump(mode="json"),
+                    request.inputs_to_record(),
                     Decimal(str(result.better_off.monthly)),
                     household=household_fields(values),
                 )
             saved = True
         except CaseloadError as exc:
             note = f"Not saved: {sentence(exc)}"
-    page = result_page_link(get_calculator_settings(), user, values)
+    page = result_page_link(get_calculator_settings(), user, without_personal(values))
     message = better_off_message(result, reference if saved else None, page, saved)
     channel = client.conversations_open(users=user)["channel"]["id"]
     client.chat_postMessage(channel=channel, **message.as_kwargs())

@@ -16,6 +16,7 @@ from slack_sdk.models.blocks import (
     ActionsBlock,
     ButtonElement,
     ContextBlock,
+    DatePickerElement,
     DividerBlock,
     HeaderBlock,
     InputBlock,
@@ -35,9 +36,9 @@ from messaging.views import Message
 BETTER_OFF = "better_off_modal"
 # The modal's block ids: the advisor form's field names for what the modal asks.
 MODAL_FIELDS = frozenset({
-    "client_reference", "age", "nation", "capability", "pip_daily_living", "esa", "couple",
-    "partner_age", "children_ages", "tenure", "rent_monthly", "lha_monthly", "hours_per_week",
-    "hourly_wage", "pay_frequency",
+    "client_reference", "age", "date_of_birth", "nation", "capability", "pip_daily_living", "esa",
+    "couple", "partner_age", "partner_date_of_birth", "children_ages", "tenure", "rent_monthly",
+    "lha_monthly", "hours_per_week", "hourly_wage", "pay_frequency",
 })
 
 
@@ -104,6 +105,12 @@ def _number(
     )
 
 
+def _birth_date(block_id: str, label: str, hint: str) -> InputBlock:
+    """A date of birth: asked afresh each time, never filled in, as it is never kept."""
+    return InputBlock(block_id=block_id, label=label, optional=True, hint=hint,
+                      element=DatePickerElement(action_id="value"))
+
+
 def better_off_modal(client_reference: str | None = None,
                      saved: SavedHousehold | None = None) -> View:
     """The modal, empty or (`saved`) filled in from the client's last saved household."""
@@ -130,12 +137,17 @@ def better_off_modal(client_reference: str | None = None,
             ),
         ),
         _number("age", "Age", values, decimal=False),
+        _birth_date("date_of_birth", "Date of birth (only at 66 or 67)",
+                    "State Pension age rises from 66 to 67 for people born from 6 April 1960, "
+                    "so at 66 or 67 it decides. Used for this answer only, never saved."),
         _select("nation", "Lives in", NATION, values),
         _select("capability", "Work capability assessment", CAPABILITY, values),
         _select("pip_daily_living", "PIP daily living", PIP, values),
         _select("esa", "New Style ESA", ESA, values),
         _select("couple", "Lives with a partner", YES_NO, values),
         _number("partner_age", "Partner's age", values, optional=True, decimal=False),
+        _birth_date("partner_date_of_birth", "Partner's date of birth (only at 66 or 67)",
+                    "Decides whether the partner has reached State Pension age. Never saved."),
         InputBlock(
             block_id="children_ages",
             label="Children's ages",

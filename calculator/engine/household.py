@@ -12,6 +12,8 @@ from typing import Annotated, Any, Literal, Self
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationInfo, model_validator
 
+from calculator.engine.pension_age import age_on, pension_ages_on, reached_by_age
+
 # Strict: numbers must be numbers and flags true or false, never "yes" or false-as-zero.
 # Money the advisor types: never negative; the ceiling catches a slipped decimal point.
 Money = Annotated[float, Field(strict=True, ge=0, le=1_000_000)]
@@ -140,7 +142,13 @@ class Job(_Input):
 
 
 class Adult(_Input):
-    age: Count = Field(ge=16, le=120)
+    age: Count = Field(ge=16, le=120, description="Age in whole years; worked out from date_of_birth when "
+                       "only that is given.")
+    date_of_birth: Day | None = Field(
+        None,
+        description="Only needed around State Pension age (66 or 67), which depends on it; used for "
+        "this calculation and never kept.",
+    )
     job: Job | None = Field(None, description="Paid work now, if any.")
     lcw: Flag = Field(False, description="Assessed as having limited capability for work (LCW).")
     lcwra: Flag = Field(
@@ -273,6 +281,17 @@ class BetterOffRequest(_Input):
             if today is None:
                 raise ValueError("calculation_date: give the date to calculate on")
             data = {**data, "calculation_date": today}
+        if isinstance(data, dict):
+            data = _ages_from_birth_dates(data)
+        return data
+
+    def inputs_to_record(self) -> dict[str, Any]:
+        """The request as JSON for a record (its digest), without the dates of birth, which are
+        inputs only and never kept."""
+        personal = {"date_of_birth"}
+        data: dict[str, Any] = self.model_dump(
+            mode="json", exclude={"household": {"claimant": personal, "partner": personal}}
+        )
         return data
 
     @property
@@ -286,6 +305,9 @@ class BetterOffRequest(_Input):
         if self.job.who == "partner" and self.household.partner is None:
             raise ValueError("job.who: the job is for the partner, but there is no partner")
         on = self.on
+        for who, adult in (("claimant", self.household.claimant), ("partner", self.household.partner)):
+            if adult is not None:
+                _check_pension_age_known(f"household.{who}", adult, on)
         for index, child in enumerate(self.household.children):
             if child.born_before_6_april_2017 is None and _age_is_ambiguous(child.age, on):
                 raise ValueError(
@@ -304,6 +326,48 @@ class BetterOffRequest(_Input):
 class SweepRequest(BetterOffRequest):
     maximum_hours: float = Field(40, strict=True, gt=0, le=100)
     step: float = Field(0.5, strict=True, ge=0.25, le=10)
+
+
+def _ages_from_birth_dates(data: dict[str, Any]) -> dict[str, Any]:
+    """An adult given by date of birth alone gets the age it makes on the calculation date."""
+    household = data.get("household")
+    on = data.get("calculation_date")
+    if isinstance(on, str):
+        try:
+            on = date.fromisoformat(on)
+        except ValueError:
+            return data
+    if not (isinstance(household, dict) and isinstance(on, date)):
+        return data
+    filled = dict(household)
+    for who in ("claimant", "partner"):
+        adult = household.get(who)
+        if isinstance(adult, dict) and "age" not in adult and adult.get("date_of_birth") is not None:
+            born = _iso_date(adult["date_of_birth"])
+            if isinstance(born, date):
+                filled[who] = {**adult, "age": age_on(born, on)}
+    return {**data, "household": filled}
+
+
+def _check_pension_age_known(where: str, adult: Adult, on: date) -> None:
+    """A date of birth must fit the age and the date; without one, the age must settle
+    whether State Pension age is reached (it does except around 66 and 67)."""
+    table = pension_ages_on(on)
+    if adult.date_of_birth is not None:
+        if adult.date_of_birth > on:
+            raise ValueError(f"{where}.date_of_birth: a date of birth cannot be after the calculation date")
+        if age_on(adult.date_of_birth, on) != adult.age:
+            raise ValueError(
+                f"{where}.age: the date of birth gives a different age on {on.isoformat()}; "
+                "correct the age or leave it out"
+            )
+        return
+    if table is not None and reached_by_age(table, adult.age, on) is None:
+        raise ValueError(
+            f"{where}.date_of_birth: give the date of birth: at {adult.age}, whether State Pension "
+            f"age is reached depends on it (it rises from {table[0][2]} to {table[-1][2]} for people "
+            f"born from {table[1][0]:%-d %B %Y})"
+        )
 
 
 def _born_before_range(age: int, on: date) -> tuple[date, date]:

@@ -13,6 +13,7 @@ from datetime import date
 from functools import cache
 from typing import Any
 
+from calculator.engine.pension_age import PensionAges, pension_age_rows
 from calculator.parameters import TaxYear, tax_year, tax_year_for
 
 Bands = tuple[tuple[float, float], ...]
@@ -62,7 +63,7 @@ class Rules:
     uc_capability_earnings_hours: float = law(UC + "capability_earnings_threshold_hours")
     uc_minimum_age: int = law(UC + "minimum_age")
     uc_higher_rate_age: int = law(UC + "standard_allowance.higher_rate_age")
-    state_pension_age: int = law("state_pension.age")
+    state_pension_ages: PensionAges = law("state_pension.age_by_date_of_birth")
     # Benefit cap, monthly
     cap_outside_london_single: float = law("benefit_cap.outside_london_single")
     cap_outside_london_other: float = law("benefit_cap.outside_london_couple_or_children")
@@ -137,7 +138,12 @@ def _bands(value: Any) -> Bands:
 
 
 # How a figure is read into the type its field declares (annotations are strings here).
-CONVERTERS: dict[str, Callable[[Any], Any]] = {"float": float, "int": int, "Bands": _bands}
+CONVERTERS: dict[str, Callable[[Any], Any]] = {
+    "float": float,
+    "int": int,
+    "Bands": _bands,
+    "PensionAges": pension_age_rows,
+}
 
 
 def _figures(year: TaxYear) -> dict[str, Any]:

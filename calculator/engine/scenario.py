@@ -25,6 +25,7 @@ from calculator.engine.household import (
     PensionScheme,
     PipRate,
 )
+from calculator.engine.pension_age import reached
 from calculator.engine.rules import Rules
 from calculator.engine.universal_credit import (
     UcAward,
@@ -72,21 +73,28 @@ NO_PAY = Pay(
 )
 
 
-def enrolled_scheme(rules: Rules, job: Job, age: int) -> PensionScheme:
+def enrolled_scheme(rules: Rules, job: Job, age: int, past_pension_age: bool) -> PensionScheme:
     """Pensions Act 2008 s.3: only jobholders aged 22 to State Pension age are enrolled automatically."""
-    if rules.pension_minimum_age <= age < rules.state_pension_age:
+    if rules.pension_minimum_age <= age and not past_pension_age:
         return job.pension
     return PensionScheme.OPT_OUT
 
 
-def pay_for(rules: Rules, job: Job | None, scotland: bool, age: int, hours: float | None = None) -> Pay:
+def pay_for(
+    rules: Rules,
+    job: Job | None,
+    scotland: bool,
+    age: int,
+    past_pension_age: bool,
+    hours: float | None = None,
+) -> Pay:
     """Pay from `job`, at `hours` a week instead of the job's own when given (the sweep)."""
     if job is None:
         return NO_PAY
     hours = job.hours_per_week if hours is None else hours
     if hours <= 0 or job.hourly_wage <= 0:
         return NO_PAY
-    scheme = enrolled_scheme(rules, job, age)
+    scheme = enrolled_scheme(rules, job, age, past_pension_age)
     slip = payslip(rules, hours, job.hourly_wage, job.pay_frequency, scheme, job.employee_pension_rate)
     per_year = PERIODS_PER_YEAR[job.pay_frequency]
     gross_year = slip.gross * per_year
@@ -126,6 +134,7 @@ class Situation:
     pip_total: float  # sum(pip_monthly), the PIP line in every situation
     # Per adult, for the childcare condition (reg 32): LCW, LCWRA or caring 35 hours.
     unable_to_look_after_children: tuple[bool, ...]
+    past_pension_age: tuple[bool, ...]  # per adult, on the calculation date
 
 
 def situation(rules: Rules, household: Household, on: date) -> Situation:
@@ -133,11 +142,12 @@ def situation(rules: Rules, household: Household, on: date) -> Situation:
     adults = (household.claimant, partner) if partner else (household.claimant,)
     children = household.children
     pip = tuple(_pip_weekly(rules, a) * WEEKS_PER_MONTH for a in adults)
+    past = tuple(reached(rules.state_pension_ages, a.age, a.date_of_birth, on) for a in adults)
     return Situation(
         rules=rules,
         household=household,
         adults=adults,
-        uc=uc_household(rules, household, children_born_before_april_2017(household, on)),
+        uc=uc_household(rules, household, children_born_before_april_2017(household, on), past),
         scotland=household.nation is Nation.SCOTLAND,
         pip_monthly=pip,
         child_benefit_monthly=child_benefit_weekly(rules, len(children)) * WEEKS_PER_MONTH,
@@ -154,6 +164,7 @@ def situation(rules: Rules, household: Household, on: date) -> Situation:
         ),
         pip_total=sum(pip),
         unable_to_look_after_children=tuple(a.lcw or a.lcwra or a.cares_35_hours for a in adults),
+        past_pension_age=past,
     )
 
 
@@ -403,7 +414,10 @@ def money(s: Situation, pays: tuple[Pay, ...], childcare_costs: float, work_cost
 
 
 def pays_now(s: Situation) -> tuple[Pay, ...]:
-    return tuple(pay_for(s.rules, a.job, s.scotland, a.age) for a in s.adults)
+    return tuple(
+        pay_for(s.rules, a.job, s.scotland, a.age, past)
+        for a, past in zip(s.adults, s.past_pension_age, strict=True)
+    )
 
 
 def pays_in_work(
@@ -411,5 +425,5 @@ def pays_in_work(
 ) -> tuple[Pay, ...]:
     """Everyone's pay with the job on offer replacing the person's current work."""
     pays = list(now or pays_now(s))
-    pays[who] = pay_for(s.rules, job, s.scotland, s.adults[who].age, hours)
+    pays[who] = pay_for(s.rules, job, s.scotland, s.adults[who].age, s.past_pension_age[who], hours)
     return tuple(pays)

@@ -65,13 +65,17 @@ class UcAward:
     capped: bool
 
 
-def not_entitled(rules: Rules, household: Household, ages: list[int]) -> str | None:
+def not_entitled(
+    rules: Rules, household: Household, ages: list[int], past_pension_age: tuple[bool, ...]
+) -> str | None:
     """Why the household cannot get UC at all (reg 3 and WRA 2012 s.4), or None."""
     if min(ages) < rules.uc_minimum_age and household.partner is None:
         return "People under 18 can claim Universal Credit only in some cases, which this does not cover."
     if household.capital > rules.uc_capital_upper:
         return f"Savings over £{rules.uc_capital_upper:,.0f} mean no Universal Credit."
-    if all(age >= rules.state_pension_age for age in ages):
+    # WRA 2012 s.4(1)(b), UC Regs reg 3(2)(a): a couple claims UC while either is under State
+    # Pension age, so UC ends only once both have reached it.
+    if all(past_pension_age):
         return "At State Pension age Pension Credit replaces Universal Credit; this does not cover it."
     return None
 
@@ -178,8 +182,11 @@ def capital_tariff_income(rules: Rules, capital: float) -> float:
     return pence(steps * rules.uc_tariff_per_step)
 
 
-def uc_household(rules: Rules, household: Household, on_date_children: list[bool]) -> UcHousehold:
-    """`on_date_children`: for each child, whether born before 6 April 2017."""
+def uc_household(
+    rules: Rules, household: Household, on_date_children: list[bool], past_pension_age: tuple[bool, ...]
+) -> UcHousehold:
+    """`on_date_children`: for each child, whether born before 6 April 2017; `past_pension_age`:
+    for each adult, whether State Pension age is reached."""
     partner = household.partner
     adults = (household.claimant, partner) if partner else (household.claimant,)
     ages = [a.age for a in adults]
@@ -204,7 +211,7 @@ def uc_household(rules: Rules, household: Household, on_date_children: list[bool
         # benefit in the household, takes it out of the cap whatever anyone earns.
         cap_exempt_whatever_earnings=bool(lcwra or carer or disabled or gets_cap_exempt_benefit(adults)),
         capital_tariff_income=capital_tariff_income(rules, household.capital),
-        not_entitled=not_entitled(rules, household, ages),
+        not_entitled=not_entitled(rules, household, ages, past_pension_age),
         has_children=bool(children),
         has_capability_for_work_limit=limited,
     )

@@ -17,7 +17,7 @@ from calculator.household_form import parse_form
 from calculator.links import verify
 from calculator.settings import get_calculator_settings
 from caseload import clients, clock
-from caseload.calculations import record_for_reference
+from caseload.calculations import inputs_digest, record_for_reference
 from caseload.db import Database
 from caseload.models import AuditLog, BetterOffCalculation, Role
 from caseload.staff import staff_by_slack_id
@@ -28,6 +28,7 @@ ANSWERS = {"age": "34", "nation": "england", "capability": "lcwra_protected", "p
            "esa": "none", "couple": "no", "tenure": "social_rent", "rent_monthly": "450",
            "hours_per_week": "16", "hourly_wage": "12.71", "pay_frequency": "weekly"}
 SELECTS = {"nation", "capability", "pip_daily_living", "esa", "couple", "tenure", "pay_frequency"}
+DATES = {"date_of_birth", "partner_date_of_birth"}
 
 
 def values(answers: dict[str, str], reference: str = "") -> dict:
@@ -36,6 +37,8 @@ def values(answers: dict[str, str], reference: str = "") -> dict:
     for block, answer in answers.items():
         if block in SELECTS:
             state[block] = {"value": {"type": "static_select", "selected_option": {"value": answer}}}
+        elif block in DATES:
+            state[block] = {"value": {"type": "datepicker", "selected_date": answer or None}}
         else:
             kind = "plain_text_input" if block == "children_ages" else "number_input"
             state[block] = {"value": {"type": kind, "value": answer or None}}
@@ -200,6 +203,34 @@ def test_northern_ireland_is_refused_beside_where_they_live(db, w, slack) -> Non
     assert answer["errors"]["nation"].startswith("Northern Ireland is not covered: its own Universal Credit")
     assert answer["errors"]["nation"].endswith("Use an NI benefits check.")  # whole, not cut at 150
     assert fake.successful("chat.postMessage") == [] and _saved(db) == []
+
+
+def test_a_date_of_birth_decides_state_pension_age_and_is_never_kept(db, w, slack, linked) -> None:
+    url, fake = slack
+    slash(url, w["es"], "betteroff")
+    view = opened_view(fake)
+    dob = next(b for b in view["blocks"] if b.get("block_id") == "date_of_birth")
+    assert dob["optional"] and "initial_date" not in dob["element"] and "never saved" in dob["hint"]["text"]
+    at_66 = {**ANSWERS, "age": "66"}
+    refused = submit(url, w["es"], view, values(at_66)).json()
+    assert refused["errors"]["date_of_birth"].startswith("Give the date of birth: at 66")
+    # Born October 1960: State Pension age in May 2027, so still of working age and paid UC.
+    born = {**at_66, "date_of_birth": "1960-10-10"}
+    today = clock.today()
+    expected_age = today.year - 1960 - ((today.month, today.day) < (10, 10))
+    born["age"] = str(expected_age)
+    submit(url, w["es"], view, values(born, "SF-7"), view_id="VDOB")
+    [message] = eventually(fake, "chat.postMessage")
+    eventually(fake, "files.completeUploadExternal")
+    [row] = _saved(db)
+    assert "date_of_birth" not in row.household and "1960-10-10" not in json.dumps(row.household)
+    request = parse_form(born, clock.today())
+    assert row.inputs_digest != inputs_digest(request.model_dump(mode="json"))
+    assert row.inputs_digest == inputs_digest(request.inputs_to_record())
+    button = next(b for b in message.args["blocks"] if b["type"] == "actions")["elements"][0]
+    link = verify("link-secret", parse_qs(urlparse(button["url"]).query)["as"][0])
+    assert link is not None and link.form is not None and "date_of_birth" not in link.form
+    assert "1960-10-10" not in json.dumps(message.args)
 
 
 def test_care_coordinators_are_pointed_elsewhere(db, w, slack) -> None:

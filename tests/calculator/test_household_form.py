@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from calculator.household_form import HOUSEHOLD_FIELDS, household_fields, request_body
+from calculator.household_form import HOUSEHOLD_FIELDS, PERSONAL_FIELDS, household_fields, request_body
 
 
 class _Recording(dict[str, str]):
@@ -30,11 +30,14 @@ def test_the_kept_fields_are_exactly_the_ones_the_form_reads() -> None:
     form.update(council_tax_monthly="120", first_payday="2026-12-20", ap_start_day="5",
                 current_hours="4", partner_hours="10")
     request_body(form, date(2026, 11, 22))
-    assert form.asked == HOUSEHOLD_FIELDS
+    # Dates of birth are read for the calculation and never kept.
+    assert form.asked == HOUSEHOLD_FIELDS | PERSONAL_FIELDS
+    assert not HOUSEHOLD_FIELDS & PERSONAL_FIELDS
 
 
 def test_only_known_filled_in_fields_are_kept() -> None:
     kept = household_fields({"age": " 30 ", "hours_per_week": "16", "rent_monthly": "",
                              "client_reference": "WT-1", "notes": "Jane Smith",
-                             "as": "signed-token"})
+                             "as": "signed-token", "date_of_birth": "1960-10-10",
+                             "partner_date_of_birth": "1961-01-01"})
     assert kept == {"age": "30", "hours_per_week": "16"}

@@ -76,7 +76,11 @@ def test_auto_enrolment_only_from_22_to_state_pension_age() -> None:
     job = {"hours_per_week": 30, "hourly_wage": 12.71}
     young = calculate(request({"claimant": {"age": 21}}, job))
     adult = calculate(request({"claimant": {"age": 22}}, job))
-    older = calculate(request({"claimant": {"age": 66}}, job))
+    # Born March 1960: State Pension age 66 (April 2026). Born October 1960: 66 and 7 months
+    # (May 2027), so on 22 November 2026 still a jobholder (Pensions Act 1995 Sch 4).
+    older = calculate(request({"claimant": {"date_of_birth": "1960-03-10"}}, job))
+    not_yet = calculate(request({"claimant": {"date_of_birth": "1960-10-10"}}, job))
     assert line(young, "pension").in_work_monthly == 0
     assert line(older, "pension").in_work_monthly == 0
     assert line(adult, "pension").in_work_monthly < 0
+    assert line(not_yet, "pension").in_work_monthly == line(adult, "pension").in_work_monthly

@@ -9,6 +9,7 @@ and funded childcare hours, which are not cash) within £1 a month.
 from __future__ import annotations
 
 import json
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -22,18 +23,25 @@ FIXTURE = Path(__file__).resolve().parent.parent / "fixtures" / "policyengine_20
 CASES: list[dict[str, Any]] = json.loads(FIXTURE.read_text())
 TOLERANCE = 1.00  # £ a month
 # Known differences, each with the rule behind it (listed in docs/policyengine-oracle.md).
-KNOWN = {
-    # State Pension age: this engine takes 66 as State Pension age for everyone, so a single
-    # 66-year-old (or a couple both 66) gets no UC. PolicyEngine works it out from the date of
-    # birth: someone born in October 1960 is of working age until May 2027 and gets UC.
-    "pe-133": "state pension age by date of birth",
-    "pe-172": "state pension age by date of birth",
-}
+KNOWN: dict[str, str] = {}
+CALCULATION_DATE = date(2026, 11, 22)
+
+
+def with_birth_dates(household: dict[str, Any]) -> dict[str, Any]:
+    """Each adult's date of birth as the oracle put it to PolicyEngine: a birthday on 6 October
+    (calculator/oracle/policyengine.py), so the age on 22 November 2026 is the same and State
+    Pension age follows from it, as PolicyEngine works it out."""
+    out = dict(household)
+    for who in ("claimant", "partner"):
+        if adult := household.get(who):
+            born = date(CALCULATION_DATE.year - adult["age"], 10, 6)
+            out[who] = {**adult, "date_of_birth": born.isoformat()}
+    return out
 
 
 def now(case: dict[str, Any]) -> Any:
     body = {
-        "household": case["household"],
+        "household": with_birth_dates(case["household"]),
         "job": {"hours_per_week": 0, "hourly_wage": 0},
         "calculation_date": "2026-11-22",
     }

@@ -157,3 +157,14 @@ def test_northern_ireland_is_refused_on_the_nation_field(client: FlaskClient) ->
     assert list(links) == ["nation"]
     assert "Northern Ireland is not covered" in links["nation"]
     assert "better off" not in response.data.decode().lower().split("error-summary")[0]
+
+
+def test_state_pension_age_asks_for_the_date_of_birth_at_66(client: FlaskClient) -> None:
+    page = client.get("/").data.decode()
+    assert 'id="date_of_birth"' in page and "it is never saved" in page
+    refused = client.post("/result", data={**FORM, "age": "66"})
+    assert refused.status_code == 422
+    links = dict(re.findall(r'<li><a href="#(\w+)">([^<]*)</a>', refused.data.decode()))
+    assert list(links) == ["date_of_birth"] and links["date_of_birth"].startswith("Give the date of birth")
+    answered = client.post("/result", data={**FORM, "age": "", "date_of_birth": "1960-10-10"})
+    assert answered.status_code == 200
