@@ -105,13 +105,25 @@ def generate(seed: int = SEED, per_cell: int = PER_CELL) -> list[Case]:
     return cases
 
 
+def with_birth_dates(household: dict[str, Any]) -> dict[str, Any]:
+    """Each adult's date of birth as PolicyEngine is told it: a birthday on 6 October
+    (policyengine.py), so the age on the calculation date is the same and State Pension age,
+    which depends on the date of birth around 66, follows from it on both sides."""
+    on = date.fromisoformat(CALCULATION_DATE)
+    out = dict(household)
+    for who in ("claimant", "partner"):
+        if adult := household.get(who):
+            out[who] = {**adult, "date_of_birth": date(on.year - adult["age"], 10, 6).isoformat()}
+    return out
+
+
 def validate(household: dict[str, Any]) -> None:
     """Refuse a household the engine would refuse, on the tests' calculation date (a
     9-year-old must say whether born before 6 April 2017)."""
     Household.model_validate(household)
     BetterOffRequest.model_validate(
         {
-            "household": household,
+            "household": with_birth_dates(household),
             "job": {"hours_per_week": 16.0, "hourly_wage": MINIMUM_WAGE},
             "calculation_date": CALCULATION_DATE,
         }

@@ -9,13 +9,13 @@ and funded childcare hours, which are not cash) within £1 a month.
 from __future__ import annotations
 
 import json
-from datetime import date
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from calculator.engine import BetterOffRequest, calculate
+from calculator.oracle.households import with_birth_dates
 
 from .build import line
 
@@ -24,21 +24,6 @@ CASES: list[dict[str, Any]] = json.loads(FIXTURE.read_text())
 TOLERANCE = 1.00  # £ a month
 # Known differences, each with the rule behind it (listed in docs/policyengine-oracle.md).
 KNOWN: dict[str, str] = {}
-CALCULATION_DATE = date(2026, 11, 22)
-
-
-def with_birth_dates(household: dict[str, Any]) -> dict[str, Any]:
-    """Each adult's date of birth as the oracle put it to PolicyEngine: a birthday on 6 October
-    (calculator/oracle/policyengine.py), so the age on 22 November 2026 is the same and State
-    Pension age follows from it, as PolicyEngine works it out."""
-    out = dict(household)
-    for who in ("claimant", "partner"):
-        if adult := household.get(who):
-            born = date(CALCULATION_DATE.year - adult["age"], 10, 6)
-            out[who] = {**adult, "date_of_birth": born.isoformat()}
-    return out
-
-
 def now(case: dict[str, Any]) -> Any:
     body = {
         "household": with_birth_dates(case["household"]),
