@@ -55,6 +55,7 @@ FIELD_FOR_ERROR = [
     (r"^household\.council_tax\.maximum", "ctr_maximum_percent"),
     (r"^household\.council_tax\.taper", "ctr_taper_percent"),
     (r"^household\.nation", "nation"),
+    (r"^household\.married", "married"),
     (r"^job\.hours_per_week", "hours_per_week"),
     (r"^job\.hourly_wage", "hourly_wage"),
     (r"^job\.pay_frequency", "pay_frequency"),
@@ -80,7 +81,7 @@ REQUIRED = {
 HOUSEHOLD_FIELDS = frozenset({
     "age", "capability", "pip_daily_living", "pip_mobility", "esa", "jsa", "cares_35_hours",
     "carers_allowance", "pension_income_monthly", "current_hours", "current_wage", "nation",
-    "in_london", "childcare_now", "capital", "couple", "partner_age", "partner_hours",
+    "in_london", "childcare_now", "capital", "couple", "married", "partner_age", "partner_hours",
     "partner_wage", "children_ages", "eldest_born_before_april_2017", "tenure", "rent_monthly",
     "service_charges_monthly", "non_dependants", "lha_monthly", "spare_bedrooms",
     "council_tax_monthly", "ctr_maximum_percent", "ctr_taper_percent", "who", "hours_per_week",
@@ -195,6 +196,8 @@ def _household(r: _Reader) -> dict[str, Any]:
     }
     if r.text("couple") == "yes":
         household |= {"couple": True, "partner": _partner(r)}
+    if r.text("married") == "yes":
+        household["married"] = True
     household["children"] = _children(r)
     household["housing"] = _housing(r)
     council = r.number("council_tax_monthly")

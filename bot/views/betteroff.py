@@ -37,7 +37,7 @@ BETTER_OFF = "better_off_modal"
 # The modal's block ids: the advisor form's field names for what the modal asks.
 MODAL_FIELDS = frozenset({
     "client_reference", "age", "date_of_birth", "nation", "capability", "pip_daily_living", "esa",
-    "couple", "partner_age", "partner_date_of_birth", "children_ages", "tenure", "rent_monthly",
+    "couple", "married", "partner_age", "partner_date_of_birth", "children_ages", "tenure", "rent_monthly",
     "lha_monthly", "hours_per_week", "hourly_wage", "pay_frequency",
 })
 
@@ -81,12 +81,13 @@ YES_NO = [("no", "No"), ("yes", "Yes")]
 
 
 def _select(block_id: str, label: str, options: list[tuple[str, str]],
-            saved: dict[str, str]) -> InputBlock:
+            saved: dict[str, str], hint: str | None = None) -> InputBlock:
     choices = [Option(value=value, text=text) for value, text in options]
     chosen = next((c for c in choices if c.value == saved.get(block_id)), choices[0])
     return InputBlock(
         block_id=block_id,
         label=label,
+        hint=hint,
         element=StaticSelectElement(action_id="value", options=choices, initial_option=chosen),
     )
 
@@ -145,6 +146,9 @@ def better_off_modal(client_reference: str | None = None,
         _select("pip_daily_living", "PIP daily living", PIP, values),
         _select("esa", "New Style ESA", ESA, values),
         _select("couple", "Lives with a partner", YES_NO, values),
+        _select("married", "Married or in a civil partnership", YES_NO, values,
+                hint="Universal Credit treats couples alike; income tax does not (Marriage "
+                "Allowance passes unused tax-free allowance to a basic-rate partner)."),
         _number("partner_age", "Partner's age", values, optional=True, decimal=False),
         _birth_date("partner_date_of_birth", "Partner's date of birth (only at 66 or 67)",
                     "Decides whether the partner has reached State Pension age. Never saved."),

@@ -132,9 +132,47 @@ def tax_on_bands(bands: Bands, taxable: float) -> float:
     return tax
 
 
-def income_tax_annual(rules: Rules, total_income: float, scotland: bool) -> float:
-    """Income tax for a year on `total_income` (after any net-pay pension contributions)."""
-    taxable = total_income - personal_allowance(rules, total_income)
+def income_tax_annual(
+    rules: Rules, total_income: float, scotland: bool, allowance_given_away: float = 0.0
+) -> float:
+    """Income tax for a year on `total_income` (after any net-pay pension contributions), less
+    any personal allowance transferred to a spouse by Marriage Allowance."""
+    allowance = personal_allowance(rules, total_income) - allowance_given_away
+    taxable = total_income - max(0.0, allowance)
     if taxable <= 0:
         return 0.0
     return tax_on_bands(rules.scotland_bands if scotland else rules.rest_of_uk_bands, taxable)
+
+
+def _within_marriage_allowance_rates(rules: Rules, total_income: float, scotland: bool) -> bool:
+    """ITA 2007 s.55B: neither spouse may be liable above the basic rate (in Scotland, above
+    the intermediate rate)."""
+    bands = rules.scotland_bands if scotland else rules.rest_of_uk_bands
+    highest = (
+        rules.marriage_allowance_highest_rate_scotland if scotland else rules.marriage_allowance_highest_rate
+    )
+    taxable = total_income - personal_allowance(rules, total_income)
+    return all(taxable <= threshold for threshold, rate in bands if rate > highest)
+
+
+def marriage_allowance_saving(
+    rules: Rules, incomes: tuple[float, float], scotland: bool
+) -> tuple[float, int]:
+    """ITA 2007 Part 3 Chapter 3A: the yearly tax a married couple saves by the better transfer
+    of personal allowance, and who gives it (0 or 1); (0.0, -1) when no transfer helps.
+
+    The transferor's allowance falls by the transferred amount; the recipient's tax falls by
+    the reduction rate of it, at most the tax they pay. Once the transferor's income passes
+    their allowance the extra tax they pay matches what their spouse saves, so it helps nothing.
+    """
+    best, giver = 0.0, -1
+    amount = rules.marriage_allowance
+    if not all(_within_marriage_allowance_rates(rules, income, scotland) for income in incomes):
+        return best, giver
+    for transferor in (0, 1):
+        mine, theirs = incomes[transferor], incomes[1 - transferor]
+        extra = income_tax_annual(rules, mine, scotland, amount) - income_tax_annual(rules, mine, scotland)
+        relief = min(rules.marriage_allowance_rate * amount, income_tax_annual(rules, theirs, scotland))
+        if relief - extra > best + 1e-9:
+            best, giver = relief - extra, transferor
+    return best, giver

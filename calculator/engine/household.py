@@ -232,6 +232,11 @@ class Household(_Input):
     in_london: Flag = False
     claimant: Adult
     couple: Flag = False
+    married: Flag = Field(
+        False,
+        description="The couple are married or in a civil partnership. Universal Credit treats all "
+        "couples alike; income tax does not (Marriage Allowance).",
+    )
     partner: Adult | None = None
     children: list[Child] = Field(default_factory=list, max_length=12)
     childcare_costs_monthly: Money = Field(0, description="Childcare paid now, for work.")
@@ -245,6 +250,8 @@ class Household(_Input):
             raise ValueError("partner: a couple needs the partner's details")
         if self.partner is not None and not self.couple:
             raise ValueError("couple: partner details were given, so set couple")
+        if self.married and not self.couple:
+            raise ValueError("married: only a couple living together can be married here; set couple")
         return self
 
 

@@ -46,6 +46,20 @@ def _income_tax_sentence(r: Rules, scotland: bool) -> str:
     )
 
 
+def _marriage(r: Rules, s: Situation, now: Money, work: Money) -> str:
+    return _marriage_sentence(r)
+
+
+@lru_cache(maxsize=16)
+def _marriage_sentence(r: Rules) -> str:
+    return (
+        f"A spouse or civil partner who does not use all their personal allowance can transfer "
+        f"{_money(r.marriage_allowance)} of it; the other's tax falls by up to "
+        f"{_money(r.marriage_allowance * r.marriage_allowance_rate)} a year. Shown when it helps "
+        "and neither pays higher-rate tax; claim it at gov.uk/marriage-allowance."
+    )
+
+
 def _ni(r: Rules, s: Situation, now: Money, work: Money) -> str:
     return (
         f"{r.ni_main_rate:.0%} of pay between {_money(r.ni_primary_threshold_weekly)} and "
@@ -295,6 +309,13 @@ LINES = (
         sentence=_income_tax,
         deduction=True,
         always_shown=True,
+    ),
+    LineSpec(
+        key="marriage_allowance",
+        label="Marriage Allowance (tax saved)",
+        source="marriage_allowance",
+        sentence=_marriage,
+        rules_only=True,
     ),
     LineSpec(
         key="national_insurance",

@@ -379,6 +379,34 @@ def _extra_paydays(p: _Prepared, periods: AssessmentPeriods, difference: float, 
     )
 
 
+def _marriage_allowance(
+    p: _Prepared, periods: AssessmentPeriods, difference: float, out: list[Caution]
+) -> None:
+    """ITA 2007 s.55B: the transfer helps only while the giver's income is under their allowance
+    and neither pays above the basic rate (Scotland: the intermediate rate)."""
+    now, work = p.now.marriage_allowance, p.in_work.marriage_allowance
+    if now > 0 and work < now - 0.005:
+        out.append(
+            Caution(
+                "marriage_allowance_ends" if work == 0 else "marriage_allowance_falls",
+                f"Marriage Allowance saves about £{now:,.2f} a month now but "
+                + ("nothing" if work == 0 else f"about £{work:,.2f}")
+                + " with the job: the one who gives allowance away would earn over their personal "
+                f"allowance of £{p.rules.personal_allowance:,.0f} (or one of them would pay "
+                "higher-rate tax), so the transfer costs them nearly what it saves their partner. It "
+                "runs to the end of the tax year once claimed; cancel it for the next one.",
+            )
+        )
+    elif work > now + 0.005 and p.request.household.married:
+        out.append(
+            Caution(
+                "marriage_allowance_starts",
+                f"With the job, Marriage Allowance would save about £{work:,.2f} a month: claim it "
+                "at gov.uk/marriage-allowance (the figures assume it is claimed).",
+            )
+        )
+
+
 def _universal_credit_not_covered(
     p: _Prepared, periods: AssessmentPeriods, difference: float, out: list[Caution]
 ) -> None:
@@ -396,6 +424,7 @@ CHECKS: tuple[Check, ...] = (
     _passported_help_in_england,
     _scottish_child_payment_ends,
     _extra_paydays,
+    _marriage_allowance,
     _universal_credit_not_covered,
 )
 

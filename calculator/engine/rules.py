@@ -7,6 +7,7 @@ figure: every number comes from a file under calculator/parameters/ with its cit
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from dataclasses import dataclass, field, fields
 from datetime import date
@@ -74,6 +75,13 @@ class Rules:
     personal_allowance: float = law("income_tax.personal_allowance")
     personal_allowance_income_limit: float = law("income_tax.personal_allowance_income_limit")
     rest_of_uk_bands: Bands = law("income_tax.rest_of_uk_bands")
+    marriage_allowance_fraction: float = law("income_tax.marriage_allowance.transferable_fraction")
+    marriage_allowance_rounding: float = law("income_tax.marriage_allowance.rounding_step")
+    marriage_allowance_rate: float = law("income_tax.marriage_allowance.tax_reduction_rate")
+    marriage_allowance_highest_rate: float = law("income_tax.marriage_allowance.highest_rate_rest_of_uk")
+    marriage_allowance_highest_rate_scotland: float = law(
+        "income_tax.marriage_allowance.highest_rate_scotland"
+    )
     scotland_bands: Bands = law("income_tax.scotland_bands")
     # National Insurance, by earnings period
     ni_primary_threshold_weekly: float = law("national_insurance.primary_threshold_weekly")
@@ -127,6 +135,12 @@ class Rules:
     def capability_earnings_threshold(self) -> float:
         """Monthly earnings of 16 hours a week at the national living wage (UC Regs reg 41, 82)."""
         return self.uc_capability_earnings_hours * self.national_living_wage * 52 / 12
+
+    @property
+    def marriage_allowance(self) -> float:
+        """The personal allowance transferred: a share of it rounded up to the step (ITA 2007 s.55C)."""
+        step = self.marriage_allowance_rounding
+        return math.ceil(self.personal_allowance * self.marriage_allowance_fraction / step) * step
 
     @property
     def cap_earnings_exception(self) -> float:

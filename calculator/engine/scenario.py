@@ -7,13 +7,14 @@ explanations are made once, in result.py.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 
 from calculator.engine.deductions import (
     PERIODS_PER_YEAR,
     Payslip,
     income_tax_annual,
+    marriage_allowance_saving,
     payslip,
 )
 from calculator.engine.household import (
@@ -135,6 +136,7 @@ class Situation:
     # Per adult, for the childcare condition (reg 32): LCW, LCWRA or caring 35 hours.
     unable_to_look_after_children: tuple[bool, ...]
     past_pension_age: tuple[bool, ...]  # per adult, on the calculation date
+    married: bool  # a married couple or civil partners: Marriage Allowance may apply
 
 
 def situation(rules: Rules, household: Household, on: date) -> Situation:
@@ -165,6 +167,7 @@ def situation(rules: Rules, household: Household, on: date) -> Situation:
         pip_total=sum(pip),
         unable_to_look_after_children=tuple(a.lcw or a.lcwra or a.cares_35_hours for a in adults),
         past_pension_age=past,
+        married=household.married and partner is not None,
     )
 
 
@@ -199,6 +202,7 @@ class Money:
     pay: tuple[Pay, ...]
     earnings: float
     income_tax: float
+    marriage_allowance: float  # tax a married couple saves by transferring allowance, monthly
     national_insurance: float
     pension: float
     universal_credit: UcAward
@@ -222,6 +226,7 @@ class Money:
         return (
             self.earnings
             - self.income_tax
+            + self.marriage_allowance
             - self.national_insurance
             - self.pension
             + self.universal_credit.award
@@ -293,6 +298,7 @@ class _Income:
     jsa_stopped: bool = False
     ca_stopped: bool = False
     top_adjusted_net_income: float = 0.0  # the higher earner's, for the child benefit charge
+    taxable_incomes: list[float] = field(default_factory=list)  # per adult, yearly
 
 
 def _add_pay(income: _Income, pay: Pay) -> None:
@@ -303,6 +309,7 @@ def _add_pay(income: _Income, pay: Pay) -> None:
     income.national_insurance += pay.national_insurance
     income.pension += pay.pension
     income.top_adjusted_net_income = max(income.top_adjusted_net_income, pay.adjusted_net_income)
+    income.taxable_incomes.append(pay.taxable)
 
 
 def _add_tested(income: _Income, s: Situation, adult: Adult, pay: Pay) -> None:
@@ -338,6 +345,7 @@ def _add_tested(income: _Income, s: Situation, adult: Adult, pay: Pay) -> None:
     income.top_adjusted_net_income = max(
         income.top_adjusted_net_income, pay.adjusted_net_income + other_taxable_year
     )
+    income.taxable_incomes.append(pay.taxable + other_taxable_year)
 
 
 def childcare_work_condition(s: Situation, pays: tuple[Pay, ...]) -> bool:
@@ -377,6 +385,15 @@ def council_tax_reduction(s: Situation, earned: float) -> float:
     return max(0.0, council.charge_monthly * council.maximum_reduction - taper)
 
 
+def _marriage_allowance(s: Situation, income: _Income) -> float:
+    """The tax a married couple saves with Marriage Allowance, monthly; less tax on their pay is
+    more earned income for UC (reg 55), so it is added there too."""
+    first, second = income.taxable_incomes
+    saving, _ = marriage_allowance_saving(s.rules, (first, second), s.scotland)
+    income.earned += saving / 12
+    return saving / 12
+
+
 def money(s: Situation, pays: tuple[Pay, ...], childcare_costs: float, work_costs: float) -> Money:
     income = _Income()
     for adult, pay, tested in zip(s.adults, pays, s.earnings_tested, strict=True):
@@ -384,6 +401,7 @@ def money(s: Situation, pays: tuple[Pay, ...], childcare_costs: float, work_cost
             _add_tested(income, s, adult, pay)
         else:
             _add_pay(income, pay)
+    marriage = _marriage_allowance(s, income) if s.married else 0.0
     cb = s.child_benefit_monthly
     condition = childcare_work_condition(s, pays)
     other_capped = cb + income.esa + income.jsa
@@ -392,6 +410,7 @@ def money(s: Situation, pays: tuple[Pay, ...], childcare_costs: float, work_cost
         pay=pays,
         earnings=income.earnings,
         income_tax=income.income_tax,
+        marriage_allowance=marriage,
         national_insurance=income.national_insurance,
         pension=income.pension,
         universal_credit=uc,

@@ -188,9 +188,9 @@ def _benunit(case: Case, members: list[str]) -> dict[str, Any]:
         "would_claim_child_benefit": {year: True},
         "child_benefit_opts_out": {year: False},
         # PolicyEngine presumes every couple married, which brings in the Marriage Allowance
-        # (a transfer of personal allowance) that the engine does not have. Universal Credit
-        # treats married and unmarried couples alike.
-        "is_married": {year: False},
+        # (a transfer of personal allowance); the engine has it only for couples it is told are
+        # married, so PolicyEngine is told the same. UC treats all couples alike.
+        "is_married": {year: bool(case.household.get("married", False))},
         # False is the protected LCWRA amount; the flag is one for the benefit unit.
         "uc_receives_new_claimant_health_element": {year: new_claim_rate},
     }

@@ -27,7 +27,7 @@ from tests.factories import make_staff, make_team, refer
 ANSWERS = {"age": "34", "nation": "england", "capability": "lcwra_protected", "pip_daily_living": "none",
            "esa": "none", "couple": "no", "tenure": "social_rent", "rent_monthly": "450",
            "hours_per_week": "16", "hourly_wage": "12.71", "pay_frequency": "weekly"}
-SELECTS = {"nation", "capability", "pip_daily_living", "esa", "couple", "tenure", "pay_frequency"}
+SELECTS = {"nation", "capability", "pip_daily_living", "esa", "couple", "married", "tenure", "pay_frequency"}
 DATES = {"date_of_birth", "partner_date_of_birth"}
 
 
@@ -119,7 +119,7 @@ def _initial(view: dict) -> dict[str, str]:
 
 def test_the_next_calculation_for_a_client_starts_from_their_saved_household(db, w, slack) -> None:
     url, fake = slack
-    household = {**ANSWERS, "couple": "yes", "partner_age": "36", "children_ages": "4, 9",
+    household = {**ANSWERS, "couple": "yes", "married": "yes", "partner_age": "36", "children_ages": "4, 9",
                  "tenure": "private_rent", "rent_monthly": "780", "lha_monthly": "750"}
     slash(url, w["es"], "betteroff")
     submit(url, w["es"], opened_view(fake), values(household, "SF-7"), view_id="VFIRST")
@@ -231,6 +231,22 @@ def test_a_date_of_birth_decides_state_pension_age_and_is_never_kept(db, w, slac
     link = verify("link-secret", parse_qs(urlparse(button["url"]).query)["as"][0])
     assert link is not None and link.form is not None and "date_of_birth" not in link.form
     assert "1960-10-10" not in json.dumps(message.args)
+
+
+def test_a_married_couple_hears_about_marriage_allowance(db, w, slack) -> None:
+    url, fake = slack
+    slash(url, w["es"], "betteroff")
+    view = opened_view(fake)
+    married = next(b for b in view["blocks"] if b.get("block_id") == "married")
+    assert "income tax does not" in married["hint"]["text"]
+    # The partner works full time on a basic-rate wage, kept from the advisor page; the
+    # person's 30 hours take them over their tax-free allowance, so the transfer stops helping.
+    answers = {**ANSWERS, "couple": "yes", "married": "yes", "partner_age": "40", "hours_per_week": "30"}
+    view["private_metadata"] = json.dumps({"partner_hours": "37.5", "partner_wage": "15"})
+    submit(url, w["es"], view, values(answers), view_id="VMARRIED")
+    [message] = eventually(fake, "chat.postMessage")
+    text = json.dumps(message.args)
+    assert "Marriage Allowance saves about" in text and "nothing with the job" in text
 
 
 def test_care_coordinators_are_pointed_elsewhere(db, w, slack) -> None:

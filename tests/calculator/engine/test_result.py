@@ -194,13 +194,14 @@ def test_each_line_takes_its_own_figure() -> None:
     # The amounts are a tuple in LINE_KEYS order (for speed), so a figure in the wrong row would
     # show one line's money on its neighbour: give every figure a different value to catch it.
     uc = UcAward(**{f.name: float(n) for n, f in enumerate(fields(UcAward)[:-1], start=1)}, capped=False)
-    figures = [100.0 + n for n in range(1, 15)]
+    figures = [100.0 + n for n in range(1, 16)]
     amounts = [f.name for f in fields(Money) if f.type == "float"]
     flags = {f.name: False for f in fields(Money) if f.type == "bool"}
     m = Money(pay=(), universal_credit=uc, **dict(zip(amounts, figures, strict=True)), **flags)
     expected = {
         "earnings": m.earnings,
         "income_tax": -m.income_tax,
+        "marriage_allowance": m.marriage_allowance,
         "national_insurance": -m.national_insurance,
         "pension": -m.pension,
         "universal_credit": uc.award,

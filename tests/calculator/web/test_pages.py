@@ -168,3 +168,15 @@ def test_state_pension_age_asks_for_the_date_of_birth_at_66(client: FlaskClient)
     assert list(links) == ["date_of_birth"] and links["date_of_birth"].startswith("Give the date of birth")
     answered = client.post("/result", data={**FORM, "age": "", "date_of_birth": "1960-10-10"})
     assert answered.status_code == 200
+
+
+def test_married_couples_are_asked_and_a_single_person_cannot_be_married(client: FlaskClient) -> None:
+    page = client.get("/").data.decode()
+    assert 'id="married"' in page and "income tax does not" in page
+    refused = client.post("/result", data={**FORM, "couple": "no", "married": "yes"})
+    links = dict(re.findall(r'<li><a href="#(\w+)">([^<]*)</a>', refused.data.decode()))
+    assert list(links) == ["married"]
+    couple = {**FORM, "couple": "yes", "married": "yes", "partner_age": "40", "partner_hours": "37.5",
+              "partner_wage": "15"}
+    answered = client.post("/result", data=couple).data.decode()
+    assert "Marriage Allowance (tax saved)" in answered
