@@ -56,6 +56,7 @@ FIELD_FOR_ERROR = [
     (r"^household\.council_tax\.taper", "ctr_taper_percent"),
     (r"^household\.nation", "nation"),
     (r"^household\.married", "married"),
+    (r"^household\.transitional", "transitional_element_monthly"),
     (r"^job\.hours_per_week", "hours_per_week"),
     (r"^job\.hourly_wage", "hourly_wage"),
     (r"^job\.pay_frequency", "pay_frequency"),
@@ -84,7 +85,8 @@ HOUSEHOLD_FIELDS = frozenset({
     "in_london", "childcare_now", "capital", "couple", "married", "partner_age", "partner_hours",
     "partner_wage", "children_ages", "eldest_born_before_april_2017", "tenure", "rent_monthly",
     "service_charges_monthly", "non_dependants", "lha_monthly", "spare_bedrooms",
-    "council_tax_monthly", "ctr_maximum_percent", "ctr_taper_percent", "who", "hours_per_week",
+    "council_tax_monthly", "transitional_element_monthly", "ctr_maximum_percent",
+    "ctr_taper_percent", "who", "hours_per_week",
     "hourly_wage", "pay_frequency", "pension", "apprentice", "travel_weekly", "childcare_in_work",
     "start_date", "first_payday", "ap_start_day",
 })
@@ -193,6 +195,7 @@ def _household(r: _Reader) -> dict[str, Any]:
         "children": [],
         "childcare_costs_monthly": r.number("childcare_now"),
         "capital": r.number("capital"),
+        "transitional_element_monthly": r.number("transitional_element_monthly"),
     }
     if r.text("couple") == "yes":
         household |= {"couple": True, "partner": _partner(r)}

@@ -38,7 +38,7 @@ BETTER_OFF = "better_off_modal"
 MODAL_FIELDS = frozenset({
     "client_reference", "age", "date_of_birth", "nation", "capability", "pip_daily_living", "esa",
     "couple", "married", "partner_age", "partner_date_of_birth", "children_ages", "tenure", "rent_monthly",
-    "lha_monthly", "hours_per_week", "hourly_wage", "pay_frequency",
+    "lha_monthly", "transitional_element_monthly", "hours_per_week", "hourly_wage", "pay_frequency",
 })
 
 
@@ -163,6 +163,9 @@ def better_off_modal(client_reference: str | None = None,
         _select("tenure", "Housing", TENURE, values),
         _number("rent_monthly", "Rent, £ a month", values, optional=True),
         _number("lha_monthly", "LHA rate, £ a month (private tenants)", values, optional=True),
+        _number("transitional_element_monthly", "Transitional element, £ a month", values, optional=True,
+                hint="From the UC statement, for people moved from older benefits by a migration "
+                "notice. It ends for good if UC stops; the answer says if the job would do that."),
         _number("hours_per_week", "Job: hours a week", values),
         _number("hourly_wage", "Job: £ an hour", values, hint="National Living Wage: £12.71 (21 and over)"),
         _select("pay_frequency", "Paid", PAY, values),

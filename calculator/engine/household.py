@@ -243,6 +243,11 @@ class Household(_Input):
     housing: Housing = Field(default_factory=Housing)
     capital: Money = 0
     council_tax: CouncilTax = Field(default_factory=CouncilTax)
+    transitional_element_monthly: Money = Field(
+        0,
+        description="Transitional protection: the transitional element on the UC statement now, for "
+        "someone moved to UC by managed migration (for example from income-related ESA).",
+    )
 
     @model_validator(mode="after")
     def _combinations(self) -> Self:

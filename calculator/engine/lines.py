@@ -170,6 +170,13 @@ def _housing(r: Rules, s: Situation, now: Money, work: Money) -> str:
     return base + "."
 
 
+def _transitional(r: Rules, s: Situation, now: Money, work: Money) -> str:
+    return (
+        "Transitional protection from the move to UC by managed migration: it carries on in work, "
+        "but ends for good if UC stops or the person joins or leaves a couple."
+    )
+
+
 def _earnings_deduction(r: Rules, s: Situation, now: Money, work: Money) -> str:
     return _earnings_deduction_sentence(r.uc_taper, s.uc.work_allowance)
 
@@ -354,6 +361,13 @@ LINES = (
     _uc_part("carer_element", "Carer element", "carer_element", _carer, rules_only=True),
     _uc_part("childcare_costs_element", "Childcare costs element", "childcare_costs_element", _childcare),
     _uc_part("housing_costs_element", "Housing costs element", "housing_costs_element", _housing),
+    _uc_part(
+        "transitional_element",
+        "Transitional element (protection)",
+        "transitional_element",
+        _transitional,
+        rules_only=True,
+    ),
     _uc_part(
         "earnings_deduction",
         "Less: earnings ({rules.uc_taper:.0%} taper)",

@@ -407,6 +407,48 @@ def _marriage_allowance(
         )
 
 
+# UC (Transitional Provisions) Regulations 2014, regs 55-57, as DWP's guidance "Move to
+# Universal Credit (managed migration): transitional protection" sets them out.
+TRANSITIONAL_ENDS = (
+    "transitional protection ends when the award ends and is not paid on a later claim, except "
+    "where DWP restores it on a new claim soon after an award ended because of earnings "
+    "(UC (Transitional Provisions) Regulations 2014, regulations 56 and 57)"
+)
+
+
+def _transitional_protection(
+    p: _Prepared, periods: AssessmentPeriods, difference: float, out: list[Caution]
+) -> None:
+    """Exactly when the job would end the transitional element: UC stopping, in every month or
+    in one month of the projection; otherwise that it carries on."""
+    te = p.s.uc.transitional_element
+    if not te or not p.now.universal_credit.award > 0:
+        return
+    if not p.in_work.universal_credit.award > 0:
+        message = (
+            f"Universal Credit would stop with this job, and the £{te:,.2f} a month transitional "
+            f"element with it: {TRANSITIONAL_ENDS}. Check DWP's time limit if the job may not last."
+        )
+        out.append(Caution("transitional_protection_ends", message))
+        return
+    nil = [period.number for period in periods.periods if not period.universal_credit > 0]
+    if nil:
+        message = (
+            f"Universal Credit would be nil in assessment period {', '.join(map(str, nil))} (more "
+            f"pay lands in it), and an award can end on a nil month: {TRANSITIONAL_ENDS}. Tell DWP "
+            "at once, or ask the employer about paydays."
+        )
+        out.append(Caution("transitional_protection_at_risk", message))
+        return
+    message = (
+        f"The £{te:,.2f} a month transitional element carries on in work: starting a job does not "
+        "end it. It ends if Universal Credit stops, if the person joins or leaves a couple, or (for "
+        "someone who earned at least the administrative earnings threshold in the first assessment "
+        "period of their award) after three assessment periods in a row below it."
+    )
+    out.append(Caution("transitional_protection_kept", message))
+
+
 def _universal_credit_not_covered(
     p: _Prepared, periods: AssessmentPeriods, difference: float, out: list[Caution]
 ) -> None:
@@ -425,6 +467,7 @@ CHECKS: tuple[Check, ...] = (
     _scottish_child_payment_ends,
     _extra_paydays,
     _marriage_allowance,
+    _transitional_protection,
     _universal_credit_not_covered,
 )
 

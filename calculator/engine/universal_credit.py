@@ -35,6 +35,7 @@ class UcHousehold:
     lcwra_element: float
     carer_element: float
     housing_costs_element: float
+    transitional_element: float  # managed migration's top-up, as it stands now
     childcare_cap: float
     work_allowance: float  # 0 when the household has none
     cap: float  # the benefit cap that would apply, monthly
@@ -55,6 +56,7 @@ class UcAward:
     carer_element: float
     childcare_costs_element: float
     housing_costs_element: float
+    transitional_element: float
     maximum_amount: float
     work_allowance: float
     earned_income: float
@@ -204,6 +206,7 @@ def uc_household(
         lcwra_element=lcwra,
         carer_element=carer,
         housing_costs_element=housing,
+        transitional_element=household.transitional_element_monthly,
         childcare_cap=rules.uc_childcare_cap_two_or_more if two_or_more else rules.uc_childcare_cap_one,
         work_allowance=work_allowance(rules, bool(children), limited, housing),
         cap=benefit_cap(rules, household),
@@ -225,6 +228,7 @@ NO_AWARD = UcAward(
     carer_element=0,
     childcare_costs_element=0,
     housing_costs_element=0,
+    transitional_element=0,
     maximum_amount=0,
     work_allowance=0,
     earned_income=0,
@@ -292,6 +296,10 @@ def assess(
         + uc.carer_element
         + childcare
         + uc.housing_costs_element
+        # UC (Transitional Provisions) Regs 2014 reg 55: added to the maximum amount. It is
+        # eroded only by increases in the other elements (never the childcare element), and a
+        # job changes none of them, so it is the same in work as now.
+        + uc.transitional_element
     )
     earned = max(0.0, earned_income)
     taper = earnings_deduction(rules, uc, earned)
@@ -309,6 +317,7 @@ def assess(
         carer_element=uc.carer_element,
         childcare_costs_element=childcare,
         housing_costs_element=uc.housing_costs_element,
+        transitional_element=uc.transitional_element,
         maximum_amount=pence(maximum),
         work_allowance=uc.work_allowance,
         earned_income=pence(earned) if earned else 0.0,

@@ -37,6 +37,7 @@ DEFAULTS = {
 }
 MORE_DETAILS = {
     "capital",
+    "transitional_element_monthly",
     "service_charges_monthly",
     "non_dependants",
     "spare_bedrooms",

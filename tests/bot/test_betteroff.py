@@ -249,6 +249,19 @@ def test_a_married_couple_hears_about_marriage_allowance(db, w, slack) -> None:
     assert "Marriage Allowance saves about" in text and "nothing with the job" in text
 
 
+def test_the_modal_asks_for_a_transitional_element_with_help(db, w, slack) -> None:
+    url, fake = slack
+    slash(url, w["es"], "betteroff")
+    view = opened_view(fake)
+    block = next(b for b in view["blocks"] if b.get("block_id") == "transitional_element_monthly")
+    assert block["optional"] and "ends for good if UC stops" in block["hint"]["text"]
+    answers = {**ANSWERS, "capability": "none", "transitional_element_monthly": "75",
+               "hours_per_week": "37.5", "hourly_wage": "16"}
+    submit(url, w["es"], view, values(answers), view_id="VTP")
+    [message] = eventually(fake, "chat.postMessage")
+    assert "the £75.00 a month transitional element with it" in json.dumps(message.args, ensure_ascii=False)
+
+
 def test_care_coordinators_are_pointed_elsewhere(db, w, slack) -> None:
     url, fake = slack
     reply = slash(url, w["cc"], "betteroff")

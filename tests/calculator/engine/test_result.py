@@ -212,6 +212,7 @@ def test_each_line_takes_its_own_figure() -> None:
         "universal_credit.carer_element": uc.carer_element,
         "universal_credit.childcare_costs_element": uc.childcare_costs_element,
         "universal_credit.housing_costs_element": uc.housing_costs_element,
+        "universal_credit.transitional_element": uc.transitional_element,
         "universal_credit.earnings_deduction": -uc.earnings_deduction,
         "universal_credit.unearned_income_deduction": -uc.unearned_income,
         "universal_credit.benefit_cap_reduction": -uc.benefit_cap_reduction,

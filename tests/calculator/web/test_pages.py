@@ -180,3 +180,14 @@ def test_married_couples_are_asked_and_a_single_person_cannot_be_married(client:
               "partner_wage": "15"}
     answered = client.post("/result", data=couple).data.decode()
     assert "Marriage Allowance (tax saved)" in answered
+
+
+def test_transitional_element_is_asked_with_help_and_warned_about(client: FlaskClient) -> None:
+    page = client.get("/").data.decode()
+    assert 'id="transitional_element_monthly"' in page and "ends for good if Universal Credit stops" in page
+    bad = client.post("/result", data={**FORM, "transitional_element_monthly": "-3"})
+    assert list(dict(re.findall(r'<li><a href="#(\w+)">([^<]*)</a>', bad.data.decode()))) == [
+        "transitional_element_monthly"
+    ]
+    answered = client.post("/result", data={**FORM, "transitional_element_monthly": "60"}).data.decode()
+    assert "Transitional element (protection)" in answered and "transitional element" in answered
