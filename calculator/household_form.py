@@ -65,6 +65,8 @@ FIELD_FOR_ERROR = [
     (r"^job\.assessment_period", "ap_start_day"),
     (r"^job\.travel", "travel_weekly"),
     (r"^job\.childcare", "childcare_in_work"),
+    (r"^job\.one_off_payment_date", "one_off_payment_date"),
+    (r"^job\.one_off_payment", "one_off_payment"),
     (r"^job\.who", "who"),
     (r"^job\.pension", "pension"),
 ]
@@ -88,7 +90,7 @@ HOUSEHOLD_FIELDS = frozenset({
     "council_tax_monthly", "transitional_element_monthly", "ctr_maximum_percent",
     "ctr_taper_percent", "who", "hours_per_week",
     "hourly_wage", "pay_frequency", "pension", "apprentice", "travel_weekly", "childcare_in_work",
-    "start_date", "first_payday", "ap_start_day",
+    "start_date", "first_payday", "ap_start_day", "one_off_payment", "one_off_payment_date",
 })
 
 
@@ -296,6 +298,10 @@ def _job(r: _Reader, today: date) -> dict[str, Any]:
         job["first_payday"] = first
     if r.text("ap_start_day"):
         job["assessment_period_start_day"] = r.whole("ap_start_day")
+    if one_off := r.number("one_off_payment"):
+        job["one_off_payment"] = one_off
+    if paid_on := r.day("one_off_payment_date"):
+        job["one_off_payment_date"] = paid_on
     return job
 
 

@@ -39,6 +39,7 @@ MODAL_FIELDS = frozenset({
     "client_reference", "age", "date_of_birth", "nation", "capability", "pip_daily_living", "esa",
     "couple", "married", "partner_age", "partner_date_of_birth", "children_ages", "tenure", "rent_monthly",
     "lha_monthly", "transitional_element_monthly", "hours_per_week", "hourly_wage", "pay_frequency",
+    "one_off_payment", "one_off_payment_date",
 })
 
 
@@ -169,6 +170,12 @@ def better_off_modal(client_reference: str | None = None,
         _number("hours_per_week", "Job: hours a week", values),
         _number("hourly_wage", "Job: £ an hour", values, hint="National Living Wage: £12.71 (21 and over)"),
         _select("pay_frequency", "Paid", PAY, values),
+        _number("one_off_payment", "One-off payment from the job, £ take-home", values, optional=True,
+                hint="A bonus or back pay. If it stops UC that month, some of it counts in the "
+                "next months too (surplus earnings)."),
+        InputBlock(block_id="one_off_payment_date", label="Date of the one-off payment", optional=True,
+                   element=DatePickerElement(action_id="value",
+                                             initial_date=values.get("one_off_payment_date") or None)),
     ]
     return View(
         type="modal",

@@ -15,7 +15,9 @@ from functools import lru_cache
 
 from calculator.engine.deductions import PERIODS_PER_YEAR, pence
 from calculator.engine.household import PayFrequency, ProposedJob
+from calculator.engine.rules import Rules
 from calculator.engine.scenario import Money, Pay, Situation, money
+from calculator.engine.universal_credit import UcAward
 
 ONE_DAY = timedelta(days=1)
 STEP_DAYS = {PayFrequency.WEEKLY: 7, PayFrequency.FORTNIGHTLY: 14, PayFrequency.FOUR_WEEKLY: 28}
@@ -32,6 +34,9 @@ class AssessmentPeriod:
     net_income: float
     extra_payday: bool
     universal_credit_lost_to_extra_payday: float
+    one_off_payment: float = 0.0  # take-home, paid in this period
+    surplus_earnings: float = 0.0  # carried in from a nil period before (UC Regs reg 54A)
+    universal_credit_lost_to_surplus: float = 0.0
 
 
 @dataclass(slots=True, kw_only=True)
@@ -135,7 +140,8 @@ def _calendar(
 
 NOTE = (
     "Each period counts the pay received in it. Periods with an extra payday show the "
-    "Universal Credit lost in them. Surplus earnings (very large one-off pay) are not modelled."
+    "Universal Credit lost in them. A period in which UC is nil ends the award; a new claim "
+    "straight away is assumed, with any surplus earnings carried into it (UC Regulations reg 54A)."
 )
 
 
@@ -162,6 +168,12 @@ def project(
     rounded = {n: _period_money(s, job, steady, who, n, childcare, work_costs) for n in set(counts)}
 
     periods = _periods(calendar, counts, rounded)
+    one_off = _one_off_period(calendar, job)
+    # Surplus earnings need an award to end: a household with no UC in any period has none.
+    has_award = any(period.universal_credit > 0 for period in periods)
+    if has_award and (one_off is not None or any(not period.universal_credit > 0 for period in periods)):
+        surplus_earnings(periods, counts, one_off, job.one_off_payment, _Recalculate(
+            s=s, job=job, steady=steady, who=who, childcare=childcare, work_costs=work_costs))
     nets = [period.net_income for period in periods]
     lowest = min(nets)
     return AssessmentPeriods(
@@ -216,10 +228,25 @@ def _period_money(
     s: Situation, job: ProposedJob, steady: Money, who: int, n: int, childcare: float, work_costs: float
 ) -> tuple[float, float, float]:
     """Earnings, UC and net income, rounded, for a period in which the worker is paid `n` times."""
+    return _rounded(_period_full(s, job, steady, who, n, childcare, work_costs))
+
+
+def _period_full(
+    s: Situation,
+    job: ProposedJob,
+    steady: Money,
+    who: int,
+    n: int,
+    childcare: float,
+    work_costs: float,
+    extra_earned: float = 0.0,
+) -> Money:
+    """The money of a period in which the worker is paid `n` times, with `extra_earned` more
+    take-home pay counted by UC (a one-off payment, surplus earnings)."""
     pay = steady.pay[who]
     slip = pay.payslip
     if slip is None:  # no pay in the job at all: every period is the steady month without childcare
-        return _rounded(money(s, steady.pay, 0.0, work_costs))
+        return money(s, steady.pay, 0.0, work_costs, extra_earned)
     tax_per_payment = pay.income_tax * 12 / PERIODS_PER_YEAR[job.pay_frequency]
     gross, tax, ni, pension, pension_gross = (
         n * slip.gross,
@@ -228,7 +255,7 @@ def _period_money(
         n * slip.pension,
         n * slip.pension_gross,
     )
-    if n and (gross, tax, ni, pension, pension_gross) == (
+    if not extra_earned and n and (gross, tax, ni, pension, pension_gross) == (
         pay.gross,
         pay.income_tax,
         pay.national_insurance,
@@ -236,7 +263,7 @@ def _period_money(
         pay.pension_gross,
     ):
         # Monthly pay, one payday: the steady month, already worked out (`money` is pure).
-        return _rounded(steady)
+        return steady
     period_pay = Pay(
         hours=pay.hours,
         hourly_wage=pay.hourly_wage,
@@ -251,7 +278,86 @@ def _period_money(
         payslip=slip,
     )
     pays = (*steady.pay[:who], period_pay, *steady.pay[who + 1 :])
-    return _rounded(money(s, pays, childcare if n else 0.0, work_costs))
+    return money(s, pays, childcare if n else 0.0, work_costs, extra_earned)
+
+
+def _one_off_period(calendar: _Calendar, job: ProposedJob) -> int | None:
+    """The index of the period the one-off payment is paid in, or None (none, or outside)."""
+    day = job.one_off_payment_date
+    if not job.one_off_payment or day is None:
+        return None
+    for index, (first, last) in enumerate(zip(calendar.starts, calendar.ends, strict=True)):
+        if first <= day <= last:
+            return index
+    return None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class _Recalculate:
+    """What a period's money is worked out from, to work it out again with more earnings."""
+
+    s: Situation
+    job: ProposedJob
+    steady: Money
+    who: int
+    childcare: float
+    work_costs: float
+
+    def __call__(self, n: int, extra_earned: float) -> Money:
+        return _period_full(
+            self.s, self.job, self.steady, self.who, n, self.childcare, self.work_costs, extra_earned
+        )
+
+
+# UC Regulations reg 54A(1)(a): surplus counts in a new claim within six months of the award ending.
+SURPLUS_MONTHS = 6
+
+
+def nil_point(rules: Rules, award: UcAward) -> float:
+    """The earned income at which the award is nil (reg 54A): the work allowance plus the
+    maximum amount less unearned income, grossed up by the taper."""
+    return award.work_allowance + max(0.0, award.maximum_amount - award.unearned_income) / rules.uc_taper
+
+
+def _carried(rules: Rules, award: UcAward, surplus: float, cash: float) -> float:
+    """The surplus a nil period passes on: its own earnings above the nil point and the relevant
+    threshold, plus what was carried in less the amount by which its own earnings fall short
+    of the nil point (the "adjusted surplus earnings" of reg 54A)."""
+    nil = nil_point(rules, award)
+    own = award.earned_income - surplus  # the period's earnings, one-off payment included
+    new = max(0.0, own - nil - rules.uc_surplus_earnings_threshold)
+    return new + max(0.0, surplus - max(0.0, nil - own))
+
+
+def surplus_earnings(
+    periods: list[AssessmentPeriod],
+    counts: tuple[int, ...],
+    one_off: int | None,
+    one_off_amount: float,
+    recalculate: _Recalculate,
+) -> None:
+    """Reg 54A, period by period: a period with UC nil ends the award, a new claim follows, and
+    earnings above the nil point plus the relevant threshold count in the new claim's first
+    period; a new claim still nil carries what is left on, for up to six months. The one-off
+    payment counts in the period it is paid in."""
+    rules = recalculate.s.rules
+    surplus, months = 0.0, 0
+    for index, period in enumerate(periods):
+        cash = one_off_amount if index == one_off else 0.0
+        if surplus or cash:
+            before = period.universal_credit
+            m = recalculate(counts[index], surplus + cash)
+            period.universal_credit = m.universal_credit.award
+            period.net_income = pence(m.net_income + cash)
+            period.one_off_payment = cash
+            period.surplus_earnings = pence(surplus)
+            period.universal_credit_lost_to_surplus = pence(max(0.0, before - period.universal_credit))
+        if period.universal_credit > 0:
+            surplus, months = 0.0, 0
+            continue
+        award = recalculate(counts[index], surplus + cash).universal_credit
+        months = months + 1 if surplus else 1
+        surplus = _carried(rules, award, surplus, cash) if months <= SURPLUS_MONTHS else 0.0
 
 
 def _rounded(m: Money) -> tuple[float, float, float]:

@@ -272,6 +272,18 @@ class ProposedJob(Job):
     )
     travel_costs_weekly: Money = 0
     childcare_costs_monthly: Money = Field(0, description="Childcare needed in work (replaces today's).")
+    one_off_payment: Money = Field(
+        0,
+        description="A one-off payment from the job (a bonus, back pay), take-home pounds, counted in "
+        "the assessment period it is paid in; it can bring surplus earnings into the next.",
+    )
+    one_off_payment_date: Day | None = Field(None, description="The day the one-off payment is paid.")
+
+    @model_validator(mode="after")
+    def _one_off_dated(self) -> Self:
+        if self.one_off_payment and self.one_off_payment_date is None:
+            raise ValueError("one_off_payment_date: give the day the one-off payment is paid")
+        return self
 
 
 class BetterOffRequest(_Input):

@@ -379,6 +379,30 @@ def _extra_paydays(p: _Prepared, periods: AssessmentPeriods, difference: float, 
     )
 
 
+def _surplus_earnings(
+    p: _Prepared, periods: AssessmentPeriods, difference: float, out: list[Caution]
+) -> None:
+    """UC Regulations reg 54A, as the assessment periods apply it."""
+    carried = [period for period in periods.periods if period.surplus_earnings > 0]
+    if not carried:
+        return
+    first = carried[0]
+    lost = sum(period.universal_credit_lost_to_surplus for period in carried)
+    threshold = p.rules.uc_surplus_earnings_threshold
+    out.append(
+        Caution(
+            "surplus_earnings",
+            f"Universal Credit would be nil in period {first.number - 1}, which ends the award. On "
+            f"a new claim straight away, £{first.surplus_earnings:,.2f} of surplus earnings (pay "
+            f"over the point where UC stops, plus £{threshold:,.0f}) counts as pay in period "
+            f"{first.number}"
+            + (" and after, for up to 6 months" if len(carried) > 1 else "")
+            + f", so UC is about £{lost:,.2f} lower. The £2,500 allowance for this ended on "
+            "31 March 2026 and no later extension has been published.",
+        )
+    )
+
+
 def _marriage_allowance(
     p: _Prepared, periods: AssessmentPeriods, difference: float, out: list[Caution]
 ) -> None:
@@ -466,6 +490,7 @@ CHECKS: tuple[Check, ...] = (
     _passported_help_in_england,
     _scottish_child_payment_ends,
     _extra_paydays,
+    _surplus_earnings,
     _marriage_allowance,
     _transitional_protection,
     _universal_credit_not_covered,

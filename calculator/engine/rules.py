@@ -61,6 +61,7 @@ class Rules:
     uc_under_occupancy_one: float = law(UC + "housing.under_occupancy_one_bedroom")
     uc_under_occupancy_two_or_more: float = law(UC + "housing.under_occupancy_two_or_more_bedrooms")
     uc_minimum_award: float = law(UC + "minimum_award")
+    uc_surplus_earnings_threshold: float = law(UC + "surplus_earnings_threshold")
     uc_capability_earnings_hours: float = law(UC + "capability_earnings_threshold_hours")
     uc_minimum_age: int = law(UC + "minimum_age")
     uc_higher_rate_age: int = law(UC + "standard_allowance.higher_rate_age")

@@ -394,7 +394,11 @@ def _marriage_allowance(s: Situation, income: _Income) -> float:
     return saving / 12
 
 
-def money(s: Situation, pays: tuple[Pay, ...], childcare_costs: float, work_costs: float) -> Money:
+def money(
+    s: Situation, pays: tuple[Pay, ...], childcare_costs: float, work_costs: float, extra_earned: float = 0.0
+) -> Money:
+    """`extra_earned`: take-home pay UC counts beyond the pays' own (a one-off payment, or
+    surplus earnings carried into a new claim), for the assessment periods."""
     income = _Income()
     for adult, pay, tested in zip(s.adults, pays, s.earnings_tested, strict=True):
         if tested:
@@ -405,7 +409,8 @@ def money(s: Situation, pays: tuple[Pay, ...], childcare_costs: float, work_cost
     cb = s.child_benefit_monthly
     condition = childcare_work_condition(s, pays)
     other_capped = cb + income.esa + income.jsa
-    uc = assess(s.rules, s.uc, income.earned, income.unearned, childcare_costs, condition, other_capped)
+    earned = income.earned + extra_earned
+    uc = assess(s.rules, s.uc, earned, income.unearned, childcare_costs, condition, other_capped)
     return Money(
         pay=pays,
         earnings=income.earnings,

@@ -54,6 +54,8 @@ MORE_DETAILS = {
     "ctr_taper_percent",
     "first_payday",
     "ap_start_day",
+    "one_off_payment",
+    "one_off_payment_date",
     "who",
     "pension",
 }

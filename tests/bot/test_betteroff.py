@@ -253,6 +253,9 @@ def test_the_modal_asks_for_a_transitional_element_with_help(db, w, slack) -> No
     url, fake = slack
     slash(url, w["es"], "betteroff")
     view = opened_view(fake)
+    one_off = next(b for b in view["blocks"] if b.get("block_id") == "one_off_payment")
+    assert one_off["optional"] and "surplus earnings" in one_off["hint"]["text"]
+    assert any(b.get("block_id") == "one_off_payment_date" for b in view["blocks"])
     block = next(b for b in view["blocks"] if b.get("block_id") == "transitional_element_monthly")
     assert block["optional"] and "ends for good if UC stops" in block["hint"]["text"]
     answers = {**ANSWERS, "capability": "none", "transitional_element_monthly": "75",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import html
 import re
-from datetime import date
+from datetime import date, timedelta
 
 from flask.testing import FlaskClient
 from sqlalchemy import func, select
@@ -191,3 +191,16 @@ def test_transitional_element_is_asked_with_help_and_warned_about(client: FlaskC
     ]
     answered = client.post("/result", data={**FORM, "transitional_element_monthly": "60"}).data.decode()
     assert "Transitional element (protection)" in answered and "transitional element" in answered
+
+
+def test_a_one_off_payment_shows_its_surplus_earnings_in_the_periods(client: FlaskClient) -> None:
+    page = client.get("/").data.decode()
+    assert 'id="one_off_payment"' in page and "surplus earnings" in page
+    undated = client.post("/result", data={**FORM, "one_off_payment": "3000"})
+    assert list(dict(re.findall(r'<li><a href="#(\w+)">([^<]*)</a>', undated.data.decode()))) == [
+        "one_off_payment_date"
+    ]
+    form = {**FORM, "capability": "none", "pay_frequency": "monthly", "one_off_payment": "3000",
+            "one_off_payment_date": (date.today() + timedelta(days=40)).isoformat()}
+    answered = client.post("/result", data=form).data.decode()
+    assert "One-off payment of £3,000.00" in answered and "Surplus earnings of" in answered
