@@ -11,7 +11,7 @@ the person's age) are outcomes; the others are counted apart, never in the outco
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -69,6 +69,11 @@ DEFINITIONS: dict[str, str] = {
                                     "28 days (the four-week rule; fidelity item V4).",
     "Better-off calculations": "In-work better-off calculations done in the period (IPS "
                                "principle 8, benefits counselling).",
+    "Jobs reaching N weeks": "Competitive jobs whose start was 13, 26 or 52 weeks before a day in "
+                             "the period; 'still going' counts those not ended by that day "
+                             "(from start and end dates, jobs still going included).",
+    "Jobs too recent to judge": "Competitive jobs still going at the end of the period that "
+                                "started less than 13 weeks before it.",
     "Since the service started": "Referrals and job starts from the team's service start date, "
                                  "as the Making IPS Work evaluation (2018) gives them in its "
                                  "Table 3: \"193 referrals and 78 jobs achieved—40%\".",
@@ -278,6 +283,64 @@ def conversion_since_start(session: Session, end: date, team_id: int | None = No
     jobs = {row[0]: int(row[1]) for row in session.execute(started)}
     return {team: Conversion(counted.get(team, 0), jobs.get(team, 0))
             for team in counted.keys() | jobs.keys()}
+
+
+# Weeks in work at which a job is judged to have lasted (DWP contracts report 13 and 26 weeks;
+# domain.md "Outcomes"), and the first of them, before which a job is too recent to judge.
+SUSTAINMENT_WEEKS = (13, 26, 52)
+
+
+@dataclass(frozen=True)
+class Milestone:
+    """Competitive jobs that reached `weeks` weeks after their start within the period, and
+    how many of them were still going that day."""
+
+    weeks: int
+    reached: int = 0
+    lasted: int = 0
+
+    @property
+    def rate(self) -> Decimal | None:
+        return ratio(self.lasted, self.reached)
+
+
+@dataclass(frozen=True)
+class Sustainment:
+    milestones: tuple[Milestone, ...] = tuple(Milestone(w) for w in SUSTAINMENT_WEEKS)
+    too_recent: int = 0  # still going at the period's end, short of the first milestone
+
+    def __add__(self, other: Sustainment) -> Sustainment:
+        return Sustainment(tuple(Milestone(a.weeks, a.reached + b.reached, a.lasted + b.lasted)
+                                 for a, b in zip(self.milestones, other.milestones, strict=True)),
+                           self.too_recent + other.too_recent)
+
+
+def sustainment(session: Session, period: Period, team_id: int | None = None
+                ) -> dict[int, Sustainment]:
+    """How long competitive jobs lasted, from their start and end dates (jobs still going
+    included): per milestone, the jobs that reached it in the period and those still going
+    then; and the jobs too recent to judge at the period's end."""
+    longest = timedelta(weeks=max(SUSTAINMENT_WEEKS))
+    query = (select(Job.team_id, Job.started_on, Job.ended_on)
+             .where(Job.is_competitive.is_(True), Job.started_on >= period.start - longest,
+                    Job.started_on < period.end))
+    if team_id is not None:
+        query = query.where(Job.team_id == team_id)
+    counts: dict[int, dict[str, int]] = {}
+    first = timedelta(weeks=SUSTAINMENT_WEEKS[0])
+    for team, started, ended in session.execute(query):
+        tally = counts.setdefault(team, {})
+        for weeks in SUSTAINMENT_WEEKS:
+            milestone = started + timedelta(weeks=weeks)
+            if period.start <= milestone < period.end:
+                tally[f"reached {weeks}"] = tally.get(f"reached {weeks}", 0) + 1
+                if ended is None or ended >= milestone:
+                    tally[f"lasted {weeks}"] = tally.get(f"lasted {weeks}", 0) + 1
+        if started + first > period.last_day and (ended is None or ended > period.last_day):
+            tally["too recent"] = tally.get("too recent", 0) + 1
+    return {team: Sustainment(tuple(Milestone(w, t.get(f"reached {w}", 0), t.get(f"lasted {w}", 0))
+                                    for w in SUSTAINMENT_WEEKS), t.get("too recent", 0))
+            for team, t in counts.items()}
 
 
 def conversion(session: Session, span: Period, team_id: int | None = None) -> dict[int, Conversion]:

@@ -38,6 +38,7 @@ from caseload.outcomes import (
     Conversion,
     EmploymentRate,
     JobStarts,
+    Sustainment,
     benchmark_applies,
     caseloads_on,
     conversion_since_start,
@@ -45,6 +46,7 @@ from caseload.outcomes import (
     job_starts,
     referrals,
     referrals_in_work,
+    sustainment,
     vocational_profiles_started,
 )
 from caseload.overdue import overdue_counts_as_of
@@ -201,6 +203,7 @@ class TeamOutcomes:
     overdue: int
     since_start: Conversion  # from the service's start to the period's end
     months_since_start: int
+    sustainment: Sustainment = field(default_factory=Sustainment)
     specialists: list[SpecialistCaseload] = field(default_factory=list)
     changed: list[Changed] = field(default_factory=list)
 
@@ -216,6 +219,9 @@ class TeamOutcomes:
             "Active caseload": self.caseload.active, "In work": self.caseload.in_work,
             "Overdue for employer contact": self.overdue,
             "Better-off calculations": self.better_off.done,
+            **{f"Jobs reaching {m.weeks} weeks": m.reached for m in self.sustainment.milestones},
+            **{f"Still going at {m.weeks} weeks": m.lasted for m in self.sustainment.milestones},
+            "Jobs too recent to judge": self.sustainment.too_recent,
         }
 
 
@@ -255,7 +261,7 @@ class OutcomesReport:
             **{name: add(name) for name in (
                 "referral_target", "job_start_target", "referrals", "referrals_in_work",
                 "profiles_started", "job_starts", "employment", "employment_year", "better_off",
-                "caseload", "overdue", "since_start")},  # type: ignore[arg-type]
+                "caseload", "overdue", "since_start", "sustainment")},  # type: ignore[arg-type]
             months_since_start=max(t.months_since_start for t in self.teams),
         )
 
@@ -280,6 +286,7 @@ def outcomes_report(session: Session, period: Period, team_id: int | None = None
     overdue = overdue_counts_as_of(session, as_of, team_id)
     specialists = caseload_by_specialist(session, as_of, team_id)
     since_start = conversion_since_start(session, period.end, team_id)
+    lasted = sustainment(session, period, team_id)
     teams = []
     for team in _teams(session, team_id, within):
         months = period.months()
@@ -301,6 +308,7 @@ def outcomes_report(session: Session, period: Period, team_id: int | None = None
             months_since_start=(0 if started is None or started >= period.end
                                 else Period(started, period.end).months()),
             specialists=specialists.get(team.id, []),
+            sustainment=lasted.get(team.id, Sustainment()),
         ))
     return OutcomesReport(period=period, as_of=as_of, teams=teams)
 

@@ -51,6 +51,8 @@ def _notes(report: OutcomesReport) -> list[str]:
         "Since each service started (as the 2018 evaluation's Table 3):",
     ]
     notes += [f"  {t.team_name}: {t.since_start.sentence()}" for t in report.teams]
+    notes.append("How long jobs lasted (reaching each milestone in the period; still going):")
+    notes += [f"  {t.team_name}: " + _lasted(t) for t in report.teams]
     caseloads = [f"  {t.team_name}: " + ", ".join(
         f"{c.name} {c.active_clients} ({c.per_fte}/FTE)" for c in t.specialists)
         for t in report.teams if t.specialists]
@@ -63,6 +65,11 @@ def _notes(report: OutcomesReport) -> list[str]:
         notes += [f"  {team}: {c.figure} {c.first} → {c.now} (first reported "
                   f"{c.first_reported_on:%-d %B %Y})" for team, c in report.changed]
     return notes
+
+
+def _lasted(t: TeamOutcomes) -> str:
+    parts = [f"{m.weeks} weeks {m.lasted} of {m.reached}" for m in t.sustainment.milestones]
+    return "; ".join(parts) + f"; {t.sustainment.too_recent} too recent to judge"
 
 
 def render_outcomes_table(report: OutcomesReport) -> str:

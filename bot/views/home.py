@@ -9,6 +9,7 @@ from slack_sdk.models.views import View
 
 from caseload.outcomes import CASELOAD_LIMIT, EMPLOYMENT_RATE_BENCHMARK
 from caseload.reports import BetterOffCounts, OutcomesReport, TeamOutcomes, percent
+from messaging.views.reports import lasted_in_words
 
 HOME_BLOCK_LIMIT = 100
 
@@ -43,6 +44,7 @@ def team_summary(team: TeamOutcomes, period_label: str, next_review: str) -> lis
         f"(IPS Grow benchmark {percent(EMPLOYMENT_RATE_BENCHMARK)})",
         f"*Overdue for employer contact:* {team.overdue}",
         f"*Caseload per specialist:* {caseloads}",
+        f"*How long jobs lasted:* {lasted_in_words(team)}",
         f"*Since the service started:* {team.since_start.sentence()}",
         f"*Next fidelity review:* {next_review}",
     ]

@@ -56,8 +56,17 @@ def _figures(report: OutcomesReport, team: TeamOutcomes) -> list[str]:
         _line("Overdue for employer contact", str(team.overdue)),
         _line("Better-off calculations", f"{team.better_off.done} done, "
                                          f"{team.better_off.better_off} showed the person better off"),
+        _line("How long jobs lasted", lasted_in_words(team)),
         _line("Since the service started", team.since_start.sentence()),
     ]
+
+
+def lasted_in_words(team: TeamOutcomes) -> str:
+    """Jobs that reached 13, 26 or 52 weeks in the period and how many were still going."""
+    reached = "; ".join(f"{m.lasted} of {m.reached} still going at {m.weeks} weeks"
+                        for m in team.sustainment.milestones if m.reached)
+    return (f"{reached or 'no job reached 13 weeks in this period'} "
+            f"({team.sustainment.too_recent} too recent to judge)")
 
 
 def _specialists(team: TeamOutcomes) -> str:

@@ -11,7 +11,7 @@ import time_machine
 
 from caseload import outcomes
 from caseload.db import Database
-from caseload.periods import Period, month, parse_period, twelve_months_ending
+from caseload.periods import Period, month, parse_period, quarter, twelve_months_ending
 from tests.caseload.seaford import Q4, Seaford
 
 APRIL = month(date(2026, 4, 1))
@@ -148,3 +148,23 @@ def test_table_3_of_the_evaluation_from_records(db: Database) -> None:
     with db.reading() as s:
         line = conversion_since_start(s, date(2026, 11, 1))[team_id]
     assert line.sentence() == "193 referrals and 78 jobs achieved—40%"
+
+
+def test_how_long_jobs_lasted_counted_by_hand(seaford: Seaford) -> None:
+    """Competitive jobs (see Seaford): S-01 from 10 Feb and 2 Mar, S-02 from 7 Apr, all still
+    going; S-05 from 20 Apr, ended 1 Jun. 13 weeks after each: 12 May, 1 Jun, 7 Jul, 20 Jul;
+    26 weeks: 11 Aug, 31 Aug, 6 Oct, 19 Oct."""
+    seaford.first_quarter()
+    seaford.april_on()
+    team = seaford.ids["seaford"]
+    with seaford.db.reading() as s:
+        spring = outcomes.sustainment(s, quarter(date(2026, 4, 1)))[team]
+        summer = outcomes.sustainment(s, quarter(date(2026, 7, 1)))[team]
+    # April to June: S-01's two jobs reached 13 weeks, both going; S-02's is still short of it
+    # on 30 June (too recent); S-05's ended before 13 weeks, so it is not too recent either.
+    assert spring == outcomes.Sustainment((outcomes.Milestone(13, 2, 2), outcomes.Milestone(26),
+                                           outcomes.Milestone(52)), too_recent=1)
+    # July to September: S-02 lasted 13 weeks, S-05 did not; S-01's two lasted 26 weeks.
+    assert summer == outcomes.Sustainment((outcomes.Milestone(13, 2, 1), outcomes.Milestone(26, 2, 2),
+                                           outcomes.Milestone(52)), too_recent=0)
+    assert summer.milestones[0].rate == Decimal("0.500")

@@ -235,6 +235,9 @@ def test_rendered_table_shows_the_figures_and_explains_them(db, sussex) -> None:
     assert "benchmark applies to the 12-month rate (April 2025 to March 2026), not to a shorter" in text
     assert "Alex 3 (6.0/FTE)" in text
     assert "Brighton: 4 referrals and 4 jobs achieved—100%" in text
+    # No competitive job is 13 weeks old by 31 March: B1's from 20 January and March's three
+    # are all still going, too recent to judge.
+    assert "Brighton: 13 weeks 0 of 0; 26 weeks 0 of 0; 52 weeks 0 of 0; 4 too recent to judge" in text
 
 
 def test_a_past_month_made_again_lists_what_a_correction_changed(db, sussex) -> None:
