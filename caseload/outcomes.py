@@ -19,7 +19,16 @@ from sqlalchemy import ColumnElement, and_, case, exists, func, or_, select
 from sqlalchemy.orm import Session, aliased
 
 from caseload.history import in_force_on
-from caseload.models import ACTIVE_CASELOAD, Client, ClientStatus, ClientStatusPeriod, Job, Team
+from caseload.models import (
+    ACTIVE_CASELOAD,
+    Client,
+    ClientStatus,
+    ClientStatusPeriod,
+    EmployerContact,
+    Job,
+    JustAskResponse,
+    Team,
+)
 from caseload.periods import Period
 
 # IPS Grow's benchmark employment rate, for a rate over a review period or 12 months or more.
@@ -74,6 +83,11 @@ DEFINITIONS: dict[str, str] = {
                              "(from start and end dates, jobs still going included).",
     "Jobs too recent to judge": "Competitive jobs still going at the end of the period that "
                                 "started less than 13 weeks before it.",
+    "Referral funnel": "Per referring clinician, each step counted by its own date in the period: "
+                       "clients asked about work and who said yes (their weekly \"just ask\" "
+                       "answers), referrals received, referrals accepted, first face-to-face "
+                       "meetings with an employer, first competitive job starts. \"Said yes but "
+                       "not referred\" is the gap to follow up.",
     "Since the service started": "Referrals and job starts from the team's service start date, "
                                  "as the Making IPS Work evaluation (2018) gives them in its "
                                  "Table 3: \"193 referrals and 78 jobs achieved—40%\".",
@@ -341,6 +355,68 @@ def sustainment(session: Session, period: Period, team_id: int | None = None
     return {team: Sustainment(tuple(Milestone(w, t.get(f"reached {w}", 0), t.get(f"lasted {w}", 0))
                                     for w in SUSTAINMENT_WEEKS), t.get("too recent", 0))
             for team, t in counts.items()}
+
+
+@dataclass(frozen=True)
+class FunnelStep:
+    """One referring clinician's path from asking about work to job starts, in a period: the
+    "just ask" answers they gave, and what happened that period to the clients they refer."""
+
+    clinician_id: int | None  # None: clients with no care coordinator recorded
+    asked: int = 0
+    said_yes: int = 0
+    referred: int = 0
+    accepted: int = 0
+    met_an_employer: int = 0  # first face-to-face employer contact on their behalf
+    started_work: int = 0  # first competitive job
+
+    @property
+    def said_yes_not_referred(self) -> int:
+        """The gap to follow up: people who said yes to work, less the referrals made."""
+        return max(0, self.said_yes - self.referred)
+
+
+def funnel(session: Session, period: Period, team_id: int | None = None
+           ) -> dict[int, list[FunnelStep]]:
+    """Per team, per referring clinician: asked → said yes → referred → accepted → first
+    face-to-face with an employer → first competitive job start, each counted by its own date
+    in the period (so the figures stay as they were once the period is over)."""
+    steps: dict[tuple[int, int | None], dict[str, int]] = {}
+
+    def add(rows: Any, *names: str) -> None:
+        for team, clinician, *values in rows:
+            tally = steps.setdefault((team, clinician), {})
+            for name, value in zip(names, values, strict=True):
+                tally[name] = tally.get(name, 0) + int(value or 0)
+
+    answers = (select(JustAskResponse.team_id, JustAskResponse.staff_id,
+                      func.sum(JustAskResponse.asked_count), func.sum(JustAskResponse.said_yes_count))
+               .where(_within(JustAskResponse.week_starting, period), JustAskResponse.team_id.is_not(None))
+               .group_by(JustAskResponse.team_id, JustAskResponse.staff_id))
+    if team_id is not None:
+        answers = answers.where(JustAskResponse.team_id == team_id)
+    add(session.execute(answers), "asked", "said_yes")
+    by_client = (Client.team_id, Client.care_coordinator_id)
+    for name, when in (("referred", Client.referral_received_on), ("accepted", Client.accepted_on)):
+        add(session.execute(_per_clinician(by_client, team_id).where(_within(when, period))), name)
+    first_meeting = (select(EmployerContact.client_id, func.min(EmployerContact.contacted_on).label("day"))
+                     .where(EmployerContact.face_to_face.is_(True), EmployerContact.client_id.is_not(None))
+                     .group_by(EmployerContact.client_id).subquery())
+    add(session.execute(_per_clinician(by_client, team_id).join(
+        first_meeting, first_meeting.c.client_id == Client.id).where(_within(first_meeting.c.day, period))),
+        "met_an_employer")
+    add(session.execute(_per_clinician(by_client, team_id).join(Job, Job.client_id == Client.id).where(
+        Job.is_competitive.is_(True), _first_competitive(), _within(Job.started_on, period))),
+        "started_work")
+    out: dict[int, list[FunnelStep]] = {}
+    for (team, clinician), tally in sorted(steps.items(), key=lambda item: (item[0][0], item[0][1] or 0)):
+        out.setdefault(team, []).append(FunnelStep(clinician, **tally))
+    return out
+
+
+def _per_clinician(columns: tuple[Any, Any], team_id: int | None) -> Any:
+    query = select(*columns, func.count(Client.id)).group_by(*columns)
+    return query if team_id is None else query.where(Client.team_id == team_id)
 
 
 def conversion(session: Session, span: Period, team_id: int | None = None) -> dict[int, Conversion]:

@@ -37,12 +37,14 @@ from caseload.outcomes import (
     Caseload,
     Conversion,
     EmploymentRate,
+    FunnelStep,
     JobStarts,
     Sustainment,
     benchmark_applies,
     caseloads_on,
     conversion_since_start,
     employment_rates,
+    funnel,
     job_starts,
     referrals,
     referrals_in_work,
@@ -51,6 +53,7 @@ from caseload.outcomes import (
 )
 from caseload.overdue import overdue_counts_as_of
 from caseload.periods import Period, month, months_ending, twelve_months_ending
+from caseload.staff import staff_names
 
 REPORT_ROLES = (Role.TEAM_LEADER, Role.REGIONAL_TRAINER, Role.ADMIN)
 
@@ -204,8 +207,17 @@ class TeamOutcomes:
     since_start: Conversion  # from the service's start to the period's end
     months_since_start: int
     sustainment: Sustainment = field(default_factory=Sustainment)
+    # Per referring clinician (name, their steps): asked → said yes → referred → ... → job start.
+    funnel: list[tuple[str, FunnelStep]] = field(default_factory=list)
     specialists: list[SpecialistCaseload] = field(default_factory=list)
     changed: list[Changed] = field(default_factory=list)
+
+    @property
+    def funnel_total(self) -> FunnelStep:
+        """The team's clinicians' steps added up."""
+        steps = [step for _, step in self.funnel]
+        return FunnelStep(None, *(sum(getattr(step, name) for step in steps) for name in (
+            "asked", "said_yes", "referred", "accepted", "met_an_employer", "started_work")))
 
     def figures(self) -> dict[str, int]:
         """The counts a closed period's report stands by, by the names people read."""
@@ -287,6 +299,8 @@ def outcomes_report(session: Session, period: Period, team_id: int | None = None
     specialists = caseload_by_specialist(session, as_of, team_id)
     since_start = conversion_since_start(session, period.end, team_id)
     lasted = sustainment(session, period, team_id)
+    steps = funnel(session, period, team_id)
+    names = staff_names(session, (step.clinician_id for rows in steps.values() for step in rows))
     teams = []
     for team in _teams(session, team_id, within):
         months = period.months()
@@ -309,6 +323,8 @@ def outcomes_report(session: Session, period: Period, team_id: int | None = None
                                 else Period(started, period.end).months()),
             specialists=specialists.get(team.id, []),
             sustainment=lasted.get(team.id, Sustainment()),
+            funnel=[(names.get(step.clinician_id or 0, "No care coordinator recorded"), step)
+                    for step in steps.get(team.id, [])],
         ))
     return OutcomesReport(period=period, as_of=as_of, teams=teams)
 

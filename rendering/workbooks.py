@@ -84,6 +84,19 @@ def _caseloads(sheet: Worksheet, report: OutcomesReport) -> None:
     sheet.column_dimensions["A"].width = 32
 
 
+def _funnel(sheet: Worksheet, report: OutcomesReport) -> None:
+    _bold_row(sheet, ["Team", "Referring clinician", "Asked about work", "Said yes", "Referred",
+                      "Said yes but not referred", "Accepted", "First meeting with an employer",
+                      "Started work"])
+    for t in report.teams:
+        for name, step in t.funnel:
+            sheet.append([t.team_name, name, step.asked, step.said_yes, step.referred,
+                          step.said_yes_not_referred, step.accepted, step.met_an_employer,
+                          step.started_work])
+    sheet.column_dimensions["A"].width = 32
+    sheet.column_dimensions["B"].width = 28
+
+
 def _definitions(sheet: Worksheet) -> None:
     _bold_row(sheet, ["Figure", "How it is counted"])
     for name, meaning in DEFINITIONS.items():
@@ -98,6 +111,7 @@ def outcomes_workbook(report: OutcomesReport, months: list[OutcomesReport]) -> b
     _summary(book.worksheets[0], report)
     _by_month(book.create_sheet("By month"), months)
     _caseloads(book.create_sheet("Caseload per specialist"), report)
+    _funnel(book.create_sheet("Referral funnel"), report)
     _definitions(book.create_sheet("How each figure is counted"))
     buffer = io.BytesIO()
     book.save(buffer)

@@ -9,7 +9,7 @@ from slack_sdk.models.views import View
 
 from caseload.outcomes import CASELOAD_LIMIT, EMPLOYMENT_RATE_BENCHMARK
 from caseload.reports import BetterOffCounts, OutcomesReport, TeamOutcomes, percent
-from messaging.views.reports import lasted_in_words
+from messaging.views.reports import funnel_in_words, lasted_in_words
 
 HOME_BLOCK_LIMIT = 100
 
@@ -23,7 +23,8 @@ def home_view(blocks: list[Block]) -> View:
 
 def teams_overview(report: OutcomesReport) -> list[Block]:
     lines = [f"• *{t.team_name}*: {t.job_starts.total} job starts (target {t.job_start_target}), "
-             f"employment rate over 12 months {percent(t.employment_year.rate)}, {t.overdue} overdue"
+             f"employment rate over 12 months {percent(t.employment_year.rate)}, {t.overdue} overdue, "
+             f"{t.funnel_total.said_yes_not_referred} said yes but not referred"
              for t in report.teams]
     return [HeaderBlock(text=f"All teams, {report.period.label()}"),
             SectionBlock(text=MarkdownTextObject(text="\n".join(lines) or "No teams yet."))]
@@ -45,6 +46,7 @@ def team_summary(team: TeamOutcomes, period_label: str, next_review: str) -> lis
         f"*Overdue for employer contact:* {team.overdue}",
         f"*Caseload per specialist:* {caseloads}",
         f"*How long jobs lasted:* {lasted_in_words(team)}",
+        f"*From asking to work:* {funnel_in_words(team)}",
         f"*Since the service started:* {team.since_start.sentence()}",
         f"*Next fidelity review:* {next_review}",
     ]

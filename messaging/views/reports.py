@@ -57,8 +57,17 @@ def _figures(report: OutcomesReport, team: TeamOutcomes) -> list[str]:
         _line("Better-off calculations", f"{team.better_off.done} done, "
                                          f"{team.better_off.better_off} showed the person better off"),
         _line("How long jobs lasted", lasted_in_words(team)),
+        _line("From asking to work", funnel_in_words(team)),
         _line("Since the service started", team.since_start.sentence()),
     ]
+
+
+def funnel_in_words(team: TeamOutcomes) -> str:
+    """Asked → said yes → referred → accepted → met an employer → started work, with the gap."""
+    f = team.funnel_total
+    return (f"{f.asked} asked, {f.said_yes} said yes, {f.referred} referred, {f.accepted} accepted, "
+            f"{f.met_an_employer} met an employer, {f.started_work} started work; "
+            f"*{f.said_yes_not_referred} said yes but were not referred*")
 
 
 def lasted_in_words(team: TeamOutcomes) -> str:

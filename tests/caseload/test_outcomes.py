@@ -168,3 +168,46 @@ def test_how_long_jobs_lasted_counted_by_hand(seaford: Seaford) -> None:
     assert summer == outcomes.Sustainment((outcomes.Milestone(13, 2, 1), outcomes.Milestone(26, 2, 2),
                                            outcomes.Milestone(52)), too_recent=0)
     assert summer.milestones[0].rate == Decimal("0.500")
+
+
+def test_the_referral_funnel_per_clinician_counted_by_hand(db: Database) -> None:
+    """Cara, a care coordinator, asks about work in March 2026 (8 asked, 5 said yes over two
+    weeks) and refers two people; the team leader refers a third with no coordinator."""
+    from caseload import clients, contacts, jobs, just_ask
+    from caseload.models import JobType, Role
+    from caseload.validation import parse
+    from tests.factories import make_staff, make_team, refer
+
+    march = month(date(2026, 3, 1))
+    with time_machine.travel(date(2026, 3, 30), tick=False), db.transaction() as s:
+        team = make_team(s, "Lewes")
+        lead = make_staff(s, Role.TEAM_LEADER, team)
+        cara = make_staff(s, Role.CARE_COORDINATOR, team, name="Cara")
+        sam = make_staff(s, Role.EMPLOYMENT_SPECIALIST, team)
+        for week, asked, yes in ((date(2026, 3, 2), 5, 3), (date(2026, 3, 9), 3, 2)):
+            just_ask.record_just_ask(s, cara, parse(just_ask.JustAskAnswer, {
+                "week_of": week, "asked_count": asked, "said_yes_count": yes}))
+        first = refer(s, cara, team, "LW-1", received_on=date(2026, 3, 3))
+        refer(s, cara, team, "LW-2", received_on=date(2026, 3, 10))
+        other = refer(s, lead, team, "LW-3", received_on=date(2026, 3, 12))
+        clients.accept(s, lead, first, on=date(2026, 3, 4), specialist_id=sam.id)
+        clients.accept(s, lead, other, on=date(2026, 3, 13), specialist_id=sam.id)
+        for day in (date(2026, 3, 11), date(2026, 3, 20)):  # only the first meeting counts
+            contacts.record_employer_contact(s, sam, parse(contacts.NewEmployerContact, {
+                "employer": "Harveys Brewery", "contacted_on": day, "face_to_face": True,
+                "client_id": first.id}))
+        jobs.record_job_start(s, sam, parse(jobs.NewJobStart, {
+            "client_id": first.id, "employer": "Harveys Brewery", "job_title": "Cellar hand",
+            "job_type": JobType.ELEMENTARY, "hours_per_week": Decimal(20),
+            "hourly_wage": Decimal("12.71"), "started_on": date(2026, 3, 25)}))
+        ids = team.id, cara.id
+    with db.reading() as s:
+        steps = outcomes.funnel(s, march)[ids[0]]
+    assert steps == [
+        outcomes.FunnelStep(None, referred=1, accepted=1),
+        outcomes.FunnelStep(ids[1], asked=8, said_yes=5, referred=2, accepted=1, met_an_employer=1,
+                            started_work=1),
+    ]
+    assert steps[1].said_yes_not_referred == 3
+    with db.reading() as s:
+        assert outcomes.funnel(s, month(date(2026, 4, 1))) == {}

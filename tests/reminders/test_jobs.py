@@ -200,7 +200,7 @@ def test_monthly_report_chart_and_spreadsheet(db, world, box, fake_slack) -> Non
     assert uploads["job-starts-2026-11.png"].content.startswith(b"\x89PNG")
     book = load_workbook(io.BytesIO(uploads["ips-outcomes-2026-11.xlsx"].content))
     assert book.sheetnames == ["Summary", "By month", "Caseload per specialist",
-                               "How each figure is counted"]
+                               "Referral funnel", "How each figure is counted"]
     assert book["Summary"]["A3"].value == "Clock"
     # The twelve months to November, month by month.
     months = [row[0] for row in book["By month"].iter_rows(min_row=2, values_only=True)]
