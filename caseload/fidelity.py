@@ -24,11 +24,13 @@ from caseload.models import (
     FidelityBand,
     FidelityItemScore,
     FidelityReview,
+    Nation,
     ReviewStatus,
     Staff,
     Team,
 )
 from caseload.validation import Input, clean_free_text, not_in_future
+from caseload.working_days import next_working_day
 
 FIDELITY_ITEMS: dict[str, str] = {
     "S1": "Caseload size",
@@ -74,9 +76,11 @@ def band_for(total: int) -> FidelityBand:
     return FidelityBand.NOT_IPS
 
 
-def next_review_after(conducted_on: date, band: FidelityBand) -> date:
+def next_review_after(conducted_on: date, band: FidelityBand, nation: Nation) -> date:
+    """Six months on until fidelity is good, then a year (domain.md), on a working day of the
+    team's nation: a review is not due on a weekend or a bank holiday."""
     months = 12 if band in (FidelityBand.GOOD, FidelityBand.EXEMPLARY) else 6
-    return conducted_on + relativedelta(months=months)
+    return next_working_day(conducted_on + relativedelta(months=months), nation)
 
 
 Notes = Annotated[str | None, Field(max_length=2000), AfterValidator(clean_free_text)]
@@ -201,7 +205,7 @@ def score_review(
     review.conducted_on = scores.conducted_on
     review.total = total
     review.band = band
-    review.next_review_due = next_review_after(scores.conducted_on, band)
+    review.next_review_due = next_review_after(scores.conducted_on, band, review.team.nation)
     if review.reviewer_id is None:
         review.reviewer_id = actor.id
     order = list(FIDELITY_ITEMS)

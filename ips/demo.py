@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 from caseload import calculations, clients, clock, contacts, fidelity, jobs, just_ask
 from caseload import staff as staff_service
 from caseload import teams as team_service
+from caseload.evidence import fidelity_evidence
 from caseload.first_reports import compare_with_first
 from caseload.models import (
     AgeBand,
@@ -357,7 +358,11 @@ def _fidelity(session: Session, rng: random.Random, today: date, teams: list[Tea
         past = fidelity.schedule_review(session, people[(0, Role.TEAM_LEADER)][0], parse(
             fidelity.ScheduleReview, {"team_id": teams[0].id, "scheduled_for": held,
                                       "reviewer_id": trainer.id}))
-    scores = [{"code": code, "score": rng.choice([3, 4, 4, 5, 5])}
+    # The reviewer's own judgement on most items; where the records give evidence, the score it
+    # suggests, so the demo's review agrees with its own records.
+    evidence = {item.code: item.suggested_score
+                for item in fidelity_evidence(session, teams[0].id, held)}
+    scores = [{"code": code, "score": evidence.get(code) or rng.choice([3, 4, 4, 5, 5])}
               for code in fidelity.FIDELITY_ITEMS]
     fidelity.score_review(session, trainer, past.id, parse(fidelity.ReviewScores, {
         "conducted_on": held, "items": scores,

@@ -144,7 +144,7 @@ def _render(session: Session, draft: Draft) -> View:
     conducted_on = min(review.scheduled_for, today)
     band = band_for(draft.total)
     actions = action_items_for(_item_scores(draft), conducted_on)
-    return summary_page(draft, team.name, band, next_review_after(conducted_on, band), actions,
+    return summary_page(draft, team.name, band, next_review_after(conducted_on, band, team.nation), actions,
                         conducted_on)
 
 

@@ -16,6 +16,7 @@ from caseload.evidence import (
     fidelity_evidence,
     rapid_search_score,
 )
+from caseload.history import record_state
 from caseload.models import AgeBand, Client, ClientStatus, EmployerContact, Job, JobType, Role
 from tests.factories import make_staff, make_team
 
@@ -68,6 +69,7 @@ def test_evidence_from_a_small_team(db: Database) -> None:
                        accepted_on=accepted, status=status, consent_recorded=True,
                        specialist_id=es1.id)
             s.add(c)
+            record_state(s, c, accepted)  # as the services would have dated it
             clients.append(c)
         s.flush()
         # First face-to-face contacts 20 and 40 days after acceptance (average 30); a phone
@@ -104,8 +106,12 @@ def test_evidence_from_a_small_team(db: Database) -> None:
     # Active caseload: job seeking, in work, accepted = 3, over 1.5 FTE = 2.0.
     assert (evidence["S1"].value, evidence["S1"].suggested_score) == (Decimal("2.0"), 5)
     assert not evidence["S1"].anchors_need_checking
+    # First contacts 20 and 40 days after acceptance, and EV-2, accepted on 1 March and still
+    # waiting on 31 October: 244 days so far. (20 + 40 + 244) / 3 = 101.3 days.
     assert (evidence["V4"].value, evidence["V4"].records, evidence["V4"].suggested_score) == (
-        Decimal("30.0"), 2, 5)
+        Decimal("101.3"), 3, 3)
+    assert "2 clients whose first contact fell in the period, and 1 still waiting" in \
+        evidence["V4"].explanation
     # 4 + 3 = 7 face-to-face contacts by 2 specialists over 365/7 weeks = 0.067 → 0.1 a week.
     assert (evidence["V6"].records, evidence["V6"].value, evidence["V6"].suggested_score) == (
         7, Decimal("0.1"), 1)

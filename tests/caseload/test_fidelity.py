@@ -25,6 +25,7 @@ from caseload.models import (
     FidelityBand,
     FidelityItemScore,
     FidelityReview,
+    Nation,
     ReviewStatus,
     Role,
 )
@@ -49,10 +50,14 @@ def test_impossible_totals_are_refused(total: int) -> None:
 
 
 def test_next_review_is_six_months_until_good_then_twelve() -> None:
-    assert next_review_after(date(2026, 8, 31), FidelityBand.FAIR) == date(2027, 2, 28)
-    assert next_review_after(date(2026, 3, 1), FidelityBand.NOT_IPS) == date(2026, 9, 1)
-    assert next_review_after(date(2026, 3, 1), FidelityBand.GOOD) == date(2027, 3, 1)
-    assert next_review_after(date(2026, 3, 1), FidelityBand.EXEMPLARY) == date(2027, 3, 1)
+    # 28 February 2027 is a Sunday: the review is due the next working day.
+    assert next_review_after(date(2026, 8, 31), FidelityBand.FAIR, Nation.ENGLAND) == date(2027, 3, 1)
+    assert next_review_after(date(2026, 3, 1), FidelityBand.NOT_IPS, Nation.ENGLAND) == date(2026, 9, 1)
+    assert next_review_after(date(2026, 3, 1), FidelityBand.GOOD, Nation.ENGLAND) == date(2027, 3, 1)
+    assert next_review_after(date(2026, 3, 1), FidelityBand.EXEMPLARY, Nation.ENGLAND) == date(2027, 3, 1)
+    # 2 January 2027 is a Saturday; Scotland keeps its 2 January holiday on Monday the 4th.
+    assert next_review_after(date(2026, 7, 2), FidelityBand.FAIR, Nation.SCOTLAND) == date(2027, 1, 5)
+    assert next_review_after(date(2026, 7, 2), FidelityBand.FAIR, Nation.ENGLAND) == date(2027, 1, 4)
 
 
 def _scores(value_for=lambda code: 4, **extra):
@@ -96,7 +101,7 @@ def test_score_a_review_records_items_band_actions_and_schedules_the_next(db, se
         assert done.total == 14 * 5 + 11 * 3 == 103
         assert done.band == FidelityBand.GOOD
         assert done.status == ReviewStatus.COMPLETED
-        assert done.next_review_due == next_review_after(clock.today(), FidelityBand.GOOD)
+        assert done.next_review_due == next_review_after(clock.today(), FidelityBand.GOOD, Nation.ENGLAND)
         assert [i.item_code for i in done.items] == list(FIDELITY_ITEMS)
         assert done.actions[0].owner_id == setup["es"].id
         following = upcoming_review(s, setup["team"].id)

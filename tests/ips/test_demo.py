@@ -58,6 +58,13 @@ def test_demo_covers_what_the_pages_and_reports_need_to_show(db: Database) -> No
                                 .where(AuditLog.action == "schedule_review",
                                        AuditLog.entity_id == review.id))
         assert scheduled_by == Role.TEAM_LEADER
+        # Where the records give evidence, the demo's scored review agrees with it.
+        from caseload.evidence import fidelity_evidence
+
+        scored_as = {i.item_code: i.score for i in review.items}
+        suggested = {e.code: e.suggested_score for e in
+                     fidelity_evidence(s, review.team_id, review.conducted_on) if e.suggested_score}
+        assert suggested and all(scored_as[code] == score for code, score in suggested.items())
     # The clock swap used for the past review is undone.
     assert clock.today() == today
 
