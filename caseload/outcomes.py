@@ -29,6 +29,7 @@ from caseload.models import (
     JustAskResponse,
     Team,
 )
+from caseload.overdue import overdue_by_specialist_as_of
 from caseload.periods import Period
 
 # IPS Grow's benchmark employment rate, for a rate over a review period or 12 months or more.
@@ -88,6 +89,10 @@ DEFINITIONS: dict[str, str] = {
                        "answers), referrals received, referrals accepted, first face-to-face "
                        "meetings with an employer, first competitive job starts. \"Said yes but "
                        "not referred\" is the gap to follow up.",
+    "Per specialist": "For supervision (team leaders and trainers): face-to-face employer "
+                      "contacts in the period and a week (aim: 6, fidelity item V6), competitive "
+                      "job starts for clients on their caseload that day, and their caseload and "
+                      "overdue clients at the end of the period.",
     "Since the service started": "Referrals and job starts from the team's service start date, "
                                  "as the Making IPS Work evaluation (2018) gives them in its "
                                  "Table 3: \"193 referrals and 78 jobs achieved—40%\".",
@@ -417,6 +422,67 @@ def funnel(session: Session, period: Period, team_id: int | None = None
 def _per_clinician(columns: tuple[Any, Any], team_id: int | None) -> Any:
     query = select(*columns, func.count(Client.id)).group_by(*columns)
     return query if team_id is None else query.where(Client.team_id == team_id)
+
+
+# Face-to-face employer contacts a week each specialist aims for (fidelity item V6).
+EMPLOYER_CONTACTS_A_WEEK = 6
+
+
+@dataclass(frozen=True)
+class Supervision:
+    """One specialist's figures for a period, for supervision with their team leader."""
+
+    specialist_id: int
+    employer_contacts: int = 0  # face-to-face, for clients or general job development
+    weeks: Decimal = Decimal(1)
+    job_starts: int = 0  # competitive, for clients on their caseload the day the job started
+    caseload: int = 0  # active at the end of the period
+    overdue: int = 0  # at the end of the period
+
+    @property
+    def contacts_a_week(self) -> Decimal:
+        return (Decimal(self.employer_contacts) / self.weeks).quantize(Decimal("0.1"))
+
+
+def supervision(session: Session, period: Period, team_id: int | None = None
+                ) -> dict[int, list[Supervision]]:
+    """Per team, each specialist who had anything to count in the period."""
+    tallies: dict[tuple[int, int], dict[str, int]] = {}
+
+    def add(rows: Any, name: str) -> None:
+        for team, specialist, count in rows:
+            if specialist is not None:
+                tallies.setdefault((team, specialist), {})[name] = int(count)
+
+    contacts = (select(EmployerContact.team_id, EmployerContact.staff_id, func.count(EmployerContact.id))
+                .where(EmployerContact.face_to_face.is_(True), _within(EmployerContact.contacted_on, period))
+                .group_by(EmployerContact.team_id, EmployerContact.staff_id))
+    on_caseload = and_(ClientStatusPeriod.client_id == Job.client_id,
+                       ClientStatusPeriod.valid_from <= Job.started_on,
+                       or_(ClientStatusPeriod.valid_to.is_(None),
+                           ClientStatusPeriod.valid_to > Job.started_on))
+    starts = (select(Job.team_id, ClientStatusPeriod.specialist_id, func.count(Job.id))
+              .join(ClientStatusPeriod, on_caseload)
+              .where(Job.is_competitive.is_(True), _within(Job.started_on, period))
+              .group_by(Job.team_id, ClientStatusPeriod.specialist_id))
+    held = (select(ClientStatusPeriod.team_id, ClientStatusPeriod.specialist_id,
+                   func.count(ClientStatusPeriod.client_id))
+            .where(in_force_on(period.last_day), ClientStatusPeriod.status.in_(ACTIVE_CASELOAD))
+            .group_by(ClientStatusPeriod.team_id, ClientStatusPeriod.specialist_id))
+    if team_id is not None:
+        contacts = contacts.where(EmployerContact.team_id == team_id)
+        starts = starts.where(Job.team_id == team_id)
+        held = held.where(ClientStatusPeriod.team_id == team_id)
+    add(session.execute(contacts), "employer_contacts")
+    add(session.execute(starts), "job_starts")
+    add(session.execute(held), "caseload")
+    add(((t, sp, n) for (t, sp), n in overdue_by_specialist_as_of(session, period.last_day, team_id).items()),
+        "overdue")
+    weeks = (Decimal((period.end - period.start).days) / 7).quantize(Decimal("0.01"))
+    out: dict[int, list[Supervision]] = {}
+    for (team, specialist), tally in sorted(tallies.items()):
+        out.setdefault(team, []).append(Supervision(specialist, weeks=weeks, **tally))
+    return out
 
 
 def conversion(session: Session, span: Period, team_id: int | None = None) -> dict[int, Conversion]:

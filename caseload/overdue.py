@@ -87,6 +87,17 @@ def overdue_counts_as_of(session: Session, day: date, team_id: int | None = None
     contacts dated up to that day, so later events do not move the figure, while a contact
     logged late with its real date corrects it.
     """
+    return {team: count for (team, _), count in _overdue_as_of(session, day, team_id, False).items()}
+
+
+def overdue_by_specialist_as_of(session: Session, day: date, team_id: int | None = None
+                                ) -> dict[tuple[int, int | None], int]:
+    """The same count per (team, specialist the client was with that day)."""
+    return _overdue_as_of(session, day, team_id, True)
+
+
+def _overdue_as_of(session: Session, day: date, team_id: int | None, by_specialist: bool
+                   ) -> dict[tuple[int, int | None], int]:
     last_contact = (
         select(EmployerContact.client_id, func.max(EmployerContact.contacted_on).label("last"))
         .where(EmployerContact.face_to_face.is_(True), EmployerContact.client_id.is_not(None),
@@ -97,14 +108,16 @@ def overdue_counts_as_of(session: Session, day: date, team_id: int | None = None
     referral = func.coalesce(Client.accepted_on, Client.referral_received_on)
     since = type_coerce(case((and_(last_contact.c.last.is_not(None), last_contact.c.last > referral),
                               last_contact.c.last), else_=referral), Date)
+    keys = (ClientStatusPeriod.team_id, ClientStatusPeriod.specialist_id) if by_specialist \
+        else (ClientStatusPeriod.team_id,)
     query = (
-        select(ClientStatusPeriod.team_id, func.count(ClientStatusPeriod.client_id))
+        select(*keys, func.count(ClientStatusPeriod.client_id))
         .join(Client, Client.id == ClientStatusPeriod.client_id)
         .outerjoin(last_contact, last_contact.c.client_id == ClientStatusPeriod.client_id)
         .where(in_force_on(day), ClientStatusPeriod.status.in_(LOOKING_FOR_WORK),
                since < day - timedelta(days=FOUR_WEEKS_DAYS))
-        .group_by(ClientStatusPeriod.team_id)
+        .group_by(*keys)
     )
     if team_id is not None:
         query = query.where(ClientStatusPeriod.team_id == team_id)
-    return {row[0]: int(row[1]) for row in session.execute(query)}
+    return {(row[0], row[1] if by_specialist else None): int(row[-1]) for row in session.execute(query)}

@@ -39,6 +39,7 @@ from caseload.outcomes import (
     EmploymentRate,
     FunnelStep,
     JobStarts,
+    Supervision,
     Sustainment,
     benchmark_applies,
     caseloads_on,
@@ -48,6 +49,7 @@ from caseload.outcomes import (
     job_starts,
     referrals,
     referrals_in_work,
+    supervision,
     sustainment,
     vocational_profiles_started,
 )
@@ -209,6 +211,8 @@ class TeamOutcomes:
     sustainment: Sustainment = field(default_factory=Sustainment)
     # Per referring clinician (name, their steps): asked → said yes → referred → ... → job start.
     funnel: list[tuple[str, FunnelStep]] = field(default_factory=list)
+    # Per specialist (name, figures), for supervision: team leaders and trainers only.
+    supervision: list[tuple[str, Supervision]] = field(default_factory=list)
     specialists: list[SpecialistCaseload] = field(default_factory=list)
     changed: list[Changed] = field(default_factory=list)
 
@@ -300,7 +304,9 @@ def outcomes_report(session: Session, period: Period, team_id: int | None = None
     since_start = conversion_since_start(session, period.end, team_id)
     lasted = sustainment(session, period, team_id)
     steps = funnel(session, period, team_id)
-    names = staff_names(session, (step.clinician_id for rows in steps.values() for step in rows))
+    supervised = supervision(session, period, team_id)
+    names = staff_names(session, [*(step.clinician_id for rows in steps.values() for step in rows),
+                                  *(row.specialist_id for rows in supervised.values() for row in rows)])
     teams = []
     for team in _teams(session, team_id, within):
         months = period.months()
@@ -325,6 +331,7 @@ def outcomes_report(session: Session, period: Period, team_id: int | None = None
             sustainment=lasted.get(team.id, Sustainment()),
             funnel=[(names.get(step.clinician_id or 0, "No care coordinator recorded"), step)
                     for step in steps.get(team.id, [])],
+            supervision=[(names.get(row.specialist_id, "?"), row) for row in supervised.get(team.id, [])],
         ))
     return OutcomesReport(period=period, as_of=as_of, teams=teams)
 

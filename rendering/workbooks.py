@@ -97,6 +97,18 @@ def _funnel(sheet: Worksheet, report: OutcomesReport) -> None:
     sheet.column_dimensions["B"].width = 28
 
 
+def _supervision(sheet: Worksheet, report: OutcomesReport) -> None:
+    _bold_row(sheet, ["Team", "Specialist", "Face-to-face employer contacts",
+                      "A week (aim: 6)", "Competitive job starts", "Caseload at the end",
+                      "Overdue at the end"])
+    for t in report.teams:
+        for name, row in t.supervision:
+            sheet.append([t.team_name, name, row.employer_contacts, float(row.contacts_a_week),
+                          row.job_starts, row.caseload, row.overdue])
+    sheet.column_dimensions["A"].width = 32
+    sheet.column_dimensions["B"].width = 28
+
+
 def _definitions(sheet: Worksheet) -> None:
     _bold_row(sheet, ["Figure", "How it is counted"])
     for name, meaning in DEFINITIONS.items():
@@ -112,6 +124,7 @@ def outcomes_workbook(report: OutcomesReport, months: list[OutcomesReport]) -> b
     _by_month(book.create_sheet("By month"), months)
     _caseloads(book.create_sheet("Caseload per specialist"), report)
     _funnel(book.create_sheet("Referral funnel"), report)
+    _supervision(book.create_sheet("Per specialist"), report)
     _definitions(book.create_sheet("How each figure is counted"))
     buffer = io.BytesIO()
     book.save(buffer)

@@ -70,7 +70,7 @@ def report_command(inv: Invocation) -> None:
 
 def _message(report: OutcomesReport) -> Message:
     if len(report.teams) == 1:
-        return outcomes_message(report, report.teams[0], chart_file_id=None)
+        return outcomes_message(report, report.teams[0], chart_file_id=None, supervision=True)
     return several_teams_message(report)
 
 

@@ -83,8 +83,11 @@ def _specialists(team: TeamOutcomes) -> str:
                      for c in team.specialists)
 
 
-def outcomes_message(report: OutcomesReport, team: TeamOutcomes, chart_file_id: str | None) -> Message:
-    """One team's figures for the report's period, with what changed since first reported."""
+def outcomes_message(report: OutcomesReport, team: TeamOutcomes, chart_file_id: str | None,
+                     supervision: bool = False) -> Message:
+    """One team's figures for the report's period, with what changed since first reported; with
+    each specialist's figures when `supervision` (a private report to a leader or trainer, never
+    the team channel)."""
     label = report.period.label()
     starts, target = team.job_starts.total, team.job_start_target
     verdict = "on target" if starts >= target else f"{target - starts} short of the target"
@@ -97,6 +100,11 @@ def outcomes_message(report: OutcomesReport, team: TeamOutcomes, chart_file_id: 
     if team.specialists:
         blocks.append(SectionBlock(text=MarkdownTextObject(text=_line(
             f"Active caseload per specialist (at most {CASELOAD_LIMIT} each)", _specialists(team)))))
+    if supervision and team.supervision:
+        blocks += line_sections(["*Per specialist* (employer contacts a week, aim 6; job starts; "
+                                 "caseload and overdue at the end):"] + [
+            f"• {name}: {row.contacts_a_week} a week, {row.job_starts} job starts, caseload "
+            f"{row.caseload}, {row.overdue} overdue" for name, row in team.supervision])
     if team.changed:
         blocks += line_sections(["*Changed since first reported* (the past was corrected):"] + [
             f"• {c.figure}: {c.first} → {c.now} (first reported {c.first_reported_on:%-d %B %Y})"

@@ -211,3 +211,18 @@ def test_the_referral_funnel_per_clinician_counted_by_hand(db: Database) -> None
     assert steps[1].said_yes_not_referred == 3
     with db.reading() as s:
         assert outcomes.funnel(s, month(date(2026, 4, 1))) == {}
+
+
+def test_figures_for_supervision_per_specialist(seaford: Seaford) -> None:
+    """January to March (see Seaford): Sam met employers for S-01 and S-02 and held S-01 (two
+    competitive starts) and S-02; Jo held S-03, S-04 and S-05, all overdue on 31 March."""
+    seaford.first_quarter()
+    with seaford.db.reading() as s:
+        rows = outcomes.supervision(s, Q4)[seaford.ids["seaford"]]
+    weeks = Decimal("12.86")  # 90 days
+    assert rows == [
+        outcomes.Supervision(seaford.ids["Sam"], employer_contacts=2, weeks=weeks, job_starts=2,
+                             caseload=2, overdue=0),
+        outcomes.Supervision(seaford.ids["Jo"], weeks=weeks, caseload=3, overdue=3),
+    ]
+    assert rows[0].contacts_a_week == Decimal("0.2")

@@ -233,7 +233,7 @@ def test_report_outcomes_for_a_quarter_any_dates_as_csv_and_as_a_workbook(
     assert made.exit_code == 0 and made.output == f"Wrote {path} (July 2026 to September 2026).\n"
     book = load_workbook(BytesIO(path.read_bytes()))
     assert book.sheetnames == ["Summary", "By month", "Caseload per specialist",
-                               "Referral funnel", "How each figure is counted"]
+                               "Referral funnel", "Per specialist", "How each figure is counted"]
     funnel = list(book["Referral funnel"].iter_rows(values_only=True))
     assert funnel[0][:6] == ("Team", "Referring clinician", "Asked about work", "Said yes", "Referred",
                              "Said yes but not referred")

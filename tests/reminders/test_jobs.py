@@ -196,11 +196,13 @@ def test_monthly_report_chart_and_spreadsheet(db, world, box, fake_slack) -> Non
         jobs.monthly_reports(box, first)
     [message] = fake_slack.messages_to("C0CLOCK01")
     assert message.args["text"].startswith("Clock, November 2026: 0 job starts against a target of 2")
+    # The team channel gets the team's figures, never each specialist's (those are for supervision).
+    assert "Per specialist" not in str(message.args["blocks"])
     uploads = {u.filename: u for u in fake_slack.uploads.values()}
     assert uploads["job-starts-2026-11.png"].content.startswith(b"\x89PNG")
     book = load_workbook(io.BytesIO(uploads["ips-outcomes-2026-11.xlsx"].content))
     assert book.sheetnames == ["Summary", "By month", "Caseload per specialist",
-                               "Referral funnel", "How each figure is counted"]
+                               "Referral funnel", "Per specialist", "How each figure is counted"]
     assert book["Summary"]["A3"].value == "Clock"
     # The twelve months to November, month by month.
     months = [row[0] for row in book["By month"].iter_rows(min_row=2, values_only=True)]
