@@ -13,7 +13,7 @@ from bot.listeners.common import sentence
 from bot.listeners.dispatch import Invocation
 from caseload import clock
 from caseload.errors import CaseloadError, InvalidInput
-from caseload.periods import Period, parse_period, twelve_months_ending
+from caseload.periods import Period, parse_period
 from caseload.reports import (
     OutcomesReport,
     all_teams_by_month,
@@ -80,7 +80,8 @@ def _send_files(inv: Invocation, report: OutcomesReport, team_id: int | None) ->
     with inv.database.reading() as session:
         actor = staff_by_slack_id(session, inv.person.slack_user_id)
         rows = months_against_target_for(session, actor, report.period.last_day, team_id)
-        months = reports_by_month_for(session, actor, twelve_months_ending(report.period.last_day))
+        # The workbook's months are the report's own: a year's report gives twelve.
+        months = reports_by_month_for(session, actor, report.period)
     name = report.teams[0].team_name if len(report.teams) == 1 else "All teams"
     line = rows if len(report.teams) == 1 else all_teams_by_month(rows)
     stem = f"{report.period.last_day:%Y-%m}"
