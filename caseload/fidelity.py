@@ -30,7 +30,7 @@ from caseload.models import (
     Team,
 )
 from caseload.validation import Input, clean_free_text, not_in_future
-from caseload.working_days import next_working_day
+from caseload.working_days import last_working_day_before, next_working_day
 
 FIDELITY_ITEMS: dict[str, str] = {
     "S1": "Caseload size",
@@ -261,11 +261,18 @@ PREPARATION_STEPS: tuple[tuple[str, relativedelta], ...] = (
     ("2 weeks", relativedelta(weeks=2)),
     ("1 day", relativedelta(days=1)),
 )
+DAY_BEFORE = "1 day"
 
 
-def preparation_dates(scheduled_for: date) -> list[tuple[str, date]]:
-    """When to remind the team leader and reviewer before a review, earliest first."""
-    return [(label, scheduled_for - step) for label, step in PREPARATION_STEPS]
+def preparation_dates(scheduled_for: date, nation: Nation = Nation.ENGLAND
+                      ) -> list[tuple[str, date]]:
+    """When to remind the team leader and reviewer before a review, earliest first.
+
+    The day-before step falls on the last working day before the review (the Friday before a
+    Monday review), never on the review day itself.
+    """
+    return [(label, last_working_day_before(scheduled_for, nation) if label == DAY_BEFORE
+             else scheduled_for - step) for label, step in PREPARATION_STEPS]
 
 
 def scheduled_reviews(session: Session) -> list[FidelityReview]:

@@ -174,7 +174,17 @@ def four_week_key(client_id: int, today: date) -> tuple[str, str, str]:
     return ("four_week", f"client:{client_id}", today.isoformat())
 
 
-def recently_nudged(session: Session, today: date) -> set[int]:
+def _sent_or_held(now: datetime) -> ColumnElement[bool]:
+    """A four-week row that counts as going out: sent, or claimed by a sender whose lease runs.
+
+    A claim older than the lease belongs to a sender that died; it must not hold the client
+    (or the specialist's day) back, so the next run takes it over (`claim`).
+    """
+    return or_(NudgeLog.status == NudgeStatus.SENT,
+               (NudgeLog.status == NudgeStatus.CLAIMED) & (NudgeLog.claimed_at >= now - CLAIM_LEASE))
+
+
+def recently_nudged(session: Session, today: date, now: datetime | None = None) -> set[int]:
     """Clients nudged (or being nudged) within the last week: they wait for next week.
 
     Counting from each client's last nudge, not from when they became overdue, keeps a
@@ -182,6 +192,17 @@ def recently_nudged(session: Session, today: date) -> set[int]:
     """
     since = (today - timedelta(days=NUDGE_EVERY_DAYS - 1)).isoformat()
     rows = session.scalars(select(NudgeLog.subject).where(
-        NudgeLog.kind == "four_week", NudgeLog.period >= since,
-        NudgeLog.status.in_((NudgeStatus.SENT, NudgeStatus.CLAIMED))))
+        NudgeLog.kind == "four_week", NudgeLog.period >= since, _sent_or_held(now or utcnow())))
     return {int(subject.removeprefix("client:")) for subject in rows}
+
+
+def four_week_dm_today(session: Session, today: date, now: datetime | None = None) -> set[str]:
+    """Slack user ids already sent (or being sent) today's four-week DM: one DM a day each.
+
+    A client who comes off hold (or becomes overdue) later in the day waits for tomorrow's
+    DM rather than making a second one today.
+    """
+    rows = session.scalars(select(NudgeLog.recipient).where(
+        NudgeLog.kind == "four_week", NudgeLog.period == today.isoformat(),
+        NudgeLog.recipient.is_not(None), _sent_or_held(now or utcnow())))
+    return {recipient for recipient in rows if recipient}

@@ -36,5 +36,13 @@ def next_working_day(day: date, nation: Nation = Nation.ENGLAND) -> date:
     return day
 
 
+def last_working_day_before(day: date, nation: Nation = Nation.ENGLAND) -> date:
+    """The last working day strictly before `day`."""
+    day -= timedelta(days=1)
+    while not is_working_day(day, nation):
+        day -= timedelta(days=1)
+    return day
+
+
 def first_working_day_of_month(year: int, month: int, nation: Nation = Nation.ENGLAND) -> date:
     return next_working_day(date(year, month, 1), nation)

@@ -52,15 +52,19 @@ def run_due(box: Outbox, settings: ClockSettings, now: datetime) -> list[str]:
     local = now.astimezone(ZoneInfo(settings.timezone))
     ran = []
     for job_id, at, function in schedule(settings):
-        if job_id in PER_TEAM_TIMES:
-            default = getattr(settings, PER_TEAM_TIMES[job_id])
-            run_job(job_id, partial(_at_team_times, function, local.time(), default),
-                    box, local.date())
-            ran.append(job_id)
-        elif local.time() >= at:
-            run_job(job_id, function, box, local.date())
+        if job_id in PER_TEAM_TIMES or local.time() >= at:
+            run_job(job_id, _timed(job_id, function, settings, local.time()), box, local.date())
             ran.append(job_id)
     return ran
+
+
+def _timed(job_id: str, function: Job, settings: ClockSettings, now: time) -> Job:
+    """The job as it runs at `now`: one with per-team times is told the time and default,
+    so whether the sweep or the job's own 09:00/10:00 trigger runs it, a team whose time
+    has not come yet is left for later."""
+    if job_id not in PER_TEAM_TIMES:
+        return function
+    return partial(_at_team_times, function, now, getattr(settings, PER_TEAM_TIMES[job_id]))
 
 
 def _at_team_times(function: Callable[..., object], now: time, default: time, box: Outbox,
@@ -88,7 +92,7 @@ def build_scheduler(settings: ClockSettings, box: Outbox,
                 "max_instances": 1, "replace_existing": True}
     for job_id, at, function in schedule(settings):
         scheduler.add_job(
-            _today_in(zone, function, box, job_id), CronTrigger(
+            _today_in(zone, function, box, job_id, settings), CronTrigger(
                 day_of_week="mon-fri", hour=at.hour, minute=at.minute, timezone=zone),
             id=job_id, name=job_id, **defaults)
     scheduler.add_job(lambda: run_due(box, settings, datetime.now(zone)),
@@ -97,9 +101,11 @@ def build_scheduler(settings: ClockSettings, box: Outbox,
     return scheduler
 
 
-def _today_in(zone: ZoneInfo, function: Job, box: Outbox, job_id: str) -> Callable[[], None]:
+def _today_in(zone: ZoneInfo, function: Job, box: Outbox, job_id: str,
+              settings: ClockSettings) -> Callable[[], None]:
     def run() -> None:
-        run_job(job_id, function, box, datetime.now(zone).date())
+        now = datetime.now(zone)
+        run_job(job_id, _timed(job_id, function, settings, now.time()), box, now.date())
 
     return run
 

@@ -81,6 +81,7 @@ def plan_four_week_nudges(session: Session, today: date, at: time | None = None,
     overdue = overdue_for_employer_contact(session, today)
     snoozed = snoozed_client_ids(session, today)
     nudged_this_week = nudges.recently_nudged(session, today)
+    dm_today = nudges.four_week_dm_today(session, today)
     staff = staff_by_id(session)
     plan = NudgePlan(leaders={t.id: [] for t in teams}, team_names={t.id: t.name for t in teams},
                      staff_names={s.id: s.display_name for s in staff.values()})
@@ -102,7 +103,8 @@ def plan_four_week_nudges(session: Session, today: date, at: time | None = None,
         recipients = ([specialist] if specialist and specialist.active
                       else plan.leaders.get(item.team_id, []))
         for person in recipients:
-            by_recipient[person.slack_user_id].append(item)
+            if person.slack_user_id not in dm_today:
+                by_recipient[person.slack_user_id].append(item)
     plan.by_recipient = dict(by_recipient)
     plan.digests = dict(digests)
     return plan
@@ -158,13 +160,14 @@ def fidelity_reminders(box: Outbox, today: date) -> None:
                 box.message_user(("fidelity_overdue", f"review:{review.id}:to:{person.id}",
                                   f"w{weeks}"), person.slack_user_id, message)
             continue
-        due = [(label, day) for label, day in preparation_dates(review.scheduled_for)
+        due = [(label, day) for label, day in preparation_dates(review.scheduled_for, team.nation)
                if day <= today]
-        if not due:
+        # On the review day itself, preparation is over.
+        if not due or review.scheduled_for <= today:
             continue
         # After a gap, only the latest step is worth sending.
         label, _day = due[-1]
-        message = fidelity_views.review_preparation(team.name, review.scheduled_for, label)
+        message = fidelity_views.review_preparation(team.name, review.scheduled_for, label, today)
         for person in people:
             box.message_user(("fidelity_prep", f"review:{review.id}:to:{person.id}", label),
                              person.slack_user_id, message)

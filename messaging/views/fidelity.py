@@ -15,14 +15,22 @@ PREPARATION_ADVICE = {
     "1 month": "Check caseload sizes and employer contact records are up to date.",
     "3 weeks": "Send the reviewer the service's key documents and the evidence from records.",
     "2 weeks": "Confirm who the reviewer will meet: clients, clinicians, employers, managers.",
-    "1 day": "The review is tomorrow: make sure the room and the people are ready.",
+    "1 day": "The review is {when}: make sure the room and the people are ready.",
 }
 
 
-def review_preparation(team_name: str, review_day: date, step: str) -> Message:
-    text = f"{team_name}: fidelity review on {review_day:%A %-d %B %Y} ({step} to go)."
+def review_preparation(team_name: str, review_day: date, step: str, today: date) -> Message:
+    if step == "1 day":
+        # Sent on the last working day before the review: "tomorrow" only when it is.
+        days = (review_day - today).days
+        when = "tomorrow" if days == 1 else f"in {days} days"
+        text = f"{team_name}: fidelity review on {review_day:%A %-d %B %Y} ({when})."
+        advice = PREPARATION_ADVICE[step].format(when=when)
+    else:
+        text = f"{team_name}: fidelity review on {review_day:%A %-d %B %Y} ({step} to go)."
+        advice = PREPARATION_ADVICE[step]
     return Message(text=text, blocks=[
-        SectionBlock(text=MarkdownTextObject(text=f"*{text}*\n{PREPARATION_ADVICE[step]}")),
+        SectionBlock(text=MarkdownTextObject(text=f"*{text}*\n{advice}")),
         ContextBlock(elements=[MarkdownTextObject(
             text="Timeline from IPS Grow: 10 weeks, 2 months, 1 month, 3 weeks and 2 weeks before; "
                  "report within 4 weeks after.")]),

@@ -177,3 +177,6 @@ def test_preparation_timeline_before_a_review() -> None:
         ("2 weeks", date(2027, 3, 17)),
         ("1 day", date(2027, 3, 30)),
     ]
+    # A Monday review's day-before step is the Friday; Easter Monday's is Maundy Thursday.
+    assert preparation_dates(date(2026, 12, 7))[-1] == ("1 day", date(2026, 12, 4))
+    assert preparation_dates(date(2027, 3, 29))[-1] == ("1 day", date(2027, 3, 25))

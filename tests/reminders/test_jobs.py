@@ -275,3 +275,108 @@ def test_team_schedules_stay_in_working_hours_and_days(data, field) -> None:
     with pytest.raises(InvalidInput) as err:
         parse(TeamSchedule, data)
     assert err.value.errors[0].field == field
+
+
+def test_a_claim_whose_clock_died_is_sent_after_the_lease_not_counted_as_sent(
+        db, world, box, fake_slack) -> None:
+    from caseload import nudges
+
+    es = world["es"].slack_user_id
+    keys = [nudges.four_week_key(world[r].id, MONDAY) for r in ("CLK-29", "CLK-35", "CLK-50")]
+    with _at(MONDAY, 9, 0):
+        # A clock claims today's nudges and dies before sending them.
+        assert all(nudges.claim_many(db, keys, recipient=es))
+    with _at(MONDAY, 9, 10):
+        jobs.four_week_nudges(box, MONDAY)
+        assert fake_slack.messages_to(_dm(es)) == []  # still within the dead clock's lease
+    with _at(MONDAY, 9, 30):
+        jobs.four_week_nudges(box, MONDAY)
+        jobs.four_week_nudges(box, MONDAY)
+    [call] = fake_slack.messages_to(_dm(es))
+    assert sum(b.get("block_id", "").startswith("client_") for b in call.args["blocks"]) == 3
+    with db.reading() as s:
+        assert set(s.scalars(select(NudgeLog.status))) == {NudgeStatus.SENT}
+
+
+def test_one_four_week_dm_a_day_when_a_client_comes_off_hold_mid_day(db, world, box,
+                                                                     fake_slack) -> None:
+    es = world["es"]
+    with _at(MONDAY, 8), db.transaction() as s:
+        clients.put_on_hold(s, s.merge(es), s.get(Client, world["CLK-35"].id),
+                            parse(clients.Hold, {"reason": "unwell"}))
+    with _at(MONDAY, 9, 30):
+        jobs.four_week_nudges(box, MONDAY)
+    with _at(MONDAY, 11), db.transaction() as s:
+        clients.resume(s, s.merge(es), s.get(Client, world["CLK-35"].id))
+    with _at(MONDAY, 11, 30):
+        jobs.four_week_nudges(box, MONDAY)
+    tuesday = MONDAY + timedelta(days=1)
+    with _at(tuesday, 9, 30):
+        jobs.four_week_nudges(box, tuesday)
+    sent = fake_slack.messages_to(_dm(es.slack_user_id))
+    assert [datetime.fromtimestamp(c.at).date() for c in sent] == [MONDAY, tuesday]
+    listed = [[b["block_id"] for b in c.args["blocks"] if b.get("block_id", "").startswith("client_")]
+              for c in sent]
+    assert listed == [[f"client_{world[r].id}" for r in ("CLK-50", "CLK-29")],
+                      [f"client_{world['CLK-35'].id}"]]
+
+
+def test_the_scheduled_nine_and_ten_oclock_runs_keep_each_teams_own_times(
+        db, world, box, fake_slack) -> None:
+    from zoneinfo import ZoneInfo
+
+    from apscheduler.schedulers.background import BackgroundScheduler
+
+    from caseload.teams import TeamSchedule, set_schedule
+    from reminders.clock import build_scheduler
+    from reminders.settings import ClockSettings
+
+    with _at(MONDAY), db.transaction() as s:
+        set_schedule(s, s.merge(world["team"]), parse(TeamSchedule, {
+            "nudges_at": "11:00", "just_ask_at": "14:00"}), actor=None)
+    london = ZoneInfo("Europe/London")
+    scheduler = build_scheduler(ClockSettings(), box, BackgroundScheduler(timezone=london))
+    fired = {job.id: job.func for job in scheduler.get_jobs()}
+    with _at(MONDAY, 9, 0):
+        fired["four_week_nudges"]()
+    with _at(MONDAY, 10, 0):
+        fired["just_ask"]()
+    # The escalation digest, the specialist's DM and the prompt all wait for the team's time.
+    for person in ("es", "leader", "cc"):
+        assert fake_slack.messages_to(_dm(world[person].slack_user_id)) == []
+    with _at(MONDAY, 11, 0):
+        fired["four_week_nudges"]()
+    assert len(fake_slack.messages_to(_dm(world["es"].slack_user_id))) == 1
+    assert len(fake_slack.messages_to(_dm(world["leader"].slack_user_id))) == 1
+
+
+def test_the_day_before_step_of_a_monday_review_comes_on_friday_never_on_the_day(
+        db, world, box, fake_slack) -> None:
+    review_day = date(2026, 12, 7)  # a Monday
+    with _at(MONDAY), db.transaction() as s:
+        schedule_review(s, s.merge(world["leader"]), parse(ScheduleReview, {
+            "team_id": world["team"].id, "scheduled_for": review_day}))
+    for day in (date(2026, 12, 4), review_day):
+        with _at(day):
+            jobs.fidelity_reminders(box, day)
+    [call] = [c for c in fake_slack.messages_to(_dm(world["leader"].slack_user_id))
+              if datetime.fromtimestamp(c.at).date() >= date(2026, 12, 4)]
+    assert datetime.fromtimestamp(call.at).date() == date(2026, 12, 4)
+    text = " ".join(b["text"]["text"] for b in call.args["blocks"] if b["type"] == "section")
+    assert "in 3 days" in text and "tomorrow" not in text
+
+
+def test_a_day_before_step_missed_by_a_clock_that_was_down_is_not_sent_on_the_review_day(
+        db, world, box, fake_slack) -> None:
+    review_day = date(2026, 12, 8)  # a Tuesday
+    with _at(MONDAY), db.transaction() as s:
+        schedule_review(s, s.merge(world["leader"]), parse(ScheduleReview, {
+            "team_id": world["team"].id, "scheduled_for": review_day}))
+    # The clock was down on Monday; on Tuesday, the review day, preparation is over.
+    with _at(review_day):
+        jobs.fidelity_reminders(box, review_day)
+    assert fake_slack.messages_to(_dm(world["leader"].slack_user_id)) == []
+    with _at(review_day - timedelta(days=1)):
+        jobs.fidelity_reminders(box, review_day - timedelta(days=1))
+    [call] = fake_slack.messages_to(_dm(world["leader"].slack_user_id))
+    assert "(tomorrow)" in call.args["text"]
