@@ -141,6 +141,14 @@ def _open_episode(session: Session, team_id: int, reference: str) -> Client | No
     )
 
 
+def _last_episode(session: Session, team_id: int, reference: str) -> Client | None:
+    """The latest discharged episode of this reference in the team: a new referral follows it."""
+    return session.scalar(
+        select(Client).where(Client.team_id == team_id, Client.reference == reference,
+                             Client.status == ClientStatus.DISCHARGED)
+        .order_by(Client.id.desc()).limit(1))
+
+
 def _insert_client(session: Session, client: Client) -> None:
     # The partial unique index is the last word when two people refer at the same moment.
     try:
@@ -174,8 +182,12 @@ def refer(session: Session, actor: Staff, referral: Referral) -> Client:
             f"{referral.reference} already has an open referral in {team.name}; "
             "look it up with /ips client rather than referring again."
         )
+    # Referring a discharged person again, however it is done, opens an episode linked to the
+    # last one, so episode counts and "first job start" stay honest (docs/architecture.md).
+    previous = _last_episode(session, team.id, referral.reference)
     client = Client(
         team_id=team.id,
+        previous_episode_id=previous.id if previous else None,
         reference=referral.reference,
         care_coordinator_id=coordinator_id,
         specialist_id=referral.specialist_id,

@@ -8,6 +8,7 @@ are refused at the door with the reason.
 from __future__ import annotations
 
 import re
+from datetime import date
 
 from caseload.settings import get_settings
 
@@ -40,8 +41,26 @@ def contains_nhs_number(text: str) -> bool:
     return any(is_nhs_number(m.group(0)) for m in _DIGITS_WITH_SPACES.finditer(text))
 
 
+# Eight digits run together (12031985, 19850312) are a date too when they make one.
+_EIGHT_DIGITS = re.compile(r"(?<![0-9])[0-9]{8}(?![0-9])")
+
+
+def _is_calendar_date(digits: str) -> bool:
+    for day, month, year in ((digits[:2], digits[2:4], digits[4:]),
+                             (digits[6:], digits[4:6], digits[:4])):
+        if year[:2] not in ("19", "20"):
+            continue
+        try:
+            date(int(year), int(month), int(day))
+        except ValueError:
+            continue
+        return True
+    return False
+
+
 def looks_like_date(text: str) -> bool:
-    return bool(_DATE_LIKE.search(text))
+    return bool(_DATE_LIKE.search(text)) or any(
+        _is_calendar_date(m.group(0)) for m in _EIGHT_DIGITS.finditer(text))
 
 
 def client_reference_problem(reference: str, pattern: str | None = None) -> str | None:

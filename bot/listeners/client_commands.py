@@ -135,11 +135,8 @@ def job_command(inv: Invocation) -> None:
 
 
 def contact_command(inv: Invocation) -> None:
-    """`/ips contact`: the employer contact modal."""
-    inv.ack()
-    with inv.database.reading() as session:
-        view = contact_modal_for(session, inv.person)
-    inv.client.views_open(trigger_id=inv.command["trigger_id"], view=view)
+    """`/ips contact`: the employer contact modal, or privately why not (as the shortcut does)."""
+    open_modal(inv, contact_modal_for)
 
 
 def betteroff_command(inv: Invocation) -> None:

@@ -12,7 +12,9 @@ from slack_sdk.models.views import View
 
 from bot.views import modals
 from caseload import clock
+from caseload.access import require_role
 from caseload.clients import find_client
+from caseload.contacts import CONTACT_ROLES
 from caseload.db import Database, Session
 from caseload.errors import CaseloadError, InvalidInput
 from caseload.models import Client, Staff
@@ -58,7 +60,9 @@ def sentence(error: CaseloadError) -> str:
 
 
 def contact_modal_for(session: Session, actor: Staff) -> View:
-    """The `/ips contact` modal; with a team picker for those in no team."""
+    """The `/ips contact` modal (and the shortcut's), with a team picker for those in no team;
+    refused up front for those who do not log employer contacts."""
+    require_role(actor, CONTACT_ROLES, "log employer contacts")
     teams = None if actor.team_id is not None else [
         (t.id, t.name) for t in teams_in_workspace(session, actor)]
     return modals.any_contact_modal(clock.today(), teams)

@@ -10,7 +10,7 @@ from typing import Any
 from slack_bolt import Ack, App
 from slack_sdk import WebClient
 
-from bot.listeners.common import tell_privately
+from bot.listeners.common import sentence, tell_privately
 from bot.listeners.dispatch import Invocation
 from bot.listeners.submissions import confirm, write_once
 from bot.modal_input import submitted, values_of
@@ -118,7 +118,7 @@ def accept_pressed(database: Database, ack: Ack, body: dict[str, Any], client: W
             referrer = clients.referrer_of(session, record)
             reference, referrer_id = record.reference, referrer.slack_user_id if referrer else None
     except CaseloadError as exc:
-        tell_privately(client, body, str(exc))
+        tell_privately(client, body, sentence(exc))
         return
     confirm(client, user_id, f"Accepted {reference} onto the caseload.")
     if referrer_id and referrer_id != user_id:
@@ -141,7 +141,7 @@ def assign_picked(database: Database, ack: Ack, body: dict[str, Any], client: We
             reference = record.reference
             name = get_staff(session, specialist_id).display_name
     except CaseloadError as exc:
-        tell_privately(client, body, str(exc))
+        tell_privately(client, body, sentence(exc))
         return
     confirm(client, user_id, f"{reference} is assigned to {name}.")
 

@@ -14,25 +14,17 @@ from typing import Any
 
 from slack_bolt import Ack, App
 from slack_sdk import WebClient
-from slack_sdk.models.views import View
 
 from bot.listeners.common import contact_modal_for, open_for_presser, sentence
-from caseload.access import require_role
-from caseload.contacts import CONTACT_ROLES
-from caseload.db import Database, Session
+from caseload.db import Database
 from caseload.errors import CaseloadError
-from caseload.models import Staff
 
 log = logging.getLogger("bot.shortcuts")
 
 
 def log_employer_contact(database: Database, ack: Ack, body: dict[str, Any], client: WebClient) -> None:
     """The contact modal, for those who log employer contacts."""
-    def contact_view(session: Session, actor: Staff) -> View:
-        require_role(actor, CONTACT_ROLES, "log employer contacts")
-        return contact_modal_for(session, actor)
-
-    refusal = open_for_presser(database, ack, body, client, contact_view)
+    refusal = open_for_presser(database, ack, body, client, contact_modal_for)
     if isinstance(refusal, CaseloadError):
         # A direct message: the bot need not be in the channel the message came from.
         log.info("log_employer_contact shortcut refused for %s", body["user"]["id"])

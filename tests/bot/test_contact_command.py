@@ -79,3 +79,11 @@ def test_slack_saying_slow_down_is_waited_out_and_the_modal_still_opens(db, w, s
     refused, opened = [c for c in fake.calls if c.method == "views.open"]
     assert refused.error == "http_429" and opened.ok
     assert opened.at - refused.at >= 0.9  # Retry-After: 1 was honoured
+
+
+def test_a_care_coordinator_is_told_up_front_and_no_form_opens(db, w, slack) -> None:
+    url, fake = slack
+    answer = slash(url, w["cc"].slack_user_id, "contact")
+    assert answer.json()["response_type"] == "ephemeral"
+    assert "log employer contacts" in answer.json()["text"]
+    assert fake.successful("views.open") == []

@@ -150,3 +150,47 @@ def test_a_trainer_is_offered_only_their_own_workspaces_teams(db, w, slack) -> N
     [team_block] = [b for b in opened_view(fake)["blocks"] if b.get("block_id") == "team"]
     offered = [o["text"]["text"] for o in team_block["element"]["options"]]
     assert offered == ["Sussex West", "Worthing"]  # Worthing has no workspace: shared
+
+
+def _assign(url: str, w: dict, client_id: int, picked: str) -> None:
+    interaction(url, {
+        "type": "block_actions", "user": {"id": w["leader"].slack_user_id},
+        "team": {"id": "T0001"}, "api_app_id": "A0001", "token": "legacy",
+        "trigger_id": "1.2.x", "channel": {"id": "D0001"}, "container": {"type": "message"},
+        "message": {"ts": "1.2", "text": "referral"},
+        "actions": [{"action_id": "assign_referral", "block_id": f"referral_{client_id}",
+                     "type": "users_select", "selected_user": picked, "action_ts": "1.3"}]})
+
+
+def test_assigning_someone_who_cannot_be_assigned_is_refused_in_peoples_words(db, w, slack) -> None:
+    url, fake = slack
+    slash(url, w["cc"].slack_user_id, "refer")
+    submit(url, w["cc"].slack_user_id, opened_view(fake), _values("WT-12", w))
+    [client] = _clients(db)
+    for count, picked in enumerate((w["other_cc"].slack_user_id, "U0NOBODY"), start=1):
+        _assign(url, w, client.id, picked)
+        refusals = eventually(fake, "chat.postEphemeral", count)
+        assert len(refusals) == count
+    texts = [c.args["text"] for c in fake.successful("chat.postEphemeral")]
+    assert texts == ["Ravi is not an employment specialist.",
+                     "That person is not set up in IPS Assist yet."]
+    assert not any("_id" in text for text in texts)
+    assert _clients(db)[0].specialist_id is None
+
+
+def test_referring_a_discharged_client_again_links_the_new_episode(db, w, slack) -> None:
+    from caseload import clients
+    from caseload.validation import parse
+
+    url, fake = slack
+    slash(url, w["cc"].slack_user_id, "refer")
+    submit(url, w["cc"].slack_user_id, opened_view(fake), _values("WT-1200", w), view_id="V1")
+    [first] = _clients(db)
+    with db.transaction() as s:
+        clients.discharge(s, s.merge(w["leader"]), s.get(Client, first.id),
+                          parse(clients.Discharge, {"reason": "moved away"}))
+    slash(url, w["cc"].slack_user_id, "refer")
+    submit(url, w["cc"].slack_user_id, opened_view(fake), _values("WT-1200", w), view_id="V2")
+    episodes = sorted(_clients(db), key=lambda c: c.id)
+    assert [(c.status, c.previous_episode_id) for c in episodes] == [
+        (ClientStatus.DISCHARGED, None), (ClientStatus.REFERRED, first.id)]

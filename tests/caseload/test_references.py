@@ -47,9 +47,15 @@ def test_nhs_number_reference_is_refused_with_the_reason() -> None:
     assert "identifiers" in problem
 
 
-def test_date_of_birth_reference_is_refused() -> None:
-    problem = client_reference_problem("01-02-1980")
+@pytest.mark.parametrize("reference", ["01-02-1980", "12031985", "19850312", "SF-12031985"])
+def test_date_of_birth_reference_is_refused(reference: str) -> None:
+    problem = client_reference_problem(reference)
     assert problem is not None and "date" in problem
+
+
+@pytest.mark.parametrize("reference", ["12345678", "99991234", "SUS-00420042"])
+def test_eight_digits_that_make_no_date_are_accepted(reference: str) -> None:
+    assert client_reference_problem(reference) is None
 
 
 @pytest.mark.parametrize("reference", ["AB", "X" * 21, "has space", "semi;colon", ""])
