@@ -9,6 +9,7 @@ from typing import Any
 from slack_bolt import App
 from slack_sdk import WebClient
 
+from bot.guard import AckSafeApp
 from bot.listeners import register
 from bot.settings import BotSettings
 from caseload.db import Database, DatabaseError
@@ -32,7 +33,7 @@ def create_bolt_app(database: Database, settings: BotSettings | None = None,
                            "runs one workspace with SLACK_BOT_TOKEN: multi-workspace install "
                            "needs HTTP mode with SLACK_SIGNING_SECRET, else unset them here.")
     client = client or make_slack_client(settings.slack_bot_token, settings.slack_api_url)
-    app = App(
+    app = AckSafeApp(
         # The client carries the token (and, in tests, the fake Slack's address).
         signing_secret=settings.slack_signing_secret,
         client=client,
@@ -48,7 +49,7 @@ def create_bolt_app(database: Database, settings: BotSettings | None = None,
 def _create_multi_workspace_app(database: Database, settings: BotSettings,
                                 client: WebClient | None) -> App:
     """Any workspace may install the app; each request is authorised from its install."""
-    app = App(
+    app = AckSafeApp(
         signing_secret=settings.slack_signing_secret,
         # No token here: Bolt finds each request's in the installation store.
         client=client or make_slack_client(None, settings.slack_api_url),

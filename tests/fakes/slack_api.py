@@ -85,6 +85,8 @@ class FakeSlack:
     # How many views.open calls a test has already read (tests/bot/driver.py opened_view).
     views_looked_at: int = 0
     _failures: list[tuple[int, int | None]] = field(default_factory=list)
+    # Slack's own refusals (HTTP 200, ok false) for the next calls of a method: method → errors.
+    _refusals: dict[str, list[str]] = field(default_factory=dict)
     _lock: threading.Lock = field(default_factory=threading.Lock)
     _ids: itertools.count = field(default_factory=lambda: itertools.count(1))
     # When set, a second message to one channel within this many seconds gets a 429, as
@@ -131,6 +133,12 @@ class FakeSlack:
         with self._lock:
             self._failures.extend([(status, retry_after)] * count)
 
+    def refuse_next(self, method: str, error: str, count: int = 1) -> None:
+        """The next `count` calls of `method` answer `{"ok": false, "error": error}`, as Slack
+        does for an expired trigger_id or a channel it cannot post to."""
+        with self._lock:
+            self._refusals.setdefault(method, []).extend([error] * count)
+
     def successful(self, method: str) -> list[Call]:
         return [c for c in self.calls if c.method == method and c.ok]
 
@@ -161,6 +169,12 @@ class FakeSlack:
             headers = {"Retry-After": str(retry_after)} if retry_after is not None else {}
             error = "ratelimited" if status == 429 else "internal_error"
             return self._reply(request, status, {"ok": False, "error": error}, headers=headers)
+        with self._lock:
+            refusals = self._refusals.get(method)
+            refusal = refusals.pop(0) if refusals else None
+        if refusal is not None:
+            self.calls.append(Call(method, args, False, refusal, time.time()))
+            return self._reply(request, 200, {"ok": False, "error": refusal})
         token: str | None = None
         try:
             if method == "oauth.v2.access":
