@@ -58,6 +58,7 @@ from caseload.periods import Period, month, months_ending, twelve_months_ending
 from caseload.staff import staff_names
 
 REPORT_ROLES = (Role.TEAM_LEADER, Role.REGIONAL_TRAINER, Role.ADMIN)
+FUNNEL_STEPS = ("asked", "said_yes", "referred", "accepted", "met_an_employer", "started_work")
 
 
 def percent(value: Decimal | None) -> str:
@@ -207,7 +208,9 @@ class TeamOutcomes:
     caseload: Caseload  # at the end of the period's last day
     overdue: int
     since_start: Conversion  # from the service's start to the period's end
-    months_since_start: int
+    # The team's monthly targets over the months since it started (0 and 0: no targets or no
+    # start date), to read beside `since_start` as the evaluation read 120 and 60 over 18 months.
+    since_start_targets: Conversion
     sustainment: Sustainment = field(default_factory=Sustainment)
     # Per referring clinician (name, their steps): asked → said yes → referred → ... → job start.
     funnel: list[tuple[str, FunnelStep]] = field(default_factory=list)
@@ -216,12 +219,19 @@ class TeamOutcomes:
     specialists: list[SpecialistCaseload] = field(default_factory=list)
     changed: list[Changed] = field(default_factory=list)
 
+    def since_start_sentence(self) -> str:
+        """Table 3's words, with the team's own targets for the same months where it has them."""
+        targets = self.since_start_targets
+        if not (targets.referrals or targets.job_starts):
+            return self.since_start.sentence()
+        return (f"{self.since_start.sentence()} (targets since it started: {targets.referrals} "
+                f"referrals and {targets.job_starts} job starts)")
+
     @property
     def funnel_total(self) -> FunnelStep:
         """The team's clinicians' steps added up."""
         steps = [step for _, step in self.funnel]
-        return FunnelStep(None, *(sum(getattr(step, name) for step in steps) for name in (
-            "asked", "said_yes", "referred", "accepted", "met_an_employer", "started_work")))
+        return FunnelStep(None, *(sum(getattr(step, name) for step in steps) for name in FUNNEL_STEPS))
 
     def figures(self) -> dict[str, int]:
         """The counts a closed period's report stands by, by the names people read."""
@@ -272,13 +282,15 @@ class OutcomesReport:
 
         if not self.teams:
             raise ValueError("a report with no teams has no totals")
+        # The added-up figures keep their types (each adds to its own kind); mypy sees objects.
         return TeamOutcomes(
             team_id=0, team_name="All teams",
-            **{name: add(name) for name in (
+            **{name: add(name) for name in (  # type: ignore[arg-type]
                 "referral_target", "job_start_target", "referrals", "referrals_in_work",
                 "profiles_started", "job_starts", "employment", "employment_year", "better_off",
-                "caseload", "overdue", "since_start", "sustainment")},  # type: ignore[arg-type]
-            months_since_start=max(t.months_since_start for t in self.teams),
+                "caseload", "overdue", "since_start", "since_start_targets", "sustainment")},
+            funnel=[("All teams", FunnelStep(None, *(
+                sum(getattr(t.funnel_total, name) for t in self.teams) for name in FUNNEL_STEPS)))],
         )
 
 
@@ -310,7 +322,6 @@ def outcomes_report(session: Session, period: Period, team_id: int | None = None
     teams = []
     for team in _teams(session, team_id, within):
         months = period.months()
-        started = team.service_started_on
         teams.append(TeamOutcomes(
             team_id=team.id, team_name=team.name,
             referral_target=team.referral_target_per_month * months,
@@ -325,8 +336,7 @@ def outcomes_report(session: Session, period: Period, team_id: int | None = None
             caseload=caseloads.get(team.id, Caseload()),
             overdue=overdue.get(team.id, 0),
             since_start=since_start.get(team.id, Conversion()),
-            months_since_start=(0 if started is None or started >= period.end
-                                else Period(started, period.end).months()),
+            since_start_targets=_targets_since(team, period.end),
             specialists=specialists.get(team.id, []),
             sustainment=lasted.get(team.id, Sustainment()),
             funnel=[(names.get(step.clinician_id or 0, "No care coordinator recorded"), step)
@@ -334,6 +344,14 @@ def outcomes_report(session: Session, period: Period, team_id: int | None = None
             supervision=[(names.get(row.specialist_id, "?"), row) for row in supervised.get(team.id, [])],
         ))
     return OutcomesReport(period=period, as_of=as_of, teams=teams)
+
+
+def _targets_since(team: Team, end: date) -> Conversion:
+    started = team.service_started_on
+    if started is None or started >= end:
+        return Conversion()
+    months = Period(started, end).months()
+    return Conversion(team.referral_target_per_month * months, team.job_start_target_per_month * months)
 
 
 def outcomes_report_for(session: Session, actor: Staff, period: Period, team_id: int | None = None,

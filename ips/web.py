@@ -92,7 +92,7 @@ or load the demo with <code>ips demo-data</code>.</p></div>
 <thead><tr><th scope="col">Team</th><th scope="col">Referrals and jobs achieved</th></tr></thead>
 <tbody>
 {% for t in report.teams %}
-<tr><th scope="row">{{ t.team_name }}</th><td>{{ t.since_start.sentence() }}</td></tr>
+<tr><th scope="row">{{ t.team_name }}</th><td>{{ t.since_start_sentence() }}</td></tr>
 {% endfor %}
 </tbody>
 </table>

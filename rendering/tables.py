@@ -50,7 +50,7 @@ def _notes(report: OutcomesReport) -> list[str]:
         f"{percent(IN_WORK_SHARE_LIMIT)} of the caseload at most.",
         "Since each service started (as the 2018 evaluation's Table 3):",
     ]
-    notes += [f"  {t.team_name}: {t.since_start.sentence()}" for t in report.teams]
+    notes += [f"  {t.team_name}: {t.since_start_sentence()}" for t in report.teams]
     notes.append("How long jobs lasted (reaching each milestone in the period; still going):")
     notes += [f"  {t.team_name}: " + _lasted(t) for t in report.teams]
     caseloads = [f"  {t.team_name}: " + ", ".join(
@@ -96,5 +96,5 @@ def render_outcomes_csv(report: OutcomesReport) -> str:
         rates = [t.employment.rate, t.employment_year.rate, t.caseload.in_work_share]
         writer.writerow([report.period.start, report.period.last_day, t.team_name,
                          *t.figures().values(), t.job_start_target,
-                         *("" if r is None else r for r in rates), t.since_start.sentence()])
+                         *("" if r is None else r for r in rates), t.since_start_sentence()])
     return out.getvalue()

@@ -51,7 +51,7 @@ def _summary(sheet: Worksheet, report: OutcomesReport) -> None:
     teams = [*report.teams, *([report.totals] if len(report.teams) > 1 else [])]
     for t in teams:
         sheet.append([t.team_name, *t.figures().values(), t.job_start_target, *_rates(t),
-                      t.since_start.sentence()])
+                      t.since_start_sentence()])
     _percent_columns(sheet, len(names) + 3, len(RATES), 3)
     sheet.column_dimensions["A"].width = 32
     if report.changed:

@@ -47,7 +47,7 @@ def team_summary(team: TeamOutcomes, period_label: str, next_review: str) -> lis
         f"*Caseload per specialist:* {caseloads}",
         f"*How long jobs lasted:* {lasted_in_words(team)}",
         f"*From asking to work:* {funnel_in_words(team)}",
-        f"*Since the service started:* {team.since_start.sentence()}",
+        f"*Since the service started:* {team.since_start_sentence()}",
         f"*Next fidelity review:* {next_review}",
     ]
     return [HeaderBlock(text=team.team_name[:150]),

@@ -58,7 +58,7 @@ def _figures(report: OutcomesReport, team: TeamOutcomes) -> list[str]:
                                          f"{team.better_off.better_off} showed the person better off"),
         _line("How long jobs lasted", lasted_in_words(team)),
         _line("From asking to work", funnel_in_words(team)),
-        _line("Since the service started", team.since_start.sentence()),
+        _line("Since the service started", team.since_start_sentence()),
     ]
 
 

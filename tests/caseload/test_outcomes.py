@@ -226,3 +226,22 @@ def test_figures_for_supervision_per_specialist(seaford: Seaford) -> None:
         outcomes.Supervision(seaford.ids["Jo"], weeks=weeks, caseload=3, overdue=3),
     ]
     assert rows[0].contacts_a_week == Decimal("0.2")
+
+
+def test_since_the_start_beside_the_teams_own_targets_and_totals_add_up(seaford: Seaford) -> None:
+    from caseload.reports import outcomes_report
+
+    seaford.first_quarter()
+    with seaford.db.reading() as s:
+        report = outcomes_report(s, Q4)
+    seaford_row = next(t for t in report.teams if t.team_name == "Seaford")
+    # Started 5 January with targets of 4 referrals and 2 job starts a month: two whole months
+    # by 1 April. Newhaven has neither targets nor a start date.
+    assert seaford_row.since_start_sentence() == (
+        "5 referrals and 2 jobs achieved—40% (targets since it started: 8 referrals and 4 job starts)")
+    newhaven = next(t for t in report.teams if t.team_name == "Newhaven")
+    assert newhaven.since_start_sentence() == "1 referral and 0 jobs achieved—0%"
+    total = report.totals
+    # Referrals count acceptances (S-01..S-05 and N-01); the funnel's "referred" counts referrals
+    # received, which also takes in S-06, received on 25 March and accepted in April.
+    assert (total.referrals, total.job_starts.total, total.funnel_total.referred) == (6, 2, 7)
