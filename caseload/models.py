@@ -140,6 +140,13 @@ class NudgeStatus(enum.StrEnum):
     FAILED = "failed"
 
 
+class OutboxStatus(enum.StrEnum):
+    PENDING = "pending"  # to send (or being sent, while its claim's lease runs)
+    SENT = "sent"
+    FAILED = "failed"  # given up: a permanent error, or too many attempts
+    CANCELLED = "cancelled"
+
+
 def _enum(cls: type[enum.Enum]) -> Enum:
     # Stored as plain strings (values, not names) so reports and SQL read naturally.
     return Enum(
@@ -457,6 +464,28 @@ class NudgeLog(Base):
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     __table_args__ = (UniqueConstraint("kind", "subject", "period"),)
+
+
+class OutboxMessage(Base):
+    """A Slack message that must follow a write, stored in the write's transaction
+    (caseload/outbox.py); `key` makes each one once only."""
+
+    __tablename__ = "outbox"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(String(200), unique=True)
+    # A user id (DM) or a channel id.
+    recipient: Mapped[str] = mapped_column(String(32))
+    message: Mapped[dict[str, Any]] = mapped_column(JSON)
+    status: Mapped[OutboxStatus] = mapped_column(_enum(OutboxStatus), default=OutboxStatus.PENDING)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    next_attempt_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    claimed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    last_error: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    __table_args__ = (Index("ix_outbox_status_next", "status", "next_attempt_at"),)
 
 
 class FirstReport(Base):

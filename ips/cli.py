@@ -10,7 +10,7 @@ import functools
 import logging
 import sys
 from collections.abc import Callable, Sequence
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
@@ -19,6 +19,7 @@ import click
 from sqlalchemy.exc import OperationalError, ProgrammingError
 from sqlalchemy.orm import Session
 
+from caseload import outbox as outbox_service
 from caseload import staff as staff_service
 from caseload import teams as team_service
 from caseload.db import Database
@@ -344,6 +345,59 @@ def team_list(ctx: click.Context) -> None:
         click.echo(f"{t.id:>4}  {t.name:40}  {t.nation.value:6}  {t.referral_target_per_month:>9}"
                    f"  {t.job_start_target_per_month:>12}  {t.slack_channel_id or '-':11}"
                    f"  {t.slack_team_id or '-'}")
+
+
+@main.group("outbox")
+def outbox_group() -> None:
+    """Slack messages waiting to be sent, or given up: list, retry or cancel one."""
+
+
+@outbox_group.command("list")
+@click.pass_context
+@one_line_errors
+def outbox_list(ctx: click.Context) -> None:
+    """Pending and failed messages, oldest first, with the last reason and their age."""
+    rows = outbox_service.waiting(_database(ctx))
+    if not rows:
+        click.echo("Nothing waiting: every message has been sent.")
+        return
+    now = datetime.now(UTC)
+    click.echo(f"{'id':>6}  {'status':8}  {'age':>8}  {'tries':>5}  {'to':12}  key / last reason")
+    for row in rows:
+        age = _age(now - row.created_at)
+        click.echo(f"{row.id:>6}  {row.status.value:8}  {age:>8}  {row.attempts:>5}  "
+                   f"{row.recipient:12}  {row.key}")
+        if row.last_error:
+            click.echo(f"{'':>37}  {row.last_error[:200]}")
+
+
+def _age(elapsed: timedelta) -> str:
+    minutes = int(elapsed.total_seconds() // 60)
+    if minutes < 60:
+        return f"{minutes}m"
+    return f"{minutes // 60}h{minutes % 60:02d}m" if minutes < 48 * 60 else f"{minutes // 1440}d"
+
+
+@outbox_group.command("retry")
+@click.argument("message_id", type=int)
+@click.pass_context
+@one_line_errors
+def outbox_retry(ctx: click.Context, message_id: int) -> None:
+    """Send message MESSAGE_ID at the clock's next sweep, with its attempts counted afresh."""
+    with _database(ctx).transaction() as session:
+        row = outbox_service.retry(session, operator(session), message_id)
+        click.echo(f"Outbox message {row.id} ({row.key}) will be sent at the next sweep.")
+
+
+@outbox_group.command("cancel")
+@click.argument("message_id", type=int)
+@click.pass_context
+@one_line_errors
+def outbox_cancel(ctx: click.Context, message_id: int) -> None:
+    """Never send message MESSAGE_ID."""
+    with _database(ctx).transaction() as session:
+        row = outbox_service.cancel(session, operator(session), message_id)
+        click.echo(f"Outbox message {row.id} ({row.key}) is cancelled.")
 
 
 @main.group()

@@ -55,7 +55,15 @@ def run_due(box: Outbox, settings: ClockSettings, now: datetime) -> list[str]:
         if job_id in PER_TEAM_TIMES or local.time() >= at:
             run_job(job_id, _timed(job_id, function, settings, local.time()), box, local.date())
             ran.append(job_id)
+    run_job("outbox", send_queued, box, local.date())
     return ran
+
+
+def send_queued(box: Outbox, today: date) -> None:
+    """The sweep's share of the outbox: every pending message whose time has come."""
+    done = box.send_queued()
+    if done.sent or done.retrying or done.failed:
+        log.info("outbox: %d sent, %d to retry, %d given up", done.sent, done.retrying, done.failed)
 
 
 def _timed(job_id: str, function: Job, settings: ClockSettings, now: time) -> Job:

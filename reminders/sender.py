@@ -23,6 +23,7 @@ from slack_sdk.errors import SlackApiError, SlackClientError
 
 from caseload import nudges
 from caseload.db import Database
+from messaging.outbox import Drained, Sender
 from messaging.views import Message
 from messaging.workspaces import Workspaces
 
@@ -45,6 +46,16 @@ class Outbox:
     failed: int = 0
     # Workspace id (None: not known) → recipients skipped for it since the last report.
     skipped: dict[str | None, set[str]] = field(default_factory=lambda: defaultdict(set))
+    _queued: Sender | None = None
+
+    def send_queued(self) -> Drained:
+        """Send what the bot queued (caseload/outbox.py) and is still pending: a referral's
+        notices whose first try failed, or whose web process died before sending them."""
+        if self._queued is None:
+            # One sender for the clock's life, so what it sent but could not mark is marked first.
+            self._queued = Sender(self.db, self.client_for, min_interval=self.min_interval,
+                                  sleep=self.sleep)
+        return self._queued.drain()
 
     def client_for(self, recipient: str | None) -> WebClient | None:
         """Who sends to `recipient` (a user or channel id): None if nobody can."""

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
 from functools import partial
 from typing import Any
 
@@ -12,7 +11,7 @@ from slack_sdk import WebClient
 
 from bot.listeners.common import sentence, tell_privately
 from bot.listeners.dispatch import Invocation
-from bot.listeners.submissions import confirm, write_once
+from bot.listeners.submissions import queue, send_queued, write_once
 from bot.modal_input import submitted, values_of
 from bot.views.help import unknown_user_message
 from bot.views.referrals import ACCEPT, ASSIGN, REFER, referral_for_acceptance, referral_modal
@@ -23,7 +22,6 @@ from caseload.models import Role, Staff
 from caseload.staff import get_staff, staff_by_slack_id
 from caseload.teams import get_team, teams_in_workspace
 from caseload.validation import parse
-from messaging.views import Message
 from messaging.views.just_ask import OPEN_REFERRAL
 
 log = logging.getLogger("bot.referrals")
@@ -70,16 +68,9 @@ def _staff_id(session: Session, slack_user_id: str | None, block: str) -> int | 
         raise InvalidInput.one(block, "that person is not set up in IPS Assist yet") from None
 
 
-@dataclass(frozen=True)
-class Referred:
-    """A referral saved: its reference, and the note asking the deciders to accept it."""
-
-    reference: str
-    note: Message
-    deciders: list[str]
-
-
-def _refer(session: Session, actor: Staff, view: dict[str, Any]) -> Referred:
+def _refer(session: Session, actor: Staff, view: dict[str, Any]) -> list[str]:
+    """Save the referral and queue, in the same transaction, the referrer's confirmation and
+    the note asking each decider to accept it. Returns the queued messages' keys."""
     values = values_of(view)
     referral = parse(clients.Referral, {
         "reference": submitted(values, "reference") or "",
@@ -94,17 +85,17 @@ def _refer(session: Session, actor: Staff, view: dict[str, Any]) -> Referred:
     team = get_team(session, record.team_id)
     note = referral_for_acceptance(record.reference, team.name, record.id, actor.display_name)
     deciders = [d.slack_user_id for d in clients.who_accepts(session, record)]
-    return Referred(record.reference, note, deciders)
+    keys = [queue(session, f"referral:{record.id}:confirm", actor.slack_user_id,
+                  f"Referred {record.reference}. You'll hear when it is accepted.")]
+    keys += [queue(session, f"referral:{record.id}:to:{decider}", decider, note)
+             for decider in deciders]
+    log.info("referral %s queued for %d people to accept", record.reference, len(deciders))
+    return keys
 
 
 def referral_submitted(database: Database, ack: Ack, body: dict[str, Any], client: WebClient) -> None:
-    referred = write_once(database, ack, body, _refer, BLOCKS, "reference")
-    if referred is None:
-        return
-    confirm(client, body["user"]["id"], f"Referred {referred.reference}. You'll hear when it is accepted.")
-    for decider in referred.deciders:
-        client.chat_postMessage(channel=decider, **referred.note.as_kwargs())
-    log.info("referral %s sent to %d people to accept", referred.reference, len(referred.deciders))
+    keys = write_once(database, ack, body, _refer, BLOCKS, "reference")
+    send_queued(database, client, keys or [])
 
 
 def accept_pressed(database: Database, ack: Ack, body: dict[str, Any], client: WebClient) -> None:
@@ -116,13 +107,15 @@ def accept_pressed(database: Database, ack: Ack, body: dict[str, Any], client: W
             record = clients.get_client(session, actor, int(body["actions"][0]["value"]))
             clients.accept(session, actor, record)
             referrer = clients.referrer_of(session, record)
-            reference, referrer_id = record.reference, referrer.slack_user_id if referrer else None
+            keys = [queue(session, f"accepted:{record.id}:confirm", user_id,
+                          f"Accepted {record.reference} onto the caseload.")]
+            if referrer and referrer.slack_user_id != user_id:
+                keys.append(queue(session, f"accepted:{record.id}:referrer", referrer.slack_user_id,
+                                  f"Your referral {record.reference} has been accepted."))
     except CaseloadError as exc:
         tell_privately(client, body, sentence(exc))
         return
-    confirm(client, user_id, f"Accepted {reference} onto the caseload.")
-    if referrer_id and referrer_id != user_id:
-        confirm(client, referrer_id, f"Your referral {reference} has been accepted.")
+    send_queued(database, client, keys)
 
 
 def assign_picked(database: Database, ack: Ack, body: dict[str, Any], client: WebClient) -> None:
@@ -138,12 +131,18 @@ def assign_picked(database: Database, ack: Ack, body: dict[str, Any], client: We
             if specialist_id is None:
                 return
             clients.assign(session, actor, record, specialist_id)
-            reference = record.reference
-            name = get_staff(session, specialist_id).display_name
+            specialist = get_staff(session, specialist_id)
+            # Each pick is its own press: Slack's action_ts tells a retry from a new pick.
+            pick = f"assigned:{record.id}:{action.get('action_ts', '')}"
+            keys = [queue(session, f"{pick}:confirm", user_id,
+                          f"{record.reference} is assigned to {specialist.display_name}.")]
+            if specialist.slack_user_id != user_id:
+                keys.append(queue(session, f"{pick}:specialist", specialist.slack_user_id,
+                                  f"{record.reference} has been assigned to you."))
     except CaseloadError as exc:
         tell_privately(client, body, sentence(exc))
         return
-    confirm(client, user_id, f"{reference} is assigned to {name}.")
+    send_queued(database, client, keys)
 
 
 def register(app: App, database: Database) -> None:

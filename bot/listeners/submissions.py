@@ -18,7 +18,9 @@ from caseload.db import Database, Session
 from caseload.errors import CaseloadError
 from caseload.idempotency import claim
 from caseload.models import Staff
+from caseload.outbox import enqueue
 from caseload.staff import staff_by_slack_id
+from messaging.outbox import Sender
 from messaging.views import Message
 
 T = TypeVar("T")
@@ -62,7 +64,25 @@ def confirm(client: WebClient, user_id: str, confirmation: str | Message) -> Non
 
 def save_and_confirm(database: Database, ack: Ack, body: dict[str, Any], client: WebClient,
                      work: Work[str | Message], blocks: dict[str, str], fallback: str) -> None:
-    """`write_once`, then the work's confirmation to the person who submitted."""
-    confirmation = write_once(database, ack, body, work, blocks, fallback)
-    if confirmation is not None:
-        confirm(client, body["user"]["id"], confirmation)
+    """`write_once`, its confirmation to the person who submitted queued in the same
+    transaction (keyed by the view id), then sent."""
+    def work_and_queue(session: Session, actor: Staff, view: dict[str, Any]) -> list[str]:
+        confirmation = work(session, actor, view)
+        return [queue(session, f"view:{view['id']}:confirm", actor.slack_user_id, confirmation)]
+
+    keys = write_once(database, ack, body, work_and_queue, blocks, fallback)
+    send_queued(database, client, keys or [])
+
+
+def queue(session: Session, key: str, recipient: str, message: str | Message) -> str:
+    """Store a message to follow this transaction's write (caseload/outbox.py); its key."""
+    kwargs = message.as_kwargs() if isinstance(message, Message) else {"text": message}
+    enqueue(session, key, recipient, kwargs)
+    return key
+
+
+def send_queued(database: Database, client: WebClient, keys: list[str]) -> None:
+    """Send a request's queued messages now, after the response; whatever Slack does not take
+    stays queued for the clock's sweep (messaging/outbox.py)."""
+    if keys:
+        Sender(database, lambda _recipient: client).drain(keys=keys)

@@ -106,9 +106,11 @@ def test_refer_accept_contacts_job_start_and_every_home_shows_it(db, team, slack
         "message": {"ts": "1.2", "text": "referral"},
         "actions": [{"action_id": "assign_referral", "block_id": f"referral_{client_id}",
                      "type": "users_select", "selected_user": es, "action_ts": "1.3"}]})
-    eventually(fake, "chat.postMessage", 3)
+    # Priya is told, and so is Tom, who now has a new client.
+    eventually(fake, "chat.postMessage", 4)
+    assert "HS-0101 has been assigned to you." in _said_to(fake, es)
     press(url, leader, "accept_referral", client_id)
-    eventually(fake, "chat.postMessage", 5)
+    eventually(fake, "chat.postMessage", 6)
     assert "Your referral HS-0101 has been accepted." in _said_to(fake, cc)
 
     # Tom now has HS-0101 on his caseload, with the buttons he works it with.

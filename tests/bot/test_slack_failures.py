@@ -87,3 +87,35 @@ def test_home_that_cannot_be_published_is_still_acknowledged(db, w, slack) -> No
         answer = event(url, {"type": "app_home_opened", "user": w["es"].slack_user_id,
                              "tab": "home"}, event_id=f"Ev{attempt}")
         assert answer.status_code == 200
+
+
+def test_a_referral_stored_while_slack_fails_is_told_by_the_clocks_sweep_once(db, w, slack) -> None:
+    from datetime import UTC, datetime, timedelta
+
+    import time_machine
+
+    from messaging.slack_client import make_slack_client
+    from reminders.sender import Outbox
+    from tests.fakes.slack_api import BOT_TOKEN
+
+    url, fake = slack
+    cc, leader = w["cc"].slack_user_id, w["leader"].slack_user_id
+    slash(url, cc, "refer")
+    view = opened_view(fake)
+    # More 500s than slack_sdk retries: the referrer's confirmation and the leader's note fail.
+    fake.fail_next(4, status=500)
+    assert submit(url, cc, view, _values("WT-500", w)).text == ""
+    deadline = time.monotonic() + 5
+    while len([c for c in fake.calls if c.method == "chat.postMessage"]) < 4 \
+            and time.monotonic() < deadline:
+        time.sleep(0.02)
+    assert [c.reference for c in _clients(db)] == ["WT-500"]
+    assert fake.messages_to(leader) == [] and fake.messages_to(cc) == []
+    clock = Outbox(db, make_slack_client(BOT_TOKEN, fake.url), min_interval=0)
+    for minutes in (1, 2, 30):  # the sweep, twice after the backoff
+        with time_machine.travel(datetime.now(UTC) + timedelta(minutes=minutes), tick=False):
+            clock.send_queued()
+    [note] = fake.messages_to(leader)
+    assert "WT-500" in note.args["text"]
+    assert [c.args["text"] for c in fake.messages_to(cc)] == [
+        "Referred WT-500. You'll hear when it is accepted."]

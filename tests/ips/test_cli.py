@@ -382,3 +382,36 @@ def test_report_ips_grow_gives_the_quarters_return(db: Database, url: str, tmp_p
     assert made.exit_code == 0 and path.stat().st_size > 0
     wrong = run(url, "report", "ips-grow", "--quarter", "2026-07")
     assert wrong.exit_code == 2 and "--quarter" in wrong.output and "financial quarter" in wrong.output
+
+
+def test_outbox_lists_what_waits_and_retries_or_cancels_one_audited(db: Database, url: str) -> None:
+    from caseload import outbox
+    from caseload.models import AuditLog, OutboxMessage, OutboxStatus
+
+    assert "Nothing waiting" in run(url, "outbox", "list").output
+    with db.transaction() as s:
+        outbox.enqueue(s, "referral:1:confirm", "U0DAN", {"text": "Referred WT-1."})
+        outbox.enqueue(s, "referral:1:to:U0PRIYA", "U0PRIYA", {"text": "Please accept WT-1."})
+    [first] = outbox.claim_due(db, keys=["referral:1:confirm"])
+    outbox.give_up(db, first, "Slack refused it: channel_not_found")
+    listed = run(url, "outbox", "list")
+    assert listed.exit_code == 0, listed.output
+    assert "failed" in listed.output and "channel_not_found" in listed.output
+    assert "pending" in listed.output and "referral:1:to:U0PRIYA" in listed.output
+    assert "Referred WT-1" not in listed.output  # what a message says stays out of the listing
+    with db.reading() as s:
+        ids = {row.key: row.id for row in s.execute(select(OutboxMessage.key, OutboxMessage.id))}
+    assert run(url, "outbox", "retry", str(ids["referral:1:confirm"])).exit_code == 0
+    assert run(url, "outbox", "cancel", str(ids["referral:1:to:U0PRIYA"])).exit_code == 0
+    again = run(url, "outbox", "cancel", str(ids["referral:1:to:U0PRIYA"]))
+    assert again.exit_code == 1 and "only a pending or failed one" in again.output
+    assert "no outbox message 999" in run(url, "outbox", "retry", "999").output
+    with db.reading() as s:
+        statuses = {row.key: row.status
+                    for row in s.execute(select(OutboxMessage.key, OutboxMessage.status))}
+        audited = [(row.action, row.actor_id) for row in s.execute(
+            select(AuditLog.action, AuditLog.actor_id).where(AuditLog.entity_type == "outbox"))]
+    assert statuses == {"referral:1:confirm": OutboxStatus.PENDING,
+                        "referral:1:to:U0PRIYA": OutboxStatus.CANCELLED}
+    assert [action for action, _ in audited] == ["outbox_retried", "outbox_cancelled"]
+    assert all(actor is not None for _, actor in audited)

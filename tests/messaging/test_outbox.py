@@ -1,0 +1,177 @@
+"""The outbox under faults: Slack failing for a while, a sender killed between claim and send,
+the database away while marking. Nothing lost, nothing sent twice."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+
+import pytest
+import time_machine
+from sqlalchemy import select
+from sqlalchemy.exc import OperationalError
+
+from caseload import outbox
+from caseload.db import Database
+from caseload.errors import Conflict
+from caseload.models import AuditLog, OutboxMessage, OutboxStatus
+from messaging.outbox import Sender
+from messaging.slack_client import make_slack_client
+from tests.fakes.slack_api import BOT_TOKEN, FakeSlack
+
+
+@pytest.fixture
+def start() -> datetime:
+    """A minute after the test's messages are queued (at the real time now)."""
+    return datetime.now(UTC).replace(microsecond=0) + timedelta(minutes=1)
+
+
+@pytest.fixture
+def fake() -> Iterator[FakeSlack]:
+    server = FakeSlack().start()
+    yield server
+    server.stop()
+
+
+def _at(moment: datetime):  # type: ignore[no-untyped-def]
+    return time_machine.travel(moment, tick=False)
+
+
+def _sender(db: Database, fake: FakeSlack) -> Sender:
+    client = make_slack_client(BOT_TOKEN, fake.url)
+    return Sender(db, lambda _recipient: client, min_interval=0)
+
+
+def _queue(db: Database, count: int, recipient: str = "U0TOM") -> list[str]:
+    keys = [f"test:{n}" for n in range(count)]
+    with db.transaction() as s:
+        for key in keys:
+            outbox.enqueue(s, key, recipient, {"text": f"message {key}"})
+    return keys
+
+
+def _texts(fake: FakeSlack) -> list[str]:
+    return sorted(c.args["text"] for c in fake.successful("chat.postMessage"))
+
+
+def _statuses(db: Database) -> list[OutboxStatus]:
+    with db.reading() as s:
+        return list(s.scalars(select(OutboxMessage.status).order_by(OutboxMessage.id)))
+
+
+def test_a_key_is_queued_once_and_a_rolled_back_write_queues_nothing(db, fake, start) -> None:
+    _queue(db, 1)
+    _queue(db, 1)
+    with pytest.raises(RuntimeError), db.transaction() as s:
+        outbox.enqueue(s, "test:rolled-back", "U0TOM", {"text": "never"})
+        raise RuntimeError("the write failed")
+    with _at(start):
+        assert _sender(db, fake).drain().sent == 1
+    assert _texts(fake) == ["message test:0"]
+
+
+def test_slack_failing_for_a_minute_then_everything_goes_once(db, fake, start) -> None:
+    _queue(db, 3)
+    sender = _sender(db, fake)
+    # 500s and 429s for longer than slack_sdk's own retries: every first try fails.
+    fake.fail_next(6, status=500)
+    fake.fail_next(6, status=429, retry_after=0)
+    with _at(start):
+        first = sender.drain()
+    assert (first.sent, first.failed) == (0, 0) and first.retrying >= 1
+    moment = start
+    for _ in range(12):  # the sweep every 30 seconds, for six minutes
+        moment += timedelta(seconds=30)
+        with _at(moment):
+            sender.drain()
+    assert _texts(fake) == ["message test:0", "message test:1", "message test:2"]
+    assert _statuses(db) == [OutboxStatus.SENT] * 3
+
+
+def test_a_sender_killed_between_claim_and_send_is_taken_over_after_the_lease(db, fake, start) -> None:
+    _queue(db, 2)
+    with _at(start):
+        # The first sender claims both and dies before sending.
+        assert len(outbox.claim_due(db)) == 2
+    with _at(start + timedelta(minutes=5)):
+        assert _sender(db, fake).drain().sent == 0  # its lease still runs
+    with _at(start + outbox.CLAIM_LEASE + timedelta(seconds=1)):
+        assert _sender(db, fake).drain().sent == 2
+        assert _sender(db, fake).drain().sent == 0
+    assert _texts(fake) == ["message test:0", "message test:1"]
+
+
+def test_the_database_away_while_marking_sends_nothing_twice(db, fake, monkeypatch, start) -> None:
+    _queue(db, 2)
+    sender = _sender(db, fake)
+    real = outbox.mark_sent
+    away = {"calls": 0}
+
+    def mark_sent(database: Database, delivery: outbox.Delivery) -> None:
+        away["calls"] += 1
+        if away["calls"] <= 2:
+            raise OperationalError("UPDATE outbox", {}, Exception("server closed the connection"))
+        real(database, delivery)
+
+    monkeypatch.setattr(outbox, "mark_sent", mark_sent)
+    with _at(start):
+        sender.drain()  # both claimed and sent; marking them fails
+    assert len(_texts(fake)) == 2
+    _queue(db, 3)  # a third arrives while the database is still away
+    for minutes in (1, 20, 40):  # back, and long after the lease has run out
+        with _at(start + timedelta(minutes=minutes)):
+            sender.drain()
+    assert _texts(fake) == ["message test:0", "message test:1", "message test:2"]
+    assert _statuses(db) == [OutboxStatus.SENT] * 3
+
+
+def test_a_permanent_error_is_given_up_with_its_reason_at_once(db, fake, start) -> None:
+    _queue(db, 1)
+    fake.refuse_next("chat.postMessage", "channel_not_found")
+    with _at(start):
+        done = _sender(db, fake).drain()
+    assert done.failed == 1
+    [row] = outbox.waiting(db)
+    assert (row.status, row.last_error, row.attempts) == (
+        OutboxStatus.FAILED, "Slack refused it: channel_not_found", 1)
+    with _at(start + timedelta(hours=2)):
+        assert _sender(db, fake).drain().sent == 0
+
+
+def test_too_many_failures_give_up_with_the_last_error(db, fake, start) -> None:
+    _queue(db, 1)
+    moment = start
+    for _ in range(outbox.MAX_ATTEMPTS):
+        fake.refuse_next("chat.postMessage", "fatal_error")
+        with _at(moment):
+            _sender(db, fake).drain()
+        moment += outbox.LONGEST_WAIT
+    [row] = outbox.waiting(db)
+    assert row.status == OutboxStatus.FAILED and "fatal_error" in (row.last_error or "")
+    assert f"after {outbox.MAX_ATTEMPTS} attempts" in (row.last_error or "")
+
+
+def test_retry_and_cancel_are_audited_and_refused_for_what_is_done(db, fake, start) -> None:
+    _queue(db, 2)
+    fake.refuse_next("chat.postMessage", "channel_not_found")
+    with _at(start):
+        _sender(db, fake).drain(keys=["test:0"])
+    failed, pending = outbox.waiting(db)
+    with db.transaction() as s:
+        outbox.retry(s, None, failed.id)
+        outbox.cancel(s, None, pending.id)
+    with _at(start + timedelta(seconds=1)):
+        assert _sender(db, fake).drain().sent == 1
+    assert _statuses(db) == [OutboxStatus.SENT, OutboxStatus.CANCELLED]
+    with pytest.raises(Conflict, match="only a pending or failed one"), db.transaction() as s:
+        outbox.cancel(s, None, failed.id)
+    with db.reading() as s:
+        actions = list(s.scalars(select(AuditLog.action).where(AuditLog.entity_type == "outbox")))
+    assert actions == ["outbox_retried", "outbox_cancelled"]
+
+
+def test_a_message_being_sent_cannot_be_retried_or_cancelled_under_its_sender(db, fake, start) -> None:
+    _queue(db, 1)
+    [delivery] = outbox.claim_due(db)
+    with pytest.raises(Conflict, match="being sent now"), db.transaction() as s:
+        outbox.cancel(s, None, delivery.id)
