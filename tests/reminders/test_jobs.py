@@ -380,3 +380,58 @@ def test_a_day_before_step_missed_by_a_clock_that_was_down_is_not_sent_on_the_re
         jobs.fidelity_reminders(box, review_day - timedelta(days=1))
     [call] = fake_slack.messages_to(_dm(world["leader"].slack_user_id))
     assert "(tomorrow)" in call.args["text"]
+
+
+class _Killed(Exception):
+    """The process dying between the claim and the send."""
+
+
+def test_a_clock_killed_between_claim_and_send_loses_no_kind_of_message(db, world, box,
+                                                                        fake_slack) -> None:
+    from reminders.clock import run_due
+    from reminders.sender import Outbox
+    from reminders.settings import ClockSettings
+
+    first = date(2026, 12, 1)  # the monthly report, nudges, a just-ask prompt, a review step
+    with _at(MONDAY), db.transaction() as s:
+        schedule_review(s, s.merge(world["leader"]), parse(ScheduleReview, {
+            "team_id": world["team"].id, "scheduled_for": first + timedelta(weeks=2),
+            "reviewer_id": world["trainer"].id}))
+
+    class Dying(Outbox):
+        def deliver(self, key, send, recipient=None):  # type: ignore[no-untyped-def]
+            if nudges.claim(self.db, *key, recipient=recipient) is not None:
+                raise _Killed(":".join(key))
+            return False
+
+        def deliver_many(self, keys, send, recipient=None):  # type: ignore[no-untyped-def]
+            if any(nudges.claim_many(self.db, keys, recipient=recipient)):
+                raise _Killed(recipient)
+            return []
+
+    from zoneinfo import ZoneInfo
+
+    from caseload import nudges
+
+    settings = ClockSettings()
+    moment = datetime.combine(first, time(10, 30), ZoneInfo("Europe/London"))
+    dying = Dying(db, box.slack, min_interval=0)
+    with _at(first, 10, 30):
+        for _ in range(40):  # each run dies after claiming one message of each job
+            run_due(dying, settings, moment)
+    with db.reading() as s:
+        claimed = {row.kind for row in s.scalars(select(NudgeLog))}
+        assert set(s.scalars(select(NudgeLog.status))) == {NudgeStatus.CLAIMED}
+    assert {"four_week", "escalation", "fidelity_prep", "just_ask", "monthly_report",
+            "monthly_chart", "monthly_xlsx"} <= claimed
+    assert fake_slack.successful("chat.postMessage") == []
+    later = moment + nudges.CLAIM_LEASE + timedelta(minutes=1)
+    with _at(first, later.hour, later.minute):
+        run_due(box, settings, later)  # a new clock, after the lease
+        run_due(box, settings, later)
+    with db.reading() as s:
+        assert set(s.scalars(select(NudgeLog.status))) == {NudgeStatus.SENT}
+    posted = [(c.args["channel"], c.args["text"]) for c in fake_slack.successful("chat.postMessage")]
+    assert len(posted) == len(set(posted))  # nothing twice
+    assert len(fake_slack.messages_to(_dm(world["es"].slack_user_id))) == 1
+    assert len(fake_slack.successful("files.completeUploadExternal")) == 2
