@@ -85,4 +85,6 @@ def send_queued(database: Database, client: WebClient, keys: list[str]) -> None:
     """Send a request's queued messages now, after the response; whatever Slack does not take
     stays queued for the clock's sweep (messaging/outbox.py)."""
     if keys:
-        Sender(database, lambda _recipient: client).drain(keys=keys)
+        # A request's few messages go to different people: no pacing sleep in a web worker
+        # (slack_sdk still waits out a 429; the sweep paces what is left).
+        Sender(database, lambda _recipient: client, min_interval=0).drain(keys=keys)
