@@ -8,7 +8,8 @@ times PolicyEngine on the same households and prints the ratio.
     .venv/bin/python bench/calculator.py
     .venv/bin/python bench/calculator.py --households 200 --repeat 50
 
-Targets (issue #3): one household <= 100 microseconds median; a sweep <= 5 ms.
+Targets (issue #3): one household <= 100 microseconds median; a sweep <= 5 ms. Issue 17:
+comparing three offers (`compare`) <= 1 ms median.
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 # The path is set above so the script runs from a checkout without installing.
-from calculator.engine import BetterOffRequest, SweepRequest, calculate, sweep
+from calculator.engine import BetterOffRequest, CompareRequest, SweepRequest, calculate, compare, sweep
 from calculator.engine.assessment_periods import _calendar
 
 CALCULATION_DATE = "2026-11-22"
@@ -71,6 +72,16 @@ def households(count: int, seed: int = 2026) -> list[dict[str, Any]]:
         }
         out.append({"household": household, "job": job, "calculation_date": CALCULATION_DATE})
     return out
+
+
+def three_offers(body: dict[str, Any]) -> dict[str, Any]:
+    """The household's offer and two others: fewer hours paid weekly, more hours paid monthly."""
+    job = body["job"]
+    fewer = {**job, "hours_per_week": max(4.0, job["hours_per_week"] / 2), "pay_frequency": "weekly"}
+    more = {**job, "hours_per_week": min(40.0, job["hours_per_week"] + 10), "pay_frequency": "monthly",
+            "hourly_wage": round(job["hourly_wage"] + 1.5, 2), "travel_costs_weekly": 15}
+    return {"household": body["household"], "offers": [job, fewer, more],
+            "calculation_date": body["calculation_date"]}
 
 
 def calculate_new_calendar(request: BetterOffRequest) -> Any:
@@ -129,6 +140,8 @@ def main() -> None:
     one = median_microseconds(calculate, requests, args.repeat)
     uncached = median_microseconds(calculate_new_calendar, requests, args.repeat)
     swept = median_microseconds(sweep, sweeps, max(1, args.repeat // 5))
+    comparisons = [CompareRequest.model_validate(three_offers(body)) for body in bodies]
+    compared = median_microseconds(compare, comparisons, max(1, args.repeat // 2))
     print(f"households: {len(bodies)}, repeats: {args.repeat}")
     print(f"validate input        median {validate[0]:8.1f} µs   p99 {validate[1]:8.1f} µs")
     print(f"calculate (one)       median {one[0]:8.1f} µs   p99 {one[1]:8.1f} µs   target ≤ 100 µs")
@@ -136,6 +149,10 @@ def main() -> None:
     print(
         f"sweep 0-40 h by 0.5   median {swept[0] / 1000:8.2f} ms   p99 {swept[1] / 1000:8.2f} ms"
         f"   target ≤ 5 ms"
+    )
+    print(
+        f"compare three offers  median {compared[0] / 1000:8.2f} ms   p99 {compared[1] / 1000:8.2f} ms"
+        f"   target ≤ 1 ms"
     )
     pe = time_policyengine(args.policyengine_households)
     if pe is None:

@@ -11,13 +11,14 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
-from calculator.engine import BetterOffResult, SweepResult
+from calculator.engine import BetterOffResult, CompareResult, SweepResult
 from calculator.errors import CalculatorInputError, FieldError, field_errors
 
 RequestT = TypeVar("RequestT", bound=BaseModel)
 
 BETTER_OFF = TypeAdapter(BetterOffResult)
 SWEEP = TypeAdapter(SweepResult)
+COMPARE = TypeAdapter(CompareResult)
 ERRORS = TypeAdapter(list[FieldError])
 
 
@@ -37,6 +38,11 @@ def better_off_json(result: BetterOffResult) -> dict[str, Any]:
 
 def sweep_json(result: SweepResult) -> dict[str, Any]:
     body: dict[str, Any] = SWEEP.dump_python(result, mode="json")
+    return body
+
+
+def compare_json(result: CompareResult) -> dict[str, Any]:
+    body: dict[str, Any] = COMPARE.dump_python(result, mode="json")
     return body
 
 

@@ -14,8 +14,18 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
-from calculator.api_json import BETTER_OFF, SWEEP, errors_from_json
-from calculator.engine import BetterOffRequest, BetterOffResult, SweepRequest, SweepResult, calculate, sweep
+from calculator.api_json import BETTER_OFF, COMPARE, SWEEP, errors_from_json
+from calculator.engine import (
+    BetterOffRequest,
+    BetterOffResult,
+    CompareRequest,
+    CompareResult,
+    SweepRequest,
+    SweepResult,
+    calculate,
+    compare,
+    sweep,
+)
 from calculator.errors import CalculatorInputError, FieldError, field_errors
 from calculator.settings import get_calculator_settings
 
@@ -59,6 +69,11 @@ class CalculatorClient:
         if self.url:
             return self._post("/v1/sweep", request, SWEEP)
         return in_process(sweep, request)
+
+    def compare(self, request: CompareRequest) -> CompareResult:
+        if self.url:
+            return self._post("/v1/compare", request, COMPARE)
+        return in_process(compare, request)
 
     def _post(self, path: str, body: BaseModel, result: TypeAdapter[ResultT]) -> ResultT:
         assert self.url is not None

@@ -4,7 +4,18 @@ Pure Python: no Flask, no database. `calculate` compares now with in work; `swee
 net income across hours for charts.
 """
 
-from calculator.engine.household import BetterOffRequest, SweepRequest
+from calculator.engine.compare import CompareResult, compare
+from calculator.engine.household import BetterOffRequest, CompareRequest, SweepRequest
 from calculator.engine.result import BetterOffResult, SweepResult, calculate, sweep
 
-__all__ = ["BetterOffRequest", "BetterOffResult", "SweepRequest", "SweepResult", "calculate", "sweep"]
+__all__ = [
+    "BetterOffRequest",
+    "BetterOffResult",
+    "CompareRequest",
+    "CompareResult",
+    "SweepRequest",
+    "SweepResult",
+    "calculate",
+    "compare",
+    "sweep",
+]

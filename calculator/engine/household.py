@@ -286,15 +286,14 @@ class ProposedJob(Job):
         return self
 
 
-class BetterOffRequest(_Input):
-    """The household, the job and the date to calculate on.
+class _Dated(_Input):
+    """A household and the date to calculate on, checked together.
 
     The engine never reads the clock: a request without `calculation_date` takes the caller's
     today, passed as `model_validate(body, context={"today": date})`.
     """
 
     household: Household
-    job: ProposedJob
     calculation_date: Day | None = Field(None, description="Defaults to today; sets the tax year.")
 
     @model_validator(mode="before")
@@ -309,25 +308,13 @@ class BetterOffRequest(_Input):
             data = _ages_from_birth_dates(data)
         return data
 
-    def inputs_to_record(self) -> dict[str, Any]:
-        """The request as JSON for a record (its digest), without the dates of birth, which are
-        inputs only and never kept."""
-        personal = {"date_of_birth"}
-        data: dict[str, Any] = self.model_dump(
-            mode="json", exclude={"household": {"claimant": personal, "partner": personal}}
-        )
-        return data
-
     @property
     def on(self) -> date:
         """The calculation date, always set once the request is validated."""
         assert self.calculation_date is not None
         return self.calculation_date
 
-    @model_validator(mode="after")
-    def _combinations(self) -> Self:
-        if self.job.who == "partner" and self.household.partner is None:
-            raise ValueError("job.who: the job is for the partner, but there is no partner")
+    def _check_household(self) -> None:
         on = self.on
         for who, adult in (("claimant", self.household.claimant), ("partner", self.household.partner)):
             if adult is not None:
@@ -344,7 +331,52 @@ class BetterOffRequest(_Input):
                     f"on {on.isoformat()} cannot have been born "
                     f"{'before' if child.born_before_6_april_2017 else 'on or after'} 6 April 2017"
                 )
+
+    def _check_job(self, where: str, job: ProposedJob) -> None:
+        if job.who == "partner" and self.household.partner is None:
+            raise ValueError(f"{where}.who: the job is for the partner, but there is no partner")
+
+
+class BetterOffRequest(_Dated):
+    """The household, the job and the date to calculate on."""
+
+    job: ProposedJob
+
+    def inputs_to_record(self) -> dict[str, Any]:
+        """The request as JSON for a record (its digest), without the dates of birth, which are
+        inputs only and never kept."""
+        personal = {"date_of_birth"}
+        data: dict[str, Any] = self.model_dump(
+            mode="json", exclude={"household": {"claimant": personal, "partner": personal}}
+        )
+        return data
+
+    @model_validator(mode="after")
+    def _combinations(self) -> Self:
+        self._check_job("job", self.job)
+        self._check_household()
         return self
+
+
+class CompareRequest(_Dated):
+    """The household and two or three job offers, each compared with now."""
+
+    offers: list[ProposedJob] = Field(
+        min_length=1, max_length=3, description="One to three job offers, each compared with now."
+    )
+
+    @model_validator(mode="after")
+    def _combinations(self) -> Self:
+        for index, offer in enumerate(self.offers):
+            self._check_job(f"offers.{index}", offer)
+        self._check_household()
+        return self
+
+    def for_offer(self, index: int) -> BetterOffRequest:
+        """One offer as its own request: the checks above are the ones it would have had."""
+        return BetterOffRequest.model_construct(
+            household=self.household, job=self.offers[index], calculation_date=self.calculation_date
+        )
 
 
 class SweepRequest(BetterOffRequest):

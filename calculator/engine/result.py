@@ -177,8 +177,12 @@ def _better_off(p: _Prepared, difference: float) -> BetterOff:
 
 def calculate(request: BetterOffRequest) -> BetterOffResult:
     """How much better or worse off the household would be with the job, itemised."""
-    p = _prepare(request)
-    job = request.job
+    return result_of(_prepare(request))
+
+
+def result_of(p: _Prepared) -> BetterOffResult:
+    """The itemised answer for a prepared calculation."""
+    job = p.request.job
     lines, now_net, work_net = _lines(p)
     # Totals are the sums of the rounded lines, so the page adds up to the penny.
     difference = work_net - now_net

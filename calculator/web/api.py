@@ -1,4 +1,5 @@
-"""The JSON API: /v1/better-off, /v1/sweep, /v1/parameters/<tax-year>, /healthz, /openapi.json."""
+"""The JSON API: /v1/better-off, /v1/sweep, /v1/compare, /v1/parameters/<tax-year>, /healthz,
+/openapi.json."""
 
 from __future__ import annotations
 
@@ -9,9 +10,9 @@ from typing import Any, TypeVar
 from flask import Blueprint, Response, jsonify, request
 from pydantic import BaseModel
 
-from calculator.api_json import better_off_json, errors_json, request_from_json, sweep_json
+from calculator.api_json import better_off_json, compare_json, errors_json, request_from_json, sweep_json
 from calculator.client import in_process
-from calculator.engine import BetterOffRequest, SweepRequest, calculate, sweep
+from calculator.engine import BetterOffRequest, CompareRequest, SweepRequest, calculate, compare, sweep
 from calculator.errors import CalculatorInputError
 from calculator.parameters import all_tax_years, tax_year
 from calculator.web.openapi import document
@@ -58,6 +59,11 @@ def better_off() -> Any:
 @api.post("/v1/sweep")
 def hours_sweep() -> Any:
     return _answer(SweepRequest, sweep, sweep_json)
+
+
+@api.post("/v1/compare")
+def compare_offers() -> Any:
+    return _answer(CompareRequest, compare, compare_json)
 
 
 @api.get("/v1/parameters/<name>")

@@ -7,7 +7,14 @@ from typing import Any
 
 from pydantic import TypeAdapter
 
-from calculator.engine import BetterOffRequest, BetterOffResult, SweepRequest, SweepResult
+from calculator.engine import (
+    BetterOffRequest,
+    BetterOffResult,
+    CompareRequest,
+    CompareResult,
+    SweepRequest,
+    SweepResult,
+)
 
 REF = "#/components/schemas/{model}"
 
@@ -99,6 +106,8 @@ def _schemas() -> dict[str, Any]:
             ("SweepRequest", "validation", TypeAdapter(SweepRequest)),
             ("BetterOffResult", "serialization", TypeAdapter(BetterOffResult)),
             ("SweepResult", "serialization", TypeAdapter(SweepResult)),
+            ("CompareRequest", "validation", TypeAdapter(CompareRequest)),
+            ("CompareResult", "serialization", TypeAdapter(CompareResult)),
         ],
         ref_template=REF,
     )
@@ -129,6 +138,12 @@ def _paths() -> dict[str, Any]:
         "/v1/sweep": _calculation(
             "Net income and marginal deduction rate across hours, for charts",
             "sweep", "SweepRequest", "SweepResult", "One point per step of hours."),
+        "/v1/compare": _calculation(
+            "Two or three job offers side by side, each against now, with its per-extra-hour "
+            "figure and cliff edges",
+            "compare", "CompareRequest", "CompareResult",
+            "Each offer's itemised answer, as /v1/better-off gives it alone, its cliff edges, and "
+            "the best offer."),
         "/v1/parameters/{tax_year}": {
             "get": {
                 "summary": "Every rate and threshold for a tax year, with its citation",

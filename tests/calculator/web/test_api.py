@@ -144,7 +144,14 @@ def test_health_and_openapi(client: FlaskClient) -> None:
     assert client.get("/healthz").json == {"status": "ok", "tax_years": ["2025-26", "2026-27"]}
     doc = client.get("/openapi.json").json
     assert doc["openapi"].startswith("3.1")
-    assert set(doc["paths"]) == {"/v1/better-off", "/v1/sweep", "/v1/parameters/{tax_year}", "/healthz"}
+    assert set(doc["paths"]) == {
+        "/v1/better-off", "/v1/sweep", "/v1/compare", "/v1/parameters/{tax_year}", "/healthz"
+    }
+    compare_body = doc["paths"]["/v1/compare"]["post"]["requestBody"]["content"]["application/json"]
+    assert compare_body["schema"]["$ref"].endswith("/CompareRequest")
+    offers = doc["components"]["schemas"]["CompareRequest"]["properties"]["offers"]
+    assert (offers["minItems"], offers["maxItems"]) == (1, 3)
+    assert "CompareResult" in doc["components"]["schemas"]
     household = doc["components"]["schemas"]["Job"]["properties"]["hours_per_week"]
     assert household["maximum"] == 100 and household["minimum"] == 0
     docs = client.get("/docs")
@@ -160,3 +167,39 @@ def test_northern_ireland_is_refused_naming_what_is_not_covered(client: FlaskCli
         assert error["field"] == "household.nation"
         assert "Northern Ireland is not covered" in error["message"]
         assert "rates instead of council tax" in error["message"]
+
+
+COMPARE: dict[str, Any] = {
+    "household": BODY["household"],
+    "offers": [
+        {"hours_per_week": 12, "hourly_wage": 12.71, "pay_frequency": "weekly"},
+        {"hours_per_week": 25, "hourly_wage": 13.5, "pay_frequency": "monthly", "travel_costs_weekly": 20},
+        {"hours_per_week": 37.5, "hourly_wage": 15, "pay_frequency": "four_weekly"},
+    ],
+    "calculation_date": "2026-11-22",
+}
+
+
+def test_compare_gives_each_offer_as_better_off_would(client: FlaskClient) -> None:
+    response = client.post("/v1/compare", json=COMPARE)
+    assert response.status_code == 200
+    body = response.json
+    assert [offer["offer"] for offer in body["offers"]] == [1, 2, 3]
+    for offer, job in zip(body["offers"], COMPARE["offers"], strict=True):
+        alone = client.post("/v1/better-off", json={**BODY, "job": job}).json
+        assert offer["result"] == alone
+        assert offer["result"]["better_off"]["per_extra_hour"] is not None
+    best = max(body["offers"], key=lambda o: o["result"]["better_off"]["monthly"])
+    assert body["best_offer"] == best["offer"]
+    assert body["now"] == body["offers"][0]["result"]["now"]
+
+
+def test_compare_refuses_bad_offers_naming_each(client: FlaskClient) -> None:
+    too_many = client.post("/v1/compare", json={**COMPARE, "offers": COMPARE["offers"] * 2})
+    assert too_many.status_code == 422 and too_many.json["errors"][0]["field"] == "offers"
+    bad = {**COMPARE, "offers": [COMPARE["offers"][0], {"hours_per_week": 120, "hourly_wage": 12.71}]}
+    [error] = client.post("/v1/compare", json=bad).json["errors"]
+    assert error["field"] == "offers.1.hours_per_week"
+    partner = {**COMPARE, "offers": [COMPARE["offers"][0], {**COMPARE["offers"][1], "who": "partner"}]}
+    [error] = client.post("/v1/compare", json=partner).json["errors"]
+    assert error["field"] == "offers.1.who" and "there is no partner" in error["message"]
