@@ -15,7 +15,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from calculator.engine import BetterOffRequest
+from calculator.engine import BetterOffRequest, CompareRequest
 from calculator.errors import CalculatorInputError, FieldError, field_errors
 
 # What each work capability choice says about the claimant.
@@ -311,14 +311,79 @@ def parse_form(form: Mapping[str, str], today: date) -> BetterOffRequest:
     try:
         return BetterOffRequest.model_validate(body)
     except ValidationError as exc:
-        errors: list[FieldError] = []
-        seen: set[str] = set()
-        for error in field_errors(exc):
-            field = form_field(error.field)
-            if field not in seen:  # one message per form field keeps the summary readable
-                seen.add(field)
-                errors.append(FieldError(field, _plain(error.message)))
-        raise FormInvalid(errors) from None
+        raise FormInvalid(_form_errors(exc)) from None
+
+
+# The other offers' fields: offer2_hours, offer3_wage and so on, by what they hold.
+OFFER_FIELDS = {
+    "hours_per_week": "hours",
+    "hourly_wage": "wage",
+    "pay_frequency": "pay_frequency",
+    "travel_costs_weekly": "travel_weekly",
+    "childcare_costs_monthly": "childcare",
+}
+OTHER_OFFERS = (2, 3)
+
+
+def parse_comparison(form: Mapping[str, str], today: date) -> CompareRequest | None:
+    """The offers to compare when the form gives a second or third one, else None; the
+    first offer is the form's own job. `FormInvalid` names each field to correct."""
+    r = _Reader(form)
+    offers = [offer for n in OTHER_OFFERS if (offer := _offer(r, n, today))]
+    if r.text("offer3_hours") and not r.text("offer2_hours"):
+        # Offers keep their numbers from the form to the answer, so none is skipped.
+        r.errors.append(FieldError("offer3_hours", "Fill in offer 2 first, then offer 3"))
+    if r.errors:
+        raise FormInvalid(r.errors)
+    if not offers:
+        return None
+    body = request_body(form, today)
+    try:
+        return CompareRequest.model_validate(
+            {"household": body["household"], "offers": [body["job"], *offers], "calculation_date": today}
+        )
+    except ValidationError as exc:
+        raise FormInvalid(_form_errors(exc)) from None
+
+
+def _offer(r: _Reader, n: int, today: date) -> dict[str, Any] | None:
+    """Offer `n` from its fields, or None when its hours are left empty."""
+    name = f"offer{n}_"
+    if not r.text(name + "hours"):
+        return None
+    if not r.text(name + "wage"):
+        r.errors.append(FieldError(name + "wage", f"Enter the pay per hour for offer {n}"))
+    return {
+        "who": r.text("who", "claimant"),
+        "hours_per_week": r.number(name + "hours", what="hours, like 16"),
+        "hourly_wage": r.number(name + "wage", what="pounds an hour, like 12.71"),
+        "pay_frequency": r.text(name + "pay_frequency") or r.text("pay_frequency", "monthly"),
+        "pension": r.text("pension", "relief_at_source"),
+        "travel_costs_weekly": r.number(name + "travel_weekly"),
+        "childcare_costs_monthly": r.number(name + "childcare"),
+        "start_date": r.day("start_date") or today,
+    }
+
+
+def _offer_field(request_field: str) -> str:
+    """The form field for an error about offers.N.x: the job's own for the first offer."""
+    index, _, rest = request_field.removeprefix("offers.").partition(".")
+    if index == "0" or not index.isdigit():
+        return form_field("job." + rest)
+    return f"offer{int(index) + 1}_" + OFFER_FIELDS.get(rest.split(".")[0], "hours")
+
+
+def _form_errors(exc: ValidationError) -> list[FieldError]:
+    """The engine's errors on the form's fields, one message per field."""
+    errors: list[FieldError] = []
+    seen: set[str] = set()
+    for error in field_errors(exc):
+        offer = error.field.startswith("offers")
+        field = _offer_field(error.field) if offer else form_field(error.field)
+        if field not in seen:  # one message per form field keeps the summary readable
+            seen.add(field)
+            errors.append(FieldError(field, _plain(error.message)))
+    return errors
 
 
 def _plain(message: str) -> str:

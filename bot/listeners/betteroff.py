@@ -27,9 +27,15 @@ from bot.views.betteroff import (
 )
 from calculator.chart import chart_sweep, hours_chart_png
 from calculator.client import CalculatorClient, CalculatorUnavailable
-from calculator.engine import BetterOffRequest
+from calculator.engine import BetterOffRequest, CompareRequest
 from calculator.errors import CalculatorInputError
-from calculator.household_form import FormInvalid, household_fields, parse_form, without_personal
+from calculator.household_form import (
+    FormInvalid,
+    household_fields,
+    parse_comparison,
+    parse_form,
+    without_personal,
+)
 from calculator.links import result_page_link
 from calculator.settings import get_calculator_settings
 from caseload import clock
@@ -65,6 +71,7 @@ def check_submission(ack: Ack, body: dict[str, Any]) -> None:
     values = form_values(body["view"])
     try:
         parse_form(values, clock.today())
+        parse_comparison(values, clock.today())
     except FormInvalid as invalid:
         errors: dict[str, str] = {}
         for error in invalid.errors:
@@ -84,6 +91,7 @@ def answer(database: Database, body: dict[str, Any], client: WebClient) -> None:
     reference = (values.pop("client_reference", "") or "").strip().upper() or None
     try:
         request = parse_form(values, clock.today())
+        comparison = parse_comparison(values, clock.today())
     except (FormInvalid, ValueError):
         # `check_submission` put the errors beside the fields and the modal stays open: the
         # corrected submission, under the same view id, is the one to answer.
@@ -94,7 +102,7 @@ def answer(database: Database, body: dict[str, Any], client: WebClient) -> None:
             return
     user = body["user"]["id"]
     try:
-        send_answer(database, client, user, request, values, reference)
+        send_answer(database, client, user, request, values, reference, comparison)
     except (CalculatorUnavailable, CalculatorInputError) as exc:
         log.warning("better-off for %s failed: %s", user, exc)
         channel = client.conversations_open(users=user)["channel"]["id"]
@@ -106,11 +114,13 @@ def register(app: App, database: Database) -> None:
 
 
 def send_answer(database: Database, client: WebClient, user: str, request: BetterOffRequest,
-                values: dict[str, str], reference: str | None) -> None:
+                values: dict[str, str], reference: str | None,
+                comparison: CompareRequest | None = None) -> None:
     """The answer to `request` (read from the modal's `values`) in a DM, saved against
-    `reference` when given and allowed."""
+    `reference` when given and allowed, with the other offers beside it when there are any."""
     calculator = CalculatorClient.from_settings()
     result = calculator.better_off(request)
+    compared = calculator.compare(comparison) if comparison is not None else None
     swept = calculator.sweep(chart_sweep(request))
     saved = False
     note = ""
@@ -135,7 +145,7 @@ def send_answer(database: Database, client: WebClient, user: str, request: Bette
         except CaseloadError as exc:
             note = f"Not saved: {sentence(exc)}"
     page = result_page_link(get_calculator_settings(), user, without_personal(values))
-    message = better_off_message(result, reference if saved else None, page, saved)
+    message = better_off_message(result, reference if saved else None, page, saved, compared)
     channel = client.conversations_open(users=user)["channel"]["id"]
     client.chat_postMessage(channel=channel, **message.as_kwargs())
     if note:

@@ -30,7 +30,7 @@ from slack_sdk.models.blocks import (
 from slack_sdk.models.views import View
 
 from bot.modal_input import submitted, values_of
-from calculator.engine import BetterOffResult
+from calculator.engine import BetterOffResult, CompareResult
 from messaging.views import Message
 
 BETTER_OFF = "better_off_modal"
@@ -39,7 +39,8 @@ MODAL_FIELDS = frozenset({
     "client_reference", "age", "date_of_birth", "nation", "capability", "pip_daily_living", "esa",
     "couple", "married", "partner_age", "partner_date_of_birth", "children_ages", "tenure", "rent_monthly",
     "lha_monthly", "transitional_element_monthly", "hours_per_week", "hourly_wage", "pay_frequency",
-    "one_off_payment", "one_off_payment_date",
+    "one_off_payment", "one_off_payment_date", "offer2_hours", "offer2_wage", "offer3_hours",
+    "offer3_wage",
 })
 
 
@@ -113,31 +114,8 @@ def _birth_date(block_id: str, label: str, hint: str) -> InputBlock:
                       element=DatePickerElement(action_id="value"))
 
 
-def better_off_modal(client_reference: str | None = None,
-                     saved: SavedHousehold | None = None) -> View:
-    """The modal, empty or (`saved`) filled in from the client's last saved household."""
-    values = saved.values if saved else {}
-    # Answers the modal has no field for (savings, childcare: given on the advisor page) ride
-    # along unseen in private_metadata, so starting from a saved household loses nothing.
-    kept = {name: value for name, value in values.items() if name not in MODAL_FIELDS}
-    intro = ("The common case in a few answers; the advisor pages (link in the answer) "
-             "take the rest: savings, childcare, a partner's pay.")
-    if saved:
-        intro = (f"Filled in from {client_reference}'s calculation of "
-                 f"{saved.calculated_on:%-d %B %Y}: change whatever is different now.")
-        if kept:
-            intro += " Answers given on the advisor page are kept; change them there."
-    blocks = [
-        SectionBlock(text=intro),
-        InputBlock(
-            block_id="client_reference",
-            label="Client reference (optional)",
-            optional=True,
-            hint="Saves the calculation against this client. Never a name or NHS number.",
-            element=PlainTextInputElement(
-                action_id="value", max_length=20, initial_value=client_reference or None
-            ),
-        ),
+def _person_blocks(values: dict[str, str]) -> list[InputBlock]:
+    return [
         _number("age", "Age", values, decimal=False),
         _birth_date("date_of_birth", "Date of birth (only at 66 or 67)",
                     "State Pension age rises from 66 to 67 for people born from 6 April 1960, "
@@ -146,6 +124,11 @@ def better_off_modal(client_reference: str | None = None,
         _select("capability", "Work capability assessment", CAPABILITY, values),
         _select("pip_daily_living", "PIP daily living", PIP, values),
         _select("esa", "New Style ESA", ESA, values),
+    ]
+
+
+def _household_blocks(values: dict[str, str]) -> list[InputBlock]:
+    return [
         _select("couple", "Lives with a partner", YES_NO, values),
         _select("married", "Married or in a civil partnership", YES_NO, values,
                 hint="Universal Credit treats couples alike; income tax does not (Marriage "
@@ -167,6 +150,11 @@ def better_off_modal(client_reference: str | None = None,
         _number("transitional_element_monthly", "Transitional element, £ a month", values, optional=True,
                 hint="From the UC statement, for people moved from older benefits by a migration "
                 "notice. It ends for good if UC stops; the answer says if the job would do that."),
+    ]
+
+
+def _job_blocks(values: dict[str, str]) -> list[InputBlock]:
+    return [
         _number("hours_per_week", "Job: hours a week", values),
         _number("hourly_wage", "Job: £ an hour", values, hint="National Living Wage: £12.71 (21 and over)"),
         _select("pay_frequency", "Paid", PAY, values),
@@ -176,7 +164,38 @@ def better_off_modal(client_reference: str | None = None,
         InputBlock(block_id="one_off_payment_date", label="Date of the one-off payment", optional=True,
                    element=DatePickerElement(action_id="value",
                                              initial_date=values.get("one_off_payment_date") or None)),
+        _number("offer2_hours", "Compare: offer 2, hours a week", values, optional=True,
+                hint="Another offer to set beside this one, paid as above. Leave empty for none."),
+        _number("offer2_wage", "Compare: offer 2, £ an hour", values, optional=True),
+        _number("offer3_hours", "Compare: offer 3, hours a week", values, optional=True),
+        _number("offer3_wage", "Compare: offer 3, £ an hour", values, optional=True),
     ]
+
+
+def better_off_modal(client_reference: str | None = None,
+                     saved: SavedHousehold | None = None) -> View:
+    """The modal, empty or (`saved`) filled in from the client's last saved household."""
+    values = saved.values if saved else {}
+    # Answers the modal has no field for (savings, childcare: given on the advisor page) ride
+    # along unseen in private_metadata, so starting from a saved household loses nothing.
+    kept = {name: value for name, value in values.items() if name not in MODAL_FIELDS}
+    intro = ("The common case in a few answers; the advisor pages (link in the answer) "
+             "take the rest: savings, childcare, a partner's pay.")
+    if saved:
+        intro = (f"Filled in from {client_reference}'s calculation of "
+                 f"{saved.calculated_on:%-d %B %Y}: change whatever is different now.")
+        if kept:
+            intro += " Answers given on the advisor page are kept; change them there."
+    reference = InputBlock(
+        block_id="client_reference",
+        label="Client reference (optional)",
+        optional=True,
+        hint="Saves the calculation against this client. Never a name or NHS number.",
+        element=PlainTextInputElement(action_id="value", max_length=20,
+                                      initial_value=client_reference or None),
+    )
+    blocks = [SectionBlock(text=intro), reference,
+              *_person_blocks(values), *_household_blocks(values), *_job_blocks(values)]
     return View(
         type="modal",
         callback_id=BETTER_OFF,
@@ -207,8 +226,29 @@ def _money(amount: float) -> str:
     return f"{sign}£{abs(amount):,.2f}"
 
 
+def offers_text(compared: CompareResult) -> str:
+    """Each offer in a line: what it leaves, what an extra hour adds, the cliff edges it crosses."""
+    rows = []
+    for o in compared.offers:
+        r = o.result
+        hour = r.better_off.per_extra_hour
+        edges = "; ".join(f"{c.message} at {c.hours:g} h" for c in o.cliff_edges) or "no cliff edges"
+        best = " (leaves the most)" if compared.best_offer == o.offer else ""
+        rows.append(
+            f"• Offer {o.offer}{best}: {r.hours_per_week:g} h at £{r.hourly_wage:.2f}: "
+            f"{_money(r.better_off.monthly)} a month"
+            + (f", {_money(hour)} an extra hour" if hour is not None else "")
+            + f"; {edges}"
+        )
+    return "*The offers side by side*\n" + "\n".join(rows)
+
+
 def better_off_message(
-    result: BetterOffResult, reference: str | None, page_url: str | None, saved: bool
+    result: BetterOffResult,
+    reference: str | None,
+    page_url: str | None,
+    saved: bool,
+    compared: CompareResult | None = None,
 ) -> Message:
     """The answer: headline, the main lines, warnings, a link to the full page."""
     b = result.better_off
@@ -236,6 +276,8 @@ def better_off_message(
     ]
     if rows:
         blocks.append(SectionBlock(text=MarkdownTextObject(text=f"*What changes each month*\n{rows}")))
+    if compared is not None:
+        blocks.append(SectionBlock(text=MarkdownTextObject(text=offers_text(compared)[:2900])))
     if result.warnings:
         warnings = "\n".join(f":warning: {w.message}" for w in result.warnings[:8])
         blocks.append(SectionBlock(text=MarkdownTextObject(text=warnings[:2900])))
@@ -251,15 +293,11 @@ def better_off_message(
         )
     )
     if page_url:
-        blocks += [
-            DividerBlock(),
-            ActionsBlock(
-                elements=[
-                    ButtonElement(
-                        text="Open the full calculation", url=page_url, action_id="better_off_open_page"
-                    )
-                ]
-            ),
-        ]
+        blocks += _page_button(page_url)
     text = f"{headline}: {hours}."
     return Message(text=text, blocks=blocks)
+
+
+def _page_button(page_url: str) -> list[Any]:
+    button = ButtonElement(text="Open the full calculation", url=page_url, action_id="better_off_open_page")
+    return [DividerBlock(), ActionsBlock(elements=[button])]

@@ -14,8 +14,15 @@ from flask import Blueprint, current_app, render_template, request
 from pydantic import ValidationError
 
 from calculator.chart import chart_sweep, hours_chart_png
-from calculator.engine import BetterOffRequest, calculate, sweep
-from calculator.household_form import FormInvalid, household_fields, parse_form
+from calculator.engine import BetterOffRequest, CompareRequest, calculate, compare, sweep
+from calculator.household_form import (
+    OFFER_FIELDS,
+    OTHER_OFFERS,
+    FormInvalid,
+    household_fields,
+    parse_comparison,
+    parse_form,
+)
 from calculator.links import Link, verify
 from calculator.parameters import tax_year, tax_year_for
 from calculator.web.openapi import document
@@ -74,8 +81,15 @@ def _signed_in_user() -> str | None:
     return link.user if link else None
 
 
+# The other offers' fields, which open their own "Compare with other offers" section.
+OFFER_NAMES = {f"offer{n}_{name}" for n in OTHER_OFFERS for name in OFFER_FIELDS.values()}
+
+
 def _form_page(values: dict[str, str], errors: dict[str, str], status: int = 200) -> tuple[str, int]:
     shown = {**DEFAULTS, "start_date": _today().isoformat(), **values}
+    open_compare = any(name in OFFER_NAMES for name in errors) or any(
+        values.get(f"offer{n}_hours") for n in OTHER_OFFERS
+    )
     open_details = any(name in MORE_DETAILS for name in errors) or any(
         values.get(name) for name in MORE_DETAILS - {"who", "pension"}
     )
@@ -86,6 +100,7 @@ def _form_page(values: dict[str, str], errors: dict[str, str], status: int = 200
         tax_year=tax_year_for(_today()).tax_year,
         signed_in=_signed_in_user() is not None,
         open_details=open_details,
+        open_compare=open_compare,
     ), status
 
 
@@ -96,8 +111,14 @@ def form() -> Any:
     return _form_page(values, {})
 
 
-def _result_page(req: BetterOffRequest, values: dict[str, str], save: dict[str, Any] | None) -> str:
+def _result_page(
+    req: BetterOffRequest,
+    values: dict[str, str],
+    save: dict[str, Any] | None,
+    comparison: CompareRequest | None = None,
+) -> str:
     result = calculate(req)
+    compared = compare(comparison) if comparison is not None else None
     swept = sweep(chart_sweep(req))
     chart = base64.b64encode(hours_chart_png(swept, result.now.monthly)).decode()
     return render_template(
@@ -108,6 +129,7 @@ def _result_page(req: BetterOffRequest, values: dict[str, str], save: dict[str, 
         values=values,
         request_json=req.model_dump_json(),
         save=save,
+        compared=compared,
     )
 
 
@@ -125,13 +147,14 @@ def result() -> Any:
         form_data = request.form
     try:
         req = parse_form(form_data, _today())
+        comparison = parse_comparison(form_data, _today())
     except FormInvalid as invalid:
         return _form_page(values, {e.field: e.message for e in invalid.errors}, status=422)
     except ValueError as exc:  # no rules on file for today's tax year
         return _form_page(values, {"start_date": str(exc)}, status=422)
     offer = _signed_in_user() is not None and _saver() is not None
     save = {"token": values.get("as"), "saved": False, "reference": None, "error": None} if offer else None
-    return _result_page(req, values, save)
+    return _result_page(req, values, save, comparison)
 
 
 def _request_from_hidden() -> BetterOffRequest | None:

@@ -265,6 +265,24 @@ def test_the_modal_asks_for_a_transitional_element_with_help(db, w, slack) -> No
     assert "the £75.00 a month transitional element with it" in json.dumps(message.args, ensure_ascii=False)
 
 
+def test_offers_compared_side_by_side_in_the_answer(db, w, slack) -> None:
+    url, fake = slack
+    slash(url, w["es"], "betteroff")
+    view = opened_view(fake)
+    offer2 = next(b for b in view["blocks"] if b.get("block_id") == "offer2_hours")
+    assert offer2["optional"] and "beside this one" in offer2["hint"]["text"]
+    skipped = submit(url, w["es"], view, values({**ANSWERS, "offer3_hours": "20", "offer3_wage": "13"}))
+    assert skipped.json()["errors"] == {"offer3_hours": "Fill in offer 2 first, then offer 3"}
+    answers = {**ANSWERS, "esa": "support_group", "offer2_hours": "25", "offer2_wage": "13.5",
+               "offer3_hours": "37.5", "offer3_wage": "15"}
+    submit(url, w["es"], view, values(answers), view_id="VCOMPARE")
+    [message] = eventually(fake, "chat.postMessage")
+    text = json.dumps(message.args, ensure_ascii=False)
+    assert "The offers side by side" in text
+    assert "Offer 1" in text and "Offer 2" in text and "Offer 3" in text
+    assert "New Style ESA stops at" in text and "an extra hour" in text
+
+
 def test_care_coordinators_are_pointed_elsewhere(db, w, slack) -> None:
     url, fake = slack
     reply = slash(url, w["cc"], "betteroff")

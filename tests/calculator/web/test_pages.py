@@ -9,8 +9,8 @@ from datetime import date, timedelta
 from flask.testing import FlaskClient
 from sqlalchemy import func, select
 
-from calculator.engine import calculate
-from calculator.household_form import parse_form
+from calculator.engine import calculate, compare
+from calculator.household_form import parse_comparison, parse_form
 from calculator.links import sign
 from calculator.web import create_app
 from caseload.calculations import list_calculations
@@ -204,3 +204,31 @@ def test_a_one_off_payment_shows_its_surplus_earnings_in_the_periods(client: Fla
             "one_off_payment_date": (date.today() + timedelta(days=40)).isoformat()}
     answered = client.post("/result", data=form).data.decode()
     assert "One-off payment of £3,000.00" in answered and "Surplus earnings of" in answered
+
+
+def test_offers_compared_side_by_side(client: FlaskClient) -> None:
+    page = client.get("/").data.decode()
+    assert "Compare with other offers" in page and 'id="offer2_hours"' in page and 'id="offer3_wage"' in page
+    form = {**FORM, "esa": "support_group", "offer2_hours": "25", "offer2_wage": "13.50",
+            "offer3_hours": "37.5", "offer3_wage": "15", "offer3_pay_frequency": "monthly",
+            "offer3_travel_weekly": "20"}
+    response = client.post("/result", data=form)
+    assert response.status_code == 200
+    text = response.data.decode()
+    compared = compare(parse_comparison(form, date.today()))
+    for o in compared.offers:
+        row = re.search(rf'<tr id="offer-{o.offer}"[^>]*>(.*?)</tr>', text, re.S).group(1)
+        assert f"£{o.result.better_off.monthly:,.2f}" in row
+        assert f"£{o.result.better_off.per_extra_hour:,.2f}" in row
+    assert "New Style ESA stops at" in text
+    missing = client.post("/result", data={**FORM, "offer2_hours": "20"})
+    assert missing.status_code == 422 and 'href="#offer2_wage"' in missing.data.decode()
+    skipped = client.post("/result", data={**FORM, "offer3_hours": "20", "offer3_wage": "13"})
+    assert dict(re.findall(r'<li><a href="#(\w+)">([^<]*)</a>', skipped.data.decode())) == {
+        "offer3_hours": "Fill in offer 2 first, then offer 3"
+    }
+    too_long = client.post("/result", data={**FORM, "offer2_hours": "16", "offer2_wage": "13",
+                                            "offer3_hours": "120", "offer3_wage": "13"})
+    links = dict(re.findall(r'<li><a href="#(\w+)">([^<]*)</a>', too_long.data.decode()))
+    assert links == {"offer3_hours": "Must be 100 or less"}
+    assert "<details open>\n<summary>Compare" in too_long.data.decode()
