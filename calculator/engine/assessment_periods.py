@@ -47,6 +47,7 @@ class AssessmentPeriods:
     lowest_period: int
     average_universal_credit: float
     note: str
+    surplus_earnings_carried: float = 0.0  # the most carried into any period (reg 54A)
 
 
 DAYS_IN_MONTH = (31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
@@ -168,12 +169,15 @@ def project(
     rounded = {n: _period_money(s, job, steady, who, n, childcare, work_costs) for n in set(counts)}
 
     periods = _periods(calendar, counts, rounded)
-    one_off = _one_off_period(calendar, job)
-    # Surplus earnings need an award to end: a household with no UC in any period has none.
-    has_award = any(period.universal_credit > 0 for period in periods)
-    if has_award and (one_off is not None or any(not period.universal_credit > 0 for period in periods)):
+    one_off = _one_off_period(calendar, job) if job.one_off_payment else None
+    # Surplus earnings need an award to end (some period with UC) and a nil period or a one-off
+    # payment; the few distinct figures say so without looking at every period.
+    awards = [figures[1] for figures in rounded.values()]
+    carried = 0.0
+    if max(awards) > 0 and (one_off is not None or min(awards) <= 0):
         surplus_earnings(periods, counts, one_off, job.one_off_payment, _Recalculate(
             s=s, job=job, steady=steady, who=who, childcare=childcare, work_costs=work_costs))
+        carried = max(period.surplus_earnings for period in periods)
     nets = [period.net_income for period in periods]
     lowest = min(nets)
     return AssessmentPeriods(
@@ -183,6 +187,7 @@ def project(
         lowest_period=nets.index(lowest) + 1,  # the first of equals, as min() picks
         average_universal_credit=pence(sum([period.universal_credit for period in periods]) / count),
         note=NOTE,
+        surplus_earnings_carried=carried,
     )
 
 

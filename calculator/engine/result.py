@@ -387,9 +387,9 @@ def _surplus_earnings(
     p: _Prepared, periods: AssessmentPeriods, difference: float, out: list[Caution]
 ) -> None:
     """UC Regulations reg 54A, as the assessment periods apply it."""
-    carried = [period for period in periods.periods if period.surplus_earnings > 0]
-    if not carried:
+    if not periods.surplus_earnings_carried:
         return
+    carried = [period for period in periods.periods if period.surplus_earnings > 0]
     first = carried[0]
     lost = sum(period.universal_credit_lost_to_surplus for period in carried)
     threshold = p.rules.uc_surplus_earnings_threshold

@@ -7,7 +7,7 @@ explanations are made once, in result.py.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 
 from calculator.engine.deductions import (
@@ -298,7 +298,10 @@ class _Income:
     jsa_stopped: bool = False
     ca_stopped: bool = False
     top_adjusted_net_income: float = 0.0  # the higher earner's, for the child benefit charge
-    taxable_incomes: list[float] = field(default_factory=list)  # per adult, yearly
+    # Yearly taxable income of all adults and of the last added: two floats, not a list, as
+    # only a married couple's Marriage Allowance needs each one's.
+    taxable_total: float = 0.0
+    taxable_last: float = 0.0
 
 
 def _add_pay(income: _Income, pay: Pay) -> None:
@@ -309,7 +312,8 @@ def _add_pay(income: _Income, pay: Pay) -> None:
     income.national_insurance += pay.national_insurance
     income.pension += pay.pension
     income.top_adjusted_net_income = max(income.top_adjusted_net_income, pay.adjusted_net_income)
-    income.taxable_incomes.append(pay.taxable)
+    income.taxable_total += pay.taxable
+    income.taxable_last = pay.taxable
 
 
 def _add_tested(income: _Income, s: Situation, adult: Adult, pay: Pay) -> None:
@@ -345,7 +349,8 @@ def _add_tested(income: _Income, s: Situation, adult: Adult, pay: Pay) -> None:
     income.top_adjusted_net_income = max(
         income.top_adjusted_net_income, pay.adjusted_net_income + other_taxable_year
     )
-    income.taxable_incomes.append(pay.taxable + other_taxable_year)
+    income.taxable_last = pay.taxable + other_taxable_year
+    income.taxable_total += income.taxable_last
 
 
 def childcare_work_condition(s: Situation, pays: tuple[Pay, ...]) -> bool:
@@ -388,8 +393,8 @@ def council_tax_reduction(s: Situation, earned: float) -> float:
 def _marriage_allowance(s: Situation, income: _Income) -> float:
     """The tax a married couple saves with Marriage Allowance, monthly; less tax on their pay is
     more earned income for UC (reg 55), so it is added there too."""
-    first, second = income.taxable_incomes
-    saving, _ = marriage_allowance_saving(s.rules, (first, second), s.scotland)
+    second = income.taxable_last
+    saving, _ = marriage_allowance_saving(s.rules, (income.taxable_total - second, second), s.scotland)
     income.earned += saving / 12
     return saving / 12
 
