@@ -166,7 +166,7 @@ def project(
     # Periods with the same number of paydays have the same money, so it is worked out once
     # per number, not once per period.
     counts = calendar.counts if paid else (0,) * count
-    rounded = {n: _period_money(s, job, steady, who, n, childcare, work_costs) for n in set(counts)}
+    rounded = {n: _rounded(_period_full(s, job, steady, who, n, childcare, work_costs)) for n in set(counts)}
 
     periods = _periods(calendar, counts, rounded)
     one_off = _one_off_period(calendar, job) if job.one_off_payment else None
@@ -227,13 +227,6 @@ def _periods(
             strict=True,
         )
     ]
-
-
-def _period_money(
-    s: Situation, job: ProposedJob, steady: Money, who: int, n: int, childcare: float, work_costs: float
-) -> tuple[float, float, float]:
-    """Earnings, UC and net income, rounded, for a period in which the worker is paid `n` times."""
-    return _rounded(_period_full(s, job, steady, who, n, childcare, work_costs))
 
 
 def _period_full(

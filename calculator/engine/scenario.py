@@ -144,7 +144,11 @@ def situation(rules: Rules, household: Household, on: date) -> Situation:
     adults = (household.claimant, partner) if partner else (household.claimant,)
     children = household.children
     pip = tuple(_pip_weekly(rules, a) * WEEKS_PER_MONTH for a in adults)
-    past = tuple(reached(rules.state_pension_ages, a.age, a.date_of_birth, on) for a in adults)
+    youngest = rules.state_pension_ages[0][2]  # most households: nobody near State Pension age
+    if all(a.age < youngest for a in adults):
+        past: tuple[bool, ...] = (False,) * len(adults)
+    else:
+        past = tuple(reached(rules.state_pension_ages, a.age, a.date_of_birth, on) for a in adults)
     return Situation(
         rules=rules,
         household=household,
