@@ -57,6 +57,7 @@ FIELD_FOR_ERROR = [
     (r"^household\.nation", "nation"),
     (r"^household\.married", "married"),
     (r"^household\.transitional", "transitional_element_monthly"),
+    (r"^household\.budget\.(\w+)", "budget"),
     (r"^job\.hours_per_week", "hours_per_week"),
     (r"^job\.hourly_wage", "hourly_wage"),
     (r"^job\.pay_frequency", "pay_frequency"),
@@ -91,7 +92,20 @@ HOUSEHOLD_FIELDS = frozenset({
     "ctr_taper_percent", "who", "hours_per_week",
     "hourly_wage", "pay_frequency", "pension", "apprentice", "travel_weekly", "childcare_in_work",
     "start_date", "first_payday", "ap_start_day", "one_off_payment", "one_off_payment_date",
+    "budget_energy", "budget_water", "budget_phone", "budget_travel", "budget_food", "budget_debts",
+    "budget_uc_deductions",
 })
+
+# The budget's form fields and what each is in the engine's request.
+BUDGET_FIELDS = {
+    "budget_energy": "energy_monthly",
+    "budget_water": "water_monthly",
+    "budget_phone": "phone_and_broadband_monthly",
+    "budget_travel": "travel_monthly",
+    "budget_food": "food_and_other_monthly",
+    "budget_debts": "debt_repayments_monthly",
+    "budget_uc_deductions": "universal_credit_deductions_monthly",
+}
 
 
 # Read for the calculation, never kept: not with the saved household, not in a link to the
@@ -116,7 +130,10 @@ class FormInvalid(CalculatorInputError):
 
 def form_field(request_field: str) -> str:
     for pattern, field in FIELD_FOR_ERROR:
-        if re.search(pattern, request_field):
+        if match := re.search(pattern, request_field):
+            if field == "budget":  # household.budget.energy_monthly is the field budget_energy
+                by_key = {key: name for name, key in BUDGET_FIELDS.items()}
+                return by_key.get(match.group(1), "budget_energy")
             return field
     return "hours_per_week"
 
@@ -205,6 +222,8 @@ def _household(r: _Reader) -> dict[str, Any]:
         household["married"] = True
     household["children"] = _children(r)
     household["housing"] = _housing(r)
+    if any(r.text(name) for name in BUDGET_FIELDS):
+        household["budget"] = {key: r.number(name) for name, key in BUDGET_FIELDS.items()}
     council = r.number("council_tax_monthly")
     if council:
         household["council_tax"] = {

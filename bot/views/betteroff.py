@@ -278,6 +278,11 @@ def better_off_message(
         blocks.append(SectionBlock(text=MarkdownTextObject(text=f"*What changes each month*\n{rows}")))
     if compared is not None:
         blocks.append(SectionBlock(text=MarkdownTextObject(text=offers_text(compared)[:2900])))
+    if result.budget is not None:
+        left = result.budget
+        blocks.append(SectionBlock(text=MarkdownTextObject(
+            text=f"*After the bills* (from the budget on the advisor page): {_money(left.left_now)} "
+            f"left a month now, {_money(left.left_in_work)} in work.")))
     if result.warnings:
         warnings = "\n".join(f":warning: {w.message}" for w in result.warnings[:8])
         blocks.append(SectionBlock(text=MarkdownTextObject(text=warnings[:2900])))

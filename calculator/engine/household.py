@@ -227,6 +227,23 @@ class CouncilTax(_Input):
     earnings_disregard_weekly: Money = Field(25, description="Net weekly earnings ignored.")
 
 
+class Budget(_Input):
+    """What the household pays each month besides rent and council tax (given above), so the
+    answer can say what is left; it never changes a benefit figure."""
+
+    energy_monthly: Money = Field(0, description="Gas and electricity, £ a month.")
+    water_monthly: Money = Field(0, description="Water and sewerage, £ a month.")
+    phone_and_broadband_monthly: Money = Field(0, description="Phones and broadband, £ a month.")
+    travel_monthly: Money = Field(0, description="Travel other than to the job, £ a month.")
+    food_and_other_monthly: Money = Field(0, description="Food, toiletries and everything else, £ a month.")
+    debt_repayments_monthly: Money = Field(0, description="Loans, cards and arrears paid, £ a month.")
+    universal_credit_deductions_monthly: Money = Field(
+        0,
+        description="Taken from UC before it is paid (advance repayments, overpayments, third-party "
+        "deductions), £ a month; no more than the UC there is comes off.",
+    )
+
+
 class Household(_Input):
     nation: CoveredNation = Nation.ENGLAND
     in_london: Flag = False
@@ -243,6 +260,7 @@ class Household(_Input):
     housing: Housing = Field(default_factory=Housing)
     capital: Money = 0
     council_tax: CouncilTax = Field(default_factory=CouncilTax)
+    budget: Budget | None = Field(None, description="Optional: spending, for what is left each month.")
     transitional_element_monthly: Money = Field(
         0,
         description="Transitional protection: the transitional element on the UC statement now, for "

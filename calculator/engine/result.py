@@ -62,6 +62,18 @@ class Caution:
 
 
 @dataclass(slots=True, kw_only=True)
+class BudgetResult:
+    """Money left after what the household pays, now and in work (monthly)."""
+
+    spending: float  # rent, service charges, council tax and the budget's bills, the same in work
+    universal_credit_deductions_now: float  # no more than the UC there is
+    universal_credit_deductions_in_work: float
+    left_now: float
+    left_in_work: float
+    change: float
+
+
+@dataclass(slots=True, kw_only=True)
 class BetterOffResult:
     tax_year: str
     calculation_date: date
@@ -73,6 +85,41 @@ class BetterOffResult:
     better_off: BetterOff
     warnings: list[Caution]
     assessment_periods: AssessmentPeriods
+    budget: BudgetResult | None = None
+
+
+def _budget(p: _Prepared, now_net: float, work_net: float) -> BudgetResult | None:
+    """What is left after the bills: read from the answer's totals, never feeding back into it."""
+    household = p.request.household
+    budget = household.budget
+    if budget is None:
+        return None
+    housing = household.housing
+    bills = (
+        housing.rent_monthly
+        + housing.service_charges_monthly
+        + household.council_tax.charge_monthly
+        + budget.energy_monthly
+        + budget.water_monthly
+        + budget.phone_and_broadband_monthly
+        + budget.travel_monthly
+        + budget.food_and_other_monthly
+        + budget.debt_repayments_monthly
+    )
+    spending = pence_signed(bills)
+    wanted = budget.universal_credit_deductions_monthly
+    taken_now = pence_signed(min(wanted, p.now.universal_credit.award))
+    taken_work = pence_signed(min(wanted, p.in_work.universal_credit.award))
+    left_now = pence_signed(now_net - spending - taken_now)
+    left_work = pence_signed(work_net - spending - taken_work)
+    return BudgetResult(
+        spending=spending,
+        universal_credit_deductions_now=taken_now,
+        universal_credit_deductions_in_work=taken_work,
+        left_now=left_now,
+        left_in_work=left_work,
+        change=round(left_work - left_now, 2),
+    )
 
 
 def _totals(monthly: float) -> Totals:
@@ -199,6 +246,7 @@ def result_of(p: _Prepared) -> BetterOffResult:
         better_off=_better_off(p, difference),
         warnings=cautions(p, periods, difference),
         assessment_periods=periods,
+        budget=_budget(p, now_net, work_net),
     )
 
 

@@ -16,6 +16,7 @@ from pydantic import ValidationError
 from calculator.chart import chart_sweep, hours_chart_png
 from calculator.engine import BetterOffRequest, CompareRequest, calculate, compare, sweep
 from calculator.household_form import (
+    BUDGET_FIELDS,
     OFFER_FIELDS,
     OTHER_OFFERS,
     FormInvalid,
@@ -90,6 +91,7 @@ def _form_page(values: dict[str, str], errors: dict[str, str], status: int = 200
     open_compare = any(name in OFFER_NAMES for name in errors) or any(
         values.get(f"offer{n}_hours") for n in OTHER_OFFERS
     )
+    open_budget = any(name in BUDGET_FIELDS for name in {*errors, *(k for k, v in values.items() if v)})
     open_details = any(name in MORE_DETAILS for name in errors) or any(
         values.get(name) for name in MORE_DETAILS - {"who", "pension"}
     )
@@ -101,6 +103,7 @@ def _form_page(values: dict[str, str], errors: dict[str, str], status: int = 200
         signed_in=_signed_in_user() is not None,
         open_details=open_details,
         open_compare=open_compare,
+        open_budget=open_budget,
     ), status
 
 

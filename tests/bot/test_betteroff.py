@@ -283,6 +283,18 @@ def test_offers_compared_side_by_side_in_the_answer(db, w, slack) -> None:
     assert "New Style ESA stops at" in text and "an extra hour" in text
 
 
+def test_a_budget_from_the_advisor_page_shows_what_is_left(db, w, slack) -> None:
+    url, fake = slack
+    slash(url, w["es"], "betteroff")
+    view = opened_view(fake)
+    view["private_metadata"] = json.dumps({"budget_energy": "110", "budget_food": "300"})
+    submit(url, w["es"], view, values(ANSWERS), view_id="VBUDGET")
+    [message] = eventually(fake, "chat.postMessage")
+    expected = calculate(parse_form({**ANSWERS, "budget_energy": "110", "budget_food": "300"}, clock.today()))
+    text = json.dumps(message.args, ensure_ascii=False)
+    assert f"£{expected.budget.left_now:,.2f} left a month now" in text
+
+
 def test_care_coordinators_are_pointed_elsewhere(db, w, slack) -> None:
     url, fake = slack
     reply = slash(url, w["cc"], "betteroff")

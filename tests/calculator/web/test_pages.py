@@ -232,3 +232,19 @@ def test_offers_compared_side_by_side(client: FlaskClient) -> None:
     links = dict(re.findall(r'<li><a href="#(\w+)">([^<]*)</a>', too_long.data.decode()))
     assert links == {"offer3_hours": "Must be 100 or less"}
     assert "<details open>\n<summary>Compare" in too_long.data.decode()
+
+
+def test_a_budget_says_what_is_left_and_changes_no_benefit(client: FlaskClient) -> None:
+    page = client.get("/").data.decode()
+    assert 'id="budget_energy"' in page and "None of this changes a benefit figure" in page
+    form = {**FORM, "council_tax_monthly": "120", "budget_energy": "110", "budget_food": "300",
+            "budget_uc_deductions": "60"}
+    text = client.post("/result", data=form).data.decode()
+    expected = calculate(parse_form(form, date.today()))
+    assert expected.budget is not None
+    row = re.search(r'<tr id="budget-left">(.*?)</tr>', text, re.S).group(1)
+    assert f"£{expected.budget.left_now:,.2f}" in row and f"£{expected.budget.left_in_work:,.2f}" in row
+    plain = calculate(parse_form({**FORM, "council_tax_monthly": "120"}, date.today()))
+    assert expected.lines == plain.lines and expected.better_off == plain.better_off
+    bad = client.post("/result", data={**FORM, "budget_water": "-5"})
+    assert list(dict(re.findall(r'<li><a href="#(\w+)">([^<]*)</a>', bad.data.decode()))) == ["budget_water"]
