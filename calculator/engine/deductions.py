@@ -95,7 +95,10 @@ def payslip(
     frequency: PayFrequency,
     pension: PensionScheme,
     employee_pension_rate: float,
+    past_pension_age: bool = False,
 ) -> Payslip:
+    """One period's pay and deductions; no employee National Insurance once the worker has
+    reached State Pension age (SSCBA 1992 s.6(3))."""
     gross = pence(hours_per_week * hourly_wage * WEEKS_IN_PERIOD[frequency])
     threshold, upper, trigger, qe_lower, qe_upper = period_thresholds(rules, frequency)
     pension_gross = pension_paid = 0.0
@@ -107,7 +110,9 @@ def payslip(
             pension_paid = pence(pension_gross * (1 - rules.pension_basic_rate_relief))
     return Payslip(
         gross=gross,
-        national_insurance=employee_national_insurance(rules, gross, threshold, upper),
+        national_insurance=(
+            0.0 if past_pension_age else employee_national_insurance(rules, gross, threshold, upper)
+        ),
         pension=pension_paid,
         pension_gross=pension_gross,
         pension_reduces_taxable_pay=pension is PensionScheme.NET_PAY,
@@ -167,12 +172,13 @@ def marriage_allowance_saving(
     """
     best, giver = 0.0, -1
     amount = rules.marriage_allowance
+    rate = rules.marriage_allowance_rate
     if not all(_within_marriage_allowance_rates(rules, income, scotland) for income in incomes):
         return best, giver
     for transferor in (0, 1):
         mine, theirs = incomes[transferor], incomes[1 - transferor]
         extra = income_tax_annual(rules, mine, scotland, amount) - income_tax_annual(rules, mine, scotland)
-        relief = min(rules.marriage_allowance_rate * amount, income_tax_annual(rules, theirs, scotland))
+        relief = min(rate * amount, income_tax_annual(rules, theirs, scotland))
         if relief - extra > best + 1e-9:
             best, giver = relief - extra, transferor
     return best, giver

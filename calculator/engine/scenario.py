@@ -96,7 +96,9 @@ def pay_for(
     if hours <= 0 or job.hourly_wage <= 0:
         return NO_PAY
     scheme = enrolled_scheme(rules, job, age, past_pension_age)
-    slip = payslip(rules, hours, job.hourly_wage, job.pay_frequency, scheme, job.employee_pension_rate)
+    slip = payslip(
+        rules, hours, job.hourly_wage, job.pay_frequency, scheme, job.employee_pension_rate, past_pension_age
+    )
     per_year = PERIODS_PER_YEAR[job.pay_frequency]
     gross_year = slip.gross * per_year
     taxable = gross_year - (slip.pension_gross * per_year if slip.pension_reduces_taxable_pay else 0.0)

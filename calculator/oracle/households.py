@@ -102,6 +102,36 @@ def generate(seed: int = SEED, per_cell: int = PER_CELL) -> list[Case]:
         household = _household(rng, couple, tenure, area)
         validate(household)
         cases.append(Case(id=f"pe-{number:03d}", area=area, household=household))
+    return cases + _couples_for_issue_17(seed, len(cases) + 1)
+
+
+MARRIED_COUPLES = 24
+MIXED_AGE_COUPLES = 12
+
+
+def _couples_for_issue_17(seed: int, first: int) -> list[Case]:
+    """Married couples (one earning under the personal allowance, so Marriage Allowance can
+    apply) and couples of mixed ages (one past State Pension age), drawn from a second random
+    stream so the households before them are as they were for a seed."""
+    rng = random.Random(seed + 17)
+    cases = []
+    for offset in range(MARRIED_COUPLES + MIXED_AGE_COUPLES):
+        area = rng.choice(ENGLAND_AREAS + SCOTLAND_AREAS)
+        household = _household(rng, True, rng.choice(TENURES), area)
+        if offset < MARRIED_COUPLES:
+            household["married"] = True
+            low = household["claimant"]
+            low.pop("job", None)
+            if rng.random() < 0.5:  # some earn a little, under the allowance
+                hours = float(rng.choice((8, 10, 12, 15)))
+                low["job"] = {"hours_per_week": hours, "hourly_wage": MINIMUM_WAGE,
+                              "pay_frequency": "monthly", "pension": "opt_out"}
+            household["partner"]["job"] = _job(rng)
+        else:
+            household["claimant"]["age"] = rng.randint(67, 75)
+            household["partner"]["age"] = rng.randint(30, 64)
+        validate(household)
+        cases.append(Case(id=f"pe-{first + offset:03d}", area=area, household=household))
     return cases
 
 

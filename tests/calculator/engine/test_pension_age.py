@@ -122,3 +122,12 @@ def test_a_date_of_birth_must_fit_the_age_and_the_date() -> None:
     assert any("cannot be after the calculation date" in message for _, message in future)
     given_alone = request({"claimant": {"date_of_birth": "1960-10-10"}})
     assert given_alone.household.claimant.age == 66
+
+
+def test_no_employee_national_insurance_past_state_pension_age() -> None:
+    # SSCBA 1992 s.6(3): no primary Class 1 contributions on earnings paid after pensionable age.
+    job = {"hours_per_week": 30, "hourly_wage": 14}
+    past = calculate(request({"claimant": {"date_of_birth": "1958-05-01"}}, job))
+    before = calculate(request({"claimant": {"date_of_birth": "1960-10-10"}}, job))
+    assert line(past, "national_insurance").in_work_monthly == 0
+    assert line(before, "national_insurance").in_work_monthly < 0
