@@ -202,8 +202,9 @@ def test_the_same_path_by_keyboard_alone(page: Page) -> None:
     tab_to(page, page.locator("#start_date"))
     type_date(page, page.locator("#start_date"), date(2026, 12, 7))
     expect(page.locator("#start_date")).to_have_value("2026-12-07")
-    # Closed "More details" and "Compare with other offers" are one stop each, then the button.
-    tab_to(page, page.get_by_role("button", name="Work it out"), limit=4)
+    # Closed "More details", "Budget" and "Compare with other offers" are one stop each, then
+    # the button.
+    tab_to(page, page.get_by_role("button", name="Work it out"), limit=5)
     with page.expect_request(is_result_post) as posted:
         keyboard.press("Enter")
     result = engine_result(posted.value)
