@@ -141,7 +141,15 @@ class Job(_Input):
     apprentice: Flag = False
 
 
+def _age_or_date_of_birth(schema: dict[str, Any]) -> None:
+    """Age may be left out when the date of birth is given (it is worked out from it), so the
+    published schema must not call it required: a generated body without it is valid."""
+    schema["required"] = [name for name in schema.get("required", []) if name != "age"]
+
+
 class Adult(_Input):
+    model_config = ConfigDict(extra="forbid", frozen=True, json_schema_extra=_age_or_date_of_birth)
+
     age: Count = Field(ge=16, le=120, description="Age in whole years; worked out from date_of_birth when "
                        "only that is given.")
     date_of_birth: Day | None = Field(
