@@ -67,15 +67,16 @@ def peak_rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
-def open_database(kind: str) -> tuple[Database, str]:
+def open_database(kind: str, schema: str = SCHEMA) -> tuple[Database, str]:
+    """A new, empty benchmark database: PostgreSQL `schema` (dropped first) or a SQLite file."""
     if kind == "postgresql":
         admin = sa.create_engine(POSTGRES_URL)
         with admin.begin() as conn:
-            conn.execute(sa.text(f"DROP SCHEMA IF EXISTS {SCHEMA} CASCADE"))
-            conn.execute(sa.text(f"CREATE SCHEMA {SCHEMA}"))
+            conn.execute(sa.text(f"DROP SCHEMA IF EXISTS {schema} CASCADE"))
+            conn.execute(sa.text(f"CREATE SCHEMA {schema}"))
         admin.dispose()
-        return Database(POSTGRES_URL, connect_args={"options": f"-csearch_path={SCHEMA}"}), \
-            f"PostgreSQL schema {SCHEMA}"
+        return Database(POSTGRES_URL, connect_args={"options": f"-csearch_path={schema}"}), \
+            f"PostgreSQL schema {schema}"
     path = Path(tempfile.mkdtemp()) / "bench.sqlite3"
     return Database(f"sqlite:///{path}"), f"SQLite {path}"
 

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import argparse
 import sys
-import tempfile
 import time
 from pathlib import Path
 
@@ -23,26 +22,19 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 # The path is set above so the script runs from a checkout without installing.
 import messaging.models  # noqa: F401  (the Slack install tables share Base.metadata)
+from bench.caseload import open_database as open_bench_database
 from caseload import outbox
 from caseload.db import Database
 from caseload.models import Base, OutboxMessage, OutboxStatus
 from messaging.outbox import Sender
 from messaging.slack_client import make_slack_client
-from tests.conftest import POSTGRES_URL
 from tests.fakes.slack_api import BOT_TOKEN, FakeSlack
 
 SCHEMA = "bench_outbox"
 
 
 def open_database(kind: str) -> Database:
-    if kind == "postgresql":
-        admin = sa.create_engine(POSTGRES_URL)
-        with admin.begin() as conn:
-            conn.execute(sa.text(f"DROP SCHEMA IF EXISTS {SCHEMA} CASCADE"))
-            conn.execute(sa.text(f"CREATE SCHEMA {SCHEMA}"))
-        admin.dispose()
-        return Database(POSTGRES_URL, connect_args={"options": f"-csearch_path={SCHEMA}"})
-    return Database(f"sqlite:///{Path(tempfile.mkdtemp()) / 'bench.sqlite3'}")
+    return open_bench_database(kind, SCHEMA)[0]
 
 
 def queue(db: Database, messages: int, people: int) -> float:

@@ -3,6 +3,8 @@ and the back-fill of records stored before the history existed."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, date, datetime
 from decimal import Decimal
 
@@ -143,11 +145,9 @@ def _database_at(db: Database, revision: str, tmp_path) -> Database:
     return fresh
 
 
-def test_the_migration_back_fills_history_from_dates_and_the_audit_log(db: Database, tmp_path) -> None:
-    from alembic import command
-
-    from caseload.migrate import alembic_config
-
+@contextmanager
+def _before_history(db: Database, tmp_path) -> Iterator[Database]:
+    """A database of `db`'s kind at revision 0008 with one team, dropped afterwards."""
     old = _database_at(db, "0008", tmp_path)
     try:
         with old.engine.begin() as conn:
@@ -155,6 +155,29 @@ def test_the_migration_back_fills_history_from_dates_and_the_audit_log(db: Datab
                 "INSERT INTO teams (id, name, nation, referral_target_per_month, "
                 "job_start_target_per_month, created_at) VALUES (1, 'T', 'ENG', 0, 0, :now)"),
                 {"now": datetime(2026, 1, 1, tzinfo=UTC)})
+        yield old
+    finally:
+        schema = getattr(old, "schema", None)
+        old.dispose()
+        if schema:
+            with db.engine.begin() as conn:
+                conn.execute(sa.text(f'DROP SCHEMA "{schema}" CASCADE'))
+
+
+def _upgrade_to_history(old: Database) -> None:
+    from alembic import command
+
+    from caseload.migrate import alembic_config
+
+    with old.engine.begin() as conn:
+        config = alembic_config(old.url)
+        config.attributes["connection"] = conn
+        command.upgrade(config, "0009")
+
+
+def test_the_migration_back_fills_history_from_dates_and_the_audit_log(db: Database, tmp_path) -> None:
+    with _before_history(db, tmp_path) as old:
+        with old.engine.begin() as conn:
             for sid in (1, 2):
                 conn.execute(sa.text(
                     "INSERT INTO staff (id, slack_user_id, display_name, role, team_id, fte, active, "
@@ -186,10 +209,7 @@ def test_the_migration_back_fills_history_from_dates_and_the_audit_log(db: Datab
                     "INSERT INTO audit_log (at, action, entity_type, entity_id, team_id, before, after) "
                     "VALUES (:at, :action, 'clients', 1, 1, :before, :after)"),
                     {"at": at, "action": action, "before": before, "after": after})
-        with old.engine.begin() as conn:
-            config = alembic_config(old.url)
-            config.attributes["connection"] = conn
-            command.upgrade(config, "0009")
+        _upgrade_to_history(old)
         with old.engine.connect() as conn:
             rows = conn.execute(sa.text(
                 "SELECT status, specialist_id, valid_from, valid_to FROM client_status_history "
@@ -206,44 +226,20 @@ def test_the_migration_back_fills_history_from_dates_and_the_audit_log(db: Datab
             ("job_seeking", 2, date(2026, 2, 20), date(2026, 3, 2)),
             ("in_work", 2, date(2026, 3, 2), None),
         ]
-    finally:
-        schema = getattr(old, "schema", None)
-        old.dispose()
-        if schema:
-            with db.engine.begin() as conn:
-                conn.execute(sa.text(f'DROP SCHEMA "{schema}" CASCADE'))
 
 
 def test_a_status_the_dates_cannot_explain_is_taken_as_today(db: Database, tmp_path) -> None:
     """An on-hold client whose hold has no audit row: the history ends in today's status."""
-    from alembic import command
-
-    from caseload.migrate import alembic_config
-
-    old = _database_at(db, "0008", tmp_path)
-    try:
+    with _before_history(db, tmp_path) as old:
         with old.engine.begin() as conn:
-            conn.execute(sa.text(
-                "INSERT INTO teams (id, name, nation, referral_target_per_month, "
-                "job_start_target_per_month, created_at) VALUES (1, 'T', 'ENG', 0, 0, :now)"),
-                {"now": datetime(2026, 1, 1, tzinfo=UTC)})
             conn.execute(sa.text(
                 "INSERT INTO clients (id, team_id, reference, status, referral_received_on, "
                 "consent_recorded, created_at, updated_at) VALUES (1, 1, 'OLD-2', 'on_hold', :ref, "
                 ":yes, :now, :now)"),
                 {"ref": date(2026, 1, 5), "yes": True, "now": datetime(2026, 1, 5, tzinfo=UTC)})
-        with old.engine.begin() as conn:
-            config = alembic_config(old.url)
-            config.attributes["connection"] = conn
-            command.upgrade(config, "0009")
+        _upgrade_to_history(old)
         with old.engine.connect() as conn:
             rows = conn.execute(sa.text(
                 "SELECT status, valid_to FROM client_status_history ORDER BY valid_from")).all()
         assert [r[0] for r in rows] == ["referred", "on_hold"]
         assert rows[-1][1] is None
-    finally:
-        schema = getattr(old, "schema", None)
-        old.dispose()
-        if schema:
-            with db.engine.begin() as conn:
-                conn.execute(sa.text(f'DROP SCHEMA "{schema}" CASCADE'))
