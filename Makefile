@@ -5,7 +5,7 @@ VENV := .venv
 PORT ?= 8000
 BIN := $(VENV)/bin
 
-.PHONY: setup run test lint bench clean browser
+.PHONY: setup run test lint bench clean browser frontend
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -37,6 +37,19 @@ test: setup browser
 lint: setup
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+
+# The NHS.UK frontend the pages serve, rebuilt from the versions pinned in frontend/package.json
+# (npm, Node 18+). The output is committed, so neither `make run` nor CI needs Node.
+NHSUK_STATIC := calculator/web/static/nhsuk
+NHSUK_DIST := frontend/node_modules/nhsuk-frontend/dist/nhsuk
+frontend:
+	cd frontend && npm ci --no-audit --no-fund
+	cd frontend && npx sass --style=compressed --no-source-map --load-path=node_modules --quiet-deps \
+	  ips.scss ../$(NHSUK_STATIC)/nhsuk-frontend.min.css
+	cp $(NHSUK_DIST)/nhsuk-frontend.min.js $(NHSUK_STATIC)/
+	mkdir -p $(NHSUK_STATIC)/assets/images
+	cp $(NHSUK_DIST)/assets/images/*.svg $(NHSUK_DIST)/assets/images/favicon.ico \
+	  $(NHSUK_DIST)/assets/images/nhsuk-icon-180.png $(NHSUK_STATIC)/assets/images/
 
 clean:
 	rm -rf $(VENV) var .pytest_cache

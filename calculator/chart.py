@@ -1,17 +1,13 @@
 """The hours chart: net income against hours worked, the proposed hours and every cliff edge.
 
-Shared by the advisor pages and the Slack bot (which uploads it as an image), so both draw
-the same hours.
+The sweep is shared by the advisor pages (which draw it as an SVG, calculator/web/chart.py)
+and the Slack bot, which uploads this PNG; so both draw the same hours. matplotlib is loaded
+only when a PNG is drawn, so a web worker never pays its memory or start-up.
 """
 
 from __future__ import annotations
 
 import io
-
-import matplotlib
-
-matplotlib.use("Agg")  # no display on servers; must precede pyplot
-import matplotlib.pyplot as plt
 
 from calculator.engine import BetterOffRequest, SweepRequest, SweepResult
 
@@ -30,6 +26,11 @@ def chart_sweep(request: BetterOffRequest) -> SweepRequest:
 
 
 def hours_chart_png(result: SweepResult, now_net_monthly: float | None = None) -> bytes:
+    import matplotlib
+
+    matplotlib.use("Agg")  # no display on servers; must precede pyplot
+    import matplotlib.pyplot as plt
+
     hours = [p.hours for p in result.points]
     net = [p.net_income_monthly for p in result.points]
     figure, axes = plt.subplots(figsize=(8, 4.2), dpi=100)

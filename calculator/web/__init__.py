@@ -7,10 +7,10 @@ saving against a client; on its own it runs under gunicorn (`gunicorn
 
 from __future__ import annotations
 
-from flask import Flask
+from flask import Flask, url_for
 
 from calculator.settings import CalculatorSettings, get_calculator_settings
-from calculator.web import guards
+from calculator.web import frontend, guards
 from calculator.web.api import api
 from calculator.web.pages import pages
 from calculator.web.saving import SaveCalculation
@@ -25,6 +25,11 @@ def create_app(settings: CalculatorSettings | None = None, save: SaveCalculation
     app.config["CALCULATOR_SETTINGS"] = settings
     app.config["SAVE_CALCULATION"] = save
     app.json.sort_keys = False  # type: ignore[attr-defined]  # keep the engine's order: headline first
+    frontend.install(
+        app,
+        static_url=lambda name: url_for("pages.static", filename=name),
+        home_url=lambda: url_for("pages.form"),
+    )
     guards.install(app, settings, API_PREFIXES)
     app.register_blueprint(api)
     app.register_blueprint(pages)

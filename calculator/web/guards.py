@@ -11,6 +11,7 @@ from flask import Flask, Request, jsonify, request
 from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 
 from calculator.settings import CalculatorSettings
+from calculator.web.frontend import error_page
 
 
 class RateLimiter:
@@ -80,7 +81,7 @@ def install(app: Flask, settings: CalculatorSettings, api_prefixes: tuple[str, .
         if isinstance(exc, RequestEntityTooLarge):
             return too_large(exc)
         if not request.path.startswith((*api_prefixes, "/healthz", "/openapi.json")):
-            return exc
+            return error_page(exc)
         field = "path" if exc.code == 404 else "method" if exc.code == 405 else "request"
         response = jsonify(errors=[{"field": field, "message": (exc.description or exc.name).rstrip(".")}])
         response.status_code = exc.code or 400
@@ -91,7 +92,9 @@ def install(app: Flask, settings: CalculatorSettings, api_prefixes: tuple[str, .
         return response
 
     @app.errorhandler(RequestEntityTooLarge)
-    def too_large(_: RequestEntityTooLarge):  # type: ignore[no-untyped-def]
+    def too_large(exc: RequestEntityTooLarge):  # type: ignore[no-untyped-def]
+        if not request.path.startswith(api_prefixes):
+            return error_page(exc)  # an advisor's form: the page, in words
         limit = settings.calculator_max_body_bytes
         response = jsonify(
             errors=[{"field": "body", "message": f"request bodies are limited to {limit:,} bytes"}]

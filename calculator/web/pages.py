@@ -5,15 +5,15 @@ Server-rendered and working without JavaScript; Jinja escapes everything echoed 
 
 from __future__ import annotations
 
-import base64
 import json
+from contextlib import suppress
 from datetime import date
 from typing import Any
 
-from flask import Blueprint, current_app, render_template, request
+from flask import Blueprint, current_app, render_template, request, url_for
 from pydantic import ValidationError
 
-from calculator.chart import chart_sweep, hours_chart_png
+from calculator.chart import chart_sweep
 from calculator.engine import BetterOffRequest, CompareRequest, calculate, compare, sweep
 from calculator.household_form import (
     BUDGET_FIELDS,
@@ -26,6 +26,7 @@ from calculator.household_form import (
 )
 from calculator.links import Link, verify
 from calculator.parameters import tax_year, tax_year_for
+from calculator.web.chart import hours_chart
 from calculator.web.openapi import document
 from calculator.web.plain import changes_in_words, what_to_tell
 from calculator.web.saving import NotSaved, SaveCalculation
@@ -71,6 +72,19 @@ MORE_DETAILS = {
 
 def _today() -> date:
     return date.today()
+
+
+@pages.app_context_processor
+def footer_links() -> dict[str, Any]:
+    """The footer's links on every page: the calculator, this year's sources, the API."""
+    links = [{"href": url_for("pages.form"), "text": "Better-off calculator"}]
+    with suppress(ValueError):  # no rules on file for today: no year's sources to point at
+        year = tax_year_for(_today()).tax_year
+        links.append({"href": url_for("pages.sources", name=year), "text": "Rates and references"})
+    links.append({"href": url_for("pages.docs"), "text": "API"})
+    if request.script_root:  # mounted under the web process, whose overview is at /
+        links.insert(0, {"href": "/", "text": "Caseload overview"})
+    return {"footer_links": links}
 
 
 def _link() -> Link | None:
@@ -123,7 +137,7 @@ def _result_page(
     result = calculate(req)
     compared = compare(comparison) if comparison is not None else None
     swept = sweep(chart_sweep(req))
-    chart = base64.b64encode(hours_chart_png(swept, result.now.monthly)).decode()
+    chart = hours_chart(swept, result.now.monthly)
     return render_template(
         "result.html",
         result=result,

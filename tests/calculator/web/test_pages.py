@@ -20,7 +20,7 @@ from caseload.staff import staff_by_slack_id
 from ips.web import calculation_saver
 from tests.factories import make_staff, make_team, refer
 
-from .conftest import settings
+from .conftest import error_links, label_of, row, settings, tag
 
 FORM = {
     "age": "34",
@@ -41,7 +41,7 @@ def test_the_form_asks_the_common_case_and_hides_the_rest(client: FlaskClient) -
     for field in ("age", "hours_per_week", "hourly_wage", "children_ages", "rent_monthly", "capability"):
         assert f'id="{field}"' in page
     assert "<details" in page and 'id="capital"' in page
-    assert re.search(r'<label for="age">Age</label>', page)
+    assert label_of(page, "age") == "Age"
 
 
 def test_result_shows_headline_lines_chart_and_periods(client: FlaskClient) -> None:
@@ -51,7 +51,7 @@ def test_result_shows_headline_lines_chart_and_periods(client: FlaskClient) -> N
     expected = calculate(parse_form(FORM, date.today()))
     assert f"About £{expected.better_off.monthly:,.2f} a month better off" in page
     assert 'id="line-universal_credit"' in page and 'id="line-earnings"' in page
-    assert 'id="hours-chart" src="data:image/png;base64,' in page
+    assert '<svg class="ips-chart" id="hours-chart"' in page and "<polyline" in page
     assert page.count("<tr") >= 12 + len(expected.lines)
 
 
@@ -61,15 +61,14 @@ def test_form_errors_come_with_a_summary_linking_to_each_field(client: FlaskClie
     )
     assert response.status_code == 422
     page = response.data.decode()
-    links = re.findall(r'<li><a href="#(\w+)">', page)
-    assert links == ["age", "children_ages", "hours_per_week"]
+    assert list(error_links(page)) == ["age", "children_ages", "hours_per_week"]
     assert 'aria-invalid="true"' in page and 'aria-describedby="age-error"' in page
     assert 'value="lots"' in page  # what was typed is kept
 
 
 def test_engine_rule_errors_land_on_the_right_field(client: FlaskClient) -> None:
     response = client.post("/result", data={**FORM, "tenure": "private_rent", "hours_per_week": "120"})
-    links = dict(re.findall(r'<li><a href="#(\w+)">([^<]*)</a>', response.data.decode()))
+    links = error_links(response.data.decode())
     assert links["hours_per_week"] == "Must be 100 or less"
     assert "Local Housing Allowance" in html.unescape(links["lha_monthly"])
 
@@ -83,8 +82,8 @@ def test_everything_echoed_back_is_escaped(client: FlaskClient) -> None:
 
 def test_change_the_answers_keeps_them(client: FlaskClient) -> None:
     page = client.post("/", data={**FORM, "capital": "7000"}).data.decode()
-    assert 'id="capital" name="capital" value="7000"' in page
-    assert "<details open" in page  # something under "More details" was given
+    assert tag(page, "capital")["value"] == "7000"
+    assert "open" in tag(page, "more-details")  # something under "More details" was given
 
 
 def test_printable_summary_in_plain_english(client: FlaskClient) -> None:
@@ -153,7 +152,7 @@ def test_northern_ireland_is_refused_on_the_nation_field(client: FlaskClient) ->
     assert 'value="northern_ireland"' in page and "Northern Ireland is not covered yet" in page
     response = client.post("/result", data={**FORM, "nation": "northern_ireland"})
     assert response.status_code == 422
-    links = dict(re.findall(r'<li><a href="#(\w+)">([^<]*)</a>', response.data.decode()))
+    links = error_links(response.data.decode())
     assert list(links) == ["nation"]
     assert "Northern Ireland is not covered" in links["nation"]
     assert "better off" not in response.data.decode().lower().split("error-summary")[0]
@@ -164,7 +163,7 @@ def test_state_pension_age_asks_for_the_date_of_birth_at_66(client: FlaskClient)
     assert 'id="date_of_birth"' in page and "it is never saved" in page
     refused = client.post("/result", data={**FORM, "age": "66"})
     assert refused.status_code == 422
-    links = dict(re.findall(r'<li><a href="#(\w+)">([^<]*)</a>', refused.data.decode()))
+    links = error_links(refused.data.decode())
     assert list(links) == ["date_of_birth"] and links["date_of_birth"].startswith("Give the date of birth")
     answered = client.post("/result", data={**FORM, "age": "", "date_of_birth": "1960-10-10"})
     assert answered.status_code == 200
@@ -174,7 +173,7 @@ def test_married_couples_are_asked_and_a_single_person_cannot_be_married(client:
     page = client.get("/").data.decode()
     assert 'id="married"' in page and "income tax does not" in page
     refused = client.post("/result", data={**FORM, "couple": "no", "married": "yes"})
-    links = dict(re.findall(r'<li><a href="#(\w+)">([^<]*)</a>', refused.data.decode()))
+    links = error_links(refused.data.decode())
     assert list(links) == ["married"]
     couple = {**FORM, "couple": "yes", "married": "yes", "partner_age": "40", "partner_hours": "37.5",
               "partner_wage": "15"}
@@ -186,7 +185,7 @@ def test_transitional_element_is_asked_with_help_and_warned_about(client: FlaskC
     page = client.get("/").data.decode()
     assert 'id="transitional_element_monthly"' in page and "ends for good if Universal Credit stops" in page
     bad = client.post("/result", data={**FORM, "transitional_element_monthly": "-3"})
-    assert list(dict(re.findall(r'<li><a href="#(\w+)">([^<]*)</a>', bad.data.decode()))) == [
+    assert list(error_links(bad.data.decode())) == [
         "transitional_element_monthly"
     ]
     answered = client.post("/result", data={**FORM, "transitional_element_monthly": "60"}).data.decode()
@@ -197,7 +196,7 @@ def test_a_one_off_payment_shows_its_surplus_earnings_in_the_periods(client: Fla
     page = client.get("/").data.decode()
     assert 'id="one_off_payment"' in page and "surplus earnings" in page
     undated = client.post("/result", data={**FORM, "one_off_payment": "3000"})
-    assert list(dict(re.findall(r'<li><a href="#(\w+)">([^<]*)</a>', undated.data.decode()))) == [
+    assert list(error_links(undated.data.decode())) == [
         "one_off_payment_date"
     ]
     form = {**FORM, "capability": "none", "pay_frequency": "monthly", "one_off_payment": "3000",
@@ -217,21 +216,21 @@ def test_offers_compared_side_by_side(client: FlaskClient) -> None:
     text = response.data.decode()
     compared = compare(parse_comparison(form, date.today()))
     for o in compared.offers:
-        row = re.search(rf'<tr id="offer-{o.offer}"[^>]*>(.*?)</tr>', text, re.S).group(1)
-        assert f"£{o.result.better_off.monthly:,.2f}" in row
-        assert f"£{o.result.better_off.per_extra_hour:,.2f}" in row
+        offer = row(text, f"offer-{o.offer}")
+        assert f"£{o.result.better_off.monthly:,.2f}" in offer
+        assert f"£{o.result.better_off.per_extra_hour:,.2f}" in offer
     assert "New Style ESA stops at" in text
     missing = client.post("/result", data={**FORM, "offer2_hours": "20"})
     assert missing.status_code == 422 and 'href="#offer2_wage"' in missing.data.decode()
     skipped = client.post("/result", data={**FORM, "offer3_hours": "20", "offer3_wage": "13"})
-    assert dict(re.findall(r'<li><a href="#(\w+)">([^<]*)</a>', skipped.data.decode())) == {
+    assert error_links(skipped.data.decode()) == {
         "offer3_hours": "Fill in offer 2 first, then offer 3"
     }
     too_long = client.post("/result", data={**FORM, "offer2_hours": "16", "offer2_wage": "13",
                                             "offer3_hours": "120", "offer3_wage": "13"})
-    links = dict(re.findall(r'<li><a href="#(\w+)">([^<]*)</a>', too_long.data.decode()))
+    links = error_links(too_long.data.decode())
     assert links == {"offer3_hours": "Must be 100 or less"}
-    assert "<details open>\n<summary>Compare" in too_long.data.decode()
+    assert "open" in tag(too_long.data.decode(), "compare-details")
 
 
 def test_a_budget_says_what_is_left_and_changes_no_benefit(client: FlaskClient) -> None:
@@ -242,9 +241,31 @@ def test_a_budget_says_what_is_left_and_changes_no_benefit(client: FlaskClient) 
     text = client.post("/result", data=form).data.decode()
     expected = calculate(parse_form(form, date.today()))
     assert expected.budget is not None
-    row = re.search(r'<tr id="budget-left">(.*?)</tr>', text, re.S).group(1)
-    assert f"£{expected.budget.left_now:,.2f}" in row and f"£{expected.budget.left_in_work:,.2f}" in row
+    left = row(text, "budget-left")
+    assert f"£{expected.budget.left_now:,.2f}" in left and f"£{expected.budget.left_in_work:,.2f}" in left
     plain = calculate(parse_form({**FORM, "council_tax_monthly": "120"}, date.today()))
     assert expected.lines == plain.lines and expected.better_off == plain.better_off
     bad = client.post("/result", data={**FORM, "budget_water": "-5"})
-    assert list(dict(re.findall(r'<li><a href="#(\w+)">([^<]*)</a>', bad.data.decode()))) == ["budget_water"]
+    assert list(error_links(bad.data.decode())) == ["budget_water"]
+
+
+def test_refusals_are_pages_in_words_with_a_way_back(client: FlaskClient) -> None:
+    not_found = client.get("/no-such-page", headers={"Referer": "http://localhost/sources/2026-27"})
+    assert not_found.status_code == 404 and not_found.mimetype == "text/html"
+    page = not_found.data.decode()
+    assert "<h1" in page and "Page not found" in page
+    assert 'href="/">Go to the start of IPS Assist' in page
+    assert 'href="http://localhost/sources/2026-27">Go back to the page you were on' in page
+    elsewhere = client.get("/no-such-page", headers={"Referer": "https://evil.example/"}).data.decode()
+    assert "evil.example" not in elsewhere  # a way back only to this site
+    wrong_method = client.get("/summary")
+    assert wrong_method.status_code == 405 and "cannot be used this way" in wrong_method.data.decode()
+    # A form of 70 KB (more than the body limit) gets the page, in words, not the API's JSON.
+    too_big = client.post("/result", data={**FORM, "children_ages": "1, " * 23_000})
+    assert too_big.status_code == 413 and too_big.mimetype == "text/html"
+    assert "Too much was sent" in too_big.data.decode()
+    # The API keeps its one error shape.
+    api = client.post("/v1/better-off", data="x" * 70_000, content_type="application/json")
+    assert api.status_code == 413 and api.json == {
+        "errors": [{"field": "body", "message": api.json["errors"][0]["message"]}]
+    }
