@@ -38,7 +38,8 @@ from tests.fakes.slack_api import BOT_TOKEN, FakeSlack
 
 def send_many(box: Outbox, by_recipient: dict[str, list[Any]], messages: int, today: date
               ) -> tuple[int, float]:
-    """Queue and send `messages` DMs round the specialists; how many went and how long it took."""
+    """Queue `messages` DMs round the specialists, then send them through the outbox; how many
+    and how long it took."""
     recipients = list(by_recipient.items())
     rounds = -(-messages // max(1, len(recipients)))
     started = time.perf_counter()
@@ -52,7 +53,8 @@ def send_many(box: Outbox, by_recipient: dict[str, list[Any]], messages: int, to
             box.message_user(key, user_id, four_week_nudge(items))
             count += 1
             if count % 100 == 0:
-                logging.getLogger("bench").info("sent %d of %d", count, messages)
+                logging.getLogger("bench").info("queued %d of %d", count, messages)
+    box.send_queued()
     return count, time.perf_counter() - started
 
 

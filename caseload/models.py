@@ -134,12 +134,6 @@ class BetterOffOutcome(enum.StrEnum):
     WORSE_OFF = "worse_off"
 
 
-class NudgeStatus(enum.StrEnum):
-    CLAIMED = "claimed"
-    SENT = "sent"
-    FAILED = "failed"
-
-
 class OutboxStatus(enum.StrEnum):
     PENDING = "pending"  # to send (or being sent, while its claim's lease runs)
     SENT = "sent"
@@ -448,7 +442,8 @@ class JustAskResponse(Base):
 
 
 class NudgeLog(Base):
-    """One row per message the clock means to send; the unique key is the idempotency claim."""
+    """One row per reminder the clock has queued about a client (caseload/nudges.py): the unique
+    key makes each once only, and `outbox_key` names the message that carries it."""
 
     __tablename__ = "nudge_log"
 
@@ -457,13 +452,12 @@ class NudgeLog(Base):
     subject: Mapped[str] = mapped_column(String(80))
     period: Mapped[str] = mapped_column(String(20))
     recipient: Mapped[str | None] = mapped_column(String(32))
-    status: Mapped[NudgeStatus] = mapped_column(_enum(NudgeStatus), default=NudgeStatus.CLAIMED)
-    attempts: Mapped[int] = mapped_column(Integer, default=0)
-    last_error: Mapped[str | None] = mapped_column(Text)
-    claimed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # None for reminders sent before the outbox carried them.
+    outbox_key: Mapped[str | None] = mapped_column(String(200))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
-    __table_args__ = (UniqueConstraint("kind", "subject", "period"),)
+    __table_args__ = (UniqueConstraint("kind", "subject", "period"),
+                      Index("ix_nudge_log_kind_period", "kind", "period"))
 
 
 class OutboxMessage(Base):

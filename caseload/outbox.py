@@ -6,16 +6,20 @@ do its messages; if it commits, they are there to send even when Slack or the pr
 straight after. One sender (messaging/outbox.py) sends them: in the web process just after the
 response, and from the clock's sweep for whatever is still pending.
 
-Claim and lease, as for the clock's nudges (caseload/nudges.py): a sender claims a message in
-its own committed transaction before sending (a compare-and-set on the attempt count, so of two
-senders one wins), marks it sent after, and a claim whose sender died is taken over once
-`CLAIM_LEASE` has passed. A failed send waits (`next_attempt_at`, backing off) and is claimed
-again; a permanent error (or `MAX_ATTEMPTS`) marks it failed with the reason, shown by
-`ips outbox`, which can retry or cancel one (audited).
+The clock's nudges, digests, review steps and reports are queued here too (reminders/jobs.py,
+caseload/nudges.py), so every message of every kind follows the same rules.
+
+Claim and lease: a sender claims a message in its own committed transaction before sending
+(a compare-and-set on the attempt count, so of two senders one wins), marks it sent after,
+and a claim whose sender died is taken over once `CLAIM_LEASE` has passed. A failed send
+waits (`next_attempt_at`, backing off) and is claimed again; a permanent error (or
+`MAX_ATTEMPTS`) marks it failed with the reason, shown by `ips outbox`, which can retry or
+cancel one (audited).
 """
 
 from __future__ import annotations
 
+import base64
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -28,7 +32,10 @@ from caseload.audit import record_change, snapshot
 from caseload.db import Database
 from caseload.errors import Conflict, NotFound
 from caseload.models import OutboxMessage, OutboxStatus, Staff, utcnow
-from caseload.nudges import CLAIM_LEASE
+
+# Long enough for a slow send with Slack's Retry-After waits; short enough that a dead
+# sender's claims are taken over by the next run (the clock's sweep is every 30 minutes).
+CLAIM_LEASE = timedelta(minutes=15)
 
 MAX_ATTEMPTS = 12
 FIRST_RETRY = timedelta(seconds=30)
@@ -46,16 +53,25 @@ class Delivery:
     attempt: int
 
 
-def enqueue(session: Session, key: str, recipient: str, message: dict[str, Any]) -> None:
+def enqueue(session: Session, key: str, recipient: str, message: dict[str, Any]) -> bool:
     """Store a message to send after this transaction commits; a key already stored is left
-    as it is (a retried write queues nothing twice)."""
+    as it is (a retried write queues nothing twice). True if it was stored now."""
     insert = postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
     now = utcnow()
-    session.execute(
+    stored = session.scalar(
         insert(OutboxMessage)
         .values(key=key, recipient=recipient, message=message, status=OutboxStatus.PENDING,
                 attempts=0, next_attempt_at=now, created_at=now)
-        .on_conflict_do_nothing(index_elements=["key"]))
+        .on_conflict_do_nothing(index_elements=["key"])
+        .returning(OutboxMessage.id))
+    return stored is not None
+
+
+def file_message(content: bytes, filename: str, title: str) -> dict[str, Any]:
+    """A file to upload (a chart, a workbook) as an outbox message: the bytes go with it, so
+    whichever sender claims it uploads exactly what was made."""
+    return {"file": {"content": base64.b64encode(content).decode("ascii"),
+                     "filename": filename, "title": title}}
 
 
 def _claimable(now: datetime) -> Any:

@@ -1,5 +1,6 @@
 """The one sender of the outbox (caseload/outbox.py): the web process runs it for a request's
-own messages just after the response, and the clock's sweep runs it for everything pending.
+own messages just after the response, and the clock runs it after each job and at each sweep
+for everything pending, its own nudges, digests, review steps and reports included.
 
 What Slack answers decides what happens to a message:
 - accepted: marked sent;
@@ -16,6 +17,7 @@ process killed between Slack's answer and that mark can send one message twice.)
 
 from __future__ import annotations
 
+import base64
 import logging
 import time
 from collections.abc import Callable
@@ -58,6 +60,7 @@ class Sender:
     sleep: Callable[[float], None] = time.sleep
     _unmarked: list[outbox.Delivery] = field(default_factory=list)
     _last_sent: dict[str, float] = field(default_factory=dict)
+    _dm_channels: dict[str, str] = field(default_factory=dict)
 
     def drain(self, keys: list[str] | None = None, limit: int = 500) -> Drained:
         """Send what is due (only `keys`, when given), at most `limit`, and mark each."""
@@ -80,7 +83,7 @@ class Sender:
                 raise _NotInstalled()
             self._pace(delivery.recipient)
             try:
-                client.chat_postMessage(channel=delivery.recipient, **delivery.message)
+                self._post(client, delivery)
             finally:
                 self._last_sent[delivery.recipient] = time.monotonic()
         except (SlackApiError, SlackClientError, OSError, _NotInstalled) as exc:
@@ -89,6 +92,22 @@ class Sender:
         done.sent += 1
         self._unmarked.append(delivery)
         self._mark_unmarked()
+
+    def _post(self, client: WebClient, delivery: outbox.Delivery) -> None:
+        """A message goes to a user id (their DM) or a channel as it is; a file needs a
+        conversation's id, so a person's DM is opened first."""
+        upload = delivery.message.get("file")
+        if upload is None:
+            client.chat_postMessage(channel=delivery.recipient, **delivery.message)
+            return
+        channel = delivery.recipient
+        if channel[:1] in "UW":
+            if channel not in self._dm_channels:
+                opened = client.conversations_open(users=channel)
+                self._dm_channels[channel] = opened["channel"]["id"]
+            channel = self._dm_channels[channel]
+        client.files_upload_v2(channel=channel, content=base64.b64decode(upload["content"]),
+                               filename=upload["filename"], title=upload["title"])
 
     def _after_failure(self, delivery: outbox.Delivery, exc: Exception, done: Drained) -> None:
         code, wait = _classify(exc)

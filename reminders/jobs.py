@@ -1,9 +1,10 @@
 """What the clock does each day. `caseload` decides who is due, `messaging.views` what it looks
-like, and the Outbox makes sure each message goes out once.
+like, and the outbox (reminders/sender.py) makes sure each message goes out once.
 
-Every job takes today's London date and can run any number of times that day: what was
-sent is not sent again, and what failed is tried again. That is how a clock that was down,
-a second clock, or a retried job stays harmless.
+Every job takes today's London date and can run any number of times that day: it queues
+what is not queued yet and then sends what is due, so what was sent is not sent again and
+what failed is tried again (the outbox's backoff). That is how a clock that was down, a
+second clock, or a retried job stays harmless.
 """
 
 from __future__ import annotations
@@ -31,6 +32,7 @@ from caseload.reports import (
 from caseload.snoozes import snoozed_client_ids
 from caseload.teams import every_team
 from caseload.working_days import first_working_day_of_month, is_working_day, next_working_day
+from messaging.views import Message
 from messaging.views import fidelity as fidelity_views
 from messaging.views import just_ask as just_ask_views
 from messaging.views import nudges as nudge_views
@@ -80,8 +82,7 @@ def plan_four_week_nudges(session: Session, today: date, at: time | None = None,
     teams = every_team(session)
     overdue = overdue_for_employer_contact(session, today)
     snoozed = snoozed_client_ids(session, today)
-    nudged_this_week = nudges.recently_nudged(session, today)
-    dm_today = nudges.four_week_dm_today(session, today)
+    nudged_this_week = nudges.recently_nudged(session, "four_week", today)
     staff = staff_by_id(session)
     plan = NudgePlan(leaders={t.id: [] for t in teams}, team_names={t.id: t.name for t in teams},
                      staff_names={s.id: s.display_name for s in staff.values()})
@@ -103,38 +104,41 @@ def plan_four_week_nudges(session: Session, today: date, at: time | None = None,
         recipients = ([specialist] if specialist and specialist.active
                       else plan.leaders.get(item.team_id, []))
         for person in recipients:
-            if person.slack_user_id not in dm_today:
-                by_recipient[person.slack_user_id].append(item)
-    plan.by_recipient = dict(by_recipient)
+            by_recipient[person.slack_user_id].append(item)
+    dm_today = nudges.dm_today(session, list(by_recipient), today)
+    plan.by_recipient = {user: items for user, items in by_recipient.items()
+                         if user not in dm_today}
     plan.digests = dict(digests)
     return plan
 
 
 def four_week_nudges(box: Outbox, today: date, at: time | None = None,
                      default_at: time = DEFAULT_NUDGES_AT) -> int:
-    """Each working day: one DM per specialist listing clients due a nudge this week."""
+    """Each working day: one DM per specialist listing clients due a nudge this week, and the
+    escalation digest to team leaders; queued once each, then sent. Returns the clients
+    queued now."""
     with box.db.reading() as session:
         plan = plan_four_week_nudges(session, today, at, default_at)
-    sent = 0
+    queued = 0
     total = len(plan.by_recipient)
     for done, (user_id, items) in enumerate(plan.by_recipient.items(), start=1):
         keys = [nudges.four_week_key(item.client_id, today) for item in items]
 
-        def send(indexes: list[int], user_id: str = user_id,
-                 items: list[OverdueClient] = items) -> None:
-            box.post_dm(user_id, nudge_views.four_week_nudge([items[i] for i in indexes]))
+        def about(indexes: list[int], items: list[OverdueClient] = items) -> Message:
+            return nudge_views.four_week_nudge([items[i] for i in indexes])
 
-        sent += len(box.deliver_many(keys, send, recipient=user_id))
+        queued += len(box.queue_about_clients(keys, user_id, nudges.daily_dm_key(user_id, today),
+                                              about))
         if done % PROGRESS_EVERY == 0 or done == total:
-            log.info("four-week nudges: %d of %d specialists done (%d sent, %d failed)",
-                     done, total, box.sent, box.failed)
+            log.info("four-week nudges: %d of %d specialists queued", done, total)
     for team_id, items in plan.digests.items():
         for leader in plan.leaders.get(team_id, []):
             message = nudge_views.escalation_digest(plan.team_names[team_id], items,
                                                     plan.staff_names)
             key = ("escalation", f"team:{team_id}:to:{leader.id}", today.isoformat())
             box.message_user(key, leader.slack_user_id, message)
-    return sent
+    box.send_queued()
+    return queued
 
 
 def fidelity_reminders(box: Outbox, today: date) -> None:
@@ -182,6 +186,7 @@ def fidelity_reminders(box: Outbox, today: date) -> None:
         for person in people:
             box.message_user(("fidelity_action", f"action:{action.id}:to:{person.id}", stage),
                              person.slack_user_id, message)
+    box.send_queued()
 
 
 def just_ask(box: Outbox, today: date, at: time | None = None,
@@ -211,6 +216,7 @@ def just_ask(box: Outbox, today: date, at: time | None = None,
                 and follow_up_day < monday + timedelta(days=5)):
             box.message_user(("just_ask_follow_up", f"staff:{person.id}", week),
                              person.slack_user_id, just_ask_views.just_ask_follow_up(monday))
+    box.send_queued()
 
 
 def _report_due(today: date, nation: Nation) -> bool:
@@ -232,6 +238,11 @@ def _monthly_keys(teams: list[Team], leaders: dict[int, list[Staff]], trainers: 
 
 def monthly_reports(box: Outbox, today: date) -> None:
     """From the first working day of a month: last month's outcomes to each team."""
+    _queue_monthly_reports(box, today)
+    box.send_queued()
+
+
+def _queue_monthly_reports(box: Outbox, today: date) -> None:
     last_month = today.replace(day=1) - timedelta(days=1)
     month_key = f"{last_month:%Y-%m}"
     with box.db.reading() as session:
@@ -240,7 +251,7 @@ def monthly_reports(box: Outbox, today: date) -> None:
         trainers = regional_trainers(session) if _report_due(
             today, Nation.ENGLAND) else []
     # The report, chart and spreadsheet cost real work: build them only if something is unsent.
-    if nudges.all_sent(box.db, _monthly_keys(teams, leaders, trainers, month_key)):
+    if nudges.all_queued(box.db, _monthly_keys(teams, leaders, trainers, month_key)):
         return
     # Made as every surface makes it: the first report of the month is kept, and a corrected
     # past shows as changed since.
@@ -263,7 +274,7 @@ def monthly_reports(box: Outbox, today: date) -> None:
             subject = f"team:{team.id}"
             box.message_channel(("monthly_report", subject, month_key), team.slack_channel_id,
                                 message)
-            box.upload(("monthly_chart", subject, month_key), team.slack_channel_id, None,
+            box.upload(("monthly_chart", subject, month_key), team.slack_channel_id,
                        chart, chart_name, title)
             continue
         # No channel set: the team leaders get it directly.
@@ -271,7 +282,7 @@ def monthly_reports(box: Outbox, today: date) -> None:
             subject = f"team:{team.id}:to:{leader.id}"
             box.message_user(("monthly_report", subject, month_key), leader.slack_user_id,
                              message)
-            box.upload(("monthly_chart", subject, month_key), None, leader.slack_user_id,
+            box.upload(("monthly_chart", subject, month_key), leader.slack_user_id,
                        chart, chart_name, title)
     if _report_due(today, Nation.ENGLAND):
         for trainer in trainers:
@@ -282,7 +293,7 @@ def monthly_reports(box: Outbox, today: date) -> None:
                     months = reports_by_month_for(session, trainer, twelve_months_ending(last_month))
                 return outcomes_workbook(scoped, months)
 
-            box.upload(("monthly_xlsx", f"staff:{trainer.id}", month_key), None,
+            box.upload(("monthly_xlsx", f"staff:{trainer.id}", month_key),
                        trainer.slack_user_id, workbook,
                        workbook_name(report.period),
                        f"IPS outcomes across teams, {report.period.label()}")

@@ -1,13 +1,18 @@
-"""Sending through Slack once and only once: claim the key, send, then mark it.
+"""The clock's side of the outbox: it queues each message once, then the one sender sends.
 
-Rate limits: slack_sdk's retry handler waits out a 429's Retry-After and tries again; a
-channel gets at most one message a second from us. Any send that still fails is marked
-failed, and the next run sends it (caseload.nudges).
+A job decides what to say and queues it under a key made of (kind, subject, period): a
+second run, a second clock or a restart finds the key queued and queues nothing again. The
+outbox's sender (messaging/outbox.py) then delivers, with the same claim, lease, retries,
+backoff and permanent errors as every other message: a clock killed between claiming and
+sending has its claims taken over after the lease, whatever their kind (caseload/outbox.py).
+
+Rate limits: slack_sdk waits out a 429's Retry-After and tries again; the sender gives a
+channel at most one message a second; anything still failing waits and goes again.
 
 Several workspaces (no single bot token): each recipient's messages go with their own
 workspace's bot token (messaging.workspaces). A recipient whose workspace has not installed
-the app, or is not known, is skipped before anything is claimed, so a later run sends once
-the workspace installs; each job logs how many it skipped per workspace, never who.
+the app, or is not known, is skipped before anything is queued, so a later run queues it
+once the workspace installs; each job logs how many it skipped per workspace, never who.
 """
 
 from __future__ import annotations
@@ -17,11 +22,11 @@ import time
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 from slack_sdk import WebClient
-from slack_sdk.errors import SlackApiError, SlackClientError
 
-from caseload import nudges
+from caseload import nudges, outbox
 from caseload.db import Database
 from messaging.outbox import Drained, Sender
 from messaging.views import Message
@@ -29,10 +34,13 @@ from messaging.workspaces import Workspaces
 
 log = logging.getLogger("reminders.sender")
 
+# How many messages one pass of the sender claims; it keeps going while there are more.
+BATCH = 500
+
 
 @dataclass
 class Outbox:
-    """Delivers messages and files for the clock, once each."""
+    """Queues the clock's messages and files, once each, and sends what is due."""
 
     db: Database
     # The one workspace's client; None when `workspaces` gives each recipient's.
@@ -40,22 +48,34 @@ class Outbox:
     min_interval: float = 1.0
     sleep: Callable[[float], None] = time.sleep
     workspaces: Workspaces | None = None
-    _dm_channels: dict[str, str] = field(default_factory=dict)
-    _last_sent: dict[str, float] = field(default_factory=dict)
     sent: int = 0
     failed: int = 0
     # Workspace id (None: not known) → recipients skipped for it since the last report.
     skipped: dict[str | None, set[str]] = field(default_factory=lambda: defaultdict(set))
-    _queued: Sender | None = None
+    _sender: Sender | None = None
+
+    @property
+    def sender(self) -> Sender:
+        if self._sender is None:
+            # One sender for the clock's life, so what it sent but could not mark is marked first.
+            self._sender = Sender(self.db, self.client_for, min_interval=self.min_interval,
+                                  sleep=self.sleep)
+        return self._sender
 
     def send_queued(self) -> Drained:
-        """Send what the bot queued (caseload/outbox.py) and is still pending: a referral's
-        notices whose first try failed, or whose web process died before sending them."""
-        if self._queued is None:
-            # One sender for the clock's life, so what it sent but could not mark is marked first.
-            self._queued = Sender(self.db, self.client_for, min_interval=self.min_interval,
-                                  sleep=self.sleep)
-        return self._queued.drain()
+        """Send everything due in the outbox: this clock's messages, another's whose claim
+        ran out, and the bot's whose first try failed or whose web process died."""
+        total = Drained()
+        while True:
+            done = self.sender.drain(limit=BATCH)
+            total.sent += done.sent
+            total.retrying += done.retrying
+            total.failed += done.failed
+            if done.sent + done.retrying + done.failed < BATCH:
+                break
+        self.sent += total.sent
+        self.failed += total.retrying + total.failed
+        return total
 
     def client_for(self, recipient: str | None) -> WebClient | None:
         """Who sends to `recipient` (a user or channel id): None if nobody can."""
@@ -63,14 +83,8 @@ class Outbox:
             return self.slack
         return self.workspaces.client_for(recipient)
 
-    def _client(self, recipient: str | None) -> WebClient:
-        client = self.client_for(recipient)
-        if client is None:
-            # deliver() checks first, so only a send made outside it gets here.
-            raise SlackClientError(f"no installed workspace for {recipient}")
-        return client
-
-    def _can_send(self, recipient: str | None) -> bool:
+    def can_send(self, recipient: str | None) -> bool:
+        """False (and counted for the job's log) when nobody can send to `recipient` yet."""
         if self.client_for(recipient) is not None:
             return True
         workspace = self.workspaces.workspace_of(recipient) if self.workspaces else None
@@ -93,95 +107,32 @@ class Outbox:
                             "there", job_id, len(recipients), workspace)
         self.skipped.clear()
 
-    def dm_channel(self, user_id: str) -> str:
-        if user_id not in self._dm_channels:
-            response = self._client(user_id).conversations_open(users=user_id)
-            self._dm_channels[user_id] = response["channel"]["id"]
-        return self._dm_channels[user_id]
-
-    def _pace(self, channel: str) -> None:
-        """Wait until a second has passed since the last message to `channel` was answered."""
-        last = self._last_sent.get(channel)
-        if last is not None:
-            wait = self.min_interval - (time.monotonic() - last)
-            if wait > 0:
-                self.sleep(wait)
-
-    def _sent_to(self, channel: str) -> None:
-        self._last_sent[channel] = time.monotonic()
-
-    def deliver(self, key: tuple[str, str, str], send: Callable[[], None],
-                recipient: str | None = None) -> bool:
-        """Claim `key`, run `send`, mark the outcome. True if it was sent now."""
-        if not self._can_send(recipient):
+    def queue(self, key: nudges.Key, recipient: str, message: dict[str, Any]) -> bool:
+        """Queue one message under `key`; True if it was queued now."""
+        if not self.can_send(recipient):
             return False
-        claim = nudges.claim(self.db, *key, recipient=recipient)
-        if claim is None:
+        with self.db.transaction() as session:
+            return outbox.enqueue(session, nudges.message_key(key), recipient, message)
+
+    def queue_about_clients(self, keys: list[nudges.Key], recipient: str, dm_key: str,
+                            message_for: Callable[[list[int]], Message]) -> list[int]:
+        """Record reminders about several clients and queue one DM about those recorded now
+        (caseload/nudges.py); the indexes of `keys` it covers."""
+        if not self.can_send(recipient):
+            return []
+        return nudges.record_and_queue(self.db, keys, recipient, dm_key,
+                                       lambda won: message_for(won).as_kwargs())
+
+    def message_user(self, key: nudges.Key, user_id: str, message: Message) -> bool:
+        return self.queue(key, user_id, message.as_kwargs())
+
+    def message_channel(self, key: nudges.Key, channel: str, message: Message) -> bool:
+        return self.queue(key, channel, message.as_kwargs())
+
+    def upload(self, key: nudges.Key, recipient: str, content: Callable[[], bytes],
+               filename: str, title: str) -> bool:
+        """Queue a file made by `content` for a channel or a person's DM; `content` is only
+        called when the key is not queued yet."""
+        if nudges.all_queued(self.db, [key]) or not self.can_send(recipient):
             return False
-        try:
-            send()
-        except (SlackApiError, SlackClientError, OSError) as exc:
-            nudges.mark_failed(self.db, claim, f"{type(exc).__name__}: {exc}")
-            self.failed += 1
-            log.warning("send failed for %s (attempt %d): %s", ":".join(key), claim.attempt, exc)
-            return False
-        nudges.mark_sent(self.db, claim)
-        self.sent += 1
-        return True
-
-    def deliver_many(self, keys: list[tuple[str, str, str]],
-                     send: Callable[[list[int]], None], recipient: str | None = None
-                     ) -> list[int]:
-        """Claim each key; send once for the indexes claimed; mark them all. Returns them."""
-        if not self._can_send(recipient):
-            return []
-        claims = nudges.claim_many(self.db, keys, recipient=recipient)
-        won = [(index, claim) for index, claim in enumerate(claims) if claim is not None]
-        if not won:
-            return []
-        try:
-            send([index for index, _ in won])
-        except (SlackApiError, SlackClientError, OSError) as exc:
-            nudges.mark_many(self.db, [c for _, c in won], f"{type(exc).__name__}: {exc}")
-            self.failed += 1
-            log.warning("send to %s failed: %s", recipient, exc)
-            return []
-        nudges.mark_many(self.db, [c for _, c in won])
-        self.sent += 1
-        return [index for index, _ in won]
-
-    def post_dm(self, user_id: str, message: Message) -> None:
-        channel = self.dm_channel(user_id)
-        self._pace(channel)
-        try:
-            self._client(user_id).chat_postMessage(channel=channel, **message.as_kwargs())
-        finally:
-            self._sent_to(channel)
-
-    def message_user(self, key: tuple[str, str, str], user_id: str, message: Message) -> bool:
-        return self.deliver(key, lambda: self.post_dm(user_id, message), recipient=user_id)
-
-    def message_channel(self, key: tuple[str, str, str], channel: str, message: Message) -> bool:
-        def send() -> None:
-            self._pace(channel)
-            try:
-                self._client(channel).chat_postMessage(channel=channel, **message.as_kwargs())
-            finally:
-                self._sent_to(channel)
-
-        return self.deliver(key, send, recipient=channel)
-
-    def upload(self, key: tuple[str, str, str], channel: str | None, user_id: str | None,
-               content: Callable[[], bytes], filename: str, title: str) -> bool:
-        """Upload a file made by `content`, which is only called once the key is claimed."""
-        def send() -> None:
-            target = channel or self.dm_channel(user_id or "")
-            self._pace(target)
-            try:
-                # The DM channel is the user's, so the user (not the D... id) picks the token.
-                self._client(channel or user_id).files_upload_v2(
-                    channel=target, content=content(), filename=filename, title=title)
-            finally:
-                self._sent_to(target)
-
-        return self.deliver(key, send, recipient=channel or user_id)
+        return self.queue(key, recipient, outbox.file_message(content(), filename, title))

@@ -15,7 +15,7 @@ from caseload.contacts import NewEmployerContact, record_employer_contact
 from caseload.db import Database
 from caseload.fidelity import ScheduleReview, schedule_review
 from caseload.just_ask import JustAskAnswer, record_just_ask
-from caseload.models import Client, ClientStatus, Nation, NudgeLog, NudgeStatus, Role
+from caseload.models import Client, ClientStatus, Nation, OutboxMessage, OutboxStatus, Role
 from caseload.snoozes import Snooze, snooze_nudges
 from caseload.validation import parse
 from reminders import jobs
@@ -51,7 +51,8 @@ def world(db: Database):
 
 
 def _dm(user_id: str) -> str:
-    return "D" + user_id.lstrip("UW")
+    # The outbox posts a person's messages to their user id: Slack puts them in the DM.
+    return user_id
 
 
 def _texts(fake: FakeSlack, user_id: str) -> list[str]:
@@ -137,8 +138,11 @@ def test_failed_send_is_retried_on_the_next_run_and_sent_once(db, world, box, fa
         jobs.four_week_nudges(box, MONDAY)
         assert fake_slack.messages_to(_dm(world["es"].slack_user_id)) == []
         with db.reading() as s:
-            assert s.scalar(select(func.count(NudgeLog.id)).where(
-                NudgeLog.status == NudgeStatus.FAILED)) >= 3
+            assert s.scalar(select(func.count(OutboxMessage.id)).where(
+                OutboxMessage.status == OutboxStatus.PENDING,
+                OutboxMessage.last_error.is_not(None))) >= 1
+    # The catch-up sweep half an hour later (past the backoff), and another.
+    with _at(MONDAY, 10, 0):
         jobs.four_week_nudges(box, MONDAY)
         jobs.four_week_nudges(box, MONDAY)
     assert len(fake_slack.messages_to(_dm(world["es"].slack_user_id))) == 1
@@ -279,14 +283,16 @@ def test_team_schedules_stay_in_working_hours_and_days(data, field) -> None:
 
 def test_a_claim_whose_clock_died_is_sent_after_the_lease_not_counted_as_sent(
         db, world, box, fake_slack) -> None:
-    from caseload import nudges
+    from caseload import outbox
 
     es = world["es"].slack_user_id
-    keys = [nudges.four_week_key(world[r].id, MONDAY) for r in ("CLK-29", "CLK-35", "CLK-50")]
     with _at(MONDAY, 9, 0):
-        # A clock claims today's nudges and dies before sending them.
-        assert all(nudges.claim_many(db, keys, recipient=es))
+        # A clock queues today's nudges, claims them and dies before sending them.
+        box.send_queued = lambda: None  # type: ignore[assignment,method-assign]
+        jobs.four_week_nudges(box, MONDAY)
+        assert [d.recipient for d in outbox.claim_due(db)] == [es, world["leader"].slack_user_id]
     with _at(MONDAY, 9, 10):
+        del box.send_queued  # the same process restarted: a new clock
         jobs.four_week_nudges(box, MONDAY)
         assert fake_slack.messages_to(_dm(es)) == []  # still within the dead clock's lease
     with _at(MONDAY, 9, 30):
@@ -295,7 +301,7 @@ def test_a_claim_whose_clock_died_is_sent_after_the_lease_not_counted_as_sent(
     [call] = fake_slack.messages_to(_dm(es))
     assert sum(b.get("block_id", "").startswith("client_") for b in call.args["blocks"]) == 3
     with db.reading() as s:
-        assert set(s.scalars(select(NudgeLog.status))) == {NudgeStatus.SENT}
+        assert set(s.scalars(select(OutboxMessage.status))) == {OutboxStatus.SENT}
 
 
 def test_one_four_week_dm_a_day_when_a_client_comes_off_hold_mid_day(db, world, box,
@@ -388,6 +394,10 @@ class _Killed(Exception):
 
 def test_a_clock_killed_between_claim_and_send_loses_no_kind_of_message(db, world, box,
                                                                         fake_slack) -> None:
+    from zoneinfo import ZoneInfo
+
+    from caseload import outbox
+    from messaging.outbox import Sender
     from reminders.clock import run_due
     from reminders.sender import Outbox
     from reminders.settings import ClockSettings
@@ -397,41 +407,37 @@ def test_a_clock_killed_between_claim_and_send_loses_no_kind_of_message(db, worl
         schedule_review(s, s.merge(world["leader"]), parse(ScheduleReview, {
             "team_id": world["team"].id, "scheduled_for": first + timedelta(weeks=2),
             "reviewer_id": world["trainer"].id}))
+        # And a confirmation the bot queued whose web process died before sending it.
+        outbox.enqueue(s, "view:V1:confirm", world["cc"].slack_user_id, {"text": "Saved."})
 
-    class Dying(Outbox):
-        def deliver(self, key, send, recipient=None):  # type: ignore[no-untyped-def]
-            if nudges.claim(self.db, *key, recipient=recipient) is not None:
-                raise _Killed(":".join(key))
-            return False
-
-        def deliver_many(self, keys, send, recipient=None):  # type: ignore[no-untyped-def]
-            if any(nudges.claim_many(self.db, keys, recipient=recipient)):
-                raise _Killed(recipient)
-            return []
-
-    from zoneinfo import ZoneInfo
-
-    from caseload import nudges
+    class Dying(Sender):
+        def _post(self, client, delivery):  # type: ignore[no-untyped-def]
+            raise _Killed(delivery.key)
 
     settings = ClockSettings()
     moment = datetime.combine(first, time(10, 30), ZoneInfo("Europe/London"))
-    dying = Dying(db, box.slack, min_interval=0)
+    dying = Outbox(db, box.slack, min_interval=0)
+    dying._sender = Dying(db, dying.client_for, min_interval=0)
     with _at(first, 10, 30):
-        for _ in range(40):  # each run dies after claiming one message of each job
-            run_due(dying, settings, moment)
+        run_due(dying, settings, moment)  # every job queues, claims everything due, and dies
     with db.reading() as s:
-        claimed = {row.kind for row in s.scalars(select(NudgeLog))}
-        assert set(s.scalars(select(NudgeLog.status))) == {NudgeStatus.CLAIMED}
-    assert {"four_week", "escalation", "fidelity_prep", "just_ask", "monthly_report",
-            "monthly_chart", "monthly_xlsx"} <= claimed
+        rows = s.scalars(select(OutboxMessage)).all()
+    assert {r.key.split(":")[0] for r in rows} >= {
+        "daily_nudges", "escalation", "fidelity_prep", "just_ask", "monthly_report",
+        "monthly_chart", "monthly_xlsx", "view"}
+    assert all(r.status == OutboxStatus.PENDING and r.claimed_at is not None for r in rows)
     assert fake_slack.successful("chat.postMessage") == []
-    later = moment + nudges.CLAIM_LEASE + timedelta(minutes=1)
+    with _at(first, 10, 40):
+        run_due(box, settings, moment + timedelta(minutes=10))  # within the lease: nothing
+    assert fake_slack.successful("chat.postMessage") == []
+    later = moment + outbox.CLAIM_LEASE + timedelta(minutes=1)
     with _at(first, later.hour, later.minute):
         run_due(box, settings, later)  # a new clock, after the lease
         run_due(box, settings, later)
     with db.reading() as s:
-        assert set(s.scalars(select(NudgeLog.status))) == {NudgeStatus.SENT}
+        statuses = list(s.scalars(select(OutboxMessage.status)))
+    assert set(statuses) == {OutboxStatus.SENT}
     posted = [(c.args["channel"], c.args["text"]) for c in fake_slack.successful("chat.postMessage")]
-    assert len(posted) == len(set(posted))  # nothing twice
+    assert len(posted) == len(set(posted)) == len(statuses) - 2  # nothing twice; two are files
     assert len(fake_slack.messages_to(_dm(world["es"].slack_user_id))) == 1
     assert len(fake_slack.successful("files.completeUploadExternal")) == 2
