@@ -9,17 +9,19 @@ from typing import Any
 from slack_bolt import Ack, App
 from slack_sdk import WebClient
 
-from bot.listeners.common import refuse_in_modal, tell_privately
+from bot.listeners.common import tell_privately
 from bot.listeners.dispatch import Invocation
-from bot.listeners.submissions import confirm
+from bot.listeners.submissions import save_and_confirm
 from bot.modal_input import submitted, values_of
 from bot.views import modals
 from caseload import clock
-from caseload.db import Database
+from caseload.db import Database, Session
 from caseload.errors import CaseloadError
 from caseload.just_ask import JustAskAnswer, record_just_ask, week_starting
+from caseload.models import Staff
 from caseload.staff import staff_by_slack_id
 from caseload.validation import parse
+from messaging.views import Message
 from messaging.views.just_ask import DID_NOT_ASK, NOT_NOW, WANTS_WORK, just_ask_prompt, just_ask_saved
 
 BLOCKS = {"asked_count": "asked_count", "said_yes_count": "said_yes_count",
@@ -58,20 +60,21 @@ def open_answer_modal(wants_work: bool, ack: Ack, body: dict[str, Any], client: 
 
 
 def answer_submitted(database: Database, ack: Ack, body: dict[str, Any], client: WebClient) -> None:
+    """The counts saved, and the thank-you queued in the same transaction (the outbox), so a
+    Slack failure after the save cannot lose it."""
     values = values_of(body["view"])
     answer: dict[str, Any] = {"week_of": body["view"]["private_metadata"]}
     for block in ("asked_count", "said_yes_count", "referred_count"):
         if block in values:
             answer[block] = submitted(values, block) or 0
-    try:
-        # One answer per person per week, so a repeated submission just saves it again.
-        _record(database, body["user"]["id"], answer)
-    except CaseloadError as exc:
-        refuse_in_modal(ack, exc, BLOCKS, "asked_count")
-        return
-    ack()
-    to_refer = int(answer.get("said_yes_count") or 0) - int(answer.get("referred_count") or 0)
-    confirm(client, body["user"]["id"], just_ask_saved(to_refer))
+
+    def save(session: Session, actor: Staff, _view: dict[str, Any]) -> Message:
+        # One answer per person per week, so a second submission just saves it again.
+        record_just_ask(session, actor, parse(JustAskAnswer, answer))
+        to_refer = int(answer.get("said_yes_count") or 0) - int(answer.get("referred_count") or 0)
+        return just_ask_saved(to_refer)
+
+    save_and_confirm(database, ack, body, client, save, BLOCKS, "asked_count")
 
 
 def register(app: App, database: Database) -> None:

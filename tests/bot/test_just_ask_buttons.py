@@ -94,3 +94,35 @@ def test_slash_justask_shows_this_weeks_prompt_with_the_buttons(db, cc, slack) -
     buttons = [e["action_id"] for e in body["blocks"][-1]["elements"]]
     assert buttons == ["just_ask_wants_work", "just_ask_not_now", "just_ask_did_not_ask"]
     assert body["blocks"][-1]["elements"][0]["value"] == WEEK
+
+
+def test_the_thank_you_lost_to_slack_is_queued_with_the_answer_and_sent_once(db, cc, slack) -> None:
+    import time as wall
+    from datetime import UTC, datetime, timedelta
+
+    import time_machine
+
+    from messaging.slack_client import make_slack_client
+    from reminders.sender import Outbox
+    from tests.fakes.slack_api import BOT_TOKEN
+
+    url, fake = slack
+    press(url, cc.slack_user_id, "just_ask_wants_work", WEEK)
+    view = opened_view(fake)
+    fake.fail_next(2, status=500)  # more than slack_sdk's one retry of a 500
+    answer = submit(url, cc.slack_user_id, view, {"asked_count": _count(3),
+                                                  "said_yes_count": _count(1),
+                                                  "referred_count": _count(1)})
+    assert answer.text == ""
+    deadline = wall.monotonic() + 5
+    while len([c for c in fake.calls if c.method == "chat.postMessage"]) < 2 \
+            and wall.monotonic() < deadline:
+        wall.sleep(0.02)
+    assert _answers(db) == [(date.fromisoformat(WEEK), 3, 1, 1)]
+    assert fake.messages_to(cc.slack_user_id) == []
+    clock = Outbox(db, make_slack_client(BOT_TOKEN, fake.url), min_interval=0)
+    for minutes in (1, 30):  # the clock's sweep, twice
+        with time_machine.travel(datetime.now(UTC) + timedelta(minutes=minutes), tick=False):
+            clock.send_queued()
+    [thanks] = fake.messages_to(cc.slack_user_id)
+    assert "saved" in thanks.args["text"]
