@@ -207,7 +207,10 @@ def start_server(args: argparse.Namespace, db: Database, db_url: str, fake: Fake
            "SLACK_SIGNING_SECRET": SECRET, "SLACK_API_URL": fake.url, "LOG_LEVEL": "WARNING"}
     for name in ("SLACK_CLIENT_ID", "SLACK_CLIENT_SECRET", "SLACK_APP_TOKEN"):
         env.pop(name, None)
-    command = [str(ROOT / ".venv/bin/gunicorn"), "--workers", str(args.workers),
+    # The gunicorn beside this interpreter (a worktree may share another checkout's venv), and
+    # this checkout's code first on the path.
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH")]))
+    command = [str(Path(sys.executable).parent / "gunicorn"), "--workers", str(args.workers),
                "--bind", f"127.0.0.1:{port}", "--log-level", "warning", "ips.web:create_app()"]
     if args.threads > 1:
         command[1:1] = ["--threads", str(args.threads)]
