@@ -11,7 +11,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Annotated
 
-from pydantic import AfterValidator, Field
+from pydantic import AfterValidator, Field, model_validator
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
@@ -20,7 +20,7 @@ from caseload.access import require_change_client, require_role, visible_clients
 from caseload.audit import record_change, snapshot
 from caseload.errors import Conflict, InvalidInput, NotFound
 from caseload.history import record_state
-from caseload.models import AgeBand, Client, ClientStatus, Job, JobType, Role, Staff
+from caseload.models import AgeBand, Client, ClientStatus, Job, JobEndReason, JobType, Role, Staff
 from caseload.validation import Input, clean_free_text, not_in_future
 
 JOB_ROLES = (Role.EMPLOYMENT_SPECIALIST, Role.TEAM_LEADER, Role.ADMIN, Role.REGIONAL_TRAINER)
@@ -44,9 +44,26 @@ class NewJobStart(Input):
     started_on: Annotated[date, AfterValidator(not_in_future)]
 
 
+END_REASON_WORDS: dict[JobEndReason, str] = {
+    JobEndReason.RESIGNED: "resigned",
+    JobEndReason.DISMISSED: "dismissed",
+    JobEndReason.CONTRACT_ENDED: "contract ended",
+    JobEndReason.BETTER_JOB: "moved to a better job",
+    JobEndReason.OTHER: "other",
+}
+
+
 class JobEnd(Input):
     ended_on: Annotated[date, AfterValidator(not_in_future)]
-    end_reason: Annotated[str, Field(min_length=3, max_length=500), AfterValidator(clean_free_text)]
+    reason: JobEndReason
+    details: Annotated[str | None, Field(max_length=500), AfterValidator(clean_free_text)] = None
+
+    @model_validator(mode="after")
+    def _other_says_why(self) -> JobEnd:
+        if self.reason == JobEndReason.OTHER and not self.details:
+            raise ValueError("details: say in a few words why the job ended, as the reason "
+                             "is 'other'")
+        return self
 
 
 def competitive_outcome(start: NewJobStart) -> tuple[bool, str | None]:
@@ -133,7 +150,8 @@ def record_job_end(session: Session, actor: Staff, job_id: int, end: JobEnd) -> 
         )
     before = snapshot(job)
     job.ended_on = end.ended_on
-    job.end_reason = end.end_reason
+    job.end_reason_code = end.reason
+    job.end_reason = end.details
     record_change(session, actor=actor, action="job_end", record=job, before=before)
 
     still_working = session.scalar(

@@ -107,6 +107,24 @@ class JobType(enum.StrEnum):
     ELEMENTARY = "elementary"
 
 
+class JobEndReason(enum.StrEnum):
+    """Why a job ended: the list a job end is recorded with (issue: in-work support)."""
+
+    RESIGNED = "resigned"
+    DISMISSED = "dismissed"
+    CONTRACT_ENDED = "contract_ended"
+    BETTER_JOB = "better_job"  # moved to a better job
+    OTHER = "other"
+
+
+class InWorkWith(enum.StrEnum):
+    """Whom an in-work support contact was with: IPS supports the person and the employer."""
+
+    PERSON = "person"
+    EMPLOYER = "employer"
+    BOTH = "both"
+
+
 class AgeBand(enum.StrEnum):
     """Minimum wage age bands; a band, not a date of birth, is all the record needs."""
 
@@ -182,6 +200,13 @@ class Team(Base):
     nudges_at: Mapped[time | None] = mapped_column(Time)
     just_ask_weekday: Mapped[int | None] = mapped_column(Integer)
     just_ask_at: Mapped[time | None] = mapped_column(Time)
+    # The in-work support rhythm: a contact every `in_work_first_every_days` for the first
+    # `in_work_first_weeks` weeks of a job, then every `in_work_then_every_days` (caseload/in_work.py).
+    in_work_first_weeks: Mapped[int] = mapped_column(Integer, default=4, server_default=text("4"))
+    in_work_first_every_days: Mapped[int] = mapped_column(Integer, default=7,
+                                                          server_default=text("7"))
+    in_work_then_every_days: Mapped[int] = mapped_column(Integer, default=30,
+                                                         server_default=text("30"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     staff: Mapped[list[Staff]] = relationship(back_populates="team")
@@ -235,6 +260,9 @@ class Client(Base):
     # Kept by the contact service so the daily four-week check is one indexed scan, not a
     # max() over a million contacts.
     last_face_to_face_contact_on: Mapped[date | None] = mapped_column(Date)
+    # Kept by the in-work contact service (it only moves forward), so the daily in-work check
+    # reads the client row rather than every in-work contact.
+    last_in_work_contact_on: Mapped[date | None] = mapped_column(Date)
     referred_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id"))
     # In work when referred (job retention, or looking for a better job): IPS Grow counts these
     # referrals apart and leaves them out of the employment rate.
@@ -313,6 +341,30 @@ class EmployerContact(Base):
     )
 
 
+class InWorkContact(Base):
+    """In-work support: a contact with someone in work (or whose job just ended), their
+    employer, or both. Face to face or not; the job is the one they had started by that day."""
+
+    __tablename__ = "in_work_contacts"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    team_id: Mapped[int] = mapped_column(ForeignKey("teams.id"))
+    staff_id: Mapped[int] = mapped_column(ForeignKey("staff.id"))
+    client_id: Mapped[int] = mapped_column(ForeignKey("clients.id"))
+    job_id: Mapped[int | None] = mapped_column(ForeignKey("jobs.id"))
+    contacted_on: Mapped[date] = mapped_column(Date)
+    with_whom: Mapped[InWorkWith] = mapped_column(_enum(InWorkWith))
+    face_to_face: Mapped[bool] = mapped_column(Boolean)
+    notes: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    __table_args__ = (
+        Index("ix_in_work_contacts_client_date", "client_id", "contacted_on"),
+        Index("ix_in_work_contacts_staff_date", "staff_id", "contacted_on"),
+        Index("ix_in_work_contacts_team_date", "team_id", "contacted_on"),
+    )
+
+
 class Job(Base):
     """A job start, and its end once it ends."""
 
@@ -331,6 +383,8 @@ class Job(Base):
     open_to_anyone: Mapped[bool] = mapped_column(Boolean, default=True)
     started_on: Mapped[date] = mapped_column(Date)
     ended_on: Mapped[date | None] = mapped_column(Date)
+    # Why it ended, from the list; `end_reason` holds the specialist's own words, if any.
+    end_reason_code: Mapped[JobEndReason | None] = mapped_column(_enum(JobEndReason))
     end_reason: Mapped[str | None] = mapped_column(Text)
     is_competitive: Mapped[bool] = mapped_column(Boolean)
     not_competitive_reason: Mapped[str | None] = mapped_column(Text)
@@ -341,6 +395,8 @@ class Job(Base):
     __table_args__ = (
         Index("ix_jobs_team_started", "team_id", "started_on"),
         CheckConstraint("ended_on IS NULL OR ended_on >= started_on", name="end_after_start"),
+        CheckConstraint("(ended_on IS NULL) = (end_reason_code IS NULL)", name="end_has_reason"),
+        Index("ix_jobs_ended", "ended_on"),
         CheckConstraint("hours_per_week > 0 AND hours_per_week <= 100", name="hours_range"),
         CheckConstraint("hourly_wage > 0", name="wage_positive"),
     )

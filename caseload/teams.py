@@ -160,3 +160,24 @@ def count_unplaced(session: Session) -> int:
     """How many teams have no Slack workspace recorded: with several workspaces installed,
     every workspace's trainers and admins see those teams until they are placed."""
     return session.scalar(select(func.count(Team.id)).where(Team.slack_team_id.is_(None))) or 0
+
+
+class InWorkRhythmSetting(Input):
+    """How often someone in work should hear from their specialist (caseload/in_work.py):
+    every `first_every_days` for the first `first_weeks` weeks of a job, then every
+    `then_every_days`. Left out: the default, weekly for four weeks then every 30 days."""
+
+    first_weeks: Annotated[int, Field(ge=0, le=52)] = 4
+    first_every_days: Annotated[int, Field(ge=1, le=31)] = 7
+    then_every_days: Annotated[int, Field(ge=1, le=92)] = 30
+
+
+def set_in_work_rhythm(session: Session, team: Team, rhythm: InWorkRhythmSetting, *,
+                       actor: Staff | None) -> Team:
+    require_admin(actor, "change a team's in-work support rhythm", of=team)
+    before = snapshot(team)
+    team.in_work_first_weeks = rhythm.first_weeks
+    team.in_work_first_every_days = rhythm.first_every_days
+    team.in_work_then_every_days = rhythm.then_every_days
+    _audit_if_changed(session, actor, "set_team_in_work_rhythm", team, before)
+    return team

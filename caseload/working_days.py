@@ -46,3 +46,21 @@ def last_working_day_before(day: date, nation: Nation = Nation.ENGLAND) -> date:
 
 def first_working_day_of_month(year: int, month: int, nation: Nation = Nation.ENGLAND) -> date:
     return next_working_day(date(year, month, 1), nation)
+
+
+def add_working_days(day: date, count: int, nation: Nation = Nation.ENGLAND) -> date:
+    """The `count`th working day after `day` (a Friday plus 3 is the Wednesday after)."""
+    for _ in range(count):
+        day += timedelta(days=1)
+        while not is_working_day(day, nation):
+            day += timedelta(days=1)
+    return day
+
+
+def working_days_between(start: date, end: date, nation: Nation = Nation.ENGLAND) -> int:
+    """Working days after `start` up to and including `end` (0 when `end` is not later)."""
+    count, day = 0, start
+    while day < end:
+        day += timedelta(days=1)
+        count += is_working_day(day, nation)
+    return count

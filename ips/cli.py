@@ -24,6 +24,7 @@ from caseload import staff as staff_service
 from caseload import teams as team_service
 from caseload.db import Database
 from caseload.errors import CaseloadError, InvalidInput, UnknownUser
+from caseload.in_work import InWorkRhythm
 from caseload.ips_grow import quarterly_returns
 from caseload.migrate import upgrade
 from caseload.models import Nation, Role, Staff
@@ -307,6 +308,39 @@ def team_schedule(ctx: click.Context, name: str, nudges_at: str | None, just_ask
     day = just_ask_day or "monday"
     click.echo(f"{name}: nudges at {(schedule.nudges_at or time(9, 0)):%H:%M}; \"just ask\" on "
                f"{day.capitalize()} at {(schedule.just_ask_at or time(10, 0)):%H:%M}.")
+
+
+IN_WORK_OPTIONS = {"first_weeks": "--first-weeks", "first_every_days": "--first-every",
+                   "then_every_days": "--then-every"}
+
+
+@team.command("in-work")
+@click.argument("name")
+@click.option("--first-weeks", type=int, default=None,
+              help="Weeks at the early pace from the start of a job (default 4).")
+@click.option("--first-every", "first_every_days", type=int, default=None,
+              help="Days between contacts in those first weeks (default 7).")
+@click.option("--then-every", "then_every_days", type=int, default=None,
+              help="Days between contacts after them (default 30).")
+@click.pass_context
+@one_line_errors
+def team_in_work(ctx: click.Context, name: str, first_weeks: int | None,
+                 first_every_days: int | None, then_every_days: int | None) -> None:
+    """Set how often people in work hear from their specialist; options left out go back to
+    the defaults (weekly for four weeks of a job, then every 30 days)."""
+    given = {"first_weeks": first_weeks, "first_every_days": first_every_days,
+             "then_every_days": then_every_days}
+    try:
+        rhythm = parse(team_service.InWorkRhythmSetting,
+                       {key: value for key, value in given.items() if value is not None})
+    except InvalidInput as exc:  # named as the option the operator typed
+        raise click.ClickException("; ".join(
+            f"{IN_WORK_OPTIONS.get(e.field, e.field)}: {e.message}" for e in exc.errors)) from None
+    with _database(ctx).transaction() as session:
+        team_ = team_service.team_by_name(session, name)
+        team_service.set_in_work_rhythm(session, team_, rhythm, actor=operator(session))
+        described = InWorkRhythm.of(team_).describe()
+    click.echo(f"{name}: in-work support contacts {described}.")
 
 
 def _workspace(slack_team_id: str | None) -> str:

@@ -280,8 +280,8 @@ def _jobs(session: Session, rng: random.Random, today: date, client: Client, spe
         if ended < today:
             jobs.record_job_end(session, specialist, job.id, parse(jobs.JobEnd, {
                 "ended_on": ended,
-                "end_reason": rng.choice(["temporary contract ended", "resigned",
-                                          "dismissed"])}))
+                "reason": rng.choice(["contract_ended", "resigned", "dismissed",
+                                      "better_job"])}))
             # Time-unlimited support: some find a second job.
             second = ended + timedelta(days=rng.randint(10, 60))
             if second < today and rng.random() < 0.5:

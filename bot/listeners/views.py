@@ -19,6 +19,7 @@ from caseload import clients, jobs, snoozes
 from caseload.contacts import NewEmployerContact, record_employer_contact
 from caseload.db import Database, Session
 from caseload.errors import CaseloadError, InvalidInput
+from caseload.in_work import follow_up_due_on
 from caseload.models import Client, Staff
 from caseload.validation import parse
 from messaging.views import Message
@@ -95,12 +96,14 @@ def _job_start(session: Session, actor: Staff, view: dict[str, Any]) -> Message:
 
 def _job_end(session: Session, actor: Staff, view: dict[str, Any]) -> Message:
     values = values_of(view)
-    end = parse(jobs.JobEnd, given(values, {"ended_on": "ended_on", "end_reason": "end_reason"}))
+    end = parse(jobs.JobEnd, given(values, {"ended_on": "ended_on", "reason": "reason",
+                                            "details": "details"}))
     job_id = submitted(values, "job")
     if not job_id:
         raise InvalidInput.one("job", "choose the job that ended")
     job = jobs.record_job_end(session, actor, int(job_id), end)
-    return job_end_recorded(job.client.reference, job, job.client.status)
+    return job_end_recorded(job.client.reference, job, job.client.status,
+                            follow_up_due_on(end.ended_on, job.client.team.nation))
 
 
 CONTACT_BLOCKS = {"employer": "employer", "contacted_on": "contacted_on",
@@ -108,7 +111,7 @@ CONTACT_BLOCKS = {"employer": "employer", "contacted_on": "contacted_on",
 ANY_CONTACT_BLOCKS = {**CONTACT_BLOCKS, "reference": "reference", "team_id": "team"}
 JOB_START_BLOCKS = {**JOB_START_FIELDS, "client_id": "client", "open_to_anyone": "open_to_anyone",
                     "reference": "reference"}
-JOB_END_BLOCKS = {"ended_on": "ended_on", "end_reason": "end_reason", "job": "job"}
+JOB_END_BLOCKS = {"ended_on": "ended_on", "reason": "reason", "details": "details", "job": "job"}
 
 
 ClientWork = Callable[[Session, Staff, Client, Values], str]

@@ -22,6 +22,7 @@ from slack_sdk.models.blocks import (
 )
 from slack_sdk.models.views import View
 
+from caseload.jobs import END_REASON_WORDS
 from caseload.models import AgeBand, ClientStatus, Job, JobType
 from messaging.views import Message
 
@@ -48,6 +49,8 @@ AGE_BANDS = {
     AgeBand.UNDER_18: "Under 18",
     AgeBand.APPRENTICE: "Apprentice",
 }
+END_REASON_WORDS_FOR_PEOPLE = {reason: words.capitalize()
+                               for reason, words in END_REASON_WORDS.items()}
 OPEN_TO_ANYONE = {"yes": "Yes: anyone can apply",
                   "no": "No: set aside for people with a mental health condition"}
 
@@ -135,9 +138,14 @@ def job_end_modal(jobs: list[JobChoice], today: date) -> View:
             initial_option=options[0] if len(options) == 1 else None)),
         InputBlock(block_id="ended_on", label="Last day",
                    element=DatePickerElement(action_id="value", initial_date=today.isoformat())),
-        InputBlock(block_id="end_reason", label="Why did it end?",
-                   element=PlainTextInputElement(action_id="value", max_length=500,
-                                                 placeholder="e.g. temporary contract ended")),
+        InputBlock(block_id="reason", label="Why did it end?", element=RadioButtonsElement(
+            action_id="value", options=_options(END_REASON_WORDS_FOR_PEOPLE))),
+        InputBlock(block_id="details", label="In a few words", optional=True,
+                   hint="Needed when the reason is 'Other'. No names.",
+                   element=PlainTextInputElement(action_id="value", max_length=500)),
+        ContextBlock(elements=[MarkdownTextObject(
+            text="After a job ends, contact the person within 3 working days: the first "
+                 "contact with them after the end is the follow-up.")]),
     ]
     if len(jobs) > SELECT_LIMIT:
         blocks.append(ContextBlock(elements=[MarkdownTextObject(
@@ -175,12 +183,15 @@ def job_start_recorded(reference: str, job: Job) -> Message:
         text=f"{what}\n{verdict}"))])
 
 
-def job_end_recorded(reference: str, job: Job, status: ClientStatus) -> Message:
-    assert job.ended_on is not None
+def job_end_recorded(reference: str, job: Job, status: ClientStatus, follow_up_by: date
+                     ) -> Message:
+    assert job.ended_on is not None and job.end_reason_code is not None
     weeks = (job.ended_on - job.started_on).days // 7
     lasted = f"{weeks} week{'' if weeks == 1 else 's'}" if weeks else "under a week"
     after = {ClientStatus.JOB_SEEKING: f"{reference} is looking for work again.",
              ClientStatus.IN_WORK: f"{reference} is still in work in another job."}
     text = (f"Recorded the end of {reference}'s job as {job.job_title} at {job.employer} on "
-            f"{job.ended_on:%-d %B %Y}, after {lasted}. {after.get(status, '')}").strip()
+            f"{job.ended_on:%-d %B %Y} ({END_REASON_WORDS[job.end_reason_code]}), after "
+            f"{lasted}. {after.get(status, '')} Follow up with {reference} by "
+            f"{follow_up_by:%A %-d %B}: log it as in-work support with the person.").strip()
     return Message(text=text, blocks=[SectionBlock(text=MarkdownTextObject(text=text))])

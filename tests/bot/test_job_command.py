@@ -12,8 +12,9 @@ from bot.views.jobs import ClientChoice, job_start_modal
 from caseload import clients, clock
 from caseload.db import Database
 from caseload.jobs import NewJobStart, record_job_start
-from caseload.models import AuditLog, Client, ClientStatus, Job, Role
+from caseload.models import AuditLog, Client, ClientStatus, Job, JobEndReason, Role
 from caseload.validation import parse
+from caseload.working_days import add_working_days
 from tests.bot.driver import eventually, opened_view, slash, submit
 from tests.factories import make_staff, make_team, refer
 
@@ -215,17 +216,42 @@ def test_job_end_records_the_end_and_the_client_looks_for_work_again(db, w, slac
     assert option["text"]["text"].startswith("LW-1: Stock assistant at Boots, from ")
     values = {"job": {"value": {"type": "static_select", "selected_option": option}},
               "ended_on": {"value": {"type": "datepicker", "selected_date": TODAY.isoformat()}},
-              "end_reason": _text("Temporary contract ended")}
+              "reason": _option("radio_buttons", "contract_ended"),
+              "details": _text("Six-month fixed term")}
     for _ in range(2):
         assert submit(url, es, view, values).text == ""
     [job] = _jobs(db)
-    assert (job.ended_on, job.end_reason) == (TODAY, "Temporary contract ended")
+    assert (job.ended_on, job.end_reason_code, job.end_reason) == (
+        TODAY, JobEndReason.CONTRACT_ENDED, "Six-month fixed term")
     assert _status(db, w["client"].id) == ClientStatus.JOB_SEEKING
     with db.reading() as s:
         ends = s.scalar(select(func.count(AuditLog.id)).where(AuditLog.action == "job_end"))
     assert ends == 1
     [done] = eventually(fake, "chat.postMessage")
-    assert done.args["text"].endswith("after 2 weeks. LW-1 is looking for work again.")
+    follow_up = add_working_days(TODAY, 3)
+    assert (f"(contract ended), after 2 weeks. LW-1 is looking for work again. Follow up with "
+            f"LW-1 by {follow_up:%A %-d %B}: log it as in-work support with the person."
+            ) in done.args["text"]
+
+
+def test_a_job_end_needs_a_reason_from_the_list_and_words_for_other(db, w, slack) -> None:
+    url, fake = slack
+    es = w["es"].slack_user_id
+    job_id = _start_job(db, w, TODAY - timedelta(days=10))
+    slash(url, es, "job end LW-1")
+    view = opened_view(fake)
+    reasons = next(b for b in view["blocks"] if b.get("block_id") == "reason")
+    assert [o["text"]["text"] for o in reasons["element"]["options"]] == [
+        "Resigned", "Dismissed", "Contract ended", "Moved to a better job", "Other"]
+    base = {"job": _option("static_select", str(job_id)),
+            "ended_on": {"value": {"type": "datepicker", "selected_date": TODAY.isoformat()}}}
+    answer = submit(url, es, view, {**base, "reason": _option("radio_buttons", "other")})
+    assert answer.json()["errors"] == {
+        "details": "say in a few words why the job ended, as the reason is 'other'"}
+    answer = submit(url, es, view, base)
+    assert list(answer.json()["errors"]) == ["reason"]
+    [job] = _jobs(db)
+    assert job.ended_on is None
 
 
 def test_an_end_before_the_start_is_refused_beside_the_date_and_nothing_changes(
@@ -239,7 +265,7 @@ def test_an_end_before_the_start_is_refused_beside_the_date_and_nothing_changes(
     values = {"job": _option("static_select", str(job_id)),
               "ended_on": {"value": {"type": "datepicker",
                                      "selected_date": (started - timedelta(days=3)).isoformat()}},
-              "end_reason": _text("Left")}
+              "reason": _option("radio_buttons", "resigned")}
     answer = submit(url, es, view, values)
     assert answer.json() == {"response_action": "errors", "errors": {
         "ended_on": f"is before the job started ({started.isoformat()})"}}

@@ -737,7 +737,8 @@ def _job_end(reference: str) -> Callable[[World, str, str], Reply]:
     def drive(w: World, role: str, user: str) -> Reply:
         return _modal_flow(w, user, f"job end {reference}", lambda view: {
             "job": _pick(view, "job", str(w.job_ids[reference])),
-            "ended_on": _day(TODAY), "end_reason": _text("Temporary contract ended")})
+            "ended_on": _day(TODAY), "reason": _option("radio_buttons", "contract_ended"),
+            "details": _text("Temporary contract ended")})
 
     return drive
 
@@ -745,7 +746,8 @@ def _job_end(reference: str) -> Callable[[World, str, str], Reply]:
 def _job_ended(reference: str) -> Callable[[World, str, Reply], None]:
     def check(w: World, role: str, reply: Reply) -> None:
         [job] = _rows(w, Job, Job.id == w.job_ids[reference])
-        assert (job.ended_on, job.end_reason) == (TODAY, "Temporary contract ended")
+        assert (job.ended_on, job.end_reason_code.value, job.end_reason) == (
+            TODAY, "contract_ended", "Temporary contract ended")
         assert _client(w, reference).status == ClientStatus.JOB_SEEKING
         assert reference in reply.text
 

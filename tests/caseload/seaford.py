@@ -131,7 +131,7 @@ class Seaford:
         def end_job(s: Session) -> None:
             [job] = jobs.jobs_for_client(s, self.client(s, "S-05"))
             jobs.record_job_end(s, self.staff(s, "Lee"), job.id, parse(jobs.JobEnd, {
-                "ended_on": date(2026, 6, 1), "end_reason": "contract ended"}))
+                "ended_on": date(2026, 6, 1), "reason": "contract_ended"}))
         self.step(date(2026, 6, 1), end_job)
 
     def figures(self, period: Period) -> dict[str, object]:

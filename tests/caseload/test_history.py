@@ -56,7 +56,7 @@ def test_every_step_of_a_journey_is_dated_as_it_took_effect(db: Database) -> Non
         clients.assign(s, lead_row, client, bob_id)
         job = jobs.record_job_start(s, lead_row, _job(client_id, date(2026, 3, 30)))
         jobs.record_job_end(s, lead_row, job.id, parse(jobs.JobEnd, {
-            "ended_on": date(2026, 4, 1), "end_reason": "contract ended"}))
+            "ended_on": date(2026, 4, 1), "reason": "contract_ended"}))
     with time_machine.travel(date(2026, 4, 10), tick=False), db.transaction() as s:
         lead_row = s.scalars(sa.select(clients.Staff).where(clients.Staff.role == Role.TEAM_LEADER)).one()
         clients.discharge(s, lead_row, s.get(clients.Client, client_id),

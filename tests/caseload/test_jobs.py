@@ -92,7 +92,7 @@ def test_second_job_keeps_client_in_work_and_ending_one_does_not_end_work(db, wo
     first = _start(db, world["es"], world["client"].id)
     second = _start(db, world["es"], world["client"].id, employer="Costa", job_title="Barista",
                     job_type="sales_customer_service", started_on=date(2026, 6, 1))
-    end = parse(JobEnd, {"ended_on": date(2026, 7, 1), "end_reason": "temporary contract ended"})
+    end = parse(JobEnd, {"ended_on": date(2026, 7, 1), "reason": "contract_ended"})
     with db.transaction() as s:
         record_job_end(s, s.merge(world["es"]), first.id, end)
     with db.reading() as s:
@@ -106,7 +106,7 @@ def test_second_job_keeps_client_in_work_and_ending_one_does_not_end_work(db, wo
 
 def test_job_end_before_its_start_is_refused_and_nothing_changes(db, world) -> None:
     job = _start(db, world["es"], world["client"].id)
-    end = parse(JobEnd, {"ended_on": date(2026, 5, 1), "end_reason": "mistake"})
+    end = parse(JobEnd, {"ended_on": date(2026, 5, 1), "reason": "other", "details": "mistake"})
     with pytest.raises(InvalidInput) as err, db.transaction() as s:
         record_job_end(s, s.merge(world["es"]), job.id, end)
     assert err.value.errors[0].field == "ended_on"
@@ -117,7 +117,7 @@ def test_job_end_before_its_start_is_refused_and_nothing_changes(db, world) -> N
 
 def test_ending_a_job_twice_is_refused(db, world) -> None:
     job = _start(db, world["es"], world["client"].id)
-    end = parse(JobEnd, {"ended_on": date(2026, 6, 1), "end_reason": "resigned"})
+    end = parse(JobEnd, {"ended_on": date(2026, 6, 1), "reason": "resigned"})
     with db.transaction() as s:
         record_job_end(s, s.merge(world["es"]), job.id, end)
     with pytest.raises(Conflict, match="already ended"), db.transaction() as s:

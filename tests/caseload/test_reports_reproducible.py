@@ -98,7 +98,7 @@ def test_later_events_do_not_move_a_closed_month(db: Database) -> None:
             "hourly_wage": Decimal("12.71"), "started_on": date(2026, 11, 9)}))
         [a5_job] = jobs.jobs_for_client(s, s.get(Client, ids["A5"]))
         jobs.record_job_end(s, lead, a5_job.id, parse(jobs.JobEnd, {
-            "ended_on": date(2026, 11, 10), "end_reason": "contract ended"}))
+            "ended_on": date(2026, 11, 10), "reason": "contract_ended"}))
         new = refer(s, lead, lead.team, "BR-6")
         clients.accept(s, lead, new, specialist_id=ids["jo"])
     with _on(date(2026, 12, 15)):

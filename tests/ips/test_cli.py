@@ -415,3 +415,25 @@ def test_outbox_lists_what_waits_and_retries_or_cancels_one_audited(db: Database
                         "referral:1:to:U0PRIYA": OutboxStatus.CANCELLED}
     assert [action for action, _ in audited] == ["outbox_retried", "outbox_cancelled"]
     assert all(actor is not None for _, actor in audited)
+
+
+def test_team_in_work_rhythm_is_set_audited_and_refused_in_the_options_words(
+        db: Database, url: str) -> None:
+    assert run(url, "team", "add", "Crawley").exit_code == 0
+    result = run(url, "team", "in-work", "Crawley", "--first-weeks", "6", "--then-every", "28")
+    assert result.exit_code == 0, result.output
+    assert result.output == ("Crawley: in-work support contacts every 7 days for the first 6 "
+                             "weeks of a job, then every 28 days.\n")
+    with db.reading() as s:
+        team = s.scalar(select(Team).where(Team.name == "Crawley"))
+        assert (team.in_work_first_weeks, team.in_work_first_every_days,
+                team.in_work_then_every_days) == (6, 7, 28)
+        audit = s.scalars(select(AuditLog).where(AuditLog.action == "set_team_in_work_rhythm")).one()
+        assert audit.after == {"in_work_first_weeks": 6, "in_work_then_every_days": 28}
+    refused = run(url, "team", "in-work", "Crawley", "--then-every", "0")
+    assert refused.exit_code == 1 and "--then-every: Input should be greater than or equal to 1" \
+        in refused.output
+    with db.reading() as s:
+        assert s.scalar(select(Team.in_work_then_every_days).where(Team.name == "Crawley")) == 28
+    back = run(url, "team", "in-work", "Crawley")
+    assert "every 7 days for the first 4 weeks of a job, then every 30 days" in back.output
