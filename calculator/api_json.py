@@ -11,7 +11,8 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
-from calculator.engine import BetterOffResult, CompareResult, SweepResult
+from calculator.checks import request_errors
+from calculator.engine import BetterOffRequest, BetterOffResult, CompareRequest, CompareResult, SweepResult
 from calculator.errors import CalculatorInputError, FieldError, field_errors
 
 RequestT = TypeVar("RequestT", bound=BaseModel)
@@ -23,12 +24,16 @@ ERRORS = TypeAdapter(list[FieldError])
 
 
 def request_from_json(model: type[RequestT], body: Any) -> RequestT:
-    """A request from its JSON; `CalculatorInputError` names every field refused. A request
-    without a calculation date is for today (the engine itself never reads the clock)."""
+    """A request from its JSON; `CalculatorInputError` names every field refused (the checks
+    the form makes too: calculator/checks.py). A request without a calculation date is for
+    today (the engine itself never reads the clock)."""
     try:
-        return model.model_validate(body, context={"today": date.today()})
+        request = model.model_validate(body, context={"today": date.today()})
     except ValidationError as exc:
         raise CalculatorInputError(field_errors(exc)) from None
+    if isinstance(request, BetterOffRequest | CompareRequest) and (errors := request_errors(request)):
+        raise CalculatorInputError(errors)
+    return request
 
 
 def better_off_json(result: BetterOffResult) -> dict[str, Any]:

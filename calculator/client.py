@@ -15,6 +15,7 @@ from typing import Any, TypeVar
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
 from calculator.api_json import BETTER_OFF, COMPARE, SWEEP, errors_from_json
+from calculator.checks import request_errors
 from calculator.engine import (
     BetterOffRequest,
     BetterOffResult,
@@ -41,6 +42,8 @@ class CalculatorUnavailable(Exception):
 
 def in_process(run: Callable[[RequestT], ResultT], request: RequestT) -> ResultT:
     """The engine's answer here, refusing what the service refuses in the same words."""
+    if isinstance(request, BetterOffRequest | CompareRequest) and (errors := request_errors(request)):
+        raise CalculatorInputError(errors)
     try:
         return run(request)
     except ValidationError as exc:

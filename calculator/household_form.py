@@ -8,6 +8,7 @@ short form is a complete calculation.
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Mapping
 from datetime import date
@@ -15,6 +16,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from calculator.checks import job_errors, request_errors
 from calculator.engine import BetterOffRequest, CompareRequest
 from calculator.errors import CalculatorInputError, FieldError, field_errors
 
@@ -62,6 +64,7 @@ FIELD_FOR_ERROR = [
     (r"^job\.hourly_wage", "hourly_wage"),
     (r"^job\.pay_frequency", "pay_frequency"),
     (r"^job\.start_date", "start_date"),
+    (r"^calculation_date", "start_date"),  # the form calculates on today, the default start
     (r"^job\.first_payday", "first_payday"),
     (r"^job\.assessment_period", "ap_start_day"),
     (r"^job\.travel", "travel_weekly"),
@@ -71,6 +74,90 @@ FIELD_FOR_ERROR = [
     (r"^job\.who", "who"),
     (r"^job\.pension", "pension"),
 ]
+
+
+# Each field's name in a sentence about it ("Hours a week must be 0 or more"), in the order the
+# form asks them, so the error summary lists the problems top to bottom.
+NAMES = {
+    "age": "Age",
+    "date_of_birth": "Date of birth",
+    "nation": "Where they live",
+    "capability": "Work capability assessment",
+    "pip_daily_living": "PIP daily living",
+    "pip_mobility": "PIP mobility",
+    "esa": "New Style ESA",
+    "jsa": "New Style JSA",
+    "carers_allowance": "Carer's Allowance",
+    "cares_35_hours": "Caring 35 hours a week",
+    "couple": "Living with a partner",
+    "married": "Married or in a civil partnership",
+    "partner_age": "Partner's age",
+    "partner_date_of_birth": "Partner's date of birth",
+    "children_ages": "Children's ages",
+    "eldest_born_before_april_2017": "The eldest child's date of birth",
+    "tenure": "Housing",
+    "rent_monthly": "Rent",
+    "lha_monthly": "Local Housing Allowance rate",
+    "hours_per_week": "Hours a week",
+    "hourly_wage": "Pay an hour",
+    "pay_frequency": "How often they are paid",
+    "start_date": "Start date",
+    "capital": "Savings",
+    "service_charges_monthly": "Service charges",
+    "non_dependants": "Other adults who pay towards housing",
+    "spare_bedrooms": "Spare bedrooms",
+    "in_london": "Greater London",
+    "current_hours": "Hours they work now",
+    "current_wage": "Pay now",
+    "partner_hours": "Partner's hours a week",
+    "partner_wage": "Partner's pay an hour",
+    "transitional_element_monthly": "Transitional element",
+    "pension_income_monthly": "Pension they get now",
+    "childcare_now": "Childcare paid now",
+    "childcare_in_work": "Childcare needed for the job",
+    "travel_weekly": "Travel to work",
+    "pension": "Workplace pension",
+    "apprentice": "Apprenticeship",
+    "who": "Who takes the job",
+    "council_tax_monthly": "Council tax",
+    "ctr_maximum_percent": "Most the local scheme pays",
+    "ctr_taper_percent": "Reduction lost per £1 earned",
+    "first_payday": "First payday",
+    "one_off_payment": "One-off payment",
+    "one_off_payment_date": "Date of the one-off payment",
+    "ap_start_day": "Day the assessment periods start",
+    "budget_energy": "Gas and electricity",
+    "budget_water": "Water",
+    "budget_phone": "Phones and broadband",
+    "budget_travel": "Other travel",
+    "budget_food": "Food and everything else",
+    "budget_debts": "Debt repayments",
+    "budget_uc_deductions": "Taken from Universal Credit",
+    **{
+        f"offer{n}_{field}": f"Offer {n}: {words}"
+        for n in (2, 3)
+        for field, words in (
+            ("hours", "hours a week"),
+            ("wage", "pay an hour"),
+            ("pay_frequency", "how often paid"),
+            ("travel_weekly", "travel to work"),
+            ("childcare", "childcare needed"),
+        )
+    },
+}
+
+
+def name_of(field: str) -> str:
+    return NAMES.get(field, field.replace("_", " ").capitalize())
+
+
+def in_form_order(errors: list[FieldError]) -> list[FieldError]:
+    """One error per field, in the order the form asks them (the first found for a field wins)."""
+    order = {field: index for index, field in enumerate(NAMES)}
+    kept: dict[str, FieldError] = {}
+    for error in errors:
+        kept.setdefault(error.field, error)
+    return sorted(kept.values(), key=lambda e: order.get(e.field, len(order)))
 
 
 REQUIRED = {
@@ -151,22 +238,25 @@ class _Reader:
     def flag(self, name: str) -> bool:
         return self.text(name) in ("yes", "on", "true", "1")
 
-    def number(self, name: str, default: float = 0.0, what: str = "a number, like 12.71") -> float:
+    def number(self, name: str, default: float = 0.0, like: str = "450") -> float:
         raw = self.text(name).replace(",", "").removeprefix("£")
         if not raw:
             return default
         try:
-            return float(raw)
+            value = float(raw)
         except ValueError:
-            self.errors.append(FieldError(name, f"Enter {what}"))
+            value = math.nan
+        if not math.isfinite(value):  # "nan" and "inf" parse, but are no amount
+            self.errors.append(FieldError(name, f"{name_of(name)} must be a number, like {like}"))
             return default
+        return value
 
     def whole(self, name: str, default: int = 0) -> int:
         raw = self.text(name)
         if not raw:
             return default
         if not re.fullmatch(r"-?\d+", raw):
-            self.errors.append(FieldError(name, "Enter a whole number, like 3"))
+            self.errors.append(FieldError(name, f"{name_of(name)} must be a whole number, like 3"))
             return default
         return int(raw)
 
@@ -177,7 +267,7 @@ class _Reader:
         try:
             return date.fromisoformat(raw)
         except ValueError:
-            self.errors.append(FieldError(name, "Enter a date, like 2026-12-07"))
+            self.errors.append(FieldError(name, f"{name_of(name)} must be a date, like 2026-12-07"))
             return None
 
     def ages(self, name: str) -> list[int]:
@@ -191,18 +281,23 @@ class _Reader:
 
 def request_body(form: Mapping[str, str], today: date) -> dict[str, Any]:
     """The engine request for a submitted form (not yet validated by the engine)."""
+    body, errors = _read(form, today)
+    if errors:
+        raise FormInvalid(errors)
+    return body
+
+
+def _read(form: Mapping[str, str], today: date) -> tuple[dict[str, Any], list[FieldError]]:
+    """The request as far as the answers can be read, and what could not be (each such field
+    left at its default, so the engine can still check every other one)."""
     r = _Reader(form)
     for name, message in REQUIRED.items():
         if name == "age" and r.text("date_of_birth"):
             continue  # the age is worked out from the date of birth
         if not r.text(name):
             r.errors.append(FieldError(name, message))
-    # In this order, so the error summary lists the fields as the form asks them.
-    household = _household(r)
-    job = _job(r, today)
-    if r.errors:
-        raise FormInvalid(r.errors)
-    return {"household": household, "job": job, "calculation_date": today}
+    body = {"household": _household(r), "job": _job(r, today), "calculation_date": today}
+    return body, r.errors
 
 
 def _household(r: _Reader) -> dict[str, Any]:
@@ -228,8 +323,8 @@ def _household(r: _Reader) -> dict[str, Any]:
     if council:
         household["council_tax"] = {
             "charge_monthly": council,
-            "maximum_reduction": r.number("ctr_maximum_percent", 100) / 100,
-            "taper": r.number("ctr_taper_percent", 20) / 100,
+            "maximum_reduction": r.number("ctr_maximum_percent", 100, like="80") / 100,
+            "taper": r.number("ctr_taper_percent", 20, like="20") / 100,
         }
     return household
 
@@ -246,9 +341,10 @@ def _claimant(r: _Reader) -> dict[str, Any]:
         "carers_allowance": r.flag("carers_allowance"),
         "pension_income_monthly": r.number("pension_income_monthly"),
     }
-    current_hours = r.number("current_hours")
+    current_hours = r.number("current_hours", like="16")
     if current_hours:
-        claimant["job"] = {"hours_per_week": current_hours, "hourly_wage": r.number("current_wage")}
+        wage = r.number("current_wage", like="12.71")
+        claimant["job"] = {"hours_per_week": current_hours, "hourly_wage": wage}
     return claimant
 
 
@@ -256,9 +352,10 @@ def _partner(r: _Reader) -> dict[str, Any]:
     if not (r.text("partner_age") or r.text("partner_date_of_birth")):
         r.errors.append(FieldError("partner_age", "Enter the partner's age, or choose No for a partner"))
     partner: dict[str, Any] = _age(r, "partner_age", "partner_date_of_birth")
-    partner_hours = r.number("partner_hours")
+    partner_hours = r.number("partner_hours", like="16")
     if partner_hours:
-        partner["job"] = {"hours_per_week": partner_hours, "hourly_wage": r.number("partner_wage")}
+        wage = r.number("partner_wage", like="12.71")
+        partner["job"] = {"hours_per_week": partner_hours, "hourly_wage": wage}
     return partner
 
 
@@ -304,8 +401,8 @@ def _housing(r: _Reader) -> dict[str, Any]:
 def _job(r: _Reader, today: date) -> dict[str, Any]:
     job: dict[str, Any] = {
         "who": r.text("who", "claimant"),
-        "hours_per_week": r.number("hours_per_week", what="hours, like 16"),
-        "hourly_wage": r.number("hourly_wage", what="pounds an hour, like 12.71"),
+        "hours_per_week": r.number("hours_per_week", like="16"),
+        "hourly_wage": r.number("hourly_wage", like="12.71"),
         "pay_frequency": r.text("pay_frequency", "monthly"),
         "pension": r.text("pension", "relief_at_source"),
         "apprentice": r.flag("apprentice"),
@@ -325,12 +422,19 @@ def _job(r: _Reader, today: date) -> dict[str, Any]:
 
 
 def parse_form(form: Mapping[str, str], today: date) -> BetterOffRequest:
-    """The engine's request for these answers; `FormInvalid` names each field to correct."""
-    body = request_body(form, today)
+    """The engine's request for these answers; `FormInvalid` names each field to correct,
+    every one at once (what could not be read, then what the engine and the checks refuse)."""
+    body, errors = _read(form, today)
     try:
-        return BetterOffRequest.model_validate(body)
+        request = BetterOffRequest.model_validate(body)
     except ValidationError as exc:
-        raise FormInvalid(_form_errors(exc)) from None
+        job = body["job"]
+        checked = _form_errors_of(job_errors("job", job["hours_per_week"], job["start_date"]))
+        raise FormInvalid(in_form_order(errors + _form_errors(exc) + checked)) from None
+    errors += _form_errors_of(request_errors(request))
+    if errors:
+        raise FormInvalid(in_form_order(errors))
+    return request
 
 
 # The other offers' fields: offer2_hours, offer3_wage and so on, by what they hold.
@@ -352,17 +456,27 @@ def parse_comparison(form: Mapping[str, str], today: date) -> CompareRequest | N
     if r.text("offer3_hours") and not r.text("offer2_hours"):
         # Offers keep their numbers from the form to the answer, so none is skipped.
         r.errors.append(FieldError("offer3_hours", "Fill in offer 2 first, then offer 3"))
-    if r.errors:
-        raise FormInvalid(r.errors)
     if not offers:
+        if r.errors:
+            raise FormInvalid(in_form_order(r.errors))
         return None
-    body = request_body(form, today)
+    body, errors = _read(form, today)
+    errors += r.errors
     try:
-        return CompareRequest.model_validate(
+        request = CompareRequest.model_validate(
             {"household": body["household"], "offers": [body["job"], *offers], "calculation_date": today}
         )
     except ValidationError as exc:
-        raise FormInvalid(_form_errors(exc)) from None
+        checked = [
+            error
+            for index, offer in enumerate(offers, start=1)
+            for error in job_errors(f"offers.{index}", offer["hours_per_week"], offer["start_date"])
+        ]
+        raise FormInvalid(in_form_order(errors + _form_errors(exc) + _form_errors_of(checked))) from None
+    errors += _form_errors_of(request_errors(request))
+    if errors:
+        raise FormInvalid(in_form_order(errors))
+    return request
 
 
 def _offer(r: _Reader, n: int, today: date) -> dict[str, Any] | None:
@@ -374,8 +488,8 @@ def _offer(r: _Reader, n: int, today: date) -> dict[str, Any] | None:
         r.errors.append(FieldError(name + "wage", f"Enter the pay per hour for offer {n}"))
     return {
         "who": r.text("who", "claimant"),
-        "hours_per_week": r.number(name + "hours", what="hours, like 16"),
-        "hourly_wage": r.number(name + "wage", what="pounds an hour, like 12.71"),
+        "hours_per_week": r.number(name + "hours", like="16"),
+        "hourly_wage": r.number(name + "wage", like="12.71"),
         "pay_frequency": r.text(name + "pay_frequency") or r.text("pay_frequency", "monthly"),
         "pension": r.text("pension", "relief_at_source"),
         "travel_costs_weekly": r.number(name + "travel_weekly"),
@@ -387,29 +501,37 @@ def _offer(r: _Reader, n: int, today: date) -> dict[str, Any] | None:
 def _offer_field(request_field: str) -> str:
     """The form field for an error about offers.N.x: the job's own for the first offer."""
     index, _, rest = request_field.removeprefix("offers.").partition(".")
-    if index == "0" or not index.isdigit():
-        return form_field("job." + rest)
-    return f"offer{int(index) + 1}_" + OFFER_FIELDS.get(rest.split(".")[0], "hours")
+    if index == "0" or not index.isdigit() or rest.split(".")[0] not in OFFER_FIELDS:
+        return form_field("job." + rest)  # the first offer's, or one the offers share (start date)
+    return f"offer{int(index) + 1}_" + OFFER_FIELDS[rest.split(".")[0]]
 
 
 def _form_errors(exc: ValidationError) -> list[FieldError]:
-    """The engine's errors on the form's fields, one message per field."""
-    errors: list[FieldError] = []
-    seen: set[str] = set()
-    for error in field_errors(exc):
+    """The engine's errors on the form's fields."""
+    return _form_errors_of(field_errors(exc))
+
+
+def _form_errors_of(errors: list[FieldError]) -> list[FieldError]:
+    """Errors about request fields as errors about the form's fields, in its words (a field
+    with several keeps the first, which keeps the summary readable)."""
+    out = []
+    for error in errors:
         offer = error.field.startswith("offers")
         field = _offer_field(error.field) if offer else form_field(error.field)
-        if field not in seen:  # one message per form field keeps the summary readable
-            seen.add(field)
-            errors.append(FieldError(field, _plain(error.message)))
-    return errors
+        out.append(FieldError(field, _plain(field, error.message)))
+    return out
 
 
-def _plain(message: str) -> str:
-    """pydantic's wording, made into a sentence an advisor reads."""
-    message = re.sub(r"^Input should be greater than or equal to (\S+)$", r"Must be \1 or more", message)
-    message = re.sub(r"^Input should be less than or equal to (\S+)$", r"Must be \1 or less", message)
-    message = re.sub(r"^Input should be greater than (\S+)$", r"Must be more than \1", message)
+def _plain(field: str, message: str) -> str:
+    """pydantic's wording, made into a sentence an advisor reads, naming the field."""
+    message = re.sub(r"^Input should be greater than or equal to (\S+)$", r"must be \1 or more", message)
+    message = re.sub(r"^Input should be less than or equal to (\S+)$", r"must be \1 or less", message)
+    message = re.sub(r"^Input should be greater than (\S+)$", r"must be more than \1", message)
+    message = re.sub(r"^Input should be less than (\S+)$", r"must be less than \1", message)
+    if message.startswith("Input should be a finite number"):
+        message = "must be a number, like 12.71"
     if message.startswith("Input should be '"):  # a choice the form does not offer (a tampered form)
-        message = "Choose one of the options"
+        return f"{name_of(field)}: choose one of the options"
+    if message.startswith("must "):
+        return f"{name_of(field)} {message}"
     return message[:1].upper() + message[1:]

@@ -3,12 +3,14 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from contextlib import suppress
 from typing import Any, TypeVar
 
-from flask import Blueprint, Response, jsonify, request
+from flask import Blueprint, Response, current_app, jsonify, request
 from pydantic import BaseModel
+from werkzeug.exceptions import RequestEntityTooLarge
 
 from calculator.api_json import better_off_json, compare_json, errors_json, request_from_json, sweep_json
 from calculator.client import in_process
@@ -29,13 +31,54 @@ def errors(status: int, *items: dict[str, str]) -> Response:
     return response
 
 
+# No request nests deeper than a handful of levels (household.claimant.job.hours_per_week);
+# a body nested far deeper is refused before anything walks it.
+MAX_DEPTH = 16
+NOT_JSON = {"field": "body", "message": "send a JSON object with Content-Type: application/json"}
+
+
 def _body() -> dict[str, Any] | Response:
-    body = request.get_json(silent=True)
+    if not request.is_json:
+        return errors(422, NOT_JSON)
+    try:
+        body = json.loads(_raw_body())
+    except RecursionError:
+        return errors(400, _too_deep())
+    except ValueError:  # not JSON, or not UTF-8
+        return errors(422, NOT_JSON)
+    if _depth_over(body, MAX_DEPTH):
+        return errors(400, _too_deep())
     if not isinstance(body, dict):
-        return errors(
-            422, {"field": "body", "message": "send a JSON object with Content-Type: application/json"}
-        )
+        return errors(422, NOT_JSON)
     return body
+
+
+def _raw_body() -> bytes:
+    """The body; one sent in chunks (no Content-Length) that reaches the size limit is refused
+    as a long one is (werkzeug cuts such a stream at the limit rather than refusing it)."""
+    data = request.get_data(cache=False)
+    limit = current_app.config["MAX_CONTENT_LENGTH"]
+    if request.content_length is None and limit is not None and len(data) >= limit:
+        raise RequestEntityTooLarge()
+    return data
+
+
+def _too_deep() -> dict[str, str]:
+    return {"field": "body", "message": f"JSON nested more than {MAX_DEPTH} levels deep is refused"}
+
+
+def _depth_over(value: Any, limit: int) -> bool:
+    """Whether objects and arrays nest more than `limit` deep (without recursion of our own)."""
+    stack = [(value, 1)]
+    while stack:
+        item, depth = stack.pop()
+        children = item.values() if isinstance(item, dict) else item if isinstance(item, list) else None
+        if children is None:
+            continue
+        if depth > limit:
+            return True
+        stack.extend((child, depth + 1) for child in children)
+    return False
 
 
 def _answer(

@@ -123,6 +123,7 @@ def _calculation(summary: str, operation: str, request: str, result: str, descri
             "requestBody": _json_body(request),
             "responses": {
                 "200": _ok(result, description),
+                "400": _errors("JSON nested more than 16 levels deep."),
                 "422": _errors("Invalid input: every field error."),
                 **COMMON_ERRORS,
             },

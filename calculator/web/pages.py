@@ -6,7 +6,6 @@ Server-rendered and working without JavaScript; Jinja escapes everything echoed 
 from __future__ import annotations
 
 import json
-from contextlib import suppress
 from datetime import date
 from typing import Any
 
@@ -15,12 +14,14 @@ from pydantic import ValidationError
 
 from calculator.chart import chart_sweep
 from calculator.engine import BetterOffRequest, CompareRequest, calculate, compare, sweep
+from calculator.errors import FieldError
 from calculator.household_form import (
     BUDGET_FIELDS,
     OFFER_FIELDS,
     OTHER_OFFERS,
     FormInvalid,
     household_fields,
+    in_form_order,
     parse_comparison,
     parse_form,
 )
@@ -74,12 +75,19 @@ def _today() -> date:
     return date.today()
 
 
+def _rules_year() -> str | None:
+    """Today's tax year, or None when its rules are not on file yet."""
+    try:
+        return tax_year_for(_today()).tax_year
+    except ValueError:
+        return None
+
+
 @pages.app_context_processor
 def footer_links() -> dict[str, Any]:
     """The footer's links on every page: the calculator, this year's sources, the API."""
     links = [{"href": url_for("pages.form"), "text": "Better-off calculator"}]
-    with suppress(ValueError):  # no rules on file for today: no year's sources to point at
-        year = tax_year_for(_today()).tax_year
+    if year := _rules_year():
         links.append({"href": url_for("pages.sources", name=year), "text": "Rates and references"})
     links.append({"href": url_for("pages.docs"), "text": "API"})
     if request.script_root:  # mounted under the web process, whose overview is at /
@@ -113,7 +121,7 @@ def _form_page(values: dict[str, str], errors: dict[str, str], status: int = 200
         "form.html",
         values=shown,
         errors=errors,
-        tax_year=tax_year_for(_today()).tax_year,
+        tax_year=_rules_year(),
         signed_in=_signed_in_user() is not None,
         open_details=open_details,
         open_compare=open_compare,
@@ -162,13 +170,18 @@ def result() -> Any:
     else:
         values = {k: v for k, v in request.form.items()}
         form_data = request.form
+    # Both read every answer, so every problem shows on the first submit, in the form's order.
+    errors: list[FieldError] = []
     try:
         req = parse_form(form_data, _today())
+    except FormInvalid as invalid:
+        errors += invalid.errors
+    try:
         comparison = parse_comparison(form_data, _today())
     except FormInvalid as invalid:
-        return _form_page(values, {e.field: e.message for e in invalid.errors}, status=422)
-    except ValueError as exc:  # no rules on file for today's tax year
-        return _form_page(values, {"start_date": str(exc)}, status=422)
+        errors += invalid.errors
+    if errors:
+        return _form_page(values, {e.field: e.message for e in in_form_order(errors)}, status=422)
     offer = _signed_in_user() is not None and _saver() is not None
     save = {"token": values.get("as"), "saved": False, "reference": None, "error": None} if offer else None
     return _result_page(req, values, save, comparison)

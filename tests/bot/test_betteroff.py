@@ -181,13 +181,16 @@ def test_bad_answers_are_shown_beside_their_fields_and_nothing_is_sent(db, w, sl
     view = opened_view(fake)
     bad = {**ANSWERS, "age": "", "hours_per_week": "120", "tenure": "private_rent", "couple": "yes"}
     answer = submit(url, w["es"], view, values(bad))
+    # Every problem at once, on the first submit: what could not be read and what the rules refuse.
     assert answer.json() == {"response_action": "errors", "errors": {
         "age": "Enter the person's age",
         "partner_age": "Enter the partner's age, or choose No for a partner",
+        "lha_monthly": "Private renters need the Local Housing Allowance rate",
+        "hours_per_week": "Hours a week must be 100 or less",
     }}
     fixed = {**bad, "age": "40", "partner_age": "41"}
     again = submit(url, w["es"], view, values(fixed)).json()
-    assert again["errors"] == {"hours_per_week": "Must be 100 or less",
+    assert again["errors"] == {"hours_per_week": "Hours a week must be 100 or less",
                                "lha_monthly": "Private renters need the Local Housing Allowance rate"}
     assert fake.successful("chat.postMessage") == [] and _saved(db) == []
 

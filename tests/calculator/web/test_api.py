@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+import http.client
+import json
 import re
+import threading
 from typing import Any
 
 import pytest
 from flask.testing import FlaskClient
+from werkzeug.serving import make_server
 
 from calculator.api_json import better_off_json
+from calculator.checks import covered
 from calculator.engine import BetterOffRequest, calculate
 from calculator.web import create_app
 
@@ -208,3 +213,85 @@ def test_compare_refuses_bad_offers_naming_each(client: FlaskClient) -> None:
     partner = {**COMPARE, "offers": [COMPARE["offers"][0], {**COMPARE["offers"][1], "who": "partner"}]}
     [error] = client.post("/v1/compare", json=partner).json["errors"]
     assert error["field"] == "offers.1.who" and "there is no partner" in error["message"]
+
+
+def _compare_body(**offer: Any) -> dict[str, Any]:
+    return {"household": BODY["household"], "calculation_date": BODY["calculation_date"],
+            "offers": [BODY["job"], {**BODY["job"], **offer}]}
+
+
+@pytest.mark.parametrize("day", ["2025-04-05", "2024-01-01", "2027-04-06", "2031-06-01"])
+def test_a_start_date_outside_the_years_covered_is_422_on_that_field(client: FlaskClient, day: str) -> None:
+    starts, ends, span = covered()
+    for path, body, field in [
+        ("/v1/better-off", {**BODY, "job": {**BODY["job"], "start_date": day}}, "job.start_date"),
+        ("/v1/sweep", {**BODY, "job": {**BODY["job"], "start_date": day}}, "job.start_date"),
+        ("/v1/compare", _compare_body(start_date=day), "offers.1.start_date"),
+    ]:
+        response = client.post(path, json=body)
+        assert response.status_code == 422, path
+        [error] = response.json["errors"]
+        assert error["field"] == field
+        assert f"from {starts:%-d %B %Y} to {ends:%-d %B %Y}" in error["message"] and span in error["message"]
+    # The first and last days covered are fine.
+    for day in (starts, ends):
+        body = {**BODY, "job": {**BODY["job"], "start_date": day.isoformat()}}
+        assert client.post("/v1/better-off", json=body).status_code == 200
+
+
+def test_a_job_offer_of_no_hours_is_refused(client: FlaskClient) -> None:
+    for hours in (0, 0.0):
+        job = {**BODY["job"], "hours_per_week": hours}
+        refused = client.post("/v1/better-off", json={**BODY, "job": job})
+        assert refused.status_code == 422
+        assert refused.json["errors"] == [
+            {"field": "job.hours_per_week", "message": "must be more than 0 for a job offer"}
+        ]
+    compared = client.post("/v1/compare", json=_compare_body(hours_per_week=0))
+    assert compared.status_code == 422 and compared.json["errors"][0]["field"] == "offers.1.hours_per_week"
+    # Hours worked now may be none: that is the household as it is, not an offer.
+    household = {**BODY["household"], "claimant": {"age": 34, "job": {"hours_per_week": 0, "hourly_wage": 0}}}
+    assert client.post("/v1/better-off", json={**BODY, "household": household}).status_code == 200
+
+
+@pytest.mark.parametrize("body", [
+    "[" * 30_000 + "]" * 30_000,  # deeper than the parser's recursion limit
+    '{"household": ' * 20 + "1" + "}" * 20,  # parses, but deeper than any request
+    '{"household": {"claimant": ' + "[" * 17 + "]" * 17 + "}}",
+])
+def test_deeply_nested_json_is_a_400_in_the_one_error_shape(client: FlaskClient, body: str) -> None:
+    for path in ("/v1/better-off", "/v1/sweep", "/v1/compare"):
+        response = client.post(path, data=body, content_type="application/json")
+        assert response.status_code == 400, path
+        assert response.json == {
+            "errors": [{"field": "body", "message": "JSON nested more than 16 levels deep is refused"}]
+        }
+
+
+def test_a_chunked_body_is_read_and_one_over_the_limit_refused_as_too_large() -> None:
+    """Sent in chunks (no Content-Length) to a real server: answered as the same body sent whole."""
+    app = create_app(settings(calculator_max_body_bytes=4096))
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        small = json.dumps(BODY).encode()
+        status, answer = _post_chunked(server.server_port, small)
+        assert status == 200 and answer["better_off"]["monthly"] == pytest.approx(624.90)
+        status, answer = _post_chunked(server.server_port, json.dumps({**BODY, "pad": "x" * 5000}).encode())
+        assert status == 413 and answer["errors"][0]["field"] == "body"
+    finally:
+        server.shutdown()
+        thread.join(timeout=5)
+        server.server_close()
+
+
+def _post_chunked(port: int, body: bytes) -> tuple[int, Any]:
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+    pieces = (body[i:i + 1000] for i in range(0, len(body), 1000))
+    connection.request("POST", "/v1/better-off", body=pieces, headers={"Content-Type": "application/json"},
+                       encode_chunked=True)
+    response = connection.getresponse()
+    answer = json.loads(response.read())
+    connection.close()
+    return response.status, answer

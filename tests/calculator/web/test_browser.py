@@ -230,7 +230,7 @@ def test_bad_answers_show_an_error_summary_whose_links_reach_the_fields(page: Pa
     expect(summary).to_be_visible()
     expect(page).to_have_title("Error: Better-off calculator – IPS Assist")
     links = summary.get_by_role("link")
-    expect(links).to_have_text(["Enter the person's age", "Enter hours, like 16"])
+    expect(links).to_have_text(["Enter the person's age", "Hours a week must be a number, like 16"])
     assert [link.get_attribute("href") for link in links.all()] == ["#age", "#hours_per_week"]
     expect(page.locator("#hours_per_week")).to_have_value("abc")  # what was typed is kept
     expect(page.locator("#age")).to_have_attribute("aria-invalid", "true")
@@ -305,7 +305,9 @@ def phone_pages(page: Page) -> Iterator[str]:
     post_form(page, "/result", EVERYTHING)
     expect(page.locator("#offers")).to_be_visible()
     yield "result"
-    page.get_by_role("button", name="Client summary to print").click()
+    with page.expect_navigation():
+        page.get_by_role("button", name="Client summary to print").click()
+    expect(page.locator("#summary")).to_be_visible()
     yield "summary"
 
 

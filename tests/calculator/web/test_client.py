@@ -10,6 +10,7 @@ import pytest
 from werkzeug.serving import make_server
 
 from calculator.api_json import request_from_json
+from calculator.checks import covered
 from calculator.client import CalculatorClient, CalculatorUnavailable
 from calculator.engine import BetterOffRequest, SweepRequest
 from calculator.errors import CalculatorInputError, FieldError
@@ -80,8 +81,10 @@ def test_a_tax_year_with_no_rules_is_an_input_error_either_way(service: str) -> 
         with pytest.raises(CalculatorInputError) as caught:
             client.better_off(request)
         refusals.append(caught.value.errors)
+    starts, ends, span = covered()
     assert refusals[0] == refusals[1] == [
-        FieldError("calculation_date", "no parameters for the tax year containing 2019-06-01")
+        FieldError("calculation_date", f"must be from {starts:%-d %B %Y} to {ends:%-d %B %Y}, the tax "
+                   f"years the calculator has rules for ({span}), not 1 June 2019")
     ]
 
 

@@ -6,9 +6,12 @@ import html
 import re
 from datetime import date, timedelta
 
+import pytest
+from flask import Flask, render_template_string
 from flask.testing import FlaskClient
 from sqlalchemy import func, select
 
+from calculator.checks import covered
 from calculator.engine import calculate, compare
 from calculator.household_form import parse_comparison, parse_form
 from calculator.links import sign
@@ -69,7 +72,7 @@ def test_form_errors_come_with_a_summary_linking_to_each_field(client: FlaskClie
 def test_engine_rule_errors_land_on_the_right_field(client: FlaskClient) -> None:
     response = client.post("/result", data={**FORM, "tenure": "private_rent", "hours_per_week": "120"})
     links = error_links(response.data.decode())
-    assert links["hours_per_week"] == "Must be 100 or less"
+    assert links["hours_per_week"] == "Hours a week must be 100 or less"
     assert "Local Housing Allowance" in html.unescape(links["lha_monthly"])
 
 
@@ -229,7 +232,7 @@ def test_offers_compared_side_by_side(client: FlaskClient) -> None:
     too_long = client.post("/result", data={**FORM, "offer2_hours": "16", "offer2_wage": "13",
                                             "offer3_hours": "120", "offer3_wage": "13"})
     links = error_links(too_long.data.decode())
-    assert links == {"offer3_hours": "Must be 100 or less"}
+    assert links == {"offer3_hours": "Offer 3: hours a week must be 100 or less"}
     assert "open" in tag(too_long.data.decode(), "compare-details")
 
 
@@ -269,3 +272,62 @@ def test_refusals_are_pages_in_words_with_a_way_back(client: FlaskClient) -> Non
     assert api.status_code == 413 and api.json == {
         "errors": [{"field": "body", "message": api.json["errors"][0]["message"]}]
     }
+
+
+def test_every_problem_shows_on_the_first_submit_naming_its_field(client: FlaskClient) -> None:
+    answers = {**FORM, "age": "", "hours_per_week": "-5", "rent_monthly": "abc", "capital": "-1",
+               "start_date": "2024-01-01", "offer2_hours": "lots", "offer2_wage": "13", "budget_water": "x"}
+    response = client.post("/result", data=answers)
+    assert response.status_code == 422
+    starts, ends, span = covered()
+    assert error_links(response.data.decode()) == {  # in the order the form asks them
+        "age": "Enter the person's age",
+        "rent_monthly": "Rent must be a number, like 450",
+        "hours_per_week": "Hours a week must be 0 or more",
+        "start_date": f"Start date must be from {starts:%-d %B %Y} to {ends:%-d %B %Y}, the tax years the "
+                      f"calculator has rules for ({span}), not 1 January 2024",
+        "capital": "Savings must be 0 or more",
+        "budget_water": "Water must be a number, like 450",
+        "offer2_hours": "Offer 2: hours a week must be a number, like 16",
+    }
+
+
+@pytest.mark.parametrize("day", ["2025-04-05", "2024-01-01", "2027-04-06"])
+def test_a_start_date_without_rules_is_a_form_error_not_a_500(client: FlaskClient, day: str) -> None:
+    for answers in ({**FORM, "start_date": day}, {**FORM, "start_date": day, "offer2_hours": "20",
+                                                    "offer2_wage": "13"}):
+        response = client.post("/result", data=answers)
+        assert response.status_code == 422
+        assert list(error_links(response.data.decode())) == ["start_date"]
+
+
+def test_no_hours_is_no_job_offer_and_no_amount_reads_minus_nothing(app: Flask, client: FlaskClient) -> None:
+    for hours in ("0", "0.0", "0,0"):
+        refused = client.post("/result", data={**FORM, "hours_per_week": hours})
+        assert refused.status_code == 422
+        assert error_links(refused.data.decode()) == {
+            "hours_per_week": "Hours a week must be more than 0 for a job offer"
+        }
+    offer = client.post("/result", data={**FORM, "offer2_hours": "0", "offer2_wage": "13"})
+    assert error_links(offer.data.decode()) == {
+        "offer2_hours": "Offer 2: hours a week must be more than 0 for a job offer"
+    }
+    with app.test_request_context():
+        shown = render_template_string(
+            '{% import "_macros.html" as f %}'
+            "{{ f.money(-0.0) }}|{{ f.money(-0.004) }}|{{ f.money(0.004) }}|{{ f.money(-0.006) }}|"
+            "{{ f.money(-1234.5) }}"
+        )
+    assert shown == "£0.00|£0.00|£0.00|−£0.01|−£1,234.50"
+
+
+def test_a_failure_is_a_page_in_words_not_a_stack_trace(app: Flask) -> None:
+    def broken() -> str:
+        raise RuntimeError("a bug")
+
+    app.add_url_rule("/broken", "broken", broken)
+    response = app.test_client().get("/broken")
+    assert response.status_code == 500 and response.mimetype == "text/html"
+    page = response.data.decode()
+    assert "Sorry, there is a problem with the service" in page and "a bug" not in page
+    assert 'href="/">Go to the start of IPS Assist' in page
