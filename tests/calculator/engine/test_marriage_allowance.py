@@ -39,7 +39,15 @@ def test_the_transferable_amount_and_most_it_saves() -> None:
         ((13_000, 30_000), False, 0.0, -1),  # over the allowance: it costs what it saves
         ((0, 13_000), False, 86.0, 0),  # the reduction is at most the tax paid: 20% of £430
         ((0, 60_000), False, 0.0, -1),  # a higher-rate taxpayer cannot receive it
-        ((0, 40_000), True, 252.0, 0),  # Scotland: an intermediate-rate taxpayer can
+        # Scotland: the reduction is at the UK basic rate of 20% whatever the receiver's Scottish
+        # rate ("Scottish taxpayers will continue to claim Marriage Allowance using the
+        # prevailing RoUK basic rate of 20%", HMRC's 2018 guidance on UK reliefs for Scottish
+        # taxpayers, as reported by Mondaq, https://www.mondaq.com/article.asp?article_id=693570):
+        # £252, not 21% (£264.60) for an intermediate-rate taxpayer...
+        ((0, 40_000), True, 252.0, 0),
+        # ...nor 19% (£239.40) for a starter-rate one on £14,000, whose tax is 19% of £1,430 =
+        # £271.70, more than the £252.
+        ((0, 14_000), True, 252.0, 0),
         ((0, 45_000), True, 0.0, -1),  # Scotland: a higher-rate (42%) taxpayer cannot
     ],
 )
