@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import calendar
 from bisect import bisect_left
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 from functools import lru_cache
 
@@ -163,10 +163,13 @@ def project(
         start, job.assessment_period_start_day or start.day, job.first_payday, job.pay_frequency, count
     )
     paid = steady.pay[who].payslip is not None
+    period_money = _PeriodMoney(
+        s=s, job=job, steady=steady, who=who, childcare=childcare, work_costs=work_costs
+    )
     # Periods with the same number of paydays have the same money, so it is worked out once
     # per number, not once per period.
     counts = calendar.counts if paid else (0,) * count
-    rounded = {n: _rounded(_period_full(s, job, steady, who, n, childcare, work_costs)) for n in set(counts)}
+    rounded = {n: _rounded(period_money(n)) for n in set(counts)}
 
     periods = _periods(calendar, counts, rounded)
     one_off = _one_off_period(calendar, job) if job.one_off_payment else None
@@ -175,8 +178,7 @@ def project(
     awards = [figures[1] for figures in rounded.values()]
     carried = 0.0
     if max(awards) > 0 and (one_off is not None or min(awards) <= 0):
-        surplus_earnings(periods, counts, one_off, job.one_off_payment, _Recalculate(
-            s=s, job=job, steady=steady, who=who, childcare=childcare, work_costs=work_costs))
+        surplus_earnings(periods, counts, one_off, job.one_off_payment, period_money)
         carried = max(period.surplus_earnings for period in periods)
     nets = [period.net_income for period in periods]
     lowest = min(nets)
@@ -290,9 +292,11 @@ def _one_off_period(calendar: _Calendar, job: ProposedJob) -> int | None:
     return None
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class _Recalculate:
-    """What a period's money is worked out from, to work it out again with more earnings."""
+@dataclass(slots=True, kw_only=True)
+class _PeriodMoney:
+    """A period's money from what it is worked out from, remembered by the number of paydays
+    and the extra earnings: periods paid alike have the same money, and the surplus earnings
+    rule asks again for a period it has just worked out."""
 
     s: Situation
     job: ProposedJob
@@ -300,11 +304,15 @@ class _Recalculate:
     who: int
     childcare: float
     work_costs: float
+    known: dict[tuple[int, float], Money] = field(default_factory=dict)
 
-    def __call__(self, n: int, extra_earned: float) -> Money:
-        return _period_full(
-            self.s, self.job, self.steady, self.who, n, self.childcare, self.work_costs, extra_earned
-        )
+    def __call__(self, n: int, extra_earned: float = 0.0) -> Money:
+        m = self.known.get((n, extra_earned))
+        if m is None:
+            m = self.known[(n, extra_earned)] = _period_full(
+                self.s, self.job, self.steady, self.who, n, self.childcare, self.work_costs, extra_earned
+            )
+        return m
 
 
 # UC Regulations reg 54A(1)(a): surplus counts in a new claim within six months of the award ending.
@@ -332,19 +340,19 @@ def surplus_earnings(
     counts: tuple[int, ...],
     one_off: int | None,
     one_off_amount: float,
-    recalculate: _Recalculate,
+    period_money: _PeriodMoney,
 ) -> None:
     """Reg 54A, period by period: a period with UC nil ends the award, a new claim follows, and
     earnings above the nil point plus the relevant threshold count in the new claim's first
     period; a new claim still nil carries what is left on, for up to six months. The one-off
     payment counts in the period it is paid in."""
-    rules = recalculate.s.rules
+    rules = period_money.s.rules
     surplus, months = 0.0, 0
     for index, period in enumerate(periods):
         cash = one_off_amount if index == one_off else 0.0
         if surplus or cash:
             before = period.universal_credit
-            m = recalculate(counts[index], surplus + cash)
+            m = period_money(counts[index], surplus + cash)
             period.universal_credit = m.universal_credit.award
             period.net_income = pence(m.net_income + cash)
             period.one_off_payment = cash
@@ -353,7 +361,7 @@ def surplus_earnings(
         if period.universal_credit > 0:
             surplus, months = 0.0, 0
             continue
-        award = recalculate(counts[index], surplus + cash).universal_credit
+        award = period_money(counts[index], surplus + cash).universal_credit
         months = months + 1 if surplus else 1
         surplus = _carried(rules, award, surplus, cash) if months <= SURPLUS_MONTHS else 0.0
 
