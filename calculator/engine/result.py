@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache
 
 from calculator.engine.assessment_periods import AssessmentPeriods, project
-from calculator.engine.household import BetterOffRequest, Nation, PayFrequency, SweepRequest
+from calculator.engine.household import BetterOffRequest, PayFrequency, SweepRequest
 from calculator.engine.lines import LINES, amounts, explain
+from calculator.engine.passported import HelpLost, help_lost_in_work
 from calculator.engine.rules import Rules, rules_on
 from calculator.engine.scenario import (
     WEEKS_PER_MONTH,
@@ -71,6 +72,9 @@ class BudgetResult:
     left_now: float
     left_in_work: float
     change: float
+    # What the help lost in work is worth a month, where it has a value (help_lost_in_work): not
+    # taken off what is left, as some of it depends on use.
+    help_lost_monthly: float = 0.0
 
 
 @dataclass(slots=True, kw_only=True)
@@ -86,6 +90,7 @@ class BetterOffResult:
     warnings: list[Caution]
     assessment_periods: AssessmentPeriods
     budget: BudgetResult | None = None
+    help_lost_in_work: list[HelpLost] = field(default_factory=list)
 
 
 def _budget(p: _Prepared, now_net: float, work_net: float) -> BudgetResult | None:
@@ -119,6 +124,7 @@ def _budget(p: _Prepared, now_net: float, work_net: float) -> BudgetResult | Non
         left_now=left_now,
         left_in_work=left_work,
         change=round(left_work - left_now, 2),
+        help_lost_monthly=round(sum([help.monthly_value or 0.0 for help in p.help_lost]), 2),
     )
 
 
@@ -142,6 +148,7 @@ class _Prepared:
     in_work: Money
     childcare_in_work: float
     work_costs_in_work: float
+    help_lost: list[HelpLost]
 
 
 def _prepare(request: BetterOffRequest) -> _Prepared:
@@ -165,6 +172,7 @@ def _prepare(request: BetterOffRequest) -> _Prepared:
         in_work=in_work,
         childcare_in_work=job.childcare_costs_monthly,
         work_costs_in_work=work_costs,
+        help_lost=help_lost_in_work(s, request.household.nation, now, in_work),
     )
 
 
@@ -247,6 +255,7 @@ def result_of(p: _Prepared) -> BetterOffResult:
         warnings=cautions(p, periods, difference),
         assessment_periods=periods,
         budget=_budget(p, now_net, work_net),
+        help_lost_in_work=p.help_lost,
     )
 
 
@@ -377,31 +386,10 @@ def _universal_credit_ends(
         )
 
 
-def _passported_help_in_england(
-    p: _Prepared, periods: AssessmentPeriods, difference: float, out: list[Caution]
-) -> None:
-    """Free prescriptions and school meals in England come with UC, up to an earnings limit."""
-    if p.request.household.nation is not Nation.ENGLAND or not p.now.universal_credit.award > 0:
-        return
-    rules, work, uc = p.rules, p.in_work, p.s.uc
-    keeps_uc = work.universal_credit.award > 0
-    lcw = uc.has_capability_for_work_limit or uc.has_children
-    limit = rules.prescriptions_limit_with_children_or_lcw if lcw else rules.prescriptions_limit
-    if not keeps_uc or sum(pay.net for pay in work.pay) > limit:
-        out.append(
-            Caution(
-                "free_prescriptions",
-                f"Free NHS prescriptions through UC stop above £{limit:.0f} take-home pay in an "
-                f"assessment period; a prepayment certificate can cap the cost.",
-            )
-        )
-    if p.s.school_age_children and not keeps_uc:
-        out.append(
-            Caution(
-                "free_school_meals",
-                "Free school meals in England depend on getting UC; they stop if UC stops.",
-            )
-        )
+def _passported_help(p: _Prepared, periods: AssessmentPeriods, difference: float, out: list[Caution]) -> None:
+    """Help that comes with UC and stops in work, each with what it is worth (passported.py)."""
+    for help in p.help_lost:
+        out.append(Caution(help.key, f"{help.name} would stop: {help.detail}"))
 
 
 def _scottish_child_payment_ends(
@@ -539,7 +527,7 @@ CHECKS: tuple[Check, ...] = (
     _benefit_cap,
     _capability_earnings,
     _universal_credit_ends,
-    _passported_help_in_england,
+    _passported_help,
     _scottish_child_payment_ends,
     _extra_paydays,
     _surplus_earnings,

@@ -131,6 +131,14 @@ class Rules:
     prescriptions_limit_with_children_or_lcw: float = law(
         "passported_help.free_prescriptions_earnings_limit_with_children_or_lcw"
     )
+    # What the help that comes with UC is worth, for saying what is lost in work
+    prescription_charge: float = law("passported_help.prescription_charge_per_item")
+    prescription_certificate_yearly: float = law("passported_help.prescription_prepayment_certificate_yearly")
+    dental_band_1: float = law("passported_help.dental_charge_band_1")
+    dental_band_2: float = law("passported_help.dental_charge_band_2")
+    free_school_meals_yearly: float = law("passported_help.free_school_meals_yearly_per_child")
+    social_tariff_saving_yearly: float = law("passported_help.social_tariff_saving_yearly")
+    warm_home_discount_yearly: float = law("passported_help.warm_home_discount_yearly")
 
     @property
     def capability_earnings_threshold(self) -> float:
