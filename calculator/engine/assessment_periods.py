@@ -85,11 +85,14 @@ def next_payday(first: date, frequency: PayFrequency, n: int = 1) -> date:
     return first + timedelta(days=STEP_DAYS[frequency] * n)
 
 
-def paydays(first: date, frequency: PayFrequency, until: date) -> list[date]:
+def paydays(first: date, frequency: PayFrequency, until: date, day_of_month: int | None = None) -> list[date]:
+    """Paydays from `first` to `until`; monthly pay falls on `day_of_month` (first's day unless
+    given), or the month's last day when it is shorter."""
     if frequency is PayFrequency.MONTHLY:
         days: list[date] = []
         index = first.year * 12 + first.month - 1
-        while (day := _on_day(index // 12, index % 12 + 1, first.day)) <= until:
+        wanted = day_of_month or first.day
+        while (day := _on_day(index // 12, index % 12 + 1, wanted)) <= until:
             days.append(day)
             index += 1
         return days
@@ -130,7 +133,10 @@ def _calendar(
     """
     starts = period_starts(start, start_day, count)
     first = first_payday or next_payday(start, frequency)
-    by_period = _by_period(paydays(first, frequency, starts[-1] - ONE_DAY), starts)
+    # Paid monthly from a start on the 31st, the default first payday is 30 April (say), but
+    # later ones are on the 31st again, not on the 30th for good.
+    day_of_month = (first_payday or start).day
+    by_period = _by_period(paydays(first, frequency, starts[-1] - ONE_DAY, day_of_month), starts)
     return _Calendar(
         starts=tuple(starts[:count]),
         ends=tuple([day - ONE_DAY for day in starts[1:]]),
