@@ -62,7 +62,8 @@ def _hours_grid(hours: float) -> list[float]:
 def cliff_edges(p: _Prepared) -> list[CliffEdge]:
     """Where, between no hours and the offer's, each benefit stops or the cap starts or ends."""
     job = p.request.job
-    cache: dict[float, Money] = {}
+    # The offer's own hours (when there are any) are the money in work already worked out.
+    cache: dict[float, Money] = {job.hours_per_week: p.in_work} if job.hours_per_week > 0 else {}
 
     def at(hours: float) -> Money:
         if hours not in cache:
@@ -95,8 +96,11 @@ def cliff_edges(p: _Prepared) -> list[CliffEdge]:
 def compare(request: CompareRequest) -> CompareResult:
     """Each offer as `calculate` answers it alone, with its cliff edges, and the best of them."""
     offers = []
+    first: _Prepared | None = None
     for index in range(len(request.offers)):
-        p = _prepare(request.for_offer(index))
+        # One household and date: the situation and the money now are worked out once.
+        p = _prepare(request.for_offer(index), same_household=first)
+        first = first or p
         offers.append(OfferResult(offer=index + 1, result=result_of(p), cliff_edges=cliff_edges(p)))
     gains = [offer.result.better_off.monthly for offer in offers]
     best = max(range(len(gains)), key=lambda i: gains[i])

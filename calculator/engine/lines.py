@@ -21,10 +21,14 @@ def _money(amount: float) -> str:
 
 
 def _earnings(r: Rules, s: Situation, now: Money, work: Money) -> str:
-    pays = [p for p in work.pay if p.gross]
-    if not pays:
+    return _earnings_sentence(tuple([(p.hours, p.hourly_wage) for p in work.pay if p.gross]))
+
+
+@lru_cache(maxsize=1024)
+def _earnings_sentence(jobs: tuple[tuple[float, float], ...]) -> str:
+    if not jobs:
         return "No earnings in work at these hours."
-    parts = [f"{p.hours:g} hours a week at {_money(p.hourly_wage)} an hour" for p in pays]
+    parts = [f"{hours:g} hours a week at {_money(wage)} an hour" for hours, wage in jobs]
     return f"{' and '.join(parts)}, averaged over the year as 52 weeks ÷ 12 months."
 
 
@@ -81,6 +85,11 @@ def _pension(r: Rules, s: Situation, now: Money, work: Money) -> str:
 def _uc(r: Rules, s: Situation, now: Money, work: Money) -> str:
     if s.uc.not_entitled:
         return s.uc.not_entitled
+    return _uc_sentence(r)
+
+
+@lru_cache(maxsize=16)
+def _uc_sentence(r: Rules) -> str:
     return (
         f"The maximum amount below, less {r.uc_taper:.0%} of take-home pay above any work allowance "
         "and all other income, paid monthly in arrears."
@@ -120,17 +129,22 @@ def _disabled_child(r: Rules, s: Situation, now: Money, work: Money) -> str:
 
 
 def _lcwra(r: Rules, s: Situation, now: Money, work: Money) -> str:
-    if not s.uc.lcwra_element:
+    protected = any([a.lcwra and a.lcwra_rate is LcwraRate.PROTECTED for a in s.adults])
+    return _lcwra_sentence(s.uc.lcwra_element, protected)
+
+
+@lru_cache(maxsize=64)
+def _lcwra_sentence(amount: float, protected: bool) -> str:
+    if not amount:
         return (
             "Paid when someone is assessed as having limited capability for work and work-related activity."
         )
-    protected = any(a.lcwra and a.lcwra_rate is LcwraRate.PROTECTED for a in s.adults)
     which = (
         "the protected rate for people assessed before April 2026"
         if protected
         else "the rate for new claims from April 2026"
     )
-    return f"{_money(s.uc.lcwra_element)} a month at {which}; work does not stop it by itself."
+    return f"{_money(amount)} a month at {which}; work does not stop it by itself."
 
 
 def _carer(r: Rules, s: Situation, now: Money, work: Money) -> str:
@@ -154,18 +168,31 @@ def _childcare_sentence(r: Rules, cap: float) -> str:
 
 def _housing(r: Rules, s: Situation, now: Money, work: Money) -> str:
     housing = s.household.housing
-    if housing.tenure is Tenure.PRIVATE_RENT:
-        lha = _money(housing.local_housing_allowance_monthly or 0)
+    return _housing_sentence(
+        r,
+        housing.tenure,
+        housing.local_housing_allowance_monthly,
+        housing.spare_bedrooms,
+        housing.non_dependants,
+    )
+
+
+@lru_cache(maxsize=256)
+def _housing_sentence(
+    r: Rules, tenure: Tenure, lha_rate: float | None, spare: int, non_dependants: int
+) -> str:
+    if tenure is Tenure.PRIVATE_RENT:
+        lha = _money(lha_rate or 0)
         base = f"Rent up to the Local Housing Allowance of {lha}"
-    elif housing.tenure is Tenure.SOCIAL_RENT:
+    elif tenure is Tenure.SOCIAL_RENT:
         base = "Rent and eligible service charges"
-        if housing.spare_bedrooms:
-            one = housing.spare_bedrooms == 1
+        if spare:
+            one = spare == 1
             rate = r.uc_under_occupancy_one if one else r.uc_under_occupancy_two_or_more
             base += f", less {rate:.0%} for spare bedrooms"
     else:
         return "No rent to help with (owners can ask about a Support for Mortgage Interest loan)."
-    if housing.non_dependants:
+    if non_dependants:
         base += f", less {_money(r.uc_non_dependant_deduction)} for each other adult living here"
     return base + "."
 
@@ -253,15 +280,25 @@ def _ctr(r: Rules, s: Situation, now: Money, work: Money) -> str:
     ct = s.household.council_tax
     if not ct.charge_monthly:
         return "No council tax entered; each council runs its own reduction scheme."
+    return _ctr_sentence(ct.maximum_reduction, ct.taper, ct.earnings_disregard_weekly)
+
+
+@lru_cache(maxsize=64)
+def _ctr_sentence(maximum_reduction: float, taper: float, disregard_weekly: float) -> str:
     return (
-        f"An estimate: up to {ct.maximum_reduction:.0%} of the bill, less {ct.taper:.0%} of take-home "
-        f"pay over {_money(ct.earnings_disregard_weekly)} a week; the council's own scheme decides."
+        f"An estimate: up to {maximum_reduction:.0%} of the bill, less {taper:.0%} of take-home "
+        f"pay over {_money(disregard_weekly)} a week; the council's own scheme decides."
     )
 
 
 def _scp(r: Rules, s: Situation, now: Money, work: Money) -> str:
     if not s.scotland:
         return "Scotland only."
+    return _scp_sentence(r)
+
+
+@lru_cache(maxsize=16)
+def _scp_sentence(r: Rules) -> str:
     return (
         f"{_money(r.scp_weekly)} a week for each child under {r.scp_maximum_age} while the "
         "household gets Universal Credit."

@@ -151,17 +151,21 @@ class _Prepared:
     help_lost: list[HelpLost]
 
 
-def _prepare(request: BetterOffRequest) -> _Prepared:
-    on = request.on
-    rules = rules_on(on)
-    s = situation(rules, request.household, on)
+def _prepare(request: BetterOffRequest, same_household: _Prepared | None = None) -> _Prepared:
+    """Everything the answer is read from. `same_household`: a calculation already prepared for
+    the same household and date (another offer), whose situation and money now are reused."""
+    if same_household is None:
+        on = request.on
+        rules = rules_on(on)
+        s = situation(rules, request.household, on)
+        childcare_now = request.household.childcare_costs_monthly
+        now = money(s, pays_now(s), childcare_now, childcare_now)
+    else:
+        on, rules, s, now = same_household.on, same_household.rules, same_household.s, same_household.now
     who = 0 if request.job.who == "claimant" else 1
     job = request.job
-    current = pays_now(s)
-    childcare_now = request.household.childcare_costs_monthly
-    now = money(s, current, childcare_now, childcare_now)
     work_costs = job.childcare_costs_monthly + job.travel_costs_weekly * WEEKS_PER_MONTH
-    in_work = money(s, pays_in_work(s, job, who, now=current), job.childcare_costs_monthly, work_costs)
+    in_work = money(s, pays_in_work(s, job, who, now=now.pay), job.childcare_costs_monthly, work_costs)
     return _Prepared(
         request=request,
         rules=rules,

@@ -145,12 +145,14 @@ def situation(rules: Rules, household: Household, on: date) -> Situation:
     partner = household.partner
     adults = (household.claimant, partner) if partner else (household.claimant,)
     children = household.children
-    pip = tuple(_pip_weekly(rules, a) * WEEKS_PER_MONTH for a in adults)
+    # List comprehensions, not generators, below: over one or two adults a generator costs
+    # more to start than the work it does, and this runs for every calculation.
+    pip = tuple([_pip_weekly(rules, a) * WEEKS_PER_MONTH for a in adults])
     youngest = rules.state_pension_ages[0][2]  # most households: nobody near State Pension age
-    if all(a.age < youngest for a in adults):
+    if all([a.age < youngest for a in adults]):
         past: tuple[bool, ...] = (False,) * len(adults)
     else:
-        past = tuple(reached(rules.state_pension_ages, a.age, a.date_of_birth, on) for a in adults)
+        past = tuple([reached(rules.state_pension_ages, a.age, a.date_of_birth, on) for a in adults])
     return Situation(
         rules=rules,
         household=household,
@@ -159,19 +161,21 @@ def situation(rules: Rules, household: Household, on: date) -> Situation:
         scotland=household.nation is Nation.SCOTLAND,
         pip_monthly=pip,
         child_benefit_monthly=child_benefit_weekly(rules, len(children)) * WEEKS_PER_MONTH,
-        scp_children=sum(1 for c in children if c.age < rules.scp_maximum_age),
-        school_age_children=sum(
-            1 for c in children if rules.school_age_from <= c.age < rules.school_age_until
+        scp_children=len([c for c in children if c.age < rules.scp_maximum_age]),
+        school_age_children=len(
+            [c for c in children if rules.school_age_from <= c.age < rules.school_age_until]
         ),
         earnings_tested=tuple(
-            a.new_style_esa is not NewStyleEsa.NONE
-            or a.new_style_jsa
-            or a.carers_allowance
-            or a.pension_income_monthly > 0
-            for a in adults
+            [
+                a.new_style_esa is not NewStyleEsa.NONE
+                or a.new_style_jsa
+                or a.carers_allowance
+                or a.pension_income_monthly > 0
+                for a in adults
+            ]
         ),
         pip_total=sum(pip),
-        unable_to_look_after_children=tuple(a.lcw or a.lcwra or a.cares_35_hours for a in adults),
+        unable_to_look_after_children=tuple([a.lcw or a.lcwra or a.cares_35_hours for a in adults]),
         past_pension_age=past,
         married=household.married and partner is not None,
     )

@@ -168,11 +168,13 @@ def benefit_cap(rules: Rules, household: Household) -> float:
 def gets_cap_exempt_benefit(adults: tuple[Adult, ...]) -> bool:
     """Reg 83: PIP, Carer's Allowance or the ESA support group takes the household out of the cap."""
     return any(
-        a.pip_daily_living != "none"
-        or a.pip_mobility != "none"
-        or a.carers_allowance
-        or a.new_style_esa == "support_group"
-        for a in adults
+        [
+            a.pip_daily_living != "none"
+            or a.pip_mobility != "none"
+            or a.carers_allowance
+            or a.new_style_esa == "support_group"
+            for a in adults
+        ]
     )
 
 
@@ -193,7 +195,7 @@ def uc_household(
     adults = (household.claimant, partner) if partner else (household.claimant,)
     ages = [a.age for a in adults]
     children = household.children
-    limited = any(a.lcw or a.lcwra for a in adults)
+    limited = any([a.lcw or a.lcwra for a in adults])
     lcwra = lcwra_element(rules, adults)
     carer = carer_element(rules, adults)
     disabled = disabled_child_addition(rules, children)
