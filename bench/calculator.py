@@ -7,6 +7,7 @@ times PolicyEngine on the same households and prints the ratio.
 
     .venv/bin/python bench/calculator.py
     .venv/bin/python bench/calculator.py --households 200 --repeat 50
+    valgrind --tool=callgrind --callgrind-out-file=/dev/null .venv/bin/python bench/calculator.py --passes 2
 
 Targets (issue #3): one household <= 100 microseconds median; a sweep <= 5 ms. Issue 17:
 comparing three offers (`compare`) <= 1 ms median.
@@ -128,10 +129,22 @@ def main() -> None:
     parser.add_argument("--households", type=int, default=200)
     parser.add_argument("--repeat", type=int, default=20)
     parser.add_argument("--policyengine-households", type=int, default=20)
+    parser.add_argument(
+        "--passes",
+        type=int,
+        default=None,
+        help="no timing: warm up, then run `calculate` on every household this many times more "
+        "(run under valgrind --tool=callgrind with 0 and 2; the difference over 2 x households is "
+        "the instructions one calculation takes, whatever the machine's load)",
+    )
     args = parser.parse_args()
 
     bodies = households(args.households)
     requests = [BetterOffRequest.model_validate(body) for body in bodies]
+    if args.passes is not None:
+        for req in requests * (args.passes + 1):
+            calculate(req)
+        return
     sweeps = [SweepRequest.model_validate(body) for body in bodies]
     for req in requests[:10]:  # warm caches (parameter files, compiled rules)
         calculate(req)
