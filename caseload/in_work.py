@@ -248,3 +248,16 @@ def in_work_contacts_for_client(session: Session, client: Client, limit: int = 5
     return list(session.scalars(select(InWorkContact).where(InWorkContact.client_id == client.id)
                                 .order_by(InWorkContact.contacted_on.desc(),
                                           InWorkContact.id.desc()).limit(limit)))
+
+
+def next_in_work_contact_due(session: Session, client: Client) -> date | None:
+    """When `client`'s next in-work contact is due under their team's rhythm; None when they
+    are not in work."""
+    if client.status != ClientStatus.IN_WORK:
+        return None
+    started = session.scalar(select(func.max(Job.started_on)).where(
+        Job.client_id == client.id, Job.ended_on.is_(None)))
+    if started is None:
+        return None
+    last = client.last_in_work_contact_on
+    return in_work_contact_due_on(started, last, InWorkRhythm.of(client.team))

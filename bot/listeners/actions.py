@@ -17,6 +17,7 @@ from bot.views import modals
 from bot.views.clients import (
     CARD_DISCHARGE,
     CARD_HOLD,
+    CARD_IN_WORK,
     CARD_LOG_CONTACT,
     CARD_RESUME,
     taken_off_hold,
@@ -46,6 +47,10 @@ def _contact_modal(client_id: int, reference: str) -> View:
     return modals.contact_modal(client_id, reference, clock.today())
 
 
+def _in_work_modal(client_id: int, reference: str) -> View:
+    return modals.in_work_contact_modal(clock.today(), client_id, reference)
+
+
 def _discharge_modal(client_id: int, reference: str) -> View:
     return modals.discharge_modal(client_id, reference, clock.today())
 
@@ -68,6 +73,7 @@ def register(app: App, database: Database) -> None:
     app.action(HOLD)(partial(open_client_modal, database, modals.hold_modal))
     app.action(LOG_CONTACT)(partial(open_client_modal, database, _contact_modal))
     app.action(CARD_LOG_CONTACT)(partial(open_client_modal, database, _contact_modal))
+    app.action(CARD_IN_WORK)(partial(open_client_modal, database, _in_work_modal))
     app.action(CARD_HOLD)(partial(open_client_modal, database, modals.hold_modal))
     app.action(CARD_DISCHARGE)(partial(open_client_modal, database, _discharge_modal))
     app.action(CARD_RESUME)(partial(take_off_hold, database))

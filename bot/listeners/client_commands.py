@@ -13,7 +13,7 @@ from collections.abc import Callable
 from slack_sdk.models.views import View
 
 from bot.listeners.betteroff import open_better_off_modal
-from bot.listeners.common import client_by_reference, contact_modal_for
+from bot.listeners.common import client_by_reference, contact_modal_for, in_work_modal_for
 from bot.listeners.dispatch import Invocation, open_modal, reply
 from bot.views import modals
 from bot.views.caseload import LABELS
@@ -40,9 +40,10 @@ def card_for(session: Session, actor: Staff, record: Client) -> Message:
     """The status card for a client `actor` may see (checked by the lookup that found it)."""
     today = clock.today()
     card = card_of(session, record, today, contacts=TIMELINE_LENGTH)
-    events = timeline(card.history, card.contacts, card.jobs, card.names)
+    events = timeline(card.history, card.contacts, card.jobs, card.names, card.in_work)
     return client_card(record, card.names, card.jobs, events, card.overdue, today,
-                       can_log_contacts=actor.role in CONTACT_ROLES)
+                       can_log_contacts=actor.role in CONTACT_ROLES,
+                       next_in_work_due=card.next_in_work_due)
 
 
 def client_card_reply(database: Database, user_id: str, args: list[str]) -> Message:
@@ -134,8 +135,16 @@ def job_command(inv: Invocation) -> None:
     open_modal(inv, job_view(inv.words))
 
 
+IN_WORK_WORDS = ("in-work", "inwork", "in_work")
+
+
 def contact_command(inv: Invocation) -> None:
-    """`/ips contact`: the employer contact modal, or privately why not (as the shortcut does)."""
+    """`/ips contact`: the employer contact modal; `/ips contact in-work [REF]`: in-work
+    support. Privately why not, as the shortcuts do."""
+    if inv.words and inv.words[0].lower() in IN_WORK_WORDS:
+        reference = " ".join(inv.words[1:])
+        open_modal(inv, lambda session, actor: in_work_modal_for(session, actor, reference))
+        return
     open_modal(inv, contact_modal_for)
 
 

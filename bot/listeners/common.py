@@ -68,6 +68,16 @@ def contact_modal_for(session: Session, actor: Staff) -> View:
     return modals.any_contact_modal(clock.today(), teams)
 
 
+def in_work_modal_for(session: Session, actor: Staff, reference: str = "") -> View:
+    """The in-work support modal: about the client named, else asking for a reference;
+    refused up front for those who do not log contacts."""
+    require_role(actor, CONTACT_ROLES, "log in-work support contacts")
+    if reference.strip():
+        record = client_by_reference(session, actor, reference)
+        return modals.in_work_contact_modal(clock.today(), record.id, record.reference)
+    return modals.in_work_contact_modal(clock.today())
+
+
 def tell_privately(client: WebClient, body: dict[str, Any], text: str) -> None:
     """A reply only the person who pressed sees, where they pressed it (else in their DM)."""
     user_id = body["user"]["id"]

@@ -19,7 +19,13 @@ from caseload import clients, jobs, snoozes
 from caseload.contacts import NewEmployerContact, record_employer_contact
 from caseload.db import Database, Session
 from caseload.errors import CaseloadError, InvalidInput
-from caseload.in_work import follow_up_due_on
+from caseload.in_work import (
+    WITH_WHOM_WORDS,
+    NewInWorkContact,
+    follow_up_due_on,
+    next_in_work_contact_due,
+    record_in_work_contact,
+)
 from caseload.models import Client, Staff
 from caseload.validation import parse
 from messaging.views import Message
@@ -106,6 +112,32 @@ def _job_end(session: Session, actor: Staff, view: dict[str, Any]) -> Message:
                             follow_up_due_on(end.ended_on, job.client.team.nation))
 
 
+def _in_work_contact(session: Session, actor: Staff, view: dict[str, Any]) -> str:
+    """In-work support for the client in the modal's metadata, or the one whose reference was
+    typed (the command and the shortcut)."""
+    values = values_of(view)
+    if view.get("private_metadata"):
+        record = clients.get_client(session, actor, int(view["private_metadata"]))
+    else:
+        try:
+            record = client_by_reference(session, actor, submitted(values, "reference") or "")
+        except CaseloadError as exc:
+            raise InvalidInput.one("reference", str(exc)) from None
+    contact = parse(NewInWorkContact, {
+        **given(values, {"contacted_on": "contacted_on", "with_whom": "with_whom",
+                         "notes": "notes"}),
+        "client_id": record.id, "face_to_face": submitted(values, "face_to_face") == "yes"})
+    record_in_work_contact(session, actor, contact)
+    how = "face to face" if contact.face_to_face else "not face to face"
+    text = (f"Logged in-work support for {record.reference} with "
+            f"{WITH_WHOM_WORDS[contact.with_whom]} ({how}) on {contact.contacted_on:%-d %B %Y}.")
+    due = next_in_work_contact_due(session, record)
+    return text + (f" Next contact due by {due:%A %-d %B}." if due else "")
+
+
+IN_WORK_BLOCKS = {"reference": "reference", "client_id": "reference",
+                  "contacted_on": "contacted_on", "with_whom": "with_whom",
+                  "face_to_face": "face_to_face", "notes": "notes"}
 CONTACT_BLOCKS = {"employer": "employer", "contacted_on": "contacted_on",
                   "face_to_face": "face_to_face", "notes": "employer"}
 ANY_CONTACT_BLOCKS = {**CONTACT_BLOCKS, "reference": "reference", "team_id": "team"}
@@ -150,6 +182,12 @@ def any_contact_submitted(database: Database, ack: Ack, body: dict[str, Any],
     save_and_confirm(database, ack, body, client, _any_contact, ANY_CONTACT_BLOCKS, "employer")
 
 
+def in_work_contact_submitted(database: Database, ack: Ack, body: dict[str, Any],
+                              client: WebClient) -> None:
+    fallback = "with_whom" if body["view"].get("private_metadata") else "reference"
+    save_and_confirm(database, ack, body, client, _in_work_contact, IN_WORK_BLOCKS, fallback)
+
+
 def job_start_submitted(database: Database, ack: Ack, body: dict[str, Any], client: WebClient) -> None:
     # The client block is a picker, or a reference box when there are too many to list.
     picker = "reference" if "reference" in values_of(body["view"]) else "client"
@@ -167,5 +205,6 @@ def register(app: App, database: Database) -> None:
     app.view(modals.DISCHARGE)(partial(discharge_submitted, database))
     app.view(modals.CONTACT)(partial(contact_submitted, database))
     app.view(modals.ANY_CONTACT)(partial(any_contact_submitted, database))
+    app.view(modals.IN_WORK_CONTACT)(partial(in_work_contact_submitted, database))
     app.view(JOB_START)(partial(job_start_submitted, database))
     app.view(JOB_END)(partial(job_end_submitted, database))

@@ -20,7 +20,9 @@ from slack_sdk.models.blocks import (
 
 from bot.views.caseload import LABELS
 from caseload.clock import LONDON
-from caseload.models import AuditLog, Client, ClientStatus, EmployerContact, Job
+from caseload.in_work import WITH_WHOM_WORDS
+from caseload.jobs import END_REASON_WORDS
+from caseload.models import AuditLog, Client, ClientStatus, EmployerContact, InWorkContact, Job
 from caseload.overdue import OverdueClient
 from messaging.views import Message, line_sections
 
@@ -28,6 +30,7 @@ CARD_LOG_CONTACT = "client_log_contact"
 CARD_HOLD = "client_hold"
 CARD_DISCHARGE = "client_discharge"
 CARD_RESUME = "client_resume"
+CARD_IN_WORK = "client_in_work_support"
 TIMELINE_LENGTH = 8
 JOBS_LISTED = 10
 
@@ -79,16 +82,21 @@ def _audit_event(row: AuditLog, names: dict[int, str]) -> Event | None:
         case "discharge":
             return Event(_iso(after.get("discharged_on")) or recorded,
                          _with_reason(f"Discharged{by}", after.get("discharge_reason")))
-        case "in_work" | "job_seeking" | "employer_contact":
+        case "in_work" | "job_seeking" | "employer_contact" | "in_work_contact":
             return None  # the job and contact lines say this with more detail
         case _:
             return Event(recorded, f"{row.action.replace('_', ' ').capitalize()}{by}")
 
 
 def timeline(audit: list[AuditLog], contacts: list[EmployerContact], jobs: list[Job],
-             names: dict[int, str]) -> list[Event]:
+             names: dict[int, str], in_work: list[InWorkContact] | None = None) -> list[Event]:
     """What happened to the client, newest first, from the audit log, contacts and jobs."""
     events = [e for e in (_audit_event(row, names) for row in audit) if e is not None]
+    for support in in_work or []:
+        how = "face to face" if support.face_to_face else "not face to face"
+        by = f", by {names[support.staff_id]}" if support.staff_id in names else ""
+        events.append(Event(support.contacted_on, f"In-work support with "
+                                                  f"{WITH_WHOM_WORDS[support.with_whom]} ({how}){by}"))
     for contact in contacts:
         how = "face to face" if contact.face_to_face else "not face to face"
         by = f", by {names[contact.staff_id]}" if contact.staff_id in names else ""
@@ -97,7 +105,9 @@ def timeline(audit: list[AuditLog], contacts: list[EmployerContact], jobs: list[
     for job in jobs:
         events.append(Event(job.started_on, f"Started work: {job.job_title} at {job.employer}"))
         if job.ended_on is not None:
-            events.append(Event(job.ended_on, f"Job ended: {job.job_title} at {job.employer}"))
+            why = f" ({END_REASON_WORDS[job.end_reason_code]})" if job.end_reason_code else ""
+            events.append(Event(job.ended_on,
+                                f"Job ended: {job.job_title} at {job.employer}{why}"))
     # Stable sort: on the same day, what was recorded later comes first.
     return sorted(reversed(events), key=lambda e: e.on, reverse=True)
 
@@ -119,6 +129,8 @@ def _last_contact(client: Client, overdue: OverdueClient | None, today: date) ->
 
 def _job_line(job: Job) -> str:
     when = f"from {_day(job.started_on)}" + (f" to {_day(job.ended_on)}" if job.ended_on else "")
+    if job.end_reason_code is not None:
+        when += f" ({END_REASON_WORDS[job.end_reason_code]})"
     hours = f"{job.hours_per_week:.2f}".rstrip("0").rstrip(".")
     outcome = "competitive" if job.is_competitive else "not a competitive outcome"
     return (f"• {job.job_title} at {job.employer}, {when}: {hours} h/week at "
@@ -127,7 +139,7 @@ def _job_line(job: Job) -> str:
 
 def client_card(client: Client, names: dict[int, str], jobs: list[Job],
                 events: list[Event], overdue: OverdueClient | None, today: date,
-                can_log_contacts: bool) -> Message:
+                can_log_contacts: bool, next_in_work_due: date | None = None) -> Message:
     ref = client.reference
     text = f"{ref}: {_status(client).lower()}."
     fields = [
@@ -139,6 +151,11 @@ def client_card(client: Client, names: dict[int, str], jobs: list[Job],
         ("Job search started", _day(client.job_search_started_on)),
         ("Last face-to-face employer contact", _last_contact(client, overdue, today)),
     ]
+    if jobs:
+        fields.append(("Last in-work support", _day(client.last_in_work_contact_on)))
+    if next_in_work_due is not None:
+        late = " :warning: overdue" if next_in_work_due < today else ""
+        fields.append(("Next in-work support due", f"{_day(next_in_work_due)}{late}"))
     if client.status == ClientStatus.DISCHARGED:
         fields.append(("Discharged", _day(client.discharged_on)))
     blocks: list[Block] = [
@@ -162,6 +179,9 @@ def client_card(client: Client, names: dict[int, str], jobs: list[Job],
         if can_log_contacts:
             buttons.append(ButtonElement(text="Log contact", action_id=CARD_LOG_CONTACT,
                                          value=value, style="primary"))
+        if can_log_contacts and jobs:
+            buttons.append(ButtonElement(text="Log in-work support", action_id=CARD_IN_WORK,
+                                         value=value))
         if client.status == ClientStatus.ON_HOLD:
             buttons.append(ButtonElement(text="Take off hold", action_id=CARD_RESUME,
                                          value=value))

@@ -33,7 +33,9 @@ JUST_ASK = line("/ips justask", "this week's \"just ask\" prompt, and tell the t
 CASELOAD = (line("/ips caseload", "your referrals and where they stand", CC),
             line("/ips caseload", "your caseload, with who is overdue for employer contact", ES),
             line("/ips caseload", "the team's caseload, with who is overdue", TL))
-CONTACT = line("/ips contact", "log an employer contact, for a client or general job development", ES)
+CONTACT = (line("/ips contact", "log an employer contact, for a client or general job development", ES),
+           line("/ips contact in-work [REF]", "log in-work support for someone in work (or whose "
+                "job has just ended): with them, their employer or both", ES))
 # Each client subcommand takes the client's local reference (REF).
 JOBS = (line("/ips job", "record a job start: says whether it counts as a competitive outcome",
              ES, TL, TRAINER, ADMIN),
@@ -51,6 +53,8 @@ BETTER_OFF = line("/ips betteroff [REF]", "would they be better off in work? The
 NUDGE_BUTTONS = line("nudge buttons", "log a contact, snooze or put on hold from a four-week nudge", ES)
 LOG_CONTACT_SHORTCUT = line("Log employer contact", "in any message's ⋮ More actions menu: the contact "
                                                     "form, with nothing copied from the message", ES)
+IN_WORK_SHORTCUT = line("Log in-work support", "in any message's ⋮ More actions menu: the "
+                        "in-work support form, with nothing copied from the message", ES)
 ACCEPT_ASSIGN = line("Accept / Assign", "on each new referral sent to you", TL)
 REPORT = line("/ips report [month|quarter|year|2026-03|2026-Q1] [team|all]",
               "outcomes for any period (last month by default), with the charts and the workbook "

@@ -103,6 +103,40 @@ def any_contact_modal(today: date, teams: list[tuple[int, str]] | None = None) -
         *_contact_inputs(today)])
 
 
+IN_WORK_CONTACT = "log_in_work_contact_modal"
+WITH_WHOM_OPTIONS = {"person": "The person", "employer": "Their employer",
+                     "both": "Both together"}
+
+
+def in_work_contact_modal(today: date, client_id: int | None = None,
+                          reference: str | None = None) -> View:
+    """In-work support for one client (from their card), or for a client by reference (from
+    `/ips contact in-work` and the message shortcut)."""
+    about: list[Block] = [
+        SectionBlock(text=f"In-work support for *{reference}*: with them, their employer or both.")
+    ] if client_id is not None else [
+        InputBlock(block_id="reference", label="Client reference",
+                   element=PlainTextInputElement(action_id="value", max_length=20,
+                                                 initial_value=reference or None))]
+    options = [Option(value=value, label=label) for value, label in WITH_WHOM_OPTIONS.items()]
+    yes_no = [Option(value="yes", label="Yes"), Option(value="no", label="No")]
+    return View(type="modal", callback_id=IN_WORK_CONTACT, title="Log in-work support",
+                submit="Log support", close="Cancel",
+                private_metadata=str(client_id) if client_id is not None else None, blocks=[
+        *about,
+        InputBlock(block_id="with_whom", label="Who was it with?", element=RadioButtonsElement(
+            action_id="value", options=options, initial_option=options[0])),
+        InputBlock(block_id="contacted_on", label="Date",
+                   element=DatePickerElement(action_id="value", initial_date=today.isoformat())),
+        InputBlock(block_id="face_to_face", label="Face to face?", element=RadioButtonsElement(
+            action_id="value", initial_option=yes_no[0], options=yes_no)),
+        InputBlock(block_id="notes", label="Notes", optional=True,
+                   hint="Reaches Slack: no names or NHS numbers.",
+                   element=PlainTextInputElement(action_id="value", max_length=2000,
+                                                 multiline=True)),
+    ])
+
+
 JUST_ASK = "just_ask_modal"
 
 

@@ -83,7 +83,8 @@ def test_the_card_shows_status_people_dates_jobs_and_a_timeline(db, w, slack) ->
                      "Accepted onto the caseload by Priya", "Referred by Dan",
                      "Started work: Cashier at Tesco"):
         assert expected in text, expected
-    assert _buttons(body) == ["client_log_contact", "client_hold", "client_discharge"]
+    assert _buttons(body) == ["client_log_contact", "client_in_work_support",
+                              "client_hold", "client_discharge"]
     assert "PH-2" not in text  # one client per card
 
 
@@ -153,7 +154,8 @@ def test_hold_by_reference_opens_the_hold_modal_and_holds_once(db, w, slack) -> 
     body = _card(url, es, "PH-1")
     assert "On hold until" in json.dumps(body["blocks"])
     assert "Put on hold until" in json.dumps(body["blocks"])
-    assert _buttons(body) == ["client_log_contact", "client_resume", "client_discharge"]
+    assert _buttons(body) == ["client_log_contact", "client_in_work_support",
+                              "client_resume", "client_discharge"]
 
 
 def test_take_off_hold_returns_the_client_to_where_they_were_once(db, w, slack) -> None:
@@ -180,7 +182,8 @@ def test_take_off_hold_returns_the_client_to_where_they_were_once(db, w, slack) 
         ClientStatus.IN_WORK, None, None)
     assert _audit(db, "resume") == 1
     body = _card(url, es, "PH-1")
-    assert _buttons(body) == ["client_log_contact", "client_hold", "client_discharge"]
+    assert _buttons(body) == ["client_log_contact", "client_in_work_support",
+                              "client_hold", "client_discharge"]
     assert "Taken off hold by Tom" in json.dumps(body["blocks"])
 
 
