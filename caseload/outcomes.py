@@ -25,6 +25,7 @@ from caseload.models import (
     ClientStatus,
     ClientStatusPeriod,
     EmployerContact,
+    InWorkContact,
     Job,
     JustAskResponse,
     Team,
@@ -438,6 +439,7 @@ class Supervision:
     job_starts: int = 0  # competitive, for clients on their caseload the day the job started
     caseload: int = 0  # active at the end of the period
     overdue: int = 0  # at the end of the period
+    in_work_contacts: int = 0  # in-work support with the person, the employer or both
 
     @property
     def contacts_a_week(self) -> Decimal:
@@ -465,6 +467,9 @@ def supervision(session: Session, period: Period, team_id: int | None = None
               .join(ClientStatusPeriod, on_caseload)
               .where(Job.is_competitive.is_(True), _within(Job.started_on, period))
               .group_by(Job.team_id, ClientStatusPeriod.specialist_id))
+    support = (select(InWorkContact.team_id, InWorkContact.staff_id, func.count(InWorkContact.id))
+               .where(_within(InWorkContact.contacted_on, period))
+               .group_by(InWorkContact.team_id, InWorkContact.staff_id))
     held = (select(ClientStatusPeriod.team_id, ClientStatusPeriod.specialist_id,
                    func.count(ClientStatusPeriod.client_id))
             .where(in_force_on(period.last_day), ClientStatusPeriod.status.in_(ACTIVE_CASELOAD))
@@ -472,9 +477,11 @@ def supervision(session: Session, period: Period, team_id: int | None = None
     if team_id is not None:
         contacts = contacts.where(EmployerContact.team_id == team_id)
         starts = starts.where(Job.team_id == team_id)
+        support = support.where(InWorkContact.team_id == team_id)
         held = held.where(ClientStatusPeriod.team_id == team_id)
     add(session.execute(contacts), "employer_contacts")
     add(session.execute(starts), "job_starts")
+    add(session.execute(support), "in_work_contacts")
     add(session.execute(held), "caseload")
     add(((t, sp, n) for (t, sp), n in overdue_by_specialist_as_of(session, period.last_day, team_id).items()),
         "overdue")

@@ -99,12 +99,12 @@ def _funnel(sheet: Worksheet, report: OutcomesReport) -> None:
 
 def _supervision(sheet: Worksheet, report: OutcomesReport) -> None:
     _bold_row(sheet, ["Team", "Specialist", "Face-to-face employer contacts",
-                      "A week (aim: 6)", "Competitive job starts", "Caseload at the end",
-                      "Overdue at the end"])
+                      "A week (aim: 6)", "Competitive job starts", "In-work support contacts",
+                      "Caseload at the end", "Overdue at the end"])
     for t in report.teams:
         for name, row in t.supervision:
             sheet.append([t.team_name, name, row.employer_contacts, float(row.contacts_a_week),
-                          row.job_starts, row.caseload, row.overdue])
+                          row.job_starts, row.in_work_contacts, row.caseload, row.overdue])
     sheet.column_dimensions["A"].width = 32
     sheet.column_dimensions["B"].width = 28
 

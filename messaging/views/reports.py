@@ -103,7 +103,8 @@ def outcomes_message(report: OutcomesReport, team: TeamOutcomes, chart_file_id: 
     if supervision and team.supervision:
         blocks += line_sections(["*Per specialist* (employer contacts a week, aim 6; job starts; "
                                  "caseload and overdue at the end):"] + [
-            f"• {name}: {row.contacts_a_week} a week, {row.job_starts} job starts, caseload "
+            f"• {name}: {row.contacts_a_week} a week, {row.job_starts} job starts, "
+            f"{row.in_work_contacts} in-work support contacts, caseload "
             f"{row.caseload}, {row.overdue} overdue" for name, row in team.supervision])
     if team.changed:
         blocks += line_sections(["*Changed since first reported* (the past was corrected):"] + [

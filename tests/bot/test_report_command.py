@@ -61,7 +61,8 @@ def test_a_team_leader_gets_last_month_with_charts_and_workbook(db, w, slack) ->
     assert "*How long jobs lasted:* no job reached 13 weeks in this period (1 too recent to judge)" in text
     assert ("*From asking to work:* 0 asked, 0 said yes, 1 referred, 1 accepted, 0 met an employer, "
             "1 started work; *0 said yes but were not referred*") in text
-    assert "• Sam: 0.0 a week, 1 job starts, caseload 1, 0 overdue" in text
+    assert "• Sam: 0.0 a week, 1 job starts, 0 in-work support contacts, caseload 1, 0 overdue" \
+        in text
     assert "Hove" not in text
     [done] = eventually(fake, "files.completeUploadExternal")
     names = sorted(fake.uploads[f["id"]].filename for f in done.args["files"])

@@ -10,7 +10,7 @@ from decimal import Decimal
 import time_machine
 from sqlalchemy.orm import Session
 
-from caseload import clients, contacts, jobs, outcomes
+from caseload import clients, contacts, in_work, jobs, outcomes
 from caseload.db import Database
 from caseload.models import Client, JobType, Role, Staff
 from caseload.overdue import overdue_counts_as_of
@@ -86,6 +86,13 @@ class Seaford:
             s, self.staff(s, "Sam"), parse(contacts.NewEmployerContact, {
                 "employer": "Waitrose", "contacted_on": on, "face_to_face": True,
                 "client_id": self.ids[reference]})))
+
+    def support(self, day: date, reference: str, by: str = "Sam", with_whom: str = "person"
+                ) -> None:
+        self.step(day, lambda s: in_work.record_in_work_contact(
+            s, self.staff(s, by), parse(in_work.NewInWorkContact, {
+                "client_id": self.ids[reference], "contacted_on": day, "with_whom": with_whom,
+                "face_to_face": True})))
 
     def first_quarter(self) -> None:
         self.referral(date(2026, 1, 5), "S-01")

@@ -217,12 +217,16 @@ def test_figures_for_supervision_per_specialist(seaford: Seaford) -> None:
     """January to March (see Seaford): Sam met employers for S-01 and S-02 and held S-01 (two
     competitive starts) and S-02; Jo held S-03, S-04 and S-05, all overdue on 31 March."""
     seaford.first_quarter()
+    # In-work support for S-01 by Sam in the quarter (twice) and once after it, in April.
+    seaford.support(date(2026, 2, 17), "S-01")
+    seaford.support(date(2026, 3, 31), "S-01", with_whom="employer")
+    seaford.support(date(2026, 4, 1), "S-01")
     with seaford.db.reading() as s:
         rows = outcomes.supervision(s, Q4)[seaford.ids["seaford"]]
     weeks = Decimal("12.86")  # 90 days
     assert rows == [
         outcomes.Supervision(seaford.ids["Sam"], employer_contacts=2, weeks=weeks, job_starts=2,
-                             caseload=2, overdue=0),
+                             caseload=2, overdue=0, in_work_contacts=2),
         outcomes.Supervision(seaford.ids["Jo"], weeks=weeks, caseload=3, overdue=3),
     ]
     assert rows[0].contacts_a_week == Decimal("0.2")
