@@ -6,18 +6,38 @@ domain.md; those marked *check* there are flagged until confirmed against the UK
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import re
+from collections import Counter
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
+from typing import Any
 
-from sqlalchemy import and_, case, exists, func, select
+from dateutil.relativedelta import relativedelta
+from sqlalchemy import and_, exists, func, or_, select
 from sqlalchemy.orm import Session, aliased
 
 from caseload.history import in_force_on
-from caseload.models import LOOKING_FOR_WORK, Client, ClientStatusPeriod, EmployerContact, Job, Role, Staff
+from caseload.jobs import SOC_2020_MAJOR_GROUPS
+from caseload.models import (
+    ACTIVE_CASELOAD,
+    LOOKING_FOR_WORK,
+    Client,
+    ClientStatusPeriod,
+    EmployerContact,
+    InWorkContact,
+    InWorkWith,
+    Job,
+    Nation,
+    Role,
+    Staff,
+    Team,
+)
 from caseload.outcomes import Caseload, caseloads_on
 from caseload.periods import Period
+from caseload.staff import staff_names
+from caseload.working_days import add_working_days
 
 
 @dataclass(frozen=True)
@@ -30,10 +50,27 @@ class EvidenceItem:
     records: int
     explanation: str
     anchors_need_checking: bool
+    # The scale's anchors, score 1 to 5, and the rows behind the figure (references and staff
+    # names only), for the reviewer to check the figure against.
+    anchors: tuple[str, ...] = ()
+    rows: tuple[str, ...] = ()
 
     @property
     def enough_records(self) -> bool:
         return self.value is not None
+
+
+ANCHORS: dict[str, tuple[str, ...]] = {
+    "S1": ("41 or more clients per specialist", "31 to 40", "26 to 30", "21 to 25", "20 or fewer"),
+    "V4": ("271 days or more", "151 to 270 days", "61 to 150 days", "31 to 60 days",
+           "30 days or fewer"),
+    "V6": ("fewer than 2 a week", "2 a week", "4 a week", "5 a week", "6 or more a week"),
+    "V8": ("under 50% different", "50 to 59%", "60 to 69%", "70 to 84%", "85% or more"),
+    "V9": ("under 50% different", "50 to 59%", "60 to 69%", "70 to 84%", "85% or more"),
+    "V10": ("under 65% competitive", "65 to 74%", "75 to 84%", "85 to 94%", "95% or more"),
+    "V12": ("under 50% of support checks met", "50 to 59%", "60 to 69%", "70 to 84%",
+            "85% or more"),
+}
 
 
 def _score(value: Decimal, steps: list[tuple[Callable[[Decimal], bool], int]]) -> int:
@@ -77,7 +114,8 @@ def competitive_score(share: Decimal) -> int:
 
 def _not_enough(code: str, title: str, what: str, checking: bool) -> EvidenceItem:
     return EvidenceItem(code, title, None, "not enough records", None, 0,
-                        f"Not enough records yet: no {what} in the period.", checking)
+                        f"Not enough records yet: no {what} in the period.", checking,
+                        ANCHORS.get(code, ()))
 
 
 def _share(part: int, whole: int) -> Decimal:
@@ -86,7 +124,7 @@ def _share(part: int, whole: int) -> Decimal:
 
 def fidelity_evidence(session: Session, team_id: int, up_to: date,
                       days: int = 365) -> list[EvidenceItem]:
-    """Evidence for S1, V4, V6, V8, V9 and V10 over the `days` before `up_to` (inclusive)."""
+    """Evidence for S1, V4, V6, V8, V9, V10 and V12 over the `days` before `up_to` (inclusive)."""
     period = Period(up_to - timedelta(days=days - 1), up_to + timedelta(days=1))
     specialists = list(session.execute(
         select(Staff.id, Staff.fte).where(Staff.team_id == team_id,
@@ -97,6 +135,7 @@ def fidelity_evidence(session: Session, team_id: int, up_to: date,
              _rapid_search(session, team_id, period),
              _employer_contacts(session, team_id, period, [row.id for row in specialists], days)]
     items += _jobs(session, team_id, period)
+    items.append(follow_along_evidence(session, team_id, period))
     return items
 
 
@@ -106,11 +145,21 @@ def _caseload(session: Session, team_id: int, fte: Decimal, people: int, on: dat
         return _not_enough("S1", title, "active employment specialists", False)
     active = caseloads_on(session, on, team_id).get(team_id, Caseload()).active
     per_fte = (Decimal(active) / fte).quantize(Decimal("0.1"))
+    held = dict(session.execute(
+        select(ClientStatusPeriod.specialist_id, func.count(ClientStatusPeriod.client_id))
+        .where(ClientStatusPeriod.team_id == team_id, in_force_on(on),
+               ClientStatusPeriod.status.in_(ACTIVE_CASELOAD))
+        .group_by(ClientStatusPeriod.specialist_id)).all())
+    names = staff_names(session, held)
+    rows = tuple(f"{names.get(who, 'No specialist yet') if who else 'No specialist yet'}: "
+                 f"{count} clients" for who, count in sorted(
+                     held.items(), key=lambda item: (-item[1], names.get(item[0] or 0, ""))))
     return EvidenceItem(
         "S1", title, per_fte, f"{per_fte} clients per full-time specialist",
         caseload_score(per_fte), active,
         f"{active} clients accepted, job seeking or in work on {on:%-d %B %Y}, shared by {people} "
-        f"specialists ({fte} full-time equivalent); IPS aims for 20 or fewer each.", False)
+        f"specialists ({fte} full-time equivalent); IPS aims for 20 or fewer each.", False,
+        ANCHORS["S1"], rows)
 
 
 def _rapid_search(session: Session, team_id: int, period: Period) -> EvidenceItem:
@@ -126,14 +175,14 @@ def _rapid_search(session: Session, team_id: int, period: Period) -> EvidenceIte
     )
     start = func.coalesce(Client.accepted_on, Client.referral_received_on)
     met = session.execute(
-        select(start, first_contact.c.first)
+        select(Client.reference, start, first_contact.c.first)
         .join(first_contact, first_contact.c.client_id == Client.id)
         .where(Client.team_id == team_id,
                and_(first_contact.c.first >= period.start, first_contact.c.first < period.end))
     ).all()
     contact = aliased(EmployerContact)
-    waiting = session.scalars(
-        select(start)
+    waiting = session.execute(
+        select(Client.reference, start)
         .join(ClientStatusPeriod, ClientStatusPeriod.client_id == Client.id)
         .where(ClientStatusPeriod.team_id == team_id, in_force_on(up_to),
                ClientStatusPeriod.status.in_(LOOKING_FOR_WORK),
@@ -142,13 +191,17 @@ def _rapid_search(session: Session, team_id: int, period: Period) -> EvidenceIte
     ).all()
     if not met and not waiting:
         return _not_enough("V4", title, "clients accepted onto the caseload", True)
-    days = [(first - began).days for began, first in met] + [(up_to - began).days for began in waiting]
-    average = (Decimal(sum(days)) / len(days)).quantize(Decimal("0.1"))
+    waits = [((first - began).days, f"{ref}: {(first - began).days} days, first contact "
+              f"{first:%-d %b %Y}") for ref, began, first in met]
+    waits += [((up_to - began).days, f"{ref}: {(up_to - began).days} days so far, still waiting")
+              for ref, began in waiting]
+    average = (Decimal(sum(d for d, _ in waits)) / len(waits)).quantize(Decimal("0.1"))
     return EvidenceItem(
-        "V4", title, average, f"{average} days on average", rapid_search_score(average), len(days),
+        "V4", title, average, f"{average} days on average", rapid_search_score(average), len(waits),
         f"Average days from referral to the first face-to-face employer contact: {len(met)} clients "
         f"whose first contact fell in the period, and {len(waiting)} still waiting on "
-        f"{up_to:%-d %B %Y} (counted to that day); IPS aims for 30 or fewer.", True)
+        f"{up_to:%-d %B %Y} (counted to that day); IPS aims for 30 or fewer.", True,
+        ANCHORS["V4"], tuple(text for _, text in sorted(waits, key=lambda w: -w[0])))
 
 
 def _employer_contacts(session: Session, team_id: int, period: Period, specialist_ids: list[int],
@@ -156,46 +209,185 @@ def _employer_contacts(session: Session, team_id: int, period: Period, specialis
     title = "Job development: frequent employer contact"
     if not specialist_ids:
         return _not_enough("V6", title, "active employment specialists", True)
-    count = session.scalar(select(func.count(EmployerContact.id)).where(
-        EmployerContact.team_id == team_id, EmployerContact.face_to_face.is_(True),
-        EmployerContact.staff_id.in_(specialist_ids),
-        EmployerContact.contacted_on >= period.start,
-        EmployerContact.contacted_on < period.end)) or 0
+    per_person = dict(session.execute(
+        select(EmployerContact.staff_id, func.count(EmployerContact.id)).where(
+            EmployerContact.team_id == team_id, EmployerContact.face_to_face.is_(True),
+            EmployerContact.staff_id.in_(specialist_ids),
+            EmployerContact.contacted_on >= period.start,
+            EmployerContact.contacted_on < period.end)
+        .group_by(EmployerContact.staff_id)).all())
+    count = sum(per_person.values())
     weeks = Decimal(days) / 7
     per_week = (Decimal(count) / len(specialist_ids) / weeks).quantize(Decimal("0.1"))
+    names = staff_names(session, specialist_ids)
+    rows = tuple(f"{names.get(who, '?')}: {per_person.get(who, 0)} contacts, "
+                 f"{(Decimal(per_person.get(who, 0)) / weeks).quantize(Decimal('0.1'))} a week"
+                 for who in sorted(specialist_ids, key=lambda w: names.get(w, "")))
     return EvidenceItem(
         "V6", title, per_week, f"{per_week} a week per specialist",
         employer_contact_score(per_week), count,
         f"{count} face-to-face employer contacts by {len(specialist_ids)} specialists over "
         f"{days // 7} weeks, for clients or general job development; IPS aims for 6 a week.",
-        True)
+        True, ANCHORS["V6"], rows)
+
+
+def different_share(counts: Iterable[int]) -> Decimal | None:
+    """How far jobs spread across groups: 1 - the sum of each group's share squared (the
+    Gini-Simpson index), the chance that two job starts drawn at random (the first put back)
+    are of different types. None with fewer than two jobs.
+
+    Not "different groups ÷ jobs": with nine SOC major groups that can never pass 9 ÷ jobs, so
+    any team with more than 18 job starts in a year scored 1 whatever its spread. This depends
+    only on the spread, never on how many jobs there were: four groups equally used give 75%
+    for 8 jobs as for 800; all nine equally, 89%; one group, 0%.
+    """
+    sizes = [n for n in counts if n > 0]
+    total = sum(sizes)
+    if total < 2:
+        return None
+    same = sum(Decimal(n) ** 2 for n in sizes) / Decimal(total) ** 2
+    return (1 - same).quantize(Decimal("0.001"))
+
+
+_COMPANY_SUFFIX = re.compile(r"\b(ltd|limited|plc|llp|uk)\b")
+
+
+def employer_key(name: str) -> str:
+    """One employer however it was typed: case, punctuation, spacing and a company suffix
+    ("Tesco", "TESCO Ltd.", "tesco  plc") do not make another employer."""
+    words = re.sub(r"[^a-z0-9 ]+", " ", name.lower().replace("&", " and "))
+    return " ".join(_COMPANY_SUFFIX.sub(" ", words).split())
 
 
 def _jobs(session: Session, team_id: int, period: Period) -> list[EvidenceItem]:
-    totals = session.execute(
-        select(func.count(Job.id), func.count(func.distinct(Job.job_type)),
-               func.count(func.distinct(func.lower(Job.employer))),
-               func.coalesce(func.sum(case((Job.is_competitive, 1), else_=0)), 0))
+    started = session.execute(
+        select(Job.job_type, Job.employer, Job.is_competitive, Job.not_competitive_reason,
+               Client.reference)
+        .join(Client, Client.id == Job.client_id)
         .where(Job.team_id == team_id, Job.started_on >= period.start,
                Job.started_on < period.end)
-    ).one()
-    jobs, types, employers, competitive = (int(v or 0) for v in totals)
-    if jobs == 0:
+        .order_by(Job.started_on, Job.id)).all()
+    if not started:
         return [_not_enough(code, title, "job starts", True) for code, title in (
             ("V8", "Diversity of job types"), ("V9", "Diversity of employers"),
             ("V10", "Competitive jobs"))]
-    type_share, employer_share, competitive_share = (
-        _share(types, jobs), _share(employers, jobs), _share(competitive, jobs))
-    return [
-        EvidenceItem("V8", "Diversity of job types", type_share, f"{type_share:.0%} different",
-                     diversity_score(type_share), jobs,
-                     f"{types} different job types among {jobs} job starts.", True),
-        EvidenceItem("V9", "Diversity of employers", employer_share,
-                     f"{employer_share:.0%} different", diversity_score(employer_share), jobs,
-                     f"{employers} different employers among {jobs} job starts.", True),
-        EvidenceItem("V10", "Competitive jobs", competitive_share, f"{competitive_share:.0%}",
-                     competitive_score(competitive_share), jobs,
-                     f"{competitive} of {jobs} job starts were competitive: open to anyone and "
-                     "paid at least the minimum wage.", True),
-    ]
+    return [_job_types(started), _employers(started), _competitive(started)]
 
+
+def _job_types(started: Sequence[Any]) -> EvidenceItem:
+    title = "Diversity of job types"
+    by_type = Counter(row.job_type for row in started)
+    share = different_share(by_type.values())
+    rows = tuple(f"{SOC_2020_MAJOR_GROUPS[kind]}: {count} job{'s' if count != 1 else ''}"
+                 for kind, count in by_type.most_common())
+    if share is None:
+        return EvidenceItem("V8", title, None, "not enough records", None, len(started),
+                            "Not enough records yet: one job start in the period; diversity "
+                            "needs two or more.", True, ANCHORS["V8"], rows)
+    return EvidenceItem(
+        "V8", title, share, f"{share:.0%} different", diversity_score(share), len(started),
+        f"{len(started)} job starts in {len(by_type)} of the 9 major groups of the Standard "
+        f"Occupational Classification 2020 (ONS); two of them drawn at random are of different "
+        f"types {share:.0%} of the time, however many jobs there are.", True, ANCHORS["V8"],
+        rows)
+
+
+def _employers(started: Sequence[Any]) -> EvidenceItem:
+    names: dict[str, str] = {}
+    by_employer: Counter[str] = Counter()
+    for row in started:
+        key = employer_key(row.employer)
+        names.setdefault(key, row.employer)
+        by_employer[key] += 1
+    share = _share(len(by_employer), len(started))
+    rows = tuple(f"{names[key]}: {count} jobs" for key, count in by_employer.most_common()
+                 if count > 1)
+    singles = sum(1 for count in by_employer.values() if count == 1)
+    rows += (f"{singles} employer{'s' if singles != 1 else ''} with one job each",) if singles else ()
+    return EvidenceItem(
+        "V9", "Diversity of employers", share, f"{share:.0%} different", diversity_score(share),
+        len(started), f"{len(by_employer)} different employers among {len(started)} job starts "
+        "(names compared ignoring case, punctuation and Ltd or plc).", True, ANCHORS["V9"], rows)
+
+
+def _competitive(started: Sequence[Any]) -> EvidenceItem:
+    competitive = sum(1 for row in started if row.is_competitive)
+    share = _share(competitive, len(started))
+    rows = tuple(f"{row.reference} at {row.employer}: {row.not_competitive_reason}"
+                 for row in started if not row.is_competitive)
+    return EvidenceItem(
+        "V10", "Competitive jobs", share, f"{share:.0%}", competitive_score(share), len(started),
+        f"{competitive} of {len(started)} job starts were competitive: open to anyone and "
+        "paid at least the minimum wage.", True, ANCHORS["V10"], rows)
+
+
+def follow_along_evidence(session: Session, team_id: int, period: Period) -> EvidenceItem:
+    """V12, time-unlimited follow-along support, from in-work support contacts. Each whole month
+    of a job's first year that ended in the period, while the job lasted, is a check met when
+    it had an in-work contact; each job end in the period is a check met when the person was
+    contacted within 3 working days (an end whose 3 days run past the period is left out)."""
+    title = "Time-unlimited follow-along supports"
+    team = session.get(Team, team_id)
+    nation = team.nation if team is not None else Nation.ENGLAND
+    jobs = session.execute(
+        select(Job.id, Job.client_id, Job.started_on, Job.ended_on, Client.reference)
+        .join(Client, Client.id == Job.client_id)
+        .where(Job.team_id == team_id, Job.started_on < period.end,
+               Job.started_on > period.start - relativedelta(years=1),
+               or_(Job.ended_on.is_(None), Job.ended_on >= period.start))).all()
+    contacts: dict[int, list[tuple[date, InWorkWith]]] = {}
+    for client_id, on, with_whom in session.execute(
+            select(InWorkContact.client_id, InWorkContact.contacted_on, InWorkContact.with_whom)
+            .where(InWorkContact.team_id == team_id, InWorkContact.contacted_on < period.end,
+                   InWorkContact.contacted_on >= period.start - relativedelta(years=1))):
+        contacts.setdefault(client_id, []).append((on, with_whom))
+    met = checks = 0
+    rows: list[str] = []
+    for job in jobs:
+        dates = [on for on, _ in contacts.get(job.client_id, [])]
+        months = _support_months(job.started_on, job.ended_on, period)
+        covered = sum(1 for first, last in months if any(first <= on < last for on in dates))
+        if months:
+            met, checks = met + covered, checks + len(months)
+            rows.append(f"{job.reference} (job from {job.started_on:%-d %b %Y}): {covered} of "
+                        f"{len(months)} months with in-work support")
+        end = _follow_up_check(job, contacts.get(job.client_id, []), period, nation)
+        if end is not None:
+            met, checks = met + end[0], checks + 1
+            rows.append(end[1])
+    if checks == 0:
+        return _not_enough("V12", title, "months in work or job ends", True)
+    share = _share(met, checks)
+    return EvidenceItem(
+        "V12", title, share, f"{share:.0%} of support checks met", diversity_score(share), checks,
+        f"{met} of {checks} checks met: a month in a job's first year with an in-work support "
+        "contact, and a job end followed up with the person within 3 working days. IPS asks "
+        "for contact at least monthly for a year and within 3 days of a job ending.", True,
+        ANCHORS["V12"], tuple(rows))
+
+
+def _support_months(started: date, ended: date | None, period: Period) -> list[tuple[date, date]]:
+    """The whole months of a job's first year (while it lasted) that ended in the period."""
+    months = []
+    for n in range(12):
+        first, last = started + relativedelta(months=n), started + relativedelta(months=n + 1)
+        if (ended is not None and last > ended + timedelta(days=1)) or last > period.end:
+            break
+        if last > period.start:
+            months.append((first, last))
+    return months
+
+
+def _follow_up_check(job: Any, contacts: list[tuple[date, InWorkWith]], period: Period,
+                     nation: Nation) -> tuple[int, str] | None:
+    """(1 or 0, the row) for a job end in the period whose 3 working days are over by its end."""
+    if job.ended_on is None or not period.start <= job.ended_on < period.end:
+        return None
+    due = add_working_days(job.ended_on, 3, nation)
+    if due > period.last_day:
+        return None
+    seen = sorted(on for on, with_whom in contacts
+                  if with_whom in (InWorkWith.PERSON, InWorkWith.BOTH) and on >= job.ended_on)
+    if seen and seen[0] <= due:
+        return 1, f"{job.reference} (job ended {job.ended_on:%-d %b %Y}): followed up {seen[0]:%-d %b}"
+    return 0, f"{job.reference} (job ended {job.ended_on:%-d %b %Y}): not followed up within 3 working days"

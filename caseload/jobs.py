@@ -44,6 +44,21 @@ class NewJobStart(Input):
     started_on: Annotated[date, AfterValidator(not_in_future)]
 
 
+# The nine major groups of the Standard Occupational Classification 2020 (ONS, "SOC 2020
+# Volume 1: structure and descriptions of unit groups", ons.gov.uk): the job types a fidelity
+# reviewer recognises for V8, diversity of job types.
+SOC_2020_MAJOR_GROUPS: dict[JobType, str] = {
+    JobType.MANAGERS: "1 Managers, directors and senior officials",
+    JobType.PROFESSIONAL: "2 Professional occupations",
+    JobType.ASSOCIATE_PROFESSIONAL: "3 Associate professional occupations",
+    JobType.ADMINISTRATIVE: "4 Administrative and secretarial occupations",
+    JobType.SKILLED_TRADES: "5 Skilled trades occupations",
+    JobType.CARING_LEISURE: "6 Caring, leisure and other service occupations",
+    JobType.SALES_CUSTOMER: "7 Sales and customer service occupations",
+    JobType.PROCESS_PLANT: "8 Process, plant and machine operatives",
+    JobType.ELEMENTARY: "9 Elementary occupations",
+}
+
 END_REASON_WORDS: dict[JobEndReason, str] = {
     JobEndReason.RESIGNED: "resigned",
     JobEndReason.DISMISSED: "dismissed",

@@ -22,7 +22,7 @@ from slack_sdk.models.blocks import (
 )
 from slack_sdk.models.views import View
 
-from caseload.jobs import END_REASON_WORDS
+from caseload.jobs import END_REASON_WORDS, SOC_2020_MAJOR_GROUPS
 from caseload.models import AgeBand, ClientStatus, Job, JobType
 from messaging.views import Message
 
@@ -32,17 +32,18 @@ JOB_END = "job_end_modal"
 SELECT_LIMIT = 100
 _OPTION_TEXT = 75
 
-JOB_TYPES = {
-    JobType.MANAGERS: "Managers, directors and senior officials",
-    JobType.PROFESSIONAL: "Professional",
-    JobType.ASSOCIATE_PROFESSIONAL: "Associate professional and technical",
-    JobType.ADMINISTRATIVE: "Administrative and secretarial",
-    JobType.SKILLED_TRADES: "Skilled trades",
-    JobType.CARING_LEISURE: "Caring, leisure and other services",
-    JobType.SALES_CUSTOMER: "Sales and customer service",
-    JobType.PROCESS_PLANT: "Process, plant and machine operatives",
-    JobType.ELEMENTARY: "Elementary (e.g. cleaning, warehouse, kitchen)",
+# A few everyday examples beside the ONS names, so the nearest group is easy to pick.
+_SOC_EXAMPLES = {
+    JobType.ASSOCIATE_PROFESSIONAL: " (e.g. IT support, bookkeeper)",
+    JobType.ADMINISTRATIVE: " (e.g. admin, receptionist)",
+    JobType.SKILLED_TRADES: " (e.g. gardener, chef, electrician)",
+    JobType.CARING_LEISURE: " (e.g. care worker, hairdresser)",
+    JobType.SALES_CUSTOMER: " (e.g. retail, call centre)",
+    JobType.PROCESS_PLANT: " (e.g. driver, packer)",
+    JobType.ELEMENTARY: " (e.g. cleaning, warehouse, kitchen)",
 }
+JOB_TYPES = {job_type: f"{name}{_SOC_EXAMPLES.get(job_type, '')}"[:_OPTION_TEXT]
+             for job_type, name in SOC_2020_MAJOR_GROUPS.items()}
 AGE_BANDS = {
     AgeBand.AGE_21_AND_OVER: "21 and over",
     AgeBand.AGE_18_TO_20: "18 to 20",
@@ -102,7 +103,8 @@ def job_start_modal(choices: list[ClientChoice], today: date, selected: int | No
                    element=PlainTextInputElement(action_id="value", max_length=200)),
         InputBlock(block_id="job_title", label="Job title",
                    element=PlainTextInputElement(action_id="value", max_length=200)),
-        InputBlock(block_id="job_type", label="Type of job", element=StaticSelectElement(
+        InputBlock(block_id="job_type", label="Type of job (SOC 2020 major group)",
+                   element=StaticSelectElement(
             action_id="value", placeholder="Choose the nearest", options=_options(JOB_TYPES))),
         InputBlock(block_id="started_on", label="Start date",
                    element=DatePickerElement(action_id="value", initial_date=today.isoformat())),

@@ -173,15 +173,27 @@ def schedule_modal(team_id: int, team_name: str, today: date) -> View:
     ])
 
 
+ROWS_SHOWN = 5
+
+
 def evidence_text(item: EvidenceItem) -> str:
-    """Evidence from records, shown beside the reviewer's own score; the reviewer decides."""
+    """Evidence from records, shown beside the reviewer's own score; the reviewer decides. The
+    scale's anchors and the first rows behind the figure follow, so it can be checked."""
     if not item.enough_records:
-        return f"*Evidence from records:* {item.explanation}"[:_CONTEXT_TEXT]
-    suggests = (f", which suggests {item.suggested_score}"
-                if item.suggested_score is not None else "")
-    checking = " _Anchors still to be checked against the UK form._" if item.anchors_need_checking else ""
-    return f"*Evidence from records:* {item.shown_as}{suggests}. {item.explanation}{checking}"[
-        :_CONTEXT_TEXT]
+        text = f"*Evidence from records:* {item.explanation}"
+    else:
+        suggests = (f", which suggests {item.suggested_score}"
+                    if item.suggested_score is not None else "")
+        checking = (" _Anchors still to be checked against the UK form._"
+                    if item.anchors_need_checking else "")
+        text = f"*Evidence from records:* {item.shown_as}{suggests}. {item.explanation}{checking}"
+    if item.anchors:
+        text += "\n*Scale:* " + " · ".join(f"{n} {a}" for n, a in enumerate(item.anchors, 1))
+    if item.rows:
+        more = len(item.rows) - ROWS_SHOWN
+        text += "\n" + "\n".join(f"• {row}" for row in item.rows[:ROWS_SHOWN])
+        text += f"\n…and {more} more" if more > 0 else ""
+    return text[:_CONTEXT_TEXT]
 
 
 def _score_select(code: str, chosen: int | None) -> InputBlock:

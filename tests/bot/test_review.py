@@ -162,6 +162,8 @@ def test_a_trainer_scores_all_25_items_over_the_pages(db, w, scheduled, slack) -
                 if b.get("block_id", "").startswith("evidence_")}
     assert evidence["evidence_S1"].startswith("*Evidence from records:* 1.0 clients per full-time")
     assert "which suggests 5" in evidence["evidence_S1"]
+    assert "*Scale:* 1 41 or more clients per specialist · 2 31 to 40" in evidence["evidence_S1"]
+    assert "\n• " in evidence["evidence_S1"]  # the rows behind the figure: clients per specialist
     summary = _score_pages(url, user, page)
     assert summary["blocks"][0]["text"]["text"] == f"Total {TOTAL} of 125: fair fidelity"
     shown = str(summary["blocks"])
@@ -294,7 +296,8 @@ def test_help_lists_review_for_the_roles_that_may_use_it(db, w, slack) -> None:
 def test_the_fullest_pages_stay_within_slacks_limits() -> None:
     """Every item with long evidence, every score chosen: each page still passes the checks."""
     assert sorted(code for page in PAGES for code in page) == sorted(FIDELITY_ITEMS)
-    evidence = {code: EvidenceItem(code, title, Decimal("99.9"), "x" * 200, 3, 999, "y" * 1500, True)
+    evidence = {code: EvidenceItem(code, title, Decimal("99.9"), "x" * 200, 3, 999, "y" * 1500, True,
+                                   ("a" * 40,) * 5, ("r" * 100,) * 50)
                 for code, title in FIDELITY_ITEMS.items()}
     draft = Draft(10**9, 10**9, 0, {code: 5 for code in FIDELITY_ITEMS})
     for number in range(len(PAGES)):
