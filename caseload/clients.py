@@ -32,6 +32,7 @@ from caseload.models import Client, ClientStatus, Role, Staff, Team
 from caseload.recipients import team_leaders
 from caseload.references import client_reference_problem
 from caseload.validation import Input, clean_free_text, not_in_future
+from caseload.working_days import working_days_between
 
 PastDate = Annotated[date, AfterValidator(not_in_future)]
 FreeText = Annotated[str | None, Field(max_length=2000), AfterValidator(clean_free_text)]
@@ -425,3 +426,13 @@ def expire_holds(session: Session, on: date) -> list[Client]:
     for client in due:
         resume(session, None, client)
     return due
+
+
+def referral_ages(session: Session, clients: list[Client], today: date) -> dict[int, int]:
+    """For each referral still waiting to be accepted: working days (of its team's nation)
+    since it was received, the age its referrer sees."""
+    waiting = [c for c in clients if c.status == ClientStatus.REFERRED]
+    nations = dict(session.execute(select(Team.id, Team.nation).where(
+        Team.id.in_({c.team_id for c in waiting}))).all()) if waiting else {}
+    return {c.id: working_days_between(c.referral_received_on, today, nations[c.team_id])
+            for c in waiting}

@@ -46,8 +46,8 @@ def home_blocks(session: Session, user_id: str, page: int = 1) -> list[Block]:
         review = upcoming_review(session, actor.team_id)
         when = f"{review.scheduled_for:%-d %B %Y}" if review else "not scheduled"
         before = team_summary(report.teams[0], report.period.label(), when)
-    title, visible, overdue = caseload_of(session, actor)
-    return caseload_page(title, visible, overdue, page, before=before,
+    title, visible, overdue, ages = caseload_of(session, actor)
+    return caseload_page(title, visible, overdue, page, before=before, ages=ages,
                          row_actions=actor.active and actor.role in ROW_ACTION_ROLES).blocks
 
 

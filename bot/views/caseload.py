@@ -15,12 +15,14 @@ LABELS = {ClientStatus.REFERRED: "Waiting to be accepted", ClientStatus.ACCEPTED
           ClientStatus.ON_HOLD: "On hold"}
 
 
-def _line(client: Client, overdue: OverdueClient | None) -> str:
+def _line(client: Client, overdue: OverdueClient | None, waiting: int | None = None) -> str:
     line = f"• *{client.reference}*"
     if overdue is not None:
         line += f": :warning: {overdue.days_without_contact} days without an employer contact"
     elif client.status == ClientStatus.REFERRED:
         line += f": referred {client.referral_received_on:%-d %b}"
+        if waiting is not None:
+            line += f", waiting {waiting} working day{'' if waiting == 1 else 's'}"
     elif client.status == ClientStatus.ON_HOLD and client.hold_until:
         line += f": until {client.hold_until:%-d %b}"
     return line
@@ -32,8 +34,8 @@ def _bullets(section: Block) -> int:
     return text.count("\n• ") + int(text.startswith("• "))
 
 
-def caseload_message(title: str, clients: list[Client],
-                     overdue: dict[int, OverdueClient]) -> Message:
+def caseload_message(title: str, clients: list[Client], overdue: dict[int, OverdueClient],
+                     ages: dict[int, int] | None = None) -> Message:
     open_clients = [c for c in clients if c.status != ClientStatus.DISCHARGED]
     if not open_clients:
         text = f"{title}: nobody yet. Refer someone who would like work with /ips refer."
@@ -48,7 +50,8 @@ def caseload_message(title: str, clients: list[Client],
             continue
         # Overdue first, longest waiting first.
         group.sort(key=lambda c: -(overdue[c.id].days_without_contact if c.id in overdue else 0))
-        lines += [f"*{LABELS[status]}* ({len(group)})"] + [_line(c, overdue.get(c.id)) for c in group]
+        lines += [f"*{LABELS[status]}* ({len(group)})"] + [
+            _line(c, overdue.get(c.id), (ages or {}).get(c.id)) for c in group]
     sections = line_sections(lines)
     room = MESSAGE_BLOCK_LIMIT - len(blocks) - 2  # the legend, and a note of any not shown
     if len(sections) > room:

@@ -67,8 +67,10 @@ def clients_per_page(before: int, row_actions: bool) -> int:
     return max(1, min(CLIENTS_PER_PAGE, (HOME_BLOCK_LIMIT - fixed) // per_row))
 
 
-def _row(client: Client, overdue: OverdueClient | None, row_actions: bool) -> list[Block]:
-    blocks: list[Block] = [SectionBlock(text=MarkdownTextObject(text=client_line(client, overdue)))]
+def _row(client: Client, overdue: OverdueClient | None, row_actions: bool,
+         waiting: int | None = None) -> list[Block]:
+    blocks: list[Block] = [SectionBlock(text=MarkdownTextObject(
+        text=client_line(client, overdue, waiting)))]
     if row_actions:
         value = str(client.id)
         buttons = [ButtonElement(text="Log contact", action_id=CARD_LOG_CONTACT, value=value,
@@ -94,7 +96,8 @@ def _paging(page: int, pages: int) -> list[Block]:
 
 def caseload_page(title: str, clients: list[Client], overdue: dict[int, OverdueClient],
                   page: int = 1, *, row_actions: bool = False,
-                  before: list[Block] | None = None) -> HomePage:
+                  before: list[Block] | None = None,
+                  ages: dict[int, int] | None = None) -> HomePage:
     """Page `page` (from 1; out of range shows the nearest page) of the caseload, after `before`."""
     before = list(before or [])
     open_clients = _ordered([c for c in clients if c.status != ClientStatus.DISCHARGED], overdue)
@@ -120,7 +123,7 @@ def caseload_page(title: str, clients: list[Client], overdue: dict[int, OverdueC
             started_earlier = first + index > 0 and open_clients[first + index - 1].status == status
             heading = f"*{LABELS[status]}* ({totals[status]})" + (", continued" if started_earlier else "")
             blocks.append(SectionBlock(text=MarkdownTextObject(text=heading)))
-        blocks += _row(client, overdue.get(client.id), row_actions)
+        blocks += _row(client, overdue.get(client.id), row_actions, (ages or {}).get(client.id))
     blocks.append(ContextBlock(elements=[MarkdownTextObject(text=LEGEND)]))
     blocks += _paging(page, pages)
     return HomePage(blocks, page, pages)

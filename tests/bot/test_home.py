@@ -87,3 +87,34 @@ def test_an_advisors_home_counts_their_teams_calculations_this_month(db, w, slac
             record_for_reference(s, actor, "NH-1", "2026-27", {"a": amount}, Decimal(amount))
     busy = json.dumps(_home(url, fake, advisor.slack_user_id, count=2)["blocks"])
     assert ":* 2, of which 1 showed the person better off." in busy
+
+
+def test_the_referrer_sees_how_many_working_days_each_referral_has_waited(db, w, slack) -> None:
+    from caseload.working_days import working_days_between
+
+    with db.transaction() as s:
+        refer(s, s.merge(w["cc"]), s.merge(w["leader"]).team, "NH-OLD",
+              received_on=clock.today() - timedelta(days=30))
+        refer(s, s.merge(w["cc"]), s.merge(w["leader"]).team, "NH-NEW", received_on=clock.today())
+    url, fake = slack
+    text = json.dumps(_home(url, fake, w["cc"].slack_user_id)["blocks"])
+    waited = working_days_between(clock.today() - timedelta(days=30), clock.today())
+    assert waited >= 19  # 30 days hold at least 19 working days, bank holidays and all
+    assert f"*NH-OLD*: referred {clock.today() - timedelta(days=30):%-d %b}, waiting {waited} " \
+           "working days" in text
+    assert "*NH-NEW*: referred" in text and "waiting 0 working days" in text
+    # Accepted clients are not waiting: no age beside them.
+    assert "*NH-1*, waiting" not in text and "*NH-1*: referred" not in text
+
+
+def test_working_days_between_skip_weekends_and_the_nations_bank_holidays() -> None:
+    from datetime import date
+
+    from caseload.models import Nation
+    from caseload.working_days import working_days_between
+
+    # Friday 27 November to Tuesday 1 December 2026: Monday and Tuesday in England; in
+    # Scotland Monday 30 November is St Andrew's Day.
+    assert working_days_between(date(2026, 11, 27), date(2026, 12, 1)) == 2
+    assert working_days_between(date(2026, 11, 27), date(2026, 12, 1), Nation.SCOTLAND) == 1
+    assert working_days_between(date(2026, 12, 1), date(2026, 11, 27)) == 0
