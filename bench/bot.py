@@ -97,7 +97,7 @@ def seed(db: Database, users: int) -> dict:
                       received_on=today - timedelta(days=90 - n), specialist_id=home.id)
             if n % 8 == 0:
                 continue
-            clients.accept(s, leaders[0], c, on=today - timedelta(days=80 - n))
+            clients.accept(s, leaders[0], c, on=today - timedelta(days=80 - n), confirm_over=True)
             if n % 8 == 1:
                 clients.put_on_hold(s, leaders[0], c, clients.Hold(reason="Unwell"))
             elif n % 3 == 0:

@@ -6,7 +6,9 @@ row, all in the caller's transaction: a refused change raises before anything is
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
+from decimal import Decimal
 from typing import Annotated
 
 from pydantic import AfterValidator, Field, field_validator
@@ -28,7 +30,8 @@ from caseload.access import (
 from caseload.audit import record_change, snapshot
 from caseload.errors import Conflict, InvalidInput, NotAllowed, NotFound
 from caseload.history import record_state
-from caseload.models import Client, ClientStatus, Role, Staff, Team
+from caseload.models import ACTIVE_CASELOAD, Client, ClientStatus, Role, Staff, Team
+from caseload.outcomes import CASELOAD_LIMIT, IN_WORK_SHARE_LIMIT
 from caseload.recipients import team_leaders
 from caseload.references import client_reference_problem
 from caseload.validation import Input, clean_free_text, not_in_future
@@ -227,11 +230,81 @@ def re_refer(session: Session, actor: Staff, client: Client, again: ReReferral) 
     return new
 
 
+@dataclass(frozen=True)
+class SpecialistLoad:
+    """A specialist's active caseload now (accepted, looking for work or in work), and how
+    many of it are in-work (job retention) clients: people already in work when referred.
+
+    The 15% is domain.md's "in-work (retention) clients should be at most 15% of a caseload":
+    it is about retention referrals, not the people IPS itself has helped into work, who are
+    the caseload doing what it should (in-work support counts within the 20)."""
+
+    specialist_id: int
+    name: str
+    active: int
+    in_work: int  # in work when referred (job retention)
+
+    @property
+    def in_work_share(self) -> Decimal:
+        return Decimal(self.in_work) / self.active if self.active else Decimal(0)
+
+    @property
+    def over(self) -> bool:
+        """At or past the 20 the model asks for, or more than 15% of it job retention."""
+        return self.active >= CASELOAD_LIMIT or self.in_work_share > IN_WORK_SHARE_LIMIT
+
+    def sentence(self) -> str:
+        return (f"{self.name} already has {self.active} active clients, {self.in_work} of them "
+                f"in work when referred ({self.in_work_share:.0%}); IPS asks for {CASELOAD_LIMIT} "
+                f"or fewer, with no more than {IN_WORK_SHARE_LIMIT:.0%} in-work (job retention) "
+                "clients.")
+
+
+class OverCaseload(Conflict):
+    """Taking on the client would put them over the caseload the model asks for: the person
+    must see the number and confirm (`confirm_over=True`)."""
+
+    def __init__(self, load: SpecialistLoad) -> None:
+        self.load = load
+        super().__init__(load.sentence() + " Confirm to go ahead.")
+
+
+def specialist_load(session: Session, specialist_id: int, leaving_out: int | None = None
+                    ) -> SpecialistLoad:
+    """`specialist_id`'s active caseload now, not counting client `leaving_out`."""
+    query = select(Client.in_work_at_referral).where(Client.specialist_id == specialist_id,
+                                                     Client.status.in_(ACTIVE_CASELOAD))
+    if leaving_out is not None:
+        query = query.where(Client.id != leaving_out)
+    retention = list(session.scalars(query))
+    staff = session.get(Staff, specialist_id)
+    return SpecialistLoad(specialist_id, staff.display_name if staff else "?", len(retention),
+                          sum(1 for flag in retention if flag))
+
+
+def team_loads(session: Session, team_id: int) -> list[SpecialistLoad]:
+    """Each active specialist of the team with their caseload now, by name: the team leader's
+    choice when reassigning."""
+    people = session.scalars(select(Staff).where(
+        Staff.team_id == team_id, Staff.role == Role.EMPLOYMENT_SPECIALIST,
+        Staff.active.is_(True)).order_by(Staff.display_name))
+    return [specialist_load(session, person.id) for person in people]
+
+
+def _guard(session: Session, specialist_id: int | None, client: Client, confirm_over: bool) -> None:
+    if specialist_id is None or confirm_over:
+        return
+    load = specialist_load(session, specialist_id, leaving_out=client.id)
+    if load.over:
+        raise OverCaseload(load)
+
+
 def accept(
     session: Session, actor: Staff, client: Client, on: date | None = None,
-    specialist_id: int | None = None,
+    specialist_id: int | None = None, confirm_over: bool = False,
 ) -> Client:
-    """Accept a referral onto the caseload (team leader, or the specialist it was sent to)."""
+    """Accept a referral onto the caseload (team leader, or the specialist it was sent to).
+    Onto a caseload of 20 or more (or over 15% in work) only once confirmed."""
     client = _latest(session, client)
     is_assigned_specialist = (
         actor.role == Role.EMPLOYMENT_SPECIALIST and client.specialist_id == actor.id
@@ -245,6 +318,7 @@ def accept(
     if specialist_id is not None:
         _staff_in_team(session, specialist_id, client.team_id, Role.EMPLOYMENT_SPECIALIST,
                        "specialist_id")
+    _guard(session, specialist_id or client.specialist_id, client, confirm_over)
     before = snapshot(client)
     if specialist_id is not None:
         client.specialist_id = specialist_id
@@ -255,8 +329,10 @@ def accept(
     return client
 
 
-def assign(session: Session, actor: Staff, client: Client, specialist_id: int) -> Client:
-    """Assign or reassign the client's employment specialist (team leader's call)."""
+def assign(session: Session, actor: Staff, client: Client, specialist_id: int,
+           confirm_over: bool = False) -> Client:
+    """Assign or reassign the client's employment specialist (team leader's call); onto a
+    caseload of 20 or more (or over 15% in work) only once confirmed."""
     client = _latest(session, client)
     require_team_lead(actor, client.team, "assign or reassign a specialist")
     if client.status == ClientStatus.DISCHARGED:
@@ -265,6 +341,7 @@ def assign(session: Session, actor: Staff, client: Client, specialist_id: int) -
                    "specialist_id")
     if client.specialist_id == specialist_id:
         return client
+    _guard(session, specialist_id, client, confirm_over)
     before = snapshot(client)
     client.specialist_id = specialist_id
     record_state(session, client, clock.today())

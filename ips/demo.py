@@ -167,7 +167,9 @@ def _one_client(session: Session, rngs: tuple[random.Random, random.Random], tod
     if (today - received).days < 14 and rng.random() < 0.6:
         return
     accepted = min(today, received + timedelta(days=rng.randint(1, 7)))
-    clients.accept(session, leader, client, on=accepted, specialist_id=specialist.id)
+    # Some demo specialists are over 20 on purpose; the leader sees the number and confirms.
+    clients.accept(session, leader, client, on=accepted, specialist_id=specialist.id,
+                   confirm_over=True)
     if rng.random() < 0.08:
         return  # accepted, job search not started yet
     searching = min(today, accepted + timedelta(days=rng.randint(0, 10)))

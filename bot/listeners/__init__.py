@@ -11,6 +11,7 @@ def register(app: App, database: Database) -> None:
     from bot.listeners import (
         actions,
         admin,
+        assignment,
         betteroff,
         commands,
         events,
@@ -31,3 +32,4 @@ def register(app: App, database: Database) -> None:
     admin.register(app, database)
     shortcuts.register(app, database)
     review.register(app, database)
+    assignment.register(app, database)

@@ -28,7 +28,7 @@ from caseload.contacts import CONTACT_ROLES
 from caseload.db import Database, Session
 from caseload.errors import NotFound
 from caseload.jobs import CAN_START_JOB, JOB_ROLES, open_jobs
-from caseload.models import Client, Staff
+from caseload.models import Client, Role, Staff
 from caseload.references import client_reference_problem
 from caseload.staff import staff_by_slack_id
 from messaging.views import Message
@@ -43,7 +43,8 @@ def card_for(session: Session, actor: Staff, record: Client) -> Message:
     events = timeline(card.history, card.contacts, card.jobs, card.names, card.in_work)
     return client_card(record, card.names, card.jobs, events, card.overdue, today,
                        can_log_contacts=actor.role in CONTACT_ROLES,
-                       next_in_work_due=card.next_in_work_due)
+                       next_in_work_due=card.next_in_work_due,
+                       can_reassign=actor.role == Role.TEAM_LEADER and actor.team_id == record.team_id)
 
 
 def client_card_reply(database: Database, user_id: str, args: list[str]) -> Message:

@@ -9,6 +9,7 @@ from typing import Any
 from slack_bolt import Ack, App
 from slack_sdk import WebClient
 
+from bot.listeners.assignment import ask_to_confirm, assignment_notices, over_metadata
 from bot.listeners.common import sentence, tell_privately
 from bot.listeners.dispatch import Invocation
 from bot.listeners.submissions import queue, send_queued, write_once
@@ -19,7 +20,7 @@ from caseload import clients
 from caseload.db import Database, Session
 from caseload.errors import CaseloadError, InvalidInput, UnknownUser
 from caseload.models import Role, Staff
-from caseload.staff import get_staff, staff_by_slack_id
+from caseload.staff import staff_by_slack_id
 from caseload.teams import get_team, teams_in_workspace
 from caseload.validation import parse
 from messaging.views.just_ask import OPEN_REFERRAL
@@ -101,10 +102,11 @@ def referral_submitted(database: Database, ack: Ack, body: dict[str, Any], clien
 def accept_pressed(database: Database, ack: Ack, body: dict[str, Any], client: WebClient) -> None:
     ack()
     user_id = body["user"]["id"]
+    client_id = int(body["actions"][0]["value"])
     try:
         with database.transaction() as session:
             actor = staff_by_slack_id(session, user_id)
-            record = clients.get_client(session, actor, int(body["actions"][0]["value"]))
+            record = clients.get_client(session, actor, client_id)
             clients.accept(session, actor, record)
             referrer = clients.referrer_of(session, record)
             keys = [queue(session, f"accepted:{record.id}:confirm", user_id,
@@ -112,6 +114,10 @@ def accept_pressed(database: Database, ack: Ack, body: dict[str, Any], client: W
             if referrer and referrer.slack_user_id != user_id:
                 keys.append(queue(session, f"accepted:{record.id}:referrer", referrer.slack_user_id,
                                   f"Your referral {record.reference} has been accepted."))
+    except clients.OverCaseload as over:
+        ask_to_confirm(client, body, over, over_metadata("accept", client_id, None, ""),
+                       "Accept anyway")
+        return
     except CaseloadError as exc:
         tell_privately(client, body, sentence(exc))
         return
@@ -130,15 +136,16 @@ def assign_picked(database: Database, ack: Ack, body: dict[str, Any], client: We
             specialist_id = _staff_id(session, action.get("selected_user"), "specialist_id")
             if specialist_id is None:
                 return
+            previous = record.specialist_id
             clients.assign(session, actor, record, specialist_id)
-            specialist = get_staff(session, specialist_id)
             # Each pick is its own press: Slack's action_ts tells a retry from a new pick.
-            pick = f"assigned:{record.id}:{action.get('action_ts', '')}"
-            keys = [queue(session, f"{pick}:confirm", user_id,
-                          f"{record.reference} is assigned to {specialist.display_name}.")]
-            if specialist.slack_user_id != user_id:
-                keys.append(queue(session, f"{pick}:specialist", specialist.slack_user_id,
-                                  f"{record.reference} has been assigned to you."))
+            keys = assignment_notices(session, actor, record, previous,
+                                      f"assigned:{record.id}:{action.get('action_ts', '')}")
+    except clients.OverCaseload as over:
+        ask_to_confirm(client, body, over, over_metadata(
+            "assign", client_id, over.load.specialist_id, str(action.get("action_ts", ""))),
+            "Assign anyway")
+        return
     except CaseloadError as exc:
         tell_privately(client, body, sentence(exc))
         return

@@ -31,6 +31,7 @@ CARD_HOLD = "client_hold"
 CARD_DISCHARGE = "client_discharge"
 CARD_RESUME = "client_resume"
 CARD_IN_WORK = "client_in_work_support"
+CARD_REASSIGN = "client_reassign"
 TIMELINE_LENGTH = 8
 JOBS_LISTED = 10
 
@@ -139,7 +140,8 @@ def _job_line(job: Job) -> str:
 
 def client_card(client: Client, names: dict[int, str], jobs: list[Job],
                 events: list[Event], overdue: OverdueClient | None, today: date,
-                can_log_contacts: bool, next_in_work_due: date | None = None) -> Message:
+                can_log_contacts: bool, next_in_work_due: date | None = None,
+                can_reassign: bool = False) -> Message:
     ref = client.reference
     text = f"{ref}: {_status(client).lower()}."
     fields = [
@@ -187,6 +189,8 @@ def client_card(client: Client, names: dict[int, str], jobs: list[Job],
                                          value=value))
         else:
             buttons.append(ButtonElement(text="Put on hold", action_id=CARD_HOLD, value=value))
+        if can_reassign:
+            buttons.append(ButtonElement(text="Reassign", action_id=CARD_REASSIGN, value=value))
         buttons.append(ButtonElement(text="Discharge", action_id=CARD_DISCHARGE, value=value,
                                      style="danger"))
     if buttons:

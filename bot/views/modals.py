@@ -9,8 +9,10 @@ from datetime import date
 
 from slack_sdk.models.blocks import (
     Block,
+    CheckboxesElement,
     DatePickerElement,
     InputBlock,
+    MarkdownTextObject,
     NumberInputElement,
     Option,
     PlainTextInputElement,
@@ -134,6 +136,40 @@ def in_work_contact_modal(today: date, client_id: int | None = None,
                    hint="Reaches Slack: no names or NHS numbers.",
                    element=PlainTextInputElement(action_id="value", max_length=2000,
                                                  multiline=True)),
+    ])
+
+
+REASSIGN = "reassign_modal"
+CONFIRM_OVER = "confirm_over_caseload_modal"
+GO_AHEAD = "go_ahead"
+
+
+def reassign_modal(client_id: int, reference: str, current: str | None,
+                   choices: list[tuple[int, str, int, int, bool]]) -> View:
+    """Reassign the client to one of the team's specialists, each shown with their active
+    caseload against 20 (`choices`: id, name, active, in work when referred, over)."""
+    options = [Option(value=str(sid), label=f"{name}: {active} active, {in_work} retention"
+                      f"{' (over)' if over else ''}"[:75])
+               for sid, name, active, in_work, over in choices[:100]]
+    now = f"now with *{current}*" if current else "with no specialist yet"
+    return _modal(REASSIGN, "Reassign", "Reassign", client_id, [
+        SectionBlock(text=f"*{reference}* is {now}. Both specialists are told."),
+        InputBlock(block_id="specialist", label="New specialist", element=StaticSelectElement(
+            action_id="value", placeholder="Choose a specialist", options=options)),
+        InputBlock(block_id=GO_AHEAD, label="Over 20?", optional=True,
+                   element=CheckboxesElement(action_id="value", options=[Option(
+                       value="yes", label="Go ahead even if their caseload is 20 or more "
+                                          "(or over 15% job retention)")])),
+    ])
+
+
+def confirm_over_modal(metadata: str, sentence: str, what: str) -> View:
+    """Asks to confirm taking a client onto a full caseload; `metadata` says what to do."""
+    return View(type="modal", callback_id=CONFIRM_OVER, title="Caseload over 20",
+                submit=what[:24], close="Cancel", private_metadata=metadata, blocks=[
+        SectionBlock(text=MarkdownTextObject(text=f":warning: {sentence}")),
+        SectionBlock(text="IPS works when each specialist has time for every client. Go ahead "
+                          "only if there is no better choice."),
     ])
 
 

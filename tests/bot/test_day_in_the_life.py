@@ -108,7 +108,7 @@ def test_refer_accept_contacts_job_start_and_every_home_shows_it(db, team, slack
                      "type": "users_select", "selected_user": es, "action_ts": "1.3"}]})
     # Priya is told, and so is Tom, who now has a new client.
     eventually(fake, "chat.postMessage", 4)
-    assert "HS-0101 has been assigned to you." in _said_to(fake, es)
+    assert "HS-0101 has been assigned to you by Priya." in _said_to(fake, es)
     press(url, leader, "accept_referral", client_id)
     eventually(fake, "chat.postMessage", 6)
     assert "Your referral HS-0101 has been accepted." in _said_to(fake, cc)

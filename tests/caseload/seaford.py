@@ -73,7 +73,7 @@ class Seaford:
     def accept(self, day: date, reference: str, specialist: str | None, lead: str = "Lee") -> None:
         self.step(day, lambda s: clients.accept(
             s, self.staff(s, lead), self.client(s, reference),
-            specialist_id=self.ids[specialist] if specialist else None))
+            specialist_id=self.ids[specialist] if specialist else None, confirm_over=True))
 
     def job(self, day: date, reference: str, employer: str, wage: str = "12.71") -> None:
         self.step(day, lambda s: jobs.record_job_start(s, self.staff(s, "Lee"), parse(jobs.NewJobStart, {
@@ -124,7 +124,7 @@ class Seaford:
 
     def april_on(self) -> None:
         self.step(date(2026, 4, 1), lambda s: clients.assign(s, self.staff(s, "Lee"), self.client(s, "S-05"),
-                                                             self.ids["Sam"]))
+                                                             self.ids["Sam"], confirm_over=True))
         self.accept(date(2026, 4, 2), "S-06", "Sam")
         self.step(date(2026, 4, 6), lambda s: clients.start_vocational_profile(
             s, self.staff(s, "Sam"), self.client(s, "S-06")))
