@@ -39,7 +39,8 @@ def w(db: Database):
             c = refer(s, w["cc"], team, f"LW-{n:03d}", received_on=clock.today() - timedelta(days=60),
                       specialist_id=w["es"].id)
             if n < ACCEPTED + len(ON_HOLD):
-                clients.accept(s, w["leader"], c, on=clock.today() - timedelta(days=45))
+                clients.accept(s, w["leader"], c, on=clock.today() - timedelta(days=45),
+                               confirm_over=True)  # 150 on one caseload, on purpose
             if n in ON_HOLD:
                 clients.put_on_hold(s, w["leader"], c, clients.Hold(reason="In hospital"))
             w["ids"][c.reference] = c.id
