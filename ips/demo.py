@@ -18,7 +18,7 @@ from decimal import Decimal
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from caseload import calculations, clients, clock, contacts, fidelity, jobs, just_ask
+from caseload import calculations, clients, clock, contacts, fidelity, in_work, jobs, just_ask
 from caseload import staff as staff_service
 from caseload import teams as team_service
 from caseload.evidence import fidelity_evidence
@@ -28,6 +28,8 @@ from caseload.models import (
     Client,
     ClientStatus,
     FirstReport,
+    InWorkWith,
+    Job,
     JobType,
     Nation,
     Role,
@@ -38,6 +40,7 @@ from caseload.overdue import overdue_for_employer_contact
 from caseload.periods import month
 from caseload.reports import outcomes_report
 from caseload.validation import parse
+from caseload.working_days import add_working_days
 
 TEAMS = [
     # name, nation, referral target, job-start target, reference prefix
@@ -92,6 +95,8 @@ class DemoSummary:
     below_minimum_wage: int = 0
     re_referrals: int = 0
     in_work_at_referral: int = 0
+    in_work_contacts: int = 0
+    job_end_follow_ups: int = 0
     past_holds: int = 0
     late_contacts: int = 0
     statuses: dict[str, int] = field(default_factory=dict)
@@ -141,6 +146,13 @@ def load_demo(session: Session, seed: int = 2026, clients_per_team: int = 50) ->
         advisor = people.get((index, Role.BENEFITS_ADVISOR))
         _calculations(session, rng, today, advisor[0] if advisor else leader, team)
 
+    # In-work support, the pipeline's gaps and a recent start draw from a stream of their own,
+    # so everything above stays as it was for a seed.
+    support = random.Random(seed + 2)
+    for team in teams:
+        _in_work_support(session, support, today, team, summary)
+    _pipeline_gaps(session, today, teams[0], TEAMS[0][4], people, summary)
+    # Scored after the in-work support, so V12's evidence is there when the review is.
     _fidelity(session, rng, today, teams, people)
     _late_contact(session, today, people[(0, Role.EMPLOYMENT_SPECIALIST)][0], summary)
     summary.clients = session.scalar(select(func.count(Client.id))) or 0
@@ -198,6 +210,75 @@ def _one_client(session: Session, rngs: tuple[random.Random, random.Random], tod
         _jobs(session, rng, today, client, specialist, job_day, summary)
 
     _on_hold_or_discharged(session, rng, today, client, (specialist, coordinator), day, summary)
+
+
+SUPPORT_WITH = (InWorkWith.PERSON, InWorkWith.PERSON, InWorkWith.BOTH, InWorkWith.EMPLOYER)
+
+
+def _support_contact(session: Session, rng: random.Random, specialist: Staff, client: Client,
+                     day: date, summary: DemoSummary, with_whom: InWorkWith | None = None) -> None:
+    in_work.record_in_work_contact(session, specialist, parse(in_work.NewInWorkContact, {
+        "client_id": client.id, "contacted_on": day,
+        "with_whom": with_whom or rng.choice(SUPPORT_WITH), "face_to_face": rng.random() < 0.6}))
+    summary.in_work_contacts += 1
+
+
+def _in_work_support(session: Session, rng: random.Random, today: date, team: Team,
+                     summary: DemoSummary) -> None:
+    """In-work support for every job of the team's clients still open (not discharged): on the
+    team's rhythm mostly, now and then late; most job ends followed up within 3 working days."""
+    rhythm = in_work.InWorkRhythm.of(team)
+    rows = session.execute(select(Job, Client).join(Client, Client.id == Job.client_id).where(
+        Job.team_id == team.id, Client.status != ClientStatus.DISCHARGED,
+        Client.specialist_id.is_not(None)).order_by(Job.started_on, Job.id)).all()
+    for job, client in rows:
+        specialist = session.get(Staff, client.specialist_id)
+        assert specialist is not None
+        last_day = min(today, job.ended_on or today)
+        day = in_work.in_work_contact_due_on(job.started_on, None, rhythm)
+        while day <= last_day:
+            _support_contact(session, rng, specialist, client, day, summary)
+            late = rng.randint(3, 20) if rng.random() < 0.15 else rng.randint(-2, 1)
+            day = in_work.in_work_contact_due_on(job.started_on, day, rhythm) + timedelta(days=late)
+        if job.ended_on is not None and rng.random() < 0.8:
+            follow_up = add_working_days(job.ended_on, rng.randint(1, 3), team.nation)
+            if follow_up <= today:
+                _support_contact(session, rng, specialist, client, follow_up, summary,
+                                 InWorkWith.PERSON)
+                summary.job_end_follow_ups += 1
+
+
+def _pipeline_gaps(session: Session, today: date, team: Team, prefix: str,
+                   people: dict[tuple[int | None, Role], list[Staff]], summary: DemoSummary) -> None:
+    """What the issue of the pipeline asks the demo to show: a referral nobody has accepted for
+    two months, a week when more said yes to work than were referred, and someone in the first
+    fortnight of a job, with a week's support so far."""
+    coordinator = people[(0, Role.CARE_COORDINATOR)][0]
+    clients.refer(session, coordinator, parse(clients.Referral, {
+        "reference": f"{prefix}-0900", "team_id": team.id, "consent_recorded": True,
+        "work_preferences": "Anything local, up to 16 hours",
+        "received_on": today - timedelta(days=60)}))
+    just_ask.record_just_ask(session, coordinator, parse(just_ask.JustAskAnswer, {
+        "week_of": just_ask.week_starting(today) - timedelta(weeks=13), "asked_count": 9,
+        "said_yes_count": 6, "referred_count": 1}))
+    seeker = session.scalar(select(Client).where(
+        Client.team_id == team.id, Client.status == ClientStatus.JOB_SEEKING,
+        Client.specialist_id.is_not(None)).order_by(Client.id))
+    if seeker is None:
+        return
+    specialist = session.get(Staff, seeker.specialist_id)
+    assert specialist is not None
+    started = today - timedelta(days=9)
+    jobs.record_job_start(session, specialist, parse(jobs.NewJobStart, {
+        "client_id": seeker.id, "employer": "Brighton Library", "job_title": "Library assistant",
+        "job_type": JobType.ADMINISTRATIVE, "hours_per_week": Decimal(16),
+        "hourly_wage": Decimal("13.10"), "age_band": AgeBand.AGE_21_AND_OVER,
+        "started_on": started}))
+    summary.job_starts += 1
+    in_work.record_in_work_contact(session, specialist, parse(in_work.NewInWorkContact, {
+        "client_id": seeker.id, "contacted_on": started + timedelta(days=6),
+        "with_whom": InWorkWith.BOTH, "face_to_face": True}))
+    summary.in_work_contacts += 1
 
 
 def _on_hold_or_discharged(session: Session, rng: random.Random, today: date, client: Client,

@@ -86,3 +86,44 @@ def test_the_seed_decides_the_demo(tmp_path: Path) -> None:
     first = statuses(5, "a")
     assert statuses(5, "b") == first
     assert statuses(6, "c") != first
+
+
+def test_demo_shows_in_work_support_job_ends_and_the_pipelines_gaps(db: Database) -> None:
+    from caseload.clients import referral_ages, specialist_load
+    from caseload.in_work import in_work_contacts_due, job_end_follow_ups_awaiting
+    from caseload.models import ClientStatus, InWorkContact, InWorkWith, JustAskResponse
+
+    with db.transaction() as s:
+        summary = load_demo(s, seed=2026)
+    today = clock.today()
+    with db.reading() as s:
+        support = s.scalars(select(InWorkContact)).all()
+        assert len(support) == summary.in_work_contacts > 0
+        assert {c.with_whom for c in support} == set(InWorkWith)
+        assert max(c.contacted_on for c in support) <= today
+        # Someone in the first month of a job, with support already, and people further on.
+        in_work = {c.id: c for c in s.scalars(select(Client).where(
+            Client.status == ClientStatus.IN_WORK))}
+        starts = {job.client_id: job.started_on for job in s.scalars(select(Job).where(
+            Job.ended_on.is_(None), Job.client_id.in_(in_work)))}
+        assert any((today - day).days < 28 for day in starts.values())
+        assert any((today - day).days > 90 for day in starts.values())
+        # Ended jobs carry a reason from the list, most followed up.
+        ended = s.scalars(select(Job).where(Job.ended_on.is_not(None))).all()
+        assert ended and all(job.end_reason_code is not None for job in ended)
+        assert len({job.end_reason_code for job in ended}) >= 3
+        assert summary.job_end_follow_ups > 0
+        # The reads the clock nudges from have something to say, and not about everyone.
+        due = in_work_contacts_due(s, today)
+        assert 0 < len(due) < len(in_work)
+        assert isinstance(job_end_follow_ups_awaiting(s, today), list)
+        # A referral nobody has accepted for two months.
+        waiting = s.scalars(select(Client).where(Client.status == ClientStatus.REFERRED)).all()
+        assert max(referral_ages(s, list(waiting), today).values()) >= 40
+        # A week when more said yes to work than were referred.
+        week = s.scalars(select(JustAskResponse).where(
+            JustAskResponse.said_yes_count - JustAskResponse.referred_count >= 5)).all()
+        assert week
+        # A specialist over 20.
+        specialists = s.scalars(select(Staff).where(Staff.role == Role.EMPLOYMENT_SPECIALIST)).all()
+        assert max(specialist_load(s, person.id).active for person in specialists) > 20
