@@ -30,7 +30,13 @@ from caseload.models import (
     Team,
 )
 from caseload.validation import Input, clean_free_text, not_in_future
-from caseload.working_days import last_working_day_before, next_working_day
+from caseload.working_days import (
+    bank_holiday_name,
+    is_working_day,
+    last_working_day_before,
+    next_working_day,
+    working_day_on_or_before,
+)
 
 FIDELITY_ITEMS: dict[str, str] = {
     "S1": "Caseload size",
@@ -138,6 +144,8 @@ def schedule_review(session: Session, actor: Staff, plan: ScheduleReview) -> Fid
     require_team_lead(actor, team, "schedule a fidelity review")
     if plan.scheduled_for < clock.today():
         raise InvalidInput.one("scheduled_for", "is in the past; schedule reviews ahead")
+    if not is_working_day(plan.scheduled_for, team.nation):
+        raise InvalidInput.one("scheduled_for", _not_a_working_day(plan.scheduled_for, team.nation))
     if plan.reviewer_id is not None and session.get(Staff, plan.reviewer_id) is None:
         raise InvalidInput.one("reviewer_id", f"there is no staff member with id {plan.reviewer_id}")
     pending = session.scalar(
@@ -152,6 +160,13 @@ def schedule_review(session: Session, actor: Staff, plan: ScheduleReview) -> Fid
             "move that one instead."
         )
     return _add_review(session, actor, plan.team_id, plan.scheduled_for, plan.reviewer_id)
+
+
+def _not_a_working_day(day: date, nation: Nation) -> str:
+    """Why a review cannot be on `day`, in words, with the next day it can be."""
+    why = bank_holiday_name(day, nation) or f"a {day:%A}"
+    return (f"{day:%A %-d %B %Y} is {why}, not a working day; choose a working day, "
+            f"such as {next_working_day(day, nation):%A %-d %B %Y}")
 
 
 def require_may_score(actor: Staff, review: FidelityReview) -> None:
@@ -268,11 +283,14 @@ def preparation_dates(scheduled_for: date, nation: Nation = Nation.ENGLAND
                       ) -> list[tuple[str, date]]:
     """When to remind the team leader and reviewer before a review, earliest first.
 
-    The day-before step falls on the last working day before the review (the Friday before a
-    Monday review), never on the review day itself.
+    Every step falls on a working day of the team's nation: one that would land on a weekend
+    or bank holiday comes on the working day before, never late. The day-before step falls on
+    the last working day before the review (the Friday before a Monday review), never on the
+    review day itself.
     """
     return [(label, last_working_day_before(scheduled_for, nation) if label == DAY_BEFORE
-             else scheduled_for - step) for label, step in PREPARATION_STEPS]
+             else working_day_on_or_before(scheduled_for - step, nation))
+            for label, step in PREPARATION_STEPS]
 
 
 def scheduled_reviews(session: Session) -> list[FidelityReview]:
@@ -282,14 +300,31 @@ def scheduled_reviews(session: Session) -> list[FidelityReview]:
         FidelityReview.status == ReviewStatus.SCHEDULED)))
 
 
+def mark_action_done(session: Session, actor: Staff, action_id: int,
+                     on: date | None = None) -> FidelityActionItem:
+    """An action item done (today unless `on`), by its owner or the team's leader; audited.
+    Done, it is reminded no more."""
+    item = session.get(FidelityActionItem, action_id, with_for_update=True)
+    if item is None:
+        raise NotFound("That fidelity action is no longer on record.")
+    if actor.id != item.owner_id:
+        require_team_lead(actor, item.review.team, "mark a fidelity action done")
+    if item.done_on is not None:
+        raise Conflict(f"That action was already marked done on {item.done_on:%-d %B %Y}.")
+    before = snapshot(item)
+    item.done_on = on or clock.today()
+    record_change(session, actor=actor, action="fidelity_action_done", record=item, before=before)
+    return item
+
+
 def action_items_due_near(session: Session, today: date,
                           days: int = 7) -> list[tuple[FidelityActionItem, int]]:
-    """The action items not done and due within `days` either side of `today`, each with its
-    review's team id: the ones to remind their owner (or team leaders) of."""
+    """The action items not done and due within `days` of `today` or overdue, each with its
+    review's team id: the ones to remind their owner (or team leaders) of, and the overdue
+    ones to remind team leaders of every week until they are done."""
     rows = session.execute(
         select(FidelityActionItem, FidelityReview.team_id)
         .join(FidelityReview, FidelityActionItem.review_id == FidelityReview.id)
         .where(FidelityActionItem.done_on.is_(None),
-               FidelityActionItem.due_on >= today - timedelta(days=days),
                FidelityActionItem.due_on <= today + timedelta(days=days)))
     return [(item, team_id) for item, team_id in rows]

@@ -16,7 +16,7 @@ from slack_bolt import Ack, App
 from slack_sdk import WebClient
 from slack_sdk.models.views import View
 
-from bot.listeners.common import refuse_in_modal
+from bot.listeners.common import refuse_in_modal, tell_privately
 from bot.listeners.dispatch import Invocation, open_modal
 from bot.listeners.submissions import save_and_confirm
 from bot.modal_input import Values, submitted, values_of
@@ -51,6 +51,7 @@ from caseload.fidelity import (
     action_items_for,
     band_for,
     get_review,
+    mark_action_done,
     next_review_after,
     require_may_score,
     schedule_review,
@@ -62,6 +63,7 @@ from caseload.staff import get_staff, staff_by_slack_id
 from caseload.teams import get_team, team_by_name, teams_in_workspace
 from caseload.validation import parse
 from messaging.views import Message
+from messaging.views.fidelity import ACTION_DONE
 
 log = logging.getLogger("bot.review")
 
@@ -268,7 +270,23 @@ def back_pressed(database: Database, ack: Ack, body: dict[str, Any], client: Web
     client.views_update(view_id=view["id"], hash=view.get("hash"), view=previous)
 
 
+def action_done_pressed(database: Database, ack: Ack, body: dict[str, Any],
+                        client: WebClient) -> None:
+    """"Mark done" on an action item's reminder: at once, saying so privately (a second press
+    finds it done and says when)."""
+    ack()
+    try:
+        with database.transaction() as session:
+            actor = staff_by_slack_id(session, body["user"]["id"])
+            item = mark_action_done(session, actor, int(body["actions"][0]["value"]))
+            text = f"Marked done: {item.description}. No more reminders about it."
+    except (CaseloadError, ValueError) as exc:
+        text = str(exc) if isinstance(exc, CaseloadError) else "That action is not known."
+    tell_privately(client, body, text)
+
+
 def register(app: App, database: Database) -> None:
+    app.action(ACTION_DONE)(partial(action_done_pressed, database))
     app.view(REVIEW_START)(partial(start_submitted, database))
     app.view(REVIEW_SCHEDULE)(partial(schedule_submitted, database))
     app.view(REVIEW_PAGE)(partial(page_submitted, database))

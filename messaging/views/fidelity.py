@@ -4,7 +4,13 @@ from __future__ import annotations
 
 from datetime import date
 
-from slack_sdk.models.blocks import ContextBlock, MarkdownTextObject, SectionBlock
+from slack_sdk.models.blocks import (
+    ActionsBlock,
+    ButtonElement,
+    ContextBlock,
+    MarkdownTextObject,
+    SectionBlock,
+)
 
 from messaging.views import Message
 
@@ -45,7 +51,32 @@ def review_overdue(team_name: str, review_day: date, today: date) -> Message:
         text=f"{text} Score it with `/ips review`, or reschedule it."))])
 
 
-def action_item_due(team_name: str, description: str, due_on: date) -> Message:
+# The button on an action item's reminder that marks it done (bot/listeners/review.py).
+ACTION_DONE = "fidelity_action_done"
+
+
+def _done_button(action_id: int) -> ActionsBlock:
+    return ActionsBlock(elements=[ButtonElement(text="Mark done", action_id=ACTION_DONE,
+                                                value=str(action_id))])
+
+
+def action_item_due(team_name: str, description: str, due_on: date,
+                    action_id: int) -> Message:
     text = f"{team_name}: a fidelity action is due on {due_on:%-d %B %Y}: {description}"
     return Message(text=text, blocks=[SectionBlock(text=MarkdownTextObject(
-        text=f"*Fidelity action due {due_on:%-d %B}*\n{description}"))])
+        text=f"*Fidelity action due {due_on:%-d %B}*\n{description}")), _done_button(action_id)])
+
+
+def action_item_overdue(team_name: str, description: str, due_on: date, today: date,
+                        action_id: int) -> Message:
+    """Each week an action item stays overdue, to the team leaders, until it is marked done."""
+    weeks = (today - due_on).days // 7
+    text = (f"{team_name}: a fidelity action due on {due_on:%-d %B %Y} is not done "
+            f"({weeks} week{'s' if weeks != 1 else ''} overdue): {description}")
+    return Message(text=text, blocks=[
+        SectionBlock(text=MarkdownTextObject(
+            text=f"*Fidelity action {weeks} week{'s' if weeks != 1 else ''} overdue* "
+                 f"(due {due_on:%-d %B %Y})\n{description}")),
+        ContextBlock(elements=[MarkdownTextObject(
+            text="You'll be reminded each week until it is marked done.")]),
+        _done_button(action_id)])
