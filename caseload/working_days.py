@@ -64,3 +64,9 @@ def working_days_between(start: date, end: date, nation: Nation = Nation.ENGLAND
         day += timedelta(days=1)
         count += is_working_day(day, nation)
     return count
+
+
+def working_day_on_or_before(day: date, nation: Nation = Nation.ENGLAND) -> date:
+    """`day` itself when it is a working day, else the last working day before it: a reminder
+    moved off a weekend or bank holiday comes early, never late."""
+    return day if is_working_day(day, nation) else last_working_day_before(day, nation)

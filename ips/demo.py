@@ -40,7 +40,7 @@ from caseload.overdue import overdue_for_employer_contact
 from caseload.periods import month
 from caseload.reports import outcomes_report
 from caseload.validation import parse
-from caseload.working_days import add_working_days
+from caseload.working_days import add_working_days, next_working_day
 
 TEAMS = [
     # name, nation, referral target, job-start target, reference prefix
@@ -436,7 +436,8 @@ def _fidelity(session: Session, rng: random.Random, today: date, teams: list[Tea
     trainer = people[(None, Role.REGIONAL_TRAINER)][0]
     # Brighton's last review took place five months ago. The scheduling service refuses past
     # dates, so it is scheduled as it would have been then: a month ahead, on that day's clock.
-    held = today - timedelta(days=150)
+    # Reviews are held on working days (schedule_review refuses others).
+    held = next_working_day(today - timedelta(days=150), teams[0].nation)
     with _clock_at(held - timedelta(days=30)):
         past = fidelity.schedule_review(session, people[(0, Role.TEAM_LEADER)][0], parse(
             fidelity.ScheduleReview, {"team_id": teams[0].id, "scheduled_for": held,
@@ -458,5 +459,7 @@ def _fidelity(session: Session, rng: random.Random, today: date, teams: list[Tea
     for index in (1, 2):
         fidelity.schedule_review(session, people[(index, Role.TEAM_LEADER)][0], parse(
             fidelity.ScheduleReview, {"team_id": teams[index].id,
-                                      "scheduled_for": today + timedelta(days=30 + 40 * index),
+                                      "scheduled_for": next_working_day(
+                                          today + timedelta(days=30 + 40 * index),
+                                          teams[index].nation),
                                       "reviewer_id": trainer.id}))

@@ -31,6 +31,7 @@ from caseload.models import (
     Role,
 )
 from caseload.validation import parse
+from caseload.working_days import next_working_day
 from tests.bot.driver import eventually, interaction, opened_view, slash, submit
 from tests.factories import make_staff, make_team, refer
 from tests.fakes.slack_api import check_view
@@ -63,7 +64,8 @@ def w(db: Database):
 def scheduled(db: Database, w):
     with db.transaction() as s:
         review = schedule_review(s, w["leader"], ScheduleReview(
-            team_id=w["team"].id, scheduled_for=TODAY, reviewer_id=w["trainer"].id))
+            team_id=w["team"].id, scheduled_for=next_working_day(TODAY),
+            reviewer_id=w["trainer"].id))
     return review
 
 
@@ -119,7 +121,7 @@ def test_a_team_leader_schedules_the_teams_review(db, w, slack) -> None:
     form = _next(submit(url, w["leader"].slack_user_id, first,
                         {"action": _option("radio_buttons", "schedule")}))
     assert form["callback_id"] == "fidelity_review_schedule"
-    day = TODAY + timedelta(days=70)
+    day = next_working_day(TODAY + timedelta(days=70))
     answer = submit(url, w["leader"].slack_user_id, form, {
         "scheduled_for": _date(day),
         "reviewer": {"value": {"type": "users_select", "selected_user": w["trainer"].slack_user_id}}})
@@ -140,11 +142,12 @@ def test_scheduling_errors_are_shown_beside_the_field(db, w, scheduled, slack) -
     assert past.json() == {"response_action": "errors",
                            "errors": {"scheduled_for": "is in the past; schedule reviews ahead"}}
     stranger = submit(url, w["leader"].slack_user_id, form, {
-        "scheduled_for": _date(TODAY + timedelta(days=9)),
+        "scheduled_for": _date(next_working_day(TODAY + timedelta(days=9))),
         "reviewer": {"value": {"type": "users_select", "selected_user": "U99999999"}}})
     assert stranger.json()["errors"] == {
         "reviewer": "is not set up in IPS Assist yet: ask an admin to add them first"}
-    twice = submit(url, w["leader"].slack_user_id, form, {"scheduled_for": _date(TODAY + timedelta(days=9))})
+    twice = submit(url, w["leader"].slack_user_id, form,
+                   {"scheduled_for": _date(next_working_day(TODAY + timedelta(days=9)))})
     assert "already has a review scheduled" in twice.json()["errors"]["scheduled_for"]
     assert len(_reviews(db)) == 1
 

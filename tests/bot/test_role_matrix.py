@@ -59,6 +59,7 @@ from caseload.models import (
 )
 from caseload.staff import set_active
 from caseload.validation import parse
+from caseload.working_days import next_working_day
 from messaging.views.just_ask import just_ask_prompt
 from tests.bot.driver import SECRET, event, interaction, press, slash, submit
 from tests.conftest import BACKENDS
@@ -962,7 +963,7 @@ def _review_schedule(w: World, role: str, user: str) -> Reply:
     form = _review_start(w, role, user, "schedule")
     if isinstance(form, Reply):
         return form
-    refused = _submit(w, user, form, {"scheduled_for": _day(TODAY + timedelta(days=70)),
+    refused = _submit(w, user, form, {"scheduled_for": _day(next_working_day(TODAY + timedelta(days=70))),
                                       "reviewer": _person(None)})
     return refused or _confirmed(w, user)
 
@@ -970,14 +971,15 @@ def _review_schedule(w: World, role: str, user: str) -> Reply:
 def _review_scheduled(w: World, role: str, reply: Reply) -> None:
     [review] = _rows(w, FidelityReview)
     assert (review.team_id, review.scheduled_for, review.status) == (
-        w.teams["Seaford"], TODAY + timedelta(days=70), ReviewStatus.SCHEDULED)
+        w.teams["Seaford"], next_working_day(TODAY + timedelta(days=70)), ReviewStatus.SCHEDULED)
     assert "Seaford" in reply.text
 
 
 def _schedule_for_scoring(w: World) -> None:
     with w.db.transaction() as s:
         schedule_review(s, s.get(Staff, w.staff_ids["admin"]), ScheduleReview(
-            team_id=w.teams["Seaford"], scheduled_for=TODAY, reviewer_id=w.staff_ids["rt"]))
+            team_id=w.teams["Seaford"], scheduled_for=next_working_day(TODAY),
+            reviewer_id=w.staff_ids["rt"]))
 
 
 def _review_score(w: World, role: str, user: str) -> Reply:

@@ -30,6 +30,7 @@ from caseload.models import (
     Role,
 )
 from caseload.validation import parse
+from caseload.working_days import last_working_day_before, next_working_day
 from tests.factories import make_staff, make_team
 
 
@@ -84,7 +85,10 @@ def setup(db: Database):
 def _schedule(db, actor, team, days=30, reviewer=None):
     with db.transaction() as s:
         return schedule_review(s, s.merge(actor), parse(ScheduleReview, {
-            "team_id": team.id, "scheduled_for": clock.today() + timedelta(days=days),
+            "team_id": team.id,
+            # Reviews are held on working days: a past one is the last working day before today.
+            "scheduled_for": (next_working_day(clock.today() + timedelta(days=days)) if days >= 0
+                              else last_working_day_before(clock.today())),
             "reviewer_id": reviewer.id if reviewer else None}))
 
 
@@ -171,8 +175,9 @@ def test_scoring_twice_is_refused(db, setup) -> None:
 def test_preparation_timeline_before_a_review() -> None:
     assert preparation_dates(date(2027, 3, 31)) == [
         ("10 weeks", date(2027, 1, 20)),
-        ("2 months", date(2027, 1, 31)),
-        ("1 month", date(2027, 2, 28)),
+        # 31 January and 28 February 2027 are Sundays: those steps come on the Friday before.
+        ("2 months", date(2027, 1, 29)),
+        ("1 month", date(2027, 2, 26)),
         ("3 weeks", date(2027, 3, 10)),
         ("2 weeks", date(2027, 3, 17)),
         ("1 day", date(2027, 3, 30)),

@@ -31,9 +31,11 @@ from caseload.models import AuditLog, Client, EmployerContact, FidelityReview, R
 from caseload.periods import month
 from caseload.reports import outcomes_report_for
 from caseload.validation import parse
+from caseload.working_days import next_working_day
 from tests.factories import make_staff, make_team, refer
 
 A, B = "T0AAAA", "T0BBBB"
+IN_A_MONTH = next_working_day(clock.today() + timedelta(days=30))
 
 
 @pytest.fixture
@@ -107,7 +109,7 @@ def test_acts_on_the_other_workspaces_teams_are_refused_and_write_nothing(db, tr
             "team_id": trusts["team_b"]})),
          "You can only log job development within your own Slack workspace."),
         (lambda s, t: schedule_review(s, t, parse(ScheduleReview, {
-            "team_id": trusts["team_b"], "scheduled_for": clock.today() + timedelta(days=30)})),
+            "team_id": trusts["team_b"], "scheduled_for": IN_A_MONTH})),
          "You can only schedule a fidelity review within your own Slack workspace."),
         (lambda s, t: record_for_reference(s, t, "REFB1", "2026-27", {"x": 1}, Decimal("5")),
          "there is no client REFB1 in your Slack workspace's teams"),
@@ -120,11 +122,11 @@ def test_acts_on_the_other_workspaces_teams_are_refused_and_write_nothing(db, tr
         trainer = s.get(Staff, trusts["regional_trainer_a"])
         refer(s, trainer, s.get(teams.Team, trusts["shared"]), "NEW1")
         review = schedule_review(s, trainer, parse(ScheduleReview, {
-            "team_id": trusts["shared"], "scheduled_for": clock.today() + timedelta(days=30)}))
+            "team_id": trusts["shared"], "scheduled_for": IN_A_MONTH}))
         require_may_score(trainer, review)
         other = schedule_review(s, s.get(Staff, trusts["regional_trainer_b"]), parse(
             ScheduleReview, {"team_id": trusts["team_b"],
-                             "scheduled_for": clock.today() + timedelta(days=30)}))
+                             "scheduled_for": IN_A_MONTH}))
         with pytest.raises(NotAllowed, match="Only the named reviewer"):
             require_may_score(trainer, other)
 

@@ -125,7 +125,8 @@ def _received(fake: FakeSlack, w: dict) -> dict[str, list[tuple[date, time, str]
 def _expected() -> dict[tuple[str, str], list[date]]:
     """(recipient, start of message text) → the London dates it must arrive on."""
     mondays = [START + timedelta(weeks=n) for n in range(13)]
-    prep = _dates("2026-10-01", "2026-10-12", "2026-11-10", "2026-11-19", "2026-11-26",
+    # The "2 months" step falls on Saturday 10 October: it comes on the Friday before.
+    prep = _dates("2026-10-01", "2026-10-09", "2026-11-10", "2026-11-19", "2026-11-26",
                   "2026-12-09")
     firsts = _dates("2026-10-01", "2026-11-02", "2026-12-01")
     return {
