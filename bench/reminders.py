@@ -1,8 +1,9 @@
-"""Benchmark: working out the day's four-week nudges at regional scale, then sending them.
+"""Benchmark: working out the day's reminders at regional scale, then sending them.
 
 Builds the same regional caseload as bench/caseload.py (100,000 clients, 1,000,000 employer
-contacts), times the nudge plan (the overdue query, snoozes, who was nudged this week) and
-its peak memory, runs the real four-week job against the local fake Slack, then sends 2,000
+contacts), times the day's planning (the four-week nudges: the overdue query, snoozes, who
+was nudged this week; the referral digests: referrals waiting past their team's working
+days) and its peak memory, runs the real four-week job against the local fake Slack, then sends 2,000
 DMs (four to each of 500 specialists, round-robin) with the fake refusing more than one
 message a second per channel, as Slack does. Progress is logged every 100 recipients.
 
@@ -34,6 +35,8 @@ from messaging.views.nudges import four_week_nudge
 from reminders import jobs
 from reminders.sender import Outbox
 from tests.fakes.slack_api import BOT_TOKEN, FakeSlack
+
+SCHEMA = "ips_bench_reminders"
 
 
 def send_many(box: Outbox, by_recipient: dict[str, list[Any]], messages: int, today: date
@@ -68,26 +71,36 @@ def main() -> None:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s: %(message)s")
 
     today = next_working_day(clock.today())
-    db, where = open_database(args.database)
+    # Its own schema, so it can run beside the caseload benchmark.
+    db, where = open_database(args.database, SCHEMA)
     Base.metadata.create_all(db.engine)
     print(f"Building on {where} (scale {args.scale})…", file=sys.stderr)
     sizes = build(db, args.scale, clock.today())
     print(f"\nIPS Assist reminders benchmark — {args.database}")
     print("  " + ", ".join(f"{v:,} {k.replace('_', ' ')}" for k, v in sizes.items()))
 
-    times = []
-    plan = None
+    times: dict[str, list[float]] = {"four-week nudges": [], "referral digests": [],
+                                     "the whole day's planning": []}
+    plan = referrals = None
     for _ in range(args.runs):
-        started = time.perf_counter()
         with db.reading() as session:
+            started = time.perf_counter()
             plan = jobs.plan_four_week_nudges(session, today)
-        times.append(time.perf_counter() - started)
-    assert plan is not None
+            middle = time.perf_counter()
+            referrals = jobs.plan_referral_digests(session, today)
+            ended = time.perf_counter()
+        times["four-week nudges"].append(middle - started)
+        times["referral digests"].append(ended - middle)
+        times["the whole day's planning"].append(ended - started)
+    assert plan is not None and referrals is not None
+    for what, runs in times.items():
+        print(f"  working out {what:<26} median {statistics.median(runs) * 1000:7.1f} ms"
+              f"   max {max(runs) * 1000:7.1f} ms ({args.runs} runs)")
     clients = sum(len(items) for items in plan.by_recipient.values())
-    print(f"  working out the day's nudges     median {statistics.median(times) * 1000:7.1f} ms"
-          f"   max {max(times) * 1000:7.1f} ms ({args.runs} runs)")
     print(f"    {clients:,} overdue clients for {len(plan.by_recipient):,} specialists; "
-          f"{sum(len(v) for v in plan.digests.values()):,} past 42 days")
+          f"{sum(len(v) for v in plan.digests.values()):,} past 42 days; "
+          f"{sum(len(v) for v in referrals.by_team.values()):,} referrals waiting too long "
+          f"in {len(referrals.by_team)} teams")
     print(f"  peak resident memory so far: {peak_rss_mb():.0f} MB")
 
     fake = FakeSlack(per_channel_interval=1.0).start()

@@ -207,6 +207,9 @@ class Team(Base):
                                                           server_default=text("7"))
     in_work_then_every_days: Mapped[int] = mapped_column(Integer, default=30,
                                                          server_default=text("30"))
+    # Working days a referral may wait unaccepted before its team leaders are told
+    # (caseload/referral_waits.py); empty means the default, 5.
+    referral_wait_working_days: Mapped[int | None] = mapped_column(Integer)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     staff: Mapped[list[Staff]] = relationship(back_populates="team")

@@ -151,6 +151,22 @@ def set_schedule(session: Session, team: Team, schedule: TeamSchedule, *,
     return team
 
 
+class ReferralWait(Input):
+    """How many working days a referral may wait unaccepted before the team leaders are told,
+    and then told again each week (the clock's referral digest); empty: the default, 5."""
+
+    working_days: Annotated[int | None, Field(ge=1, le=30)] = None
+
+
+def set_referral_wait(session: Session, team: Team, wait: ReferralWait, *,
+                      actor: Staff | None) -> Team:
+    require_admin(actor, "change how long a team's referrals may wait", of=team)
+    before = snapshot(team)
+    team.referral_wait_working_days = wait.working_days
+    _audit_if_changed(session, actor, "set_team_referral_wait", team, before)
+    return team
+
+
 def every_team(session: Session) -> list[Team]:
     """Every team, oldest first: the clock's daily round (people see them by name instead)."""
     return list(session.scalars(select(Team).order_by(Team.id)))

@@ -29,6 +29,7 @@ from caseload.ips_grow import quarterly_returns
 from caseload.migrate import upgrade
 from caseload.models import Nation, Role, Staff
 from caseload.periods import Period, parse_period
+from caseload.referral_waits import DEFAULT_WAIT_WORKING_DAYS
 from caseload.reports import published_report, reports_by_month
 from caseload.settings import get_settings
 from caseload.validation import parse
@@ -341,6 +342,23 @@ def team_in_work(ctx: click.Context, name: str, first_weeks: int | None,
         team_service.set_in_work_rhythm(session, team_, rhythm, actor=operator(session))
         described = InWorkRhythm.of(team_).describe()
     click.echo(f"{name}: in-work support contacts {described}.")
+
+
+@team.command("referral-wait")
+@click.argument("name")
+@click.argument("working_days", type=int, required=False)
+@click.pass_context
+@one_line_errors
+def team_referral_wait(ctx: click.Context, name: str, working_days: int | None) -> None:
+    """How many working days a referral may wait unaccepted before the team leaders hear of it
+    (left out: the default, 5)."""
+    wait = parse(team_service.ReferralWait, {"working_days": working_days})
+    with _database(ctx).transaction() as session:
+        team_ = team_service.team_by_name(session, name)
+        team_service.set_referral_wait(session, team_, wait, actor=operator(session))
+    days = wait.working_days or DEFAULT_WAIT_WORKING_DAYS
+    click.echo(f"{name}: team leaders hear of referrals unaccepted after {days} working days, "
+               "and again each week they wait.")
 
 
 def _workspace(slack_team_id: str | None) -> str:

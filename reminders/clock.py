@@ -39,12 +39,14 @@ def schedule(settings: ClockSettings) -> list[tuple[str, time, Job]]:
         ("monthly_reports", settings.monthly_report_at, jobs.monthly_reports),
         ("fidelity_reminders", settings.fidelity_at, jobs.fidelity_reminders),
         ("four_week_nudges", settings.four_week_at, jobs.four_week_nudges),
+        ("referral_digests", settings.four_week_at, jobs.referral_digests),
         ("just_ask", settings.just_ask_at, jobs.just_ask),
     ]
 
 
 # Jobs whose time each team may set: they run at every sweep and check each team's time.
-PER_TEAM_TIMES = {"four_week_nudges": "four_week_at", "just_ask": "just_ask_at"}
+PER_TEAM_TIMES = {"four_week_nudges": "four_week_at", "referral_digests": "four_week_at",
+                  "just_ask": "just_ask_at"}
 
 
 def run_due(box: Outbox, settings: ClockSettings, now: datetime) -> list[str]:

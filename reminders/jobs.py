@@ -19,10 +19,11 @@ from caseload import nudges
 from caseload.db import Session
 from caseload.fidelity import action_items_due_near, preparation_dates, scheduled_reviews
 from caseload.just_ask import week_starting, who_answered
-from caseload.models import Nation, Role, Staff, Team
+from caseload.models import FidelityActionItem, Nation, Role, Staff, Team
 from caseload.overdue import OverdueClient, overdue_for_employer_contact
 from caseload.periods import month, twelve_months_ending
 from caseload.recipients import care_coordinators, regional_trainers, staff_by_id, team_leaders
+from caseload.referral_waits import WaitingReferral, wait_allowed, waiting_too_long
 from caseload.reports import (
     last_twelve_months,
     outcomes_report_for,
@@ -31,7 +32,12 @@ from caseload.reports import (
 )
 from caseload.snoozes import snoozed_client_ids
 from caseload.teams import every_team
-from caseload.working_days import first_working_day_of_month, is_working_day, next_working_day
+from caseload.working_days import (
+    first_working_day_of_month,
+    is_working_day,
+    next_working_day,
+    working_day_on_or_before,
+)
 from messaging.views import Message
 from messaging.views import fidelity as fidelity_views
 from messaging.views import just_ask as just_ask_views
@@ -141,6 +147,53 @@ def four_week_nudges(box: Outbox, today: date, at: time | None = None,
     return queued
 
 
+@dataclass
+class ReferralPlan:
+    """Which referrals wait too long, by team, and the leaders who hear of them."""
+
+    teams: dict[int, Team] = field(default_factory=dict)
+    by_team: dict[int, list[WaitingReferral]] = field(default_factory=dict)
+    leaders: dict[int, list[Staff]] = field(default_factory=dict)
+
+
+def plan_referral_digests(session: Session, today: date, at: time | None = None,
+                          default_at: time = DEFAULT_NUDGES_AT) -> ReferralPlan:
+    """Today's referral digests for the teams whose nudge time has come (all, without `at`)."""
+    teams = {t.id: t for t in every_team(session) if is_working_day(today, t.nation)
+             and (at is None or at >= (t.nudges_at or default_at))}
+    by_team: dict[int, list[WaitingReferral]] = defaultdict(list)
+    for item in waiting_too_long(session, today, list(teams.values())):
+        by_team[item.team_id].append(item)
+    return ReferralPlan(teams, dict(by_team),
+                        {team_id: team_leaders(session, team_id) for team_id in by_team})
+
+
+def referral_digests(box: Outbox, today: date, at: time | None = None,
+                     default_at: time = DEFAULT_NUDGES_AT) -> int:
+    """Each working day at the team's nudge time: each team leader's digest of referrals not
+    accepted within the team's working days, each referral once a week while it waits
+    (caseload/referral_waits.py). Returns the referrals queued now."""
+    with box.db.reading() as session:
+        plan = plan_referral_digests(session, today, at, default_at)
+    queued = 0
+    for team_id, items in plan.by_team.items():
+        team = plan.teams[team_id]
+
+        def about(indexes: list[int], items: list[WaitingReferral] = items,
+                  team: Team = team) -> Message:
+            return nudge_views.referral_digest(team.name, [items[i] for i in indexes],
+                                               wait_allowed(team))
+
+        for leader in plan.leaders[team_id]:
+            keys = [("referral_wait", f"client:{item.client_id}:to:{leader.id}",
+                     f"w{item.weeks_overdue}") for item in items]
+            digest = nudges.message_key(("referral_digest", leader.slack_user_id,
+                                         today.isoformat()))
+            queued += len(box.queue_about_clients(keys, leader.slack_user_id, digest, about))
+    box.send_queued()
+    return queued
+
+
 def fidelity_reminders(box: Outbox, today: date) -> None:
     """Preparation reminders, overdue reviews and action items, on working days."""
     with box.db.reading() as session:
@@ -175,18 +228,36 @@ def fidelity_reminders(box: Outbox, today: date) -> None:
         for person in people:
             box.message_user(("fidelity_prep", f"review:{review.id}:to:{person.id}", label),
                              person.slack_user_id, message)
+    _action_item_reminders(box, today, teams, actions, leaders, staff)
+    box.send_queued()
+
+
+def _action_item_reminders(box: Outbox, today: date, teams: dict[int, Team],
+                           actions: list[tuple[FidelityActionItem, int]],
+                           leaders: dict[int, list[Staff]], staff: dict[int, Staff]) -> None:
+    """A week before and on the due day, to the owner (or the team leaders); then each week
+    it stays overdue, to the team leaders, until it is marked done. A due day that is not a
+    working day is reminded on the working day before."""
     for action, team_id in actions:
         team = teams[team_id]
         if not is_working_day(today, team.nation):
             continue
-        stage = "due" if action.due_on <= today else "week_before"
+        weeks_overdue = (today - action.due_on).days // 7
+        if weeks_overdue >= 1:
+            overdue = fidelity_views.action_item_overdue(team.name, action.description,
+                                                         action.due_on, today, action.id)
+            for leader in leaders[team_id]:
+                box.message_user(("fidelity_action_overdue", f"action:{action.id}:to:{leader.id}",
+                                  f"w{weeks_overdue}"), leader.slack_user_id, overdue)
+            continue
+        due = today >= working_day_on_or_before(action.due_on, team.nation)
         owner = staff.get(action.owner_id) if action.owner_id else None
         people = [owner] if owner is not None and owner.active else leaders[team_id]
-        message = fidelity_views.action_item_due(team.name, action.description, action.due_on)
+        message = fidelity_views.action_item_due(team.name, action.description, action.due_on,
+                                                 action.id)
         for person in people:
-            box.message_user(("fidelity_action", f"action:{action.id}:to:{person.id}", stage),
-                             person.slack_user_id, message)
-    box.send_queued()
+            box.message_user(("fidelity_action", f"action:{action.id}:to:{person.id}",
+                              "due" if due else "week_before"), person.slack_user_id, message)
 
 
 def just_ask(box: Outbox, today: date, at: time | None = None,

@@ -12,6 +12,7 @@ from slack_sdk.models.blocks import (
 )
 
 from caseload.overdue import OverdueClient
+from caseload.referral_waits import WaitingReferral
 from messaging.views import MESSAGE_BLOCK_LIMIT, Message, line_sections
 
 LOG_CONTACT = "nudge_log_contact"
@@ -76,3 +77,26 @@ def escalation_digest(team_name: str, items: list[OverdueClient],
     blocks.append(ContextBlock(elements=[MarkdownTextObject(
         text="Specialists were nudged at four weeks; this digest starts at 42 days.")]))
     return Message(text=text, blocks=blocks)
+
+
+def referral_digest(team_name: str, items: list[WaitingReferral], wait_days: int) -> Message:
+    """The team leader's digest of referrals not accepted within the team's working days; each
+    comes back every week it still waits, saying how long."""
+    count = len(items)
+    text = (f"{team_name}: {count} referral{'s' if count != 1 else ''} not accepted within "
+            f"{wait_days} working days.")
+    lines = [f"• *{item.reference}*: referred {item.received_on:%-d %B %Y}"
+             + (f", {_weeks(item.weeks_overdue)} past the {wait_days} working days"
+                if item.weeks_overdue else "")
+             for item in items]
+    blocks = [HeaderBlock(text="Referrals waiting to be accepted"),
+              SectionBlock(text=MarkdownTextObject(text=text))]
+    blocks += line_sections(lines)[: MESSAGE_BLOCK_LIMIT - len(blocks) - 1]
+    blocks.append(ContextBlock(elements=[MarkdownTextObject(
+        text="Open each with `/ips client REFERENCE` to accept or assign it. One still waiting "
+             "comes back each week until it is accepted.")]))
+    return Message(text=text, blocks=blocks)
+
+
+def _weeks(count: int) -> str:
+    return f"{count} week{'s' if count != 1 else ''}"

@@ -371,6 +371,22 @@ def test_team_schedule_is_set_audited_and_checked(db: Database, url: str) -> Non
         assert s.scalar(select(Team.nudges_at).where(Team.name == "Crawley")) == time(11, 30)
 
 
+def test_team_referral_wait_is_set_audited_and_checked(db: Database, url: str) -> None:
+    assert run(url, "team", "add", "Horsham").exit_code == 0
+    result = run(url, "team", "referral-wait", "Horsham", "8")
+    assert result.exit_code == 0, result.output
+    assert result.output == ("Horsham: team leaders hear of referrals unaccepted after 8 working "
+                             "days, and again each week they wait.\n")
+    with db.reading() as s:
+        assert s.scalar(select(Team.referral_wait_working_days)
+                        .where(Team.name == "Horsham")) == 8
+        audit = s.scalars(select(AuditLog).where(AuditLog.action == "set_team_referral_wait")).one()
+        assert audit.after == {"referral_wait_working_days": 8}
+    refused = run(url, "team", "referral-wait", "Horsham", "45")
+    assert refused.exit_code == 1 and "working_days" in refused.output
+    assert "5 working days" in run(url, "team", "referral-wait", "Horsham").output
+
+
 def test_report_ips_grow_gives_the_quarters_return(db: Database, url: str, tmp_path) -> None:
     assert run(url, "demo-data").exit_code == 0
     text = run(url, "report", "ips-grow", "--quarter", "2026-Q2")

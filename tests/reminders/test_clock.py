@@ -22,7 +22,7 @@ def test_jobs_have_fixed_ids_grace_and_coalescing(box: Outbox) -> None:
     scheduler = _scheduler(box)
     jobs = {job.id: job for job in scheduler.get_jobs()}
     assert set(jobs) == {"expire_holds", "monthly_reports", "fidelity_reminders",
-                         "four_week_nudges", "just_ask", "catch_up"}
+                         "four_week_nudges", "referral_digests", "just_ask", "catch_up"}
     for job in jobs.values():
         assert job.misfire_grace_time == MISFIRE_GRACE_SECONDS
         assert job.coalesce is True and job.max_instances == 1
@@ -53,10 +53,11 @@ def test_run_due_runs_only_the_jobs_whose_time_has_come(box: Outbox) -> None:
     settings = ClockSettings()
     # The nudges and "just ask" run at every sweep: each team's own time decides.
     early = run_due(box, settings, datetime(2026, 11, 23, 8, 0, tzinfo=LONDON))
-    assert early == ["expire_holds", "monthly_reports", "four_week_nudges", "just_ask"]
+    assert early == ["expire_holds", "monthly_reports", "four_week_nudges", "referral_digests",
+                     "just_ask"]
     late = run_due(box, settings, datetime(2026, 11, 23, 10, 30, tzinfo=LONDON))
     assert late == ["expire_holds", "monthly_reports", "fidelity_reminders",
-                    "four_week_nudges", "just_ask"]
+                    "four_week_nudges", "referral_digests", "just_ask"]
     # 07:30 UTC on a summer day is 08:30 in London: the fidelity reminders are due.
     summer = run_due(box, settings, datetime(2026, 6, 1, 7, 30, tzinfo=UTC))
     assert "fidelity_reminders" in summer
