@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 
 from caseload.models import Client, ClientStatus, Nation, Team
 from caseload.working_days import (
-    is_working_day,
+    add_working_days,
     last_working_day_before,
     working_day_on_or_before,
 )
@@ -49,15 +49,6 @@ def _working_days_back(day: date, count: int, nation: Nation) -> date:
     return day
 
 
-def _working_days_on(day: date, count: int, nation: Nation) -> date:
-    """The `count`th working day after `day`."""
-    for _ in range(count):
-        day = day.fromordinal(day.toordinal() + 1)
-        while not is_working_day(day, nation):
-            day = day.fromordinal(day.toordinal() + 1)
-    return day
-
-
 def waiting_too_long(session: Session, today: date, teams: list[Team]) -> list[WaitingReferral]:
     """Referrals still not accepted more than their team's working days after they arrived,
     longest-waiting first, for `teams`.
@@ -68,7 +59,7 @@ def waiting_too_long(session: Session, today: date, teams: list[Team]) -> list[W
     # A referral is past its wait when more than the allowed working days have gone by since
     # it arrived: it arrived before the working day after the cut-off (a weekend's referral
     # counts from the Monday).
-    limits = {team.id: _working_days_on(
+    limits = {team.id: add_working_days(
         _working_days_back(today, wait_allowed(team) + 1, team.nation), 1, team.nation)
         for team in teams}
     by_id = {team.id: team for team in teams}
@@ -82,7 +73,7 @@ def waiting_too_long(session: Session, today: date, teams: list[Team]) -> list[W
         if received_on >= limits[team_id]:
             continue
         team = by_id[team_id]
-        since = _working_days_on(received_on, wait_allowed(team) + 1, team.nation)
+        since = add_working_days(received_on, wait_allowed(team) + 1, team.nation)
         waiting.append(WaitingReferral(client_id, reference, team_id, received_on, since,
                                        (today - since).days // 7))
     return waiting
