@@ -1,11 +1,12 @@
 """Benchmark: working out the day's reminders at regional scale, then sending them.
 
 Builds the same regional caseload as bench/caseload.py (100,000 clients, 1,000,000 employer
-contacts), times the day's planning (the four-week nudges: the overdue query, snoozes, who
-was nudged this week; the referral digests: referrals waiting past their team's working
-days) and its peak memory, runs the real four-week job against the local fake Slack, then sends 2,000
-DMs (four to each of 500 specialists, round-robin) with the fake refusing more than one
-message a second per channel, as Slack does. Progress is logged every 100 recipients.
+contacts), times the day's planning (the daily nudges: the four-week overdue query, snoozes,
+who was nudged this week, in-work clients due a contact under their team's rhythm and job
+ends awaiting their follow-up; the referral digests: referrals waiting past their team's
+working days) and its peak memory, runs the real daily-nudges job against the local fake
+Slack, then sends 2,000 DMs (four to each of 500 specialists, round-robin) with the fake
+refusing more than one message a second per channel, as Slack does. Progress is logged every 100 recipients.
 
     .venv/bin/python bench/reminders.py --database postgresql
     .venv/bin/python bench/reminders.py --database postgresql --scale 0.1   # a quick look
@@ -79,7 +80,7 @@ def main() -> None:
     print(f"\nIPS Assist reminders benchmark — {args.database}")
     print("  " + ", ".join(f"{v:,} {k.replace('_', ' ')}" for k, v in sizes.items()))
 
-    times: dict[str, list[float]] = {"four-week nudges": [], "referral digests": [],
+    times: dict[str, list[float]] = {"daily nudges": [], "referral digests": [],
                                      "the whole day's planning": []}
     plan = referrals = None
     for _ in range(args.runs):
@@ -89,7 +90,7 @@ def main() -> None:
             middle = time.perf_counter()
             referrals = jobs.plan_referral_digests(session, today)
             ended = time.perf_counter()
-        times["four-week nudges"].append(middle - started)
+        times["daily nudges"].append(middle - started)
         times["referral digests"].append(ended - middle)
         times["the whole day's planning"].append(ended - started)
     assert plan is not None and referrals is not None
@@ -99,6 +100,8 @@ def main() -> None:
     clients = sum(len(items) for items in plan.by_recipient.values())
     print(f"    {clients:,} overdue clients for {len(plan.by_recipient):,} specialists; "
           f"{sum(len(v) for v in plan.digests.values()):,} past 42 days; "
+          f"{sum(len(v) for v in plan.in_work.values()):,} in-work contacts due and "
+          f"{sum(len(v) for v in plan.job_ends.values()):,} job ends to follow up; "
           f"{sum(len(v) for v in referrals.by_team.values()):,} referrals waiting too long "
           f"in {len(referrals.by_team)} teams")
     print(f"  peak resident memory so far: {peak_rss_mb():.0f} MB")

@@ -111,11 +111,12 @@ def recently_nudged(session: Session, kind: str, today: date,
     return {int(subject.removeprefix("client:")) for subject in rows}
 
 
-def reminded_on(session: Session, kind: str, period: str) -> set[int]:
-    """Clients with a `kind` reminder recorded for `period` (a due date): told once each."""
-    rows = session.scalars(select(NudgeLog.subject).where(
-        NudgeLog.kind == kind, NudgeLog.period == period))
-    return {int(subject.removeprefix("client:")) for subject in rows}
+def recorded(session: Session, kinds: tuple[str, ...], since: date) -> set[Key]:
+    """The reminders of `kinds` recorded for periods (due dates) from `since`: each is told
+    once per due date, so the clock leaves these out of today's plan."""
+    rows = session.execute(select(NudgeLog.kind, NudgeLog.subject, NudgeLog.period).where(
+        NudgeLog.kind.in_(kinds), NudgeLog.period >= since.isoformat()))
+    return {(kind, subject, period) for kind, subject, period in rows}
 
 
 def dm_today(session: Session, recipients: list[str], today: date) -> set[str]:

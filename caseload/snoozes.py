@@ -1,4 +1,5 @@
-"""Snoozing a four-week nudge: the specialist says why, and the nudge waits until the date."""
+"""Snoozing the nudges about a client (four-week, in-work support, job-end follow-up): the
+specialist says why, and the nudges wait until the date."""
 
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ from caseload import clock
 from caseload.access import require_change_client
 from caseload.audit import record_change
 from caseload.errors import Conflict
-from caseload.models import LOOKING_FOR_WORK, Client, ClientSnooze, Staff
+from caseload.models import LOOKING_FOR_WORK, Client, ClientSnooze, ClientStatus, Staff
 from caseload.validation import Input, clean_free_text
 
 
@@ -24,9 +25,10 @@ class Snooze(Input):
 
 def snooze_nudges(session: Session, actor: Staff, client: Client, snooze: Snooze) -> ClientSnooze:
     require_change_client(actor, client, "snooze nudges for")
-    if client.status not in LOOKING_FOR_WORK:
+    # People in work are nudged too (in-work support, a job end's follow-up), and snoozed alike.
+    if client.status not in (*LOOKING_FOR_WORK, ClientStatus.IN_WORK):
         raise Conflict(f"{client.reference} is {client.status.value.replace('_', ' ')}; only "
-                       "clients looking for work are nudged.")
+                       "clients looking for work or in work are nudged.")
     row = ClientSnooze(client_id=client.id, staff_id=actor.id,
                        until=clock.today() + timedelta(days=snooze.days), reason=snooze.reason)
     session.add(row)

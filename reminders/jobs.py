@@ -11,13 +11,21 @@ from __future__ import annotations
 
 import logging
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, time, timedelta
+from functools import partial
 
 from caseload import clients as client_service
 from caseload import nudges
 from caseload.db import Session
 from caseload.fidelity import action_items_due_near, preparation_dates, scheduled_reviews
+from caseload.in_work import (
+    InWorkDue,
+    JobEndFollowUp,
+    in_work_contacts_due,
+    job_end_follow_ups_awaiting,
+)
 from caseload.just_ask import week_starting, who_answered
 from caseload.models import FidelityActionItem, Nation, Role, Staff, Team
 from caseload.overdue import OverdueClient, overdue_for_employer_contact
@@ -50,6 +58,12 @@ from rendering.workbooks import outcomes_workbook, workbook_name
 log = logging.getLogger("reminders.jobs")
 
 ESCALATION_DAYS = 42
+# In-work support this long past its due date goes into the team leaders' digest too, as a
+# four-week client does two weeks after their nudge; a job end's follow-up once overdue.
+IN_WORK_ESCALATION_DAYS = 14
+# How far back the record of in-work and job-end reminders is read (the longest a due date
+# can lie behind today and still be nudged about: the job-end lookback, or a long rhythm).
+IN_WORK_LOOKBACK_DAYS = 400
 # The clock's defaults (reminders/settings.py) when a team has not set its own times.
 DEFAULT_NUDGES_AT = time(9, 0)
 DEFAULT_JUST_ASK_AT = time(10, 0)
@@ -70,25 +84,35 @@ def expire_holds(box: Outbox, today: date) -> int:
 
 @dataclass
 class NudgePlan:
-    """Who gets which four-week nudges today, and which leaders get an escalation digest."""
+    """Who gets which nudges about their clients today (four-week, in-work support, job-end
+    follow-up: one DM each), and which leaders get an escalation digest."""
 
     by_recipient: dict[str, list[OverdueClient]] = field(default_factory=dict)
     digests: dict[int, list[OverdueClient]] = field(default_factory=dict)
     leaders: dict[int, list[Staff]] = field(default_factory=dict)
     team_names: dict[int, str] = field(default_factory=dict)
     staff_names: dict[int | None, str] = field(default_factory=dict)
+    in_work: dict[str, list[InWorkDue]] = field(default_factory=dict)
+    job_ends: dict[str, list[JobEndFollowUp]] = field(default_factory=dict)
+    in_work_digests: dict[int, list[InWorkDue]] = field(default_factory=dict)
+    job_end_digests: dict[int, list[JobEndFollowUp]] = field(default_factory=dict)
+
+    def recipients(self) -> list[str]:
+        return list(dict.fromkeys([*self.by_recipient, *self.in_work, *self.job_ends]))
+
+    def escalated_teams(self) -> list[int]:
+        return list(dict.fromkeys([*self.digests, *self.in_work_digests, *self.job_end_digests]))
 
 
 def plan_four_week_nudges(session: Session, today: date, at: time | None = None,
                           default_at: time = DEFAULT_NUDGES_AT) -> NudgePlan:
-    """Work out today's nudges: the database does the four-week arithmetic in one pass.
+    """Work out today's nudges: the database does the four-week arithmetic in one pass, and
+    the in-work rhythm and job ends come from caseload/in_work.py.
 
     With `at` (the London time now), only teams whose nudge time has come are included.
     """
     teams = every_team(session)
-    overdue = overdue_for_employer_contact(session, today)
     snoozed = snoozed_client_ids(session, today)
-    nudged_this_week = nudges.recently_nudged(session, "four_week", today)
     staff = staff_by_id(session)
     plan = NudgePlan(leaders={t.id: [] for t in teams}, team_names={t.id: t.name for t in teams},
                      staff_names={s.id: s.display_name for s in staff.values()})
@@ -97,54 +121,135 @@ def plan_four_week_nudges(session: Session, today: date, at: time | None = None,
             plan.leaders[person.team_id].append(person)
     working = {t.id for t in teams if is_working_day(today, t.nation)
                and (at is None or at >= (t.nudges_at or default_at))}
+
+    def recipients(team_id: int, specialist_id: int | None) -> list[str]:
+        """The specialist, or the team leaders when there is none (or they have left)."""
+        specialist = staff.get(specialist_id) if specialist_id else None
+        people = ([specialist] if specialist and specialist.active
+                  else plan.leaders.get(team_id, []))
+        return [person.slack_user_id for person in people]
+
+    def wanted(team_id: int, client_id: int) -> bool:
+        return team_id in working and client_id not in snoozed
+
+    _plan_four_week(session, today, plan, wanted, recipients)
+    _plan_in_work(session, today, plan, wanted, recipients)
+    dm_today = nudges.dm_today(session, plan.recipients(), today)
+    plan.by_recipient = {u: i for u, i in plan.by_recipient.items() if u not in dm_today}
+    plan.in_work = {u: i for u, i in plan.in_work.items() if u not in dm_today}
+    plan.job_ends = {u: i for u, i in plan.job_ends.items() if u not in dm_today}
+    return plan
+
+
+Wanted = Callable[[int, int], bool]
+Recipients = Callable[[int, int | None], list[str]]
+
+
+def _plan_four_week(session: Session, today: date, plan: NudgePlan, wanted: Wanted,
+                    recipients: Recipients) -> None:
+    nudged_this_week = nudges.recently_nudged(session, "four_week", today)
     by_recipient: dict[str, list[OverdueClient]] = defaultdict(list)
     digests: dict[int, list[OverdueClient]] = defaultdict(list)
-    for item in overdue:
-        if item.team_id not in working or item.client_id in snoozed:
+    for item in overdue_for_employer_contact(session, today):
+        if not wanted(item.team_id, item.client_id):
             continue
         if item.days_without_contact > ESCALATION_DAYS:
             digests[item.team_id].append(item)
         if item.client_id in nudged_this_week:
             continue
-        specialist = staff.get(item.specialist_id) if item.specialist_id else None
-        recipients = ([specialist] if specialist and specialist.active
-                      else plan.leaders.get(item.team_id, []))
-        for person in recipients:
-            by_recipient[person.slack_user_id].append(item)
-    dm_today = nudges.dm_today(session, list(by_recipient), today)
-    plan.by_recipient = {user: items for user, items in by_recipient.items()
-                         if user not in dm_today}
-    plan.digests = dict(digests)
-    return plan
+        for user in recipients(item.team_id, item.specialist_id):
+            by_recipient[user].append(item)
+    plan.by_recipient, plan.digests = dict(by_recipient), dict(digests)
+
+
+def _plan_in_work(session: Session, today: date, plan: NudgePlan, wanted: Wanted,
+                  recipients: Recipients) -> None:
+    """In-work support due under the team's rhythm and job ends awaiting their follow-up:
+    each once per client (or job end) and due date; escalated as the four-week rule is."""
+    told = nudges.recorded(session, ("in_work", "job_end"),
+                           since=today - timedelta(days=IN_WORK_LOOKBACK_DAYS))
+    in_work: dict[str, list[InWorkDue]] = defaultdict(list)
+    job_ends: dict[str, list[JobEndFollowUp]] = defaultdict(list)
+    in_work_digests: dict[int, list[InWorkDue]] = defaultdict(list)
+    job_end_digests: dict[int, list[JobEndFollowUp]] = defaultdict(list)
+    for due in in_work_contacts_due(session, today):
+        if not wanted(due.team_id, due.client_id):
+            continue
+        if due.days_overdue(today) > IN_WORK_ESCALATION_DAYS:
+            in_work_digests[due.team_id].append(due)
+        if in_work_key(due) not in told:
+            for user in recipients(due.team_id, due.specialist_id):
+                in_work[user].append(due)
+    for end in job_end_follow_ups_awaiting(session, today):
+        if not wanted(end.team_id, end.client_id):
+            continue
+        if end.overdue_on(today):
+            job_end_digests[end.team_id].append(end)
+        if job_end_key(end) not in told:
+            for user in recipients(end.team_id, end.specialist_id):
+                job_ends[user].append(end)
+    plan.in_work, plan.job_ends = dict(in_work), dict(job_ends)
+    plan.in_work_digests, plan.job_end_digests = dict(in_work_digests), dict(job_end_digests)
+
+
+def in_work_key(due: InWorkDue) -> nudges.Key:
+    """Once per client and in-work due date: a contact moves the due date, and so the key."""
+    return ("in_work", f"client:{due.client_id}", due.due_on.isoformat())
+
+
+def job_end_key(end: JobEndFollowUp) -> nudges.Key:
+    return ("job_end", f"job:{end.job_id}", end.due_on.isoformat())
 
 
 def four_week_nudges(box: Outbox, today: date, at: time | None = None,
                      default_at: time = DEFAULT_NUDGES_AT) -> int:
-    """Each working day: one DM per specialist listing clients due a nudge this week, and the
-    escalation digest to team leaders; queued once each, then sent. Returns the clients
-    queued now."""
+    """Each working day: one DM per specialist about their clients due a nudge (four-week
+    rule, in-work support, job-end follow-up), and the escalation digest to team leaders;
+    queued once each, then sent. Returns the reminders queued now."""
     with box.db.reading() as session:
         plan = plan_four_week_nudges(session, today, at, default_at)
     queued = 0
-    total = len(plan.by_recipient)
-    for done, (user_id, items) in enumerate(plan.by_recipient.items(), start=1):
-        keys = [nudges.four_week_key(item.client_id, today) for item in items]
-
-        def about(indexes: list[int], items: list[OverdueClient] = items) -> Message:
-            return nudge_views.four_week_nudge([items[i] for i in indexes])
-
-        queued += len(box.queue_about_clients(keys, user_id, nudges.daily_dm_key(user_id, today),
-                                              about))
-        if done % PROGRESS_EVERY == 0 or done == total:
-            log.info("four-week nudges: %d of %d specialists queued", done, total)
-    for team_id, items in plan.digests.items():
+    everyone = plan.recipients()
+    for done, user_id in enumerate(everyone, start=1):
+        items = _DailyItems(plan.by_recipient.get(user_id, []), plan.in_work.get(user_id, []),
+                            plan.job_ends.get(user_id, []))
+        queued += len(box.queue_about_clients(
+            items.keys(today), user_id, nudges.daily_dm_key(user_id, today),
+            partial(items.message, today=today)))
+        if done % PROGRESS_EVERY == 0 or done == len(everyone):
+            log.info("daily nudges: %d of %d specialists queued", done, len(everyone))
+    for team_id in plan.escalated_teams():
+        message = nudge_views.escalation_digest(
+            plan.team_names[team_id], plan.digests.get(team_id, []), plan.staff_names,
+            plan.in_work_digests.get(team_id, []), plan.job_end_digests.get(team_id, []), today)
         for leader in plan.leaders.get(team_id, []):
-            message = nudge_views.escalation_digest(plan.team_names[team_id], items,
-                                                    plan.staff_names)
             key = ("escalation", f"team:{team_id}:to:{leader.id}", today.isoformat())
             box.message_user(key, leader.slack_user_id, message)
     box.send_queued()
     return queued
+
+
+@dataclass
+class _DailyItems:
+    """One person's DM of the day: its reminders' keys in order, and the message about those
+    of them recorded now (`record_and_queue` gives their indexes)."""
+
+    four_week: list[OverdueClient]
+    in_work: list[InWorkDue]
+    job_ends: list[JobEndFollowUp]
+
+    def keys(self, today: date) -> list[nudges.Key]:
+        return ([nudges.four_week_key(item.client_id, today) for item in self.four_week]
+                + [in_work_key(item) for item in self.in_work]
+                + [job_end_key(item) for item in self.job_ends])
+
+    def message(self, indexes: list[int], today: date) -> Message:
+        chosen = set(indexes)
+        first, second = len(self.four_week), len(self.four_week) + len(self.in_work)
+        return nudge_views.daily_nudge(
+            [x for n, x in enumerate(self.four_week) if n in chosen],
+            [x for n, x in enumerate(self.in_work) if first + n in chosen],
+            [x for n, x in enumerate(self.job_ends) if second + n in chosen], today)
 
 
 @dataclass
