@@ -10,6 +10,7 @@ refusing more than one message a second per channel, as Slack does. Progress is 
 
     .venv/bin/python bench/reminders.py --database postgresql
     .venv/bin/python bench/reminders.py --database postgresql --scale 0.1   # a quick look
+    .venv/bin/python bench/reminders.py --database postgresql --plan-only   # no sending
 """
 
 from __future__ import annotations
@@ -68,6 +69,8 @@ def main() -> None:
     parser.add_argument("--scale", type=float, default=1.0)
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--messages", type=int, default=2000)
+    parser.add_argument("--plan-only", action="store_true",
+                        help="time the day's planning and stop (no sending)")
     args = parser.parse_args()
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s: %(message)s")
 
@@ -105,6 +108,9 @@ def main() -> None:
           f"{sum(len(v) for v in referrals.by_team.values()):,} referrals waiting too long "
           f"in {len(referrals.by_team)} teams")
     print(f"  peak resident memory so far: {peak_rss_mb():.0f} MB")
+    if args.plan_only:
+        db.dispose()
+        return
 
     fake = FakeSlack(per_channel_interval=1.0).start()
     try:

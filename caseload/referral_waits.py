@@ -8,8 +8,8 @@ it is. Working days are the team's nation's (weekends and its bank holidays do n
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date
+from typing import NamedTuple
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -24,8 +24,7 @@ from caseload.working_days import (
 DEFAULT_WAIT_WORKING_DAYS = 5
 
 
-@dataclass(frozen=True)
-class WaitingReferral:
+class WaitingReferral(NamedTuple):
     client_id: int
     reference: str
     team_id: int
@@ -62,18 +61,23 @@ def waiting_too_long(session: Session, today: date, teams: list[Team]) -> list[W
     limits = {team.id: add_working_days(
         _working_days_back(today, wait_allowed(team) + 1, team.nation), 1, team.nation)
         for team in teams}
-    by_id = {team.id: team for team in teams}
     rows = session.execute(
         select(Client.id, Client.reference, Client.team_id, Client.referral_received_on)
-        .where(Client.status == ClientStatus.REFERRED, Client.team_id.in_(list(by_id)),
+        .where(Client.status == ClientStatus.REFERRED, Client.team_id.in_([team.id for team in teams]),
                Client.referral_received_on < max(limits.values(), default=today))
         .order_by(Client.referral_received_on, Client.id))
     waiting = []
+    # Many referrals share a day of arrival, a nation and a wait: each day is counted once.
+    overdue_since: dict[tuple[date, Nation, int], date] = {}
+    rules = {team.id: (team.nation, wait_allowed(team)) for team in teams}
     for client_id, reference, team_id, received_on in rows:
         if received_on >= limits[team_id]:
             continue
-        team = by_id[team_id]
-        since = add_working_days(received_on, wait_allowed(team) + 1, team.nation)
+        nation, wait = rules[team_id]
+        key = (received_on, nation, wait)
+        if key not in overdue_since:
+            overdue_since[key] = add_working_days(received_on, wait + 1, nation)
+        since = overdue_since[key]
         waiting.append(WaitingReferral(client_id, reference, team_id, received_on, since,
                                        (today - since).days // 7))
     return waiting
