@@ -29,7 +29,7 @@ from calculator.links import Link, verify
 from calculator.parameters import tax_year, tax_year_for
 from calculator.web.chart import hours_chart
 from calculator.web.openapi import document
-from calculator.web.plain import changes_in_words, what_to_tell
+from calculator.web.plain import answers_in_words, cautions_in_words, changes_in_words, what_to_do_next
 from calculator.web.saving import NotSaved, SaveCalculation
 
 pages = Blueprint(
@@ -203,9 +203,10 @@ def summary() -> Any:
     return render_template(
         "summary.html",
         result=result,
+        answers=answers_in_words(req),
         changes=changes_in_words(result),
-        tell=what_to_tell(req, result),
-        warnings=result.warnings,
+        next_steps=what_to_do_next(req, result),
+        cautions=cautions_in_words(result),
         pension=any(line.key == "pension" for line in result.lines),
     )
 
