@@ -94,6 +94,17 @@ def load(base: str, connections: int, seconds: int) -> dict[str, float]:
     return figures
 
 
+def workers_cpu_seconds(master_pid: int) -> float:
+    """User and system CPU time the workers have used so far: the work a page costs, which
+    other load on the machine does not inflate the way it does wall-clock time."""
+    children = Path(f"/proc/{master_pid}/task/{master_pid}/children").read_text().split()
+    ticks = 0
+    for pid in children:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        ticks += int(fields[11]) + int(fields[12])  # utime and stime, fields 14 and 15 of stat
+    return ticks / os.sysconf("SC_CLK_TCK")
+
+
 def server_times_ms(access_log: Path) -> list[float]:
     """Each `POST /result`'s time in the worker, from the access log."""
     times = []
@@ -126,9 +137,11 @@ def main() -> None:
             for _ in range(50):  # every worker's imports, templates and rules, before measuring
                 post_result(base)
             access_log.write_text("")
+            cpu_before = workers_cpu_seconds(gunicorn.pid)
             print(f"gunicorn: {args.workers} workers; wrk: {args.connections} connections, "
                   f"{args.seconds} s; a result page is {size:,} bytes")
             figures = load(base, args.connections, args.seconds)
+            cpu = workers_cpu_seconds(gunicorn.pid) - cpu_before
             rss = worker_rss_mb(gunicorn.pid)
         finally:
             gunicorn.send_signal(signal.SIGTERM)
@@ -144,6 +157,9 @@ def main() -> None:
     print(f"server time p50     {p50:8.1f} ms                target <= 15 ms")
     print(f"server time p99     {p99:8.1f} ms")
     print(f"client latency p50  {figures['p50_us'] / 1000:8.1f} ms (queueing included)")
+    cpu_ms = cpu * 1000 / max(len(times), 1)
+    print(f"worker CPU a page   {cpu_ms:8.1f} ms, so {args.workers} busy cores serve "
+          f"{args.workers * 1000 / cpu_ms:,.0f} pages/s; load average {os.getloadavg()[0]:.1f}")
     print(f"worker memory       {', '.join(f'{mb:.0f} MB' for mb in rss)}   target <= 120 MB each")
 
 

@@ -8,11 +8,14 @@ in templates/base.html and a person can always get back to where they started.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
-from flask import Flask, render_template, request
+from flask import Flask, current_app, render_template, request
 from jinja2 import ChainableUndefined, ChoiceLoader, FileSystemLoader, PackageLoader
+from markupsafe import Markup
 from werkzeug.exceptions import HTTPException
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -54,6 +57,32 @@ def install(app: Flask, static_url: Callable[[str], str], home_url: Callable[[],
     }
     app.add_template_global(static_url, "static_url")
     app.add_template_global(home_url, "home_url")
+    app.add_template_global(layout_component, "layout_component")
+    app.add_template_global(money, "money")
+
+
+# The layout's components, drawn once for each set of parameters (the service's links and who
+# is signed in) rather than on every page: they are a good part of a page's cost otherwise.
+LAYOUT_MACROS = {"header": "header", "footer": "footer", "skip-link": "skipLink"}
+LAYOUT_CACHE_SIZE = 256
+
+
+def layout_component(name: str, params: dict[str, Any]) -> Markup:
+    cache: dict[str, Markup] = current_app.extensions.setdefault("ips_layout_components", {})
+    key = name + json.dumps(params, sort_keys=True, default=str)
+    if key not in cache:
+        if len(cache) >= LAYOUT_CACHE_SIZE:
+            cache.clear()
+        module = current_app.jinja_env.get_template(f"nhsuk/components/{name}/macro.jinja").module
+        cache[key] = Markup(getattr(module, LAYOUT_MACROS[name])(params))
+    return cache[key]
+
+
+def money(amount: float) -> str:
+    """Pounds and pence; a minus sign only for an amount at least a penny below zero (so -0.001
+    and -0.0 read £0.00, never -£0.00)."""
+    pence = round(amount * 100)
+    return f"−£{-pence / 100:,.2f}" if pence < 0 else f"£{pence / 100:,.2f}"
 
 
 def error_page(exc: HTTPException) -> tuple[str, int]:

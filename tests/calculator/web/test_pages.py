@@ -314,9 +314,8 @@ def test_no_hours_is_no_job_offer_and_no_amount_reads_minus_nothing(app: Flask, 
     }
     with app.test_request_context():
         shown = render_template_string(
-            '{% import "_macros.html" as f %}'
-            "{{ f.money(-0.0) }}|{{ f.money(-0.004) }}|{{ f.money(0.004) }}|{{ f.money(-0.006) }}|"
-            "{{ f.money(-1234.5) }}"
+            "{{ money(-0.0) }}|{{ money(-0.004) }}|{{ money(0.004) }}|{{ money(-0.006) }}|"
+            "{{ money(-1234.5) }}"
         )
     assert shown == "£0.00|£0.00|£0.00|−£0.01|−£1,234.50"
 
