@@ -330,3 +330,12 @@ def test_a_failure_is_a_page_in_words_not_a_stack_trace(app: Flask) -> None:
     page = response.data.decode()
     assert "Sorry, there is a problem with the service" in page and "a bug" not in page
     assert 'href="/">Go to the start of IPS Assist' in page
+
+
+def test_the_budget_says_what_the_help_that_stops_is_worth(client: FlaskClient) -> None:
+    form = {**FORM, "children_ages": "7", "hours_per_week": "37.5", "hourly_wage": "30",
+            "budget_food": "300"}
+    expected = calculate(parse_form(form, date.today()))
+    assert expected.budget is not None and expected.budget.help_lost_monthly > 0
+    page = client.post("/result", data=form).data.decode()
+    assert f"is worth about £{expected.budget.help_lost_monthly:,.2f} a month" in page
