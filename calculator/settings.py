@@ -23,15 +23,20 @@ class CalculatorSettings(BaseSettings):
         default=64 * 1024, description="Larger request bodies are refused."
     )
     calculator_rate_limit_per_minute: int = Field(
-        default=1200, description="Requests a minute from one client address to the JSON API (per worker)."
+        default=1200,
+        description="Requests a minute from one client address, to the pages and the JSON API alike "
+        "(counted across workers when REDIS_URL is set, in each worker otherwise).",
+    )
+    calculator_wrong_tokens_per_minute: int = Field(
+        default=10, description="Wrong API tokens a minute from one address before it is refused for a while."
+    )
+    redis_url: str | None = Field(
+        default=None, description="Where the rate limits are counted; in memory when unset."
     )
     calculator_public_url: str | None = Field(
         default=None,
         description="Where people reach the pages, e.g. https://ips.example.nhs.uk/calculator; "
         "the bot links there.",
-    )
-    calculator_link_secret: str | None = Field(
-        default=None, description="Signs the links the bot sends to the advisor pages; saving needs it."
     )
 
 

@@ -48,9 +48,10 @@ PARTS = (
 )
 
 
-def build_wsgi(database: Database) -> Flask:
-    """The overview at /, with the calculator at /calculator (mounted by the app factory)."""
-    return create_app(database)
+def build_wsgi(database: Database, host: str | None = None) -> Flask:
+    """The overview at /, with the calculator at /calculator (mounted by the app factory);
+    `host` is where it listens (a loopback address with no Slack app offers the demo sign-in)."""
+    return create_app(database, listen_host=host)
 
 
 def start_parts(database: Database, environ: Mapping[str, str | None] | None = None
@@ -108,7 +109,7 @@ class CannotListen(Exception):
 
 
 def run(database: Database, host: str, port: int) -> None:
-    app = build_wsgi(database)
+    app = build_wsgi(database, host)
     # Bind before starting the clock or the bot, so a busy port fails fast with nothing to undo.
     try:
         server = create_server(app, host=host, port=port, threads=8, ident="ips-assist")
@@ -119,7 +120,11 @@ def run(database: Database, host: str, port: int) -> None:
     signal.signal(signal.SIGTERM, _exit_on_sigterm)
     log.info("IPS Assist on http://%s:%d (database: %s)", host, port, database.dialect)
     print(f"IPS Assist is running on http://{host}:{port}  (Ctrl+C to stop)", flush=True)
-    for note in ["calculator: at /calculator/", *notes]:
+    sign_in = ("sign in with Slack" if app.extensions["ips_web_settings"].slack_sign_in
+               else "demo sign-in as any demo staff member (no Slack app set up; this computer only)"
+               if "signin.demo_sign_in" in app.view_functions
+               else "none set up (set SLACK_CLIENT_ID and SLACK_CLIENT_SECRET)")
+    for note in ["calculator: at /calculator/", f"sign-in: {sign_in}", *notes]:
         print(f"  {note}", flush=True)
     try:
         server.run()

@@ -40,6 +40,7 @@ from calculator.links import result_page_link
 from calculator.settings import get_calculator_settings
 from caseload import clock
 from caseload.calculations import record_for_reference, saved_household
+from caseload.calculator_links import issue_link
 from caseload.db import Database
 from caseload.errors import CaseloadError
 from caseload.references import client_reference_problem
@@ -144,7 +145,12 @@ def send_answer(database: Database, client: WebClient, user: str, request: Bette
             saved = True
         except CaseloadError as exc:
             note = f"Not saved: {sentence(exc)}"
-    page = result_page_link(get_calculator_settings(), user, without_personal(values))
+    page = None
+    if get_calculator_settings().calculator_public_url:
+        # A one-time link: the answers stay in the record, the URL carries an opaque id.
+        with database.transaction() as session:
+            link_id = issue_link(session, user, without_personal(values))
+        page = result_page_link(get_calculator_settings(), link_id)
     message = better_off_message(result, reference if saved else None, page, saved, compared)
     channel = client.conversations_open(users=user)["channel"]["id"]
     client.chat_postMessage(channel=channel, **message.as_kwargs())

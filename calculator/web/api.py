@@ -20,6 +20,7 @@ from calculator.parameters import all_tax_years, tax_year
 from calculator.web.openapi import document
 
 api = Blueprint("api", __name__)
+PARAMETERS_MAX_AGE = 3600
 
 RequestT = TypeVar("RequestT", bound=BaseModel)
 ResultT = TypeVar("ResultT")
@@ -115,12 +116,19 @@ def parameters(name: str) -> Any:
         year = tax_year(name)
     except ValueError as exc:
         return errors(404, {"field": "tax_year", "message": str(exc)})
-    return {
-        "tax_year": year.tax_year,
-        "starts": year.starts.isoformat(),
-        "ends": year.ends.isoformat(),
-        "parameters": [_numbers(p.model_dump(mode="json")) for p in year.parameters.values()],
-    }
+    response = jsonify(
+        tax_year=year.tax_year,
+        starts=year.starts.isoformat(),
+        ends=year.ends.isoformat(),
+        parameters=[_numbers(p.model_dump(mode="json")) for p in year.parameters.values()],
+    )
+    # A year's published figures change only with a release: a client may keep them an hour and
+    # then ask again with If-None-Match, answered 304 with no body while they are unchanged.
+    # Private, since the API may sit behind a token.
+    response.cache_control.private = True
+    response.cache_control.max_age = PARAMETERS_MAX_AGE
+    response.add_etag()
+    return response.make_conditional(request)
 
 
 def _numbers(parameter: dict[str, Any]) -> dict[str, Any]:

@@ -79,6 +79,14 @@ PARAMETERS_SCHEMA = {
         "parameters": {"type": "array", "items": {"type": "object"}},
     },
 }
+SECURITY_SCHEMES = {
+    "bearerToken": {
+        "type": "http",
+        "scheme": "bearer",
+        "description": "Authorization: Bearer <CALCULATOR_API_TOKEN>, needed when the service sets "
+        "CALCULATOR_API_TOKEN. Wrong tokens are rate limited on their own.",
+    }
+}
 INFO = {
     "title": "IPS Assist better-off calculator",
     "version": "1.0.0",
@@ -94,7 +102,9 @@ def document(server_url: str = "/") -> dict[str, Any]:
         "info": INFO,
         "servers": [{"url": server_url}],
         "paths": _paths(),
-        "components": {"schemas": _schemas()},
+        "components": {"schemas": _schemas(), "securitySchemes": SECURITY_SCHEMES},
+        # Every /v1 operation; /healthz and this document need no token.
+        "security": [{"bearerToken": []}],
     }
 
 
@@ -159,7 +169,8 @@ def _paths() -> dict[str, Any]:
                     }
                 ],
                 "responses": {
-                    "200": _ok("Parameters", "The figures."),
+                    "200": _ok("Parameters", "The figures, with an ETag; cacheable for an hour."),
+                    "304": {"description": "Unchanged since the ETag sent in If-None-Match."},
                     "404": _errors("No parameters for that tax year."),
                     **COMMON_ERRORS,
                 },
@@ -169,6 +180,7 @@ def _paths() -> dict[str, Any]:
             "get": {
                 "summary": "Liveness",
                 "operationId": "health",
+                "security": [],
                 "responses": {"200": _ok("Health", "The service is up.")},
             }
         },

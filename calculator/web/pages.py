@@ -9,7 +9,7 @@ import json
 from datetime import date
 from typing import Any
 
-from flask import Blueprint, current_app, render_template, request, url_for
+from flask import Blueprint, current_app, redirect, render_template, request, url_for
 from pydantic import ValidationError
 
 from calculator.chart import chart_sweep
@@ -25,12 +25,11 @@ from calculator.household_form import (
     parse_comparison,
     parse_form,
 )
-from calculator.links import Link, verify
 from calculator.parameters import tax_year, tax_year_for
 from calculator.web.chart import hours_chart
 from calculator.web.openapi import document
 from calculator.web.plain import answers_in_words, cautions_in_words, changes_in_words, what_to_do_next
-from calculator.web.saving import NotSaved, SaveCalculation
+from calculator.web.saving import LinkNotOpened, NotSaved, People, SaveCalculation, SignedIn
 
 pages = Blueprint(
     "pages", __name__, template_folder="templates", static_folder="static", static_url_path="/static"
@@ -95,13 +94,34 @@ def footer_links() -> dict[str, Any]:
     return {"footer_links": links}
 
 
-def _link() -> Link | None:
-    return verify(current_app.config["CALCULATOR_SETTINGS"].calculator_link_secret, request.values.get("as"))
+def _people() -> People | None:
+    people: People | None = current_app.config.get("PEOPLE")
+    return people
 
 
-def _signed_in_user() -> str | None:
-    link = _link()
-    return link.user if link else None
+def _signed_in() -> SignedIn | None:
+    people = _people()
+    return people.signed_in() if people is not None else None
+
+
+def _can_save() -> SignedIn | None:
+    """The signed-in person when they may save (their role allows it and saving is wired)."""
+    person = _signed_in()
+    return person if person is not None and person.can_save and _saver() is not None else None
+
+
+def _answers(form: Any) -> dict[str, str]:
+    """The form's answers as given, without the form's CSRF token (a new page gets its own)."""
+    return {k: v for k, v in form.items() if isinstance(v, str) and k != "csrf_token"}
+
+
+@pages.before_request
+def sign_in_first() -> Any:
+    """Mounted with the record, every page is for signed-in staff; on its own, for anyone."""
+    people = _people()
+    if people is None or request.endpoint == "pages.static" or people.signed_in() is not None:
+        return None
+    return redirect(people.sign_in_url(request.script_root + request.full_path.rstrip("?")))
 
 
 # The other offers' fields, which open their own "Compare with other offers" section.
@@ -122,7 +142,7 @@ def _form_page(values: dict[str, str], errors: dict[str, str], status: int = 200
         values=shown,
         errors=errors,
         tax_year=_rules_year(),
-        signed_in=_signed_in_user() is not None,
+        signed_in=_can_save() is not None,
         open_details=open_details,
         open_compare=open_compare,
         open_budget=open_budget,
@@ -132,8 +152,7 @@ def _form_page(values: dict[str, str], errors: dict[str, str], status: int = 200
 @pages.route("/", methods=["GET", "POST"])
 def form() -> Any:
     """GET: an empty form. POST: the form again with the answers given ("Change the answers")."""
-    values = {k: v for k, v in request.values.items() if isinstance(v, str)}
-    return _form_page(values, {})
+    return _form_page(_answers(request.values), {})
 
 
 def _result_page(
@@ -158,18 +177,7 @@ def _result_page(
     )
 
 
-@pages.route("/result", methods=["GET", "POST"])
-def result() -> Any:
-    """POST: the form's answers. GET: a signed link from Slack carrying the answers given there."""
-    if request.method == "GET":
-        link = _link()
-        if link is None or link.form is None:
-            return _form_page({}, {}, 200)
-        values = {**link.form, "as": request.args.get("as", "")}
-        form_data = link.form
-    else:
-        values = {k: v for k, v in request.form.items()}
-        form_data = request.form
+def _answers_page(form_data: Any, values: dict[str, str]) -> Any:
     # Both read every answer, so every problem shows on the first submit, in the form's order.
     errors: list[FieldError] = []
     try:
@@ -182,9 +190,39 @@ def result() -> Any:
         errors += invalid.errors
     if errors:
         return _form_page(values, {e.field: e.message for e in in_form_order(errors)}, status=422)
-    offer = _signed_in_user() is not None and _saver() is not None
-    save = {"token": values.get("as"), "saved": False, "reference": None, "error": None} if offer else None
+    save = {"saved": False, "reference": None, "error": None} if _can_save() is not None else None
     return _result_page(req, values, save, comparison)
+
+
+@pages.route("/result", methods=["GET", "POST"])
+def result() -> Any:
+    """POST: the form's answers. GET (a bookmark, or an old link from Slack): the empty form."""
+    if request.method == "GET":
+        return _form_page({}, {}, 200)
+    return _answers_page(request.form, _answers(request.form))
+
+
+def _link_page(link_id: str, person: SignedIn, *, use: bool) -> Any:
+    people = _people()
+    assert people is not None
+    try:
+        answers = people.open_link(link_id, person.slack_user_id, use=use)
+    except LinkNotOpened as refused:
+        return render_template("link.html", refused=str(refused), link_id=None), 410 if refused.gone else 404
+    if not use:
+        return render_template("link.html", refused=None, link_id=link_id, person=person)
+    return _answers_page(answers, dict(answers))
+
+
+@pages.route("/link/<link_id>", methods=["GET", "POST"])
+def link(link_id: str) -> Any:
+    """A one-time link from Slack: GET asks the signed-in person to confirm (using nothing);
+    POST uses the link, once, and shows the result of the answers given in Slack."""
+    person = _signed_in()
+    if _people() is None or person is None:
+        return render_template("link.html", refused="Links from Slack open only where staff sign in.",
+                               link_id=None), 404
+    return _link_page(link_id, person, use=request.method == "POST")
 
 
 def _request_from_hidden() -> BetterOffRequest | None:
@@ -219,28 +257,20 @@ def _saver() -> SaveCalculation | None:
 @pages.post("/save")
 def save() -> Any:
     req = _request_from_hidden()
-    user = _signed_in_user()
+    person = _can_save()
     saver = _saver()
-    if req is None or user is None or saver is None:
+    if req is None or person is None or saver is None:
         return _form_page(
             {},
-            {
-                "hours_per_week": "Open the calculator from Slack (/ips betteroff) to save "
-                "a calculation against a client"
-            },
+            {"hours_per_week": "Sign in as an advisor or specialist to save a calculation against a client"},
             403,
         )
     reference = request.form.get("client_reference", "")
     result = calculate(req)
-    state: dict[str, Any] = {
-        "token": request.form.get("as"),
-        "saved": False,
-        "reference": reference,
-        "error": None,
-    }
+    state: dict[str, Any] = {"saved": False, "reference": reference, "error": None}
     household = household_fields(request.form)
     try:
-        saver(user, reference, req, result, household)
+        saver(person.slack_user_id, reference, req, result, household)
         state["saved"] = True
         state["reference"] = reference.strip().upper()
     except NotSaved as exc:

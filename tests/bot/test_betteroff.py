@@ -6,7 +6,6 @@ import json
 from collections.abc import Iterator
 from datetime import date, timedelta
 from decimal import Decimal
-from urllib.parse import parse_qs, urlparse
 
 import pytest
 from sqlalchemy import func, select
@@ -14,10 +13,10 @@ from sqlalchemy import func, select
 from bot.views.betteroff import MODAL_FIELDS
 from calculator.engine import calculate
 from calculator.household_form import parse_form
-from calculator.links import verify
 from calculator.settings import get_calculator_settings
 from caseload import clients, clock
 from caseload.calculations import inputs_digest, record_for_reference
+from caseload.calculator_links import peek_link, use_link
 from caseload.db import Database
 from caseload.models import AuditLog, BetterOffCalculation, Role
 from caseload.staff import staff_by_slack_id
@@ -62,10 +61,15 @@ def w(db: Database) -> dict:
 @pytest.fixture
 def linked(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     monkeypatch.setenv("CALCULATOR_PUBLIC_URL", "https://ips.example.nhs.uk/calculator")
-    monkeypatch.setenv("CALCULATOR_LINK_SECRET", "link-secret")
     get_calculator_settings.cache_clear()
     yield
     get_calculator_settings.cache_clear()
+
+
+def _link_id(url: str) -> str:
+    prefix = "https://ips.example.nhs.uk/calculator/link/"
+    assert url.startswith(prefix)
+    return url[len(prefix):]
 
 
 def _saved(db: Database) -> list[BetterOffCalculation]:
@@ -98,11 +102,13 @@ def test_answer_in_a_dm_with_the_chart_saved_against_the_client(db, w, slack, li
         assert s.scalar(select(func.count()).select_from(AuditLog)
                         .where(AuditLog.action == "better_off_calculation")) == 1
 
-    # The button opens the advisor page on the same answers, for the same person.
+    # The button opens the advisor page on the same answers, for the same person, once: the URL
+    # carries only an opaque id, the answers stay in the record.
     button = next(b for b in message.args["blocks"] if b["type"] == "actions")["elements"][0]
-    token = parse_qs(urlparse(button["url"]).query)["as"][0]
-    link = verify("link-secret", token)
-    assert link is not None and link.user == w["es"] and link.form == ANSWERS
+    link_id = _link_id(button["url"])
+    assert "age" not in button["url"] and w["es"] not in button["url"]
+    with db.transaction() as s:
+        assert use_link(s, link_id, w["es"]) == ANSWERS
 
 
 def _initial(view: dict) -> dict[str, str]:
@@ -231,8 +237,9 @@ def test_a_date_of_birth_decides_state_pension_age_and_is_never_kept(db, w, slac
     assert row.inputs_digest != inputs_digest(request.model_dump(mode="json"))
     assert row.inputs_digest == inputs_digest(request.inputs_to_record())
     button = next(b for b in message.args["blocks"] if b["type"] == "actions")["elements"][0]
-    link = verify("link-secret", parse_qs(urlparse(button["url"]).query)["as"][0])
-    assert link is not None and link.form is not None and "date_of_birth" not in link.form
+    with db.reading() as s:
+        answers = peek_link(s, _link_id(button["url"]), w["es"])
+    assert "date_of_birth" not in answers
     assert "1960-10-10" not in json.dumps(message.args)
 
 

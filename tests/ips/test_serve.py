@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -11,6 +12,7 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+import requests
 
 IPS = Path(sys.executable).with_name("ips")
 
@@ -30,7 +32,7 @@ def _get(url: str) -> tuple[int, str]:
 def served(tmp_path):  # type: ignore[no-untyped-def]
     # Empty tokens override any in a developer's .env: this test must not reach Slack.
     env = {**os.environ, "DATABASE_URL": f"sqlite:///{tmp_path / 'serve.sqlite3'}",
-           "SLACK_BOT_TOKEN": "", "SLACK_APP_TOKEN": ""}
+           "SLACK_BOT_TOKEN": "", "SLACK_APP_TOKEN": "", "SLACK_CLIENT_ID": "", "SLACK_CLIENT_SECRET": ""}
     subprocess.run([IPS, "db", "upgrade"], env=env, check=True, capture_output=True)
     subprocess.run([IPS, "demo-data"], env=env, check=True, capture_output=True)
     port = _free_port()
@@ -57,7 +59,17 @@ def test_health_and_overview_over_http(served: tuple[str, subprocess.Popen[str]]
     base, process = served
     status, body = _get(base + "/healthz")
     assert status == 200 and '"status":"ok"' in body.replace(" ", "")
-    status, page = _get(base + "/")
+    # No Slack app and listening on 127.0.0.1: the page asks who to be, as `make run` does.
+    browser = requests.Session()
+    sign_in = browser.get(base + "/")
+    assert sign_in.url.startswith(base + "/signin") and "Demo sign-in (this computer only)" in sign_in.text
+    admin = re.search(r'<option value="(\w+)">[^<]*– admin,', sign_in.text)
+    assert admin, "the demo has an admin to sign in as"
+    token = re.search(r'name="csrf_token" value="([^"]+)"', sign_in.text)
+    assert token
+    overview = browser.post(base + "/signin/demo", data={"slack_user_id": admin.group(1),
+                                                         "csrf_token": token.group(1)})
+    status, page = overview.status_code, overview.text
     assert status == 200
     assert "outcomes against target" in page
     for team in ("Brighton and Hove CMHT", "Hastings and Rother CMHT",
@@ -70,6 +82,7 @@ def test_health_and_overview_over_http(served: tuple[str, subprocess.Popen[str]]
     output = process.stdout.read() if process.stdout else ""
     assert f"running on {base}" in output
     assert "Slack bot: not started" in output and "reminders clock: not started" in output
+    assert "sign-in: demo sign-in as any demo staff member" in output
 
 
 def test_an_unmigrated_database_is_refused_before_serving(tmp_path) -> None:

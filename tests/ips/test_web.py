@@ -6,22 +6,28 @@ from sqlalchemy import select
 
 from caseload import clock
 from caseload.db import Database
-from caseload.models import Team
+from caseload.models import Role, Staff, Team
 from caseload.overdue import overdue_for_employer_contact
 from ips.demo import load_demo
 from ips.web import create_app
-from tests.factories import make_team
+from tests.factories import make_staff, make_team
+from tests.ips.web_helpers import signed_in
+
+
+def _admin(db: Database) -> str:
+    with db.transaction() as s:
+        return make_staff(s, Role.ADMIN, None).slack_user_id
 
 
 def test_empty_database_explains_what_to_do(db: Database) -> None:
-    page = create_app(db).test_client().get("/").get_data(as_text=True)
+    page = signed_in(db, _admin(db)).get("/").get_data(as_text=True)
     assert "No teams are set up yet" in page and "ips demo-data" in page
 
 
 def test_team_names_are_escaped(db: Database) -> None:
     with db.transaction() as s:
         make_team(s, "<script>alert(1)</script>")
-    page = create_app(db).test_client().get("/").get_data(as_text=True)
+    page = signed_in(db, _admin(db)).get("/").get_data(as_text=True)
     assert "<script>alert(1)</script>" not in page
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
 
@@ -46,7 +52,10 @@ def test_overview_shows_this_months_outcomes_and_overdue_counts(db: Database) ->
         teams = {t.name: t.id for t in s.scalars(select(Team))}
         expected_overdue = {name: len(overdue_for_employer_contact(s, clock.today(), team_id=team_id))
                             for name, team_id in teams.items()}
-    page = create_app(db).test_client().get("/").get_data(as_text=True)
+        admin = s.scalars(select(Staff).where(Staff.role == Role.ADMIN)).first()
+        assert admin is not None
+        admin_id = admin.slack_user_id
+    page = signed_in(db, admin_id).get("/").get_data(as_text=True)
     assert f"{clock.today():%B %Y}: outcomes against target" in page
     for name, overdue in expected_overdue.items():
         row = page.split(f'<th scope="row">{name}</th>', 1)[1].split("</tr>", 1)[0]

@@ -9,20 +9,10 @@ from datetime import date, timedelta
 import pytest
 from flask import Flask, render_template_string
 from flask.testing import FlaskClient
-from sqlalchemy import func, select
 
 from calculator.checks import covered
 from calculator.engine import calculate, compare
 from calculator.household_form import parse_comparison, parse_form
-from calculator.links import sign
-from calculator.web import create_app
-from caseload.calculations import list_calculations
-from caseload.db import Database
-from caseload.models import AuditLog, BetterOffOutcome, Role
-from caseload.staff import staff_by_slack_id
-from ips.web import calculation_saver
-from tests.factories import make_staff, make_team, refer
-
 from .conftest import error_links, label_of, row, settings, tag
 
 FORM = {
@@ -111,43 +101,13 @@ def test_sources_list_every_figure_with_its_link(client: FlaskClient) -> None:
     assert client.get("/sources/1900-01").status_code == 404
 
 
-def test_saving_needs_a_signed_link_from_slack(client: FlaskClient) -> None:
+def test_on_its_own_the_service_offers_no_saving(client: FlaskClient) -> None:
+    # Saving, sign-in and links from Slack are the web process's (tests/ips/test_web_saving.py).
     result_page = client.post("/result", data=FORM).data.decode()
     assert "Save against a client" not in result_page
     hidden = html.unescape(re.search(r'name="request" value="([^"]*)"', result_page).group(1))
-    refused = client.post("/save", data={"request": hidden, "client_reference": "R1", "as": "forged"})
+    refused = client.post("/save", data={"request": hidden, "client_reference": "R1"})
     assert refused.status_code == 403
-
-
-def test_saving_against_a_client_records_it_for_the_team(db: Database) -> None:
-    with db.transaction() as session:
-        team = make_team(session)
-        coordinator = make_staff(session, Role.CARE_COORDINATOR, team)
-        advisor = make_staff(session, Role.BENEFITS_ADVISOR, team)
-        refer(session, coordinator, team, "R-2001")
-        advisor_slack_id = advisor.slack_user_id
-    app = create_app(settings(calculator_link_secret="link-secret"), save=calculation_saver(db))
-    client = app.test_client()
-    token = sign("link-secret", advisor_slack_id)
-    page = client.post("/result", data={**FORM, "as": token}).data.decode()
-    assert "Save against a client" in page
-    save_form = page[page.index('action="/save"'):]
-    answers = {name: html.unescape(value) for name, value in
-               re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)"', save_form)}
-    unknown = client.post("/save", data={**answers, "client_reference": "R-9999"})
-    assert "There is no client R-9999 in your team" in unknown.data.decode()
-    saved = client.post("/save", data={**answers, "client_reference": "r-2001"})
-    assert 'id="saved"' in saved.data.decode() and "R-2001" in saved.data.decode()
-    with db.reading() as session:
-        rows = list_calculations(session, staff_by_slack_id(session, advisor_slack_id))
-        assert len(rows) == 1 and rows[0].outcome is BetterOffOutcome.BETTER_OFF
-        assert rows[0].household == FORM  # the next calculation for R-2001 can start here
-        assert (
-            session.scalar(
-                select(func.count()).select_from(AuditLog).where(AuditLog.action == "better_off_calculation")
-            )
-            == 1
-        )
 
 
 def test_northern_ireland_is_refused_on_the_nation_field(client: FlaskClient) -> None:
