@@ -10,6 +10,7 @@ request renews it) and, whatever the activity, a few hours after sign-in.
 from __future__ import annotations
 
 import hashlib
+import time
 from datetime import timedelta
 from typing import Any
 
@@ -21,6 +22,7 @@ from sqlalchemy import delete, select
 from caseload.db import Database
 from caseload.models import WebSession, utcnow
 
+RENEW_EVERY_SECONDS = 60
 COOKIE = "ips-session"
 # The __Host- prefix makes a browser keep the cookie to this host, path / and HTTPS only.
 SECURE_COOKIE = "__Host-ips-session"
@@ -41,6 +43,15 @@ class DatabaseSessionInterface(ServerSideSessionInterface):  # type: ignore[misc
         # Expired rows are cleared now and then as requests come in (one in a hundred).
         super().__init__(app, key_prefix="session:", use_signer=False, permanent=True, sid_length=32,
                          serialization_format="msgpack", cleanup_n_requests=100)
+
+    def should_set_storage(self, app: Flask, session: ServerSideSession) -> bool:
+        """Renew an unchanged session at most once a minute, not on every request: a write per
+        page is a cost the idle timeout does not need to the second."""
+        now = time.time()
+        if session.modified or now - session.get("_renewed", 0) >= RENEW_EVERY_SECONDS:
+            session["_renewed"] = now
+            return True
+        return False
 
     def _retrieve_session_data(self, store_id: str) -> dict[str, Any] | None:
         with self.database.reading() as session:

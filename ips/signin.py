@@ -126,14 +126,14 @@ def current_staff(db_session: Any, session_hours: int) -> Staff | None:
     return staff
 
 
-def _sign_in_as(slack_user_id: str) -> None:
+def _sign_in_as(slack_user_id: str, next_path: Any) -> Any:
+    """Sign in and go on to `next_path` (a path on this site only)."""
     # A new session id on every sign-in: a session id planted before it is worth nothing after.
     current_app.session_interface.regenerate(session)  # type: ignore[attr-defined]
-    next_path = _safe_next(session.get("next"))
     session.clear()
     session["slack_user_id"] = slack_user_id
     session["signed_in_at"] = time.time()
-    session["next"] = next_path
+    return redirect(_safe_next(next_path))
 
 
 def _safe_next(value: Any) -> str:
@@ -233,14 +233,16 @@ def sign_in_blueprint(settings: WebSettings, database: Database, limiter: Limite
 
     @bp.get("/signin")
     def sign_in() -> Any:
-        if "next" in request.args:
-            session["next"] = _safe_next(request.args["next"])
+        # Where to go after: carried by the form and the Slack link, not the session, so another
+        # tab's (or the browser's own favicon) redirect cannot change it.
+        next_path = _safe_next(request.args.get("next"))
         staff = []
         if demo:
             with database.reading() as db_session:
                 staff = [(s.slack_user_id, s.display_name, s.role.value.replace("_", " "),
                           s.team.name if s.team else "no team") for s in list_staff(db_session) if s.active]
-        return render_template("signin.html", slack=settings.slack_sign_in, demo=demo, staff=staff)
+        return render_template("signin.html", slack=settings.slack_sign_in, demo=demo, staff=staff,
+                               next_path=next_path)
 
     @bp.get("/signin/slack")
     def slack_start() -> Any:
@@ -248,6 +250,7 @@ def sign_in_blueprint(settings: WebSettings, database: Database, limiter: Limite
             abort(404)
         session["oidc_state"] = secrets.token_urlsafe(24)
         session["oidc_nonce"] = secrets.token_urlsafe(24)
+        session["oidc_next"] = _safe_next(request.args.get("next"))
         generator = OpenIDConnectAuthorizeUrlGenerator(
             client_id=settings.slack_client_id or "", redirect_uri=_redirect_uri(settings), scopes=SCOPES,
             authorization_url=settings.slack_openid_authorize_url)
@@ -258,12 +261,12 @@ def sign_in_blueprint(settings: WebSettings, database: Database, limiter: Limite
     def slack_callback() -> Any:
         if not settings.slack_sign_in:
             abort(404)
+        next_path = session.pop("oidc_next", "/")
         try:
             user = _finish_slack_sign_in(settings, database)
         except SignInRefused as refused:
             return _refused(str(refused))
-        _sign_in_as(user)
-        return redirect(session["next"])
+        return _sign_in_as(user, next_path)
 
     if demo:
         @bp.post("/signin/demo")
@@ -273,8 +276,7 @@ def sign_in_blueprint(settings: WebSettings, database: Database, limiter: Limite
                 user, _ = _staff(database, request.form.get("slack_user_id", ""))
             except SignInRefused as refused:
                 return _refused(str(refused))
-            _sign_in_as(user)
-            return redirect(session["next"])
+            return _sign_in_as(user, request.form.get("next"))
 
     @bp.post("/signout")
     def sign_out() -> Any:

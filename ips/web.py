@@ -43,7 +43,7 @@ from ips.signin import StaffPeople, WebSettings, current_staff, idle_timeout, lo
 
 # Paths anyone may reach: health checks, signing in and out, the stylesheet, and Slack's own
 # endpoints (which Slack signs; bot/http.py checks each request).
-OPEN_PATHS = ("/healthz", "/signin", "/signout", "/signed-out", "/static/", "/slack/")
+OPEN_PATHS = ("/healthz", "/signin", "/signout", "/signed-out", "/static/", "/slack/", "/favicon.ico")
 
 def _slack_http_mode(app: Flask, database: Database, settings: Any) -> None:
     """With SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET set, the web process also serves Slack

@@ -3,6 +3,8 @@ demo sign-in only where it belongs, sessions and signing out."""
 
 from __future__ import annotations
 
+import html
+import re
 from collections.abc import Iterator
 from urllib.parse import parse_qs, urlparse
 
@@ -47,8 +49,9 @@ def through_slack(client: FlaskClient, provider: FakeSlackOpenID, next_path: str
 
     to_signin = client.get(next_path, base_url=PUBLIC)
     assert to_signin.status_code == 302
-    client.get(to_signin.headers["Location"], base_url=PUBLIC)
-    to_slack = client.get("/signin/slack", base_url=PUBLIC)
+    page = client.get(to_signin.headers["Location"], base_url=PUBLIC).get_data(as_text=True)
+    slack_link = html.unescape(re.search(r'id="slack-sign-in" href="([^"]+)"', page).group(1))
+    to_slack = client.get(slack_link, base_url=PUBLIC)
     assert to_slack.status_code == 302
     at_slack = requests.get(to_slack.headers["Location"], allow_redirects=False, timeout=5)
     assert at_slack.status_code == 302, at_slack.text
@@ -208,8 +211,16 @@ def test_a_session_ends_hours_after_sign_in_however_busy(db, people) -> None:
 
 def test_sign_in_comes_back_only_to_this_site(db, people) -> None:
     client = web_app(db).test_client()
-    client.get("/signin?next=//evil.example/steal")
-    signed = demo_sign_in(client, people["leader"])
+    signed = demo_sign_in(client, people["leader"], "/signin?next=//evil.example/steal")
+    assert signed.headers["Location"] == "/"
+    signed = client.post(
+        "/signin/demo",
+        data={
+            "slack_user_id": people["leader"],
+            "next": "https://evil.example",
+            "csrf_token": csrf_token(client.get("/").get_data(as_text=True)),
+        },
+    )
     assert signed.headers["Location"] == "/"
 
 

@@ -170,8 +170,7 @@ def test_a_link_needs_sign_in_first_and_comes_back_to_it(db: Database, w) -> Non
     client = web_app(db).test_client()
     to_sign_in = client.get(f"/calculator/link/{link_id}")
     assert to_sign_in.status_code == 302 and to_sign_in.headers["Location"].startswith("/signin?next=")
-    client.get(to_sign_in.headers["Location"])
-    signed = demo_sign_in(client, w["advisor"])
+    signed = demo_sign_in(client, w["advisor"], to_sign_in.headers["Location"])
     assert signed.headers["Location"] == f"/calculator/link/{link_id}"
 
 

@@ -3,6 +3,7 @@ and signing in through the real routes (the demo sign-in on loopback, or Slack's
 
 from __future__ import annotations
 
+import html
 import re
 from typing import Any
 
@@ -46,9 +47,15 @@ def csrf_token(page: str) -> str:
     return found.group(1)
 
 
-def demo_sign_in(client: FlaskClient, slack_user_id: str) -> Any:
-    page = client.get("/signin").get_data(as_text=True)
-    return client.post("/signin/demo", data={"slack_user_id": slack_user_id, "csrf_token": csrf_token(page)})
+def demo_sign_in(client: FlaskClient, slack_user_id: str, signin_path: str = "/signin") -> Any:
+    """The demo form as a browser posts it, from the sign-in page at `signin_path`."""
+    page = client.get(signin_path).get_data(as_text=True)
+    found = re.search(r'name="next" value="([^"]*)"', page)
+    next_path = html.unescape(found.group(1)) if found else "/"
+    return client.post(
+        "/signin/demo",
+        data={"slack_user_id": slack_user_id, "csrf_token": csrf_token(page), "next": next_path},
+    )
 
 
 def signed_in(db: Database, slack_user_id: str, **overrides: Any) -> FlaskClient:
