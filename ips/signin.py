@@ -22,7 +22,7 @@ from ipaddress import ip_address
 from typing import Any
 from urllib.parse import urlencode
 
-from flask import Blueprint, abort, current_app, redirect, render_template, request, session, url_for
+from flask import Blueprint, abort, current_app, g, redirect, render_template, request, session, url_for
 from flask_limiter import Limiter
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -153,14 +153,20 @@ class StaffPeople:
     def signed_in(self) -> SignedIn | None:
         if "slack_user_id" not in session:
             return None
+        if "ips_signed_in" in g:  # asked once a request: the gate, then the page's header
+            found: SignedIn | None = g.ips_signed_in
+            return found
         with self.database.reading() as db_session:
             staff = current_staff(db_session, self.session_hours)
-            if staff is None:
-                return None
-            return SignedIn(staff.slack_user_id, staff.display_name, staff.role in CALCULATION_ROLES)
+            g.ips_signed_in = None if staff is None else SignedIn(
+                staff.slack_user_id, staff.display_name, staff.role in CALCULATION_ROLES)
+        return self.signed_in()
 
     def sign_in_url(self, next_path: str) -> str:
         return "/signin?" + urlencode({"next": _safe_next(next_path)})
+
+    def sign_out_url(self) -> str:
+        return "/signout"
 
     def open_link(self, link_id: str, slack_user_id: str, *, use: bool) -> dict[str, str]:
         try:

@@ -15,7 +15,7 @@ from typing import Any
 from flask import Flask, redirect, render_template, request
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
-from flask_wtf.csrf import CSRFProtect
+from flask_wtf.csrf import CSRFError, CSRFProtect
 from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
@@ -24,7 +24,14 @@ from werkzeug.middleware.dispatcher import DispatcherMiddleware
 from calculator.engine import BetterOffRequest, BetterOffResult
 from calculator.settings import CalculatorSettings, get_calculator_settings
 from calculator.web import create_app as create_calculator_app
-from calculator.web.guards import no_store_unless_set, secure_headers, storage_uri
+from calculator.web import frontend
+from calculator.web.guards import (
+    account_header,
+    csrf_refused,
+    no_store_unless_set,
+    secure_headers,
+    storage_uri,
+)
 from calculator.web.saving import NotSaved, SaveCalculation
 from caseload import clock
 from caseload.calculations import record_for_reference
@@ -41,9 +48,9 @@ from ips.context import NotMigrated, require_migrated
 from ips.sessions import install_sessions, share_sessions
 from ips.signin import StaffPeople, WebSettings, current_staff, idle_timeout, loopback_only, sign_in_blueprint
 
-# Paths anyone may reach: health checks, signing in and out, the stylesheet, and Slack's own
+# Paths anyone may reach: health checks, signing in and out, and Slack's own
 # endpoints (which Slack signs; bot/http.py checks each request).
-OPEN_PATHS = ("/healthz", "/signin", "/signout", "/signed-out", "/static/", "/slack/", "/favicon.ico")
+OPEN_PATHS = ("/healthz", "/signin", "/signout", "/signed-out", "/slack/", "/favicon.ico")
 
 def _slack_http_mode(app: Flask, database: Database, settings: Any) -> None:
     """With SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET set, the web process also serves Slack
@@ -118,6 +125,7 @@ def _guard(app: Flask, web: WebSettings, https: bool, people: StaffPeople) -> Li
     app.config["WTF_CSRF_CHECK_DEFAULT"] = False
     app.config["WTF_CSRF_TIME_LIMIT"] = None
     csrf = CSRFProtect(app)
+    app.register_error_handler(CSRFError, csrf_refused)
 
     @app.before_request
     def signed_in_first() -> Any:
@@ -146,8 +154,10 @@ def create_app(database: Database | None = None, config: dict[str, Any] | None =
     for sign-in) gets the demo sign-in. Under gunicorn it is unknown, so never."""
     web = web_settings or WebSettings()
     https = not loopback_only(listen_host)
-    app = Flask(__name__)
+    # Its own templates (ips/templates) on the calculator's layout; the styles are the calculator's.
+    app = Flask(__name__, static_folder=None)
     app.config.update(config or {})
+    frontend.install(app, static_url=lambda name: f"/calculator/static/{name}", home_url=lambda: "/")
     app.secret_key = web.ips_secret_key or secrets.token_hex(32)
     db = database or Database(get_settings().database_url)
     app.extensions["ips_database"] = db
@@ -173,6 +183,11 @@ def create_app(database: Database | None = None, config: dict[str, Any] | None =
     @app.errorhandler(NotMigrated)
     def not_migrated(exc: NotMigrated) -> tuple[str, int]:
         return render_template("unavailable.html", message=str(exc)), 503
+
+    @app.context_processor
+    def signed_in_header() -> dict[str, Any]:
+        person = people.signed_in()
+        return {"header_account": account_header(person.name, people.sign_out_url())} if person else {}
 
     @app.get("/")
     def overview() -> str:

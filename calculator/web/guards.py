@@ -9,11 +9,12 @@ from __future__ import annotations
 import hmac
 from typing import Any
 
-from flask import Blueprint, Flask, Response, jsonify, request
+from flask import Blueprint, Flask, Response, jsonify, render_template, request
 from flask_limiter import Limiter, RateLimitExceeded
 from flask_limiter.util import get_remote_address
 from flask_talisman import Talisman
-from flask_wtf.csrf import CSRFProtect
+from flask_wtf.csrf import CSRFError, CSRFProtect, generate_csrf
+from markupsafe import Markup
 from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 
 from calculator.settings import CalculatorSettings
@@ -63,6 +64,23 @@ def no_store_unless_set(response: Response) -> Response:
     return response
 
 
+def account_header(name: str, sign_out_url: str) -> dict[str, Any]:
+    """The NHS.UK header's account items for a signed-in person: who they are, and Sign out as
+    a form carrying its CSRF token (a hidden input is allowed inside the component's button)."""
+    token = Markup('<input type="hidden" name="csrf_token" value="{}">').format(generate_csrf())
+    return {"items": [{"text": f"Signed in as {name}", "icon": True},
+                      {"html": token + "Sign out", "action": sign_out_url, "method": "post"}]}
+
+
+def csrf_refused(exc: CSRFError) -> tuple[str, int]:
+    """A form without its token (from another site, or kept open past its session): nothing was
+    done, and the page says how to do it again."""
+    return render_template(
+        "error.html", code=400, title="That form could not be used",
+        advice="Nothing was changed. The form had expired or did not come from this page (its CSRF "
+        "token was missing or wrong). Go back, reload the page and try again.", back=None), 400
+
+
 def _unauthorised() -> Response:
     response = jsonify(errors=[{"field": "Authorization",
                                 "message": "send Authorization: Bearer <CALCULATOR_API_TOKEN>"}])
@@ -92,6 +110,7 @@ def install(app: Flask, settings: CalculatorSettings, api: Blueprint, api_prefix
     # A token lasts as long as the session it belongs to (which times out when idle).
     app.config["WTF_CSRF_TIME_LIMIT"] = None
     CSRFProtect(app).exempt(api)
+    app.register_error_handler(CSRFError, csrf_refused)
     token = settings.calculator_api_token
 
     @app.before_request

@@ -27,6 +27,7 @@ from calculator.household_form import (
 )
 from calculator.parameters import tax_year, tax_year_for
 from calculator.web.chart import hours_chart
+from calculator.web.guards import account_header
 from calculator.web.openapi import document
 from calculator.web.plain import answers_in_words, cautions_in_words, changes_in_words, what_to_do_next
 from calculator.web.saving import LinkNotOpened, NotSaved, People, SaveCalculation, SignedIn
@@ -113,6 +114,15 @@ def _can_save() -> SignedIn | None:
 def _answers(form: Any) -> dict[str, str]:
     """The form's answers as given, without the form's CSRF token (a new page gets its own)."""
     return {k: v for k, v in form.items() if isinstance(v, str) and k != "csrf_token"}
+
+
+@pages.app_context_processor
+def signed_in_header() -> dict[str, Any]:
+    """Who is signed in, and Sign out, in the header of every page (mounted with sign-in)."""
+    people, person = _people(), _signed_in()
+    if people is None or person is None:
+        return {}
+    return {"header_account": account_header(person.name, people.sign_out_url())}
 
 
 @pages.before_request

@@ -58,6 +58,9 @@ class People(Protocol):
     def sign_in_url(self, next_path: str) -> str:
         """Where to send someone not signed in, to come back to `next_path`."""
 
+    def sign_out_url(self) -> str:
+        """Where the Sign out form posts."""
+
     def open_link(self, link_id: str, slack_user_id: str, *, use: bool) -> dict[str, str]:
         """The answers behind a link from Slack made for this person; `use` spends it (once).
         Raise `LinkNotOpened` when it cannot be opened."""

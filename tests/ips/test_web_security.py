@@ -3,6 +3,8 @@ throttling failed sign-ins and wrong API tokens, the parameters' ETag, the OpenA
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from flask.testing import FlaskClient
 
@@ -76,7 +78,8 @@ def test_no_inline_style_or_script_on_any_page(db: Database, advisor: str) -> No
         result.get_data(as_text=True),
     ]
     for page in pages:
-        assert "<style" not in page and "style=" not in page and "<script" not in page
+        assert "<style" not in page and " style=" not in page
+        assert not re.search(r"<script(?![^>]*\bsrc=)", page)  # scripts are files, never inline
 
 
 def test_personal_pages_are_never_cached(db: Database, advisor: str) -> None:

@@ -13,7 +13,8 @@ from flask.testing import FlaskClient
 from calculator.checks import covered
 from calculator.engine import calculate, compare
 from calculator.household_form import parse_comparison, parse_form
-from .conftest import error_links, label_of, row, settings, tag
+
+from .conftest import error_links, label_of, row, tag
 
 FORM = {
     "age": "34",
