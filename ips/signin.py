@@ -60,6 +60,8 @@ class WebSettings(BaseSettings):
                                   "and memory.")
     ips_session_idle_minutes: int = Field(default=30, description="Signed out after this long idle.")
     ips_session_hours: int = Field(default=10, description="Signed out this long after signing in.")
+    ips_trusted_proxies: int = Field(default=0, description="Proxies in front (a platform's router: 1) "
+                                     "whose X-Forwarded-For and -Proto are believed.")
     ips_page_rate_limit: str = "300 per minute"
     ips_failed_signin_limit: str = "10 per 15 minutes"
 

@@ -7,6 +7,8 @@ and no caching of anything personal on every page (calculator/web/guards.py).
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import secrets
 from datetime import timedelta
 from decimal import Decimal
@@ -19,7 +21,9 @@ from flask_wtf.csrf import CSRFError, CSRFProtect
 from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
+from werkzeug.exceptions import HTTPException
 from werkzeug.middleware.dispatcher import DispatcherMiddleware
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from calculator.engine import BetterOffRequest, BetterOffResult
 from calculator.settings import CalculatorSettings, get_calculator_settings
@@ -144,6 +148,17 @@ def _guard(app: Flask, web: WebSettings, https: bool, people: StaffPeople) -> Li
     return limiter
 
 
+def secret_key(web: WebSettings) -> str:
+    """IPS_SECRET_KEY; else one derived from the Slack app's secret, the same in every worker
+    (a key of each worker's own would refuse a form drawn by another); else, on one machine with
+    no Slack app, one of this process's own."""
+    if web.ips_secret_key:
+        return web.ips_secret_key
+    if web.slack_client_secret:
+        return hmac.new(web.slack_client_secret.encode(), b"ips-web-secret-key", hashlib.sha256).hexdigest()
+    return secrets.token_hex(32)
+
+
 def create_app(database: Database | None = None, config: dict[str, Any] | None = None,
                bot_settings: Any = None, *, listen_host: str | None = None,
                web_settings: WebSettings | None = None,
@@ -158,7 +173,7 @@ def create_app(database: Database | None = None, config: dict[str, Any] | None =
     app = Flask(__name__, static_folder=None)
     app.config.update(config or {})
     frontend.install(app, static_url=lambda name: f"/calculator/static/{name}", home_url=lambda: "/")
-    app.secret_key = web.ips_secret_key or secrets.token_hex(32)
+    app.secret_key = secret_key(web)
     db = database or Database(get_settings().database_url)
     app.extensions["ips_database"] = db
     app.extensions["ips_web_settings"] = web
@@ -179,6 +194,9 @@ def create_app(database: Database | None = None, config: dict[str, Any] | None =
         except SQLAlchemyError:
             return {"status": "unavailable", "database": "unreachable"}, 503
         return {"status": "ok", "database": "ok"}, 200
+
+    # Refusals (404, 405, 429 ...) as the calculator shows them: a page in words with a way back.
+    app.register_error_handler(HTTPException, frontend.error_page)
 
     @app.errorhandler(NotMigrated)
     def not_migrated(exc: NotMigrated) -> tuple[str, int]:
@@ -204,4 +222,8 @@ def create_app(database: Database | None = None, config: dict[str, Any] | None =
     share_sessions(app, calculator)
     app.wsgi_app = DispatcherMiddleware(  # type: ignore[method-assign]
         app.wsgi_app, {"/calculator": calculator})
+    if web.ips_trusted_proxies:
+        # Behind a platform's proxies the address to limit by is the one they forwarded.
+        n = web.ips_trusted_proxies
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n)  # type: ignore[method-assign]
     return app

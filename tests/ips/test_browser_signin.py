@@ -164,3 +164,55 @@ def test_the_one_time_link_then_saving_from_the_result_page(browser, db, people)
         page.goto(f"/calculator/link/{link_id}")
         expect(page.locator("#link-refused")).to_contain_text("already used")
         page.context.close()
+
+
+def _signed_in_pages(page: Page, db: Database, people: dict[str, str]) -> Iterator[str]:
+    """Every page of sign-in and the one-time link, signed out and in, yielding each by name."""
+    with db.transaction() as s:
+        link_id = issue_link(s, people["advisor"], dict(FORM))
+    page.goto("/")
+    yield "sign-in (demo)"
+    page.goto("/signin/slack/callback?state=forged&code=x")  # no Slack app here: not found
+    yield "sign-in callback without an app"
+    _demo_sign_in(page, "Lee Leader")
+    yield "overview, team leader"
+    page.get_by_role("button", name="Sign out").click()
+    yield "signed out"
+    _demo_sign_in(page, "Ada Advisor")
+    yield "overview, advisor"
+    page.goto(f"/calculator/link/{link_id}")
+    yield "link to confirm"
+    page.get_by_role("button", name="Open the calculation").click()
+    expect(page.get_by_label("Save against a client (optional)")).to_be_visible()
+    yield "result with saving"
+    page.get_by_label("Save against a client (optional)").fill("Z-9999")
+    page.get_by_role("button", name="Save calculation").click()
+    expect(page.locator("#client_reference-error")).to_be_visible()
+    yield "result with a refused reference"
+    page.goto(f"/calculator/link/{link_id}")
+    yield "link already used"
+    page.goto("/calculator/link/made-up")
+    yield "link not one of yours"
+    page.get_by_role("button", name="Sign out").click()
+    yield "signed out again"
+
+
+@pytest.mark.parametrize("width", [320, 1024])
+def test_sign_in_pages_reflow_on_a_phone_and_axe_finds_nothing(browser, db, people, width: int) -> None:
+    from axe_playwright_python.sync_playwright import Axe
+
+    with serving(web_app(db, host="127.0.0.1")) as base:
+        context = browser.new_context(base_url=base, locale="en-GB", viewport={"width": width, "height": 640})
+        context.set_default_timeout(10_000)
+        page = context.new_page()
+        axe, seen = Axe(), []
+        try:
+            for name in _signed_in_pages(page, db, people):
+                seen.append(name)
+                scroll_width = page.evaluate("document.documentElement.scrollWidth")
+                assert scroll_width <= width, f"the {name} page is {scroll_width} px wide at {width} px"
+                results = axe.run(page)
+                assert results.violations_count == 0, f"{name}: {results.generate_report()}"
+        finally:
+            context.close()
+        assert len(seen) == 11

@@ -189,9 +189,11 @@ def test_a_session_ends_after_the_idle_time(db, people) -> None:
         traveller.move_to("2026-12-01T09:00:00Z")
         demo_sign_in(client, people["leader"])
         assert client.get("/").status_code == 200
-        traveller.move_to("2026-12-01T09:29:00Z")
-        assert client.get("/").status_code == 200  # each request renews it
-        traveller.move_to("2026-12-01T10:00:00Z")
+        traveller.move_to("2026-12-01T09:20:00Z")
+        assert client.get("/").status_code == 200  # renews it: 30 minutes from now
+        traveller.move_to("2026-12-01T09:45:00Z")
+        assert client.get("/").status_code == 200  # 45 minutes after sign-in, 25 idle
+        traveller.move_to("2026-12-01T10:16:00Z")
         assert client.get("/").status_code == 302
 
 

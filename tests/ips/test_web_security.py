@@ -194,3 +194,27 @@ def test_the_openapi_document_declares_the_bearer_token() -> None:
     }
     assert document["security"] == [{"bearerToken": []}]
     assert document["paths"]["/healthz"]["get"]["security"] == []
+
+
+def test_behind_a_trusted_proxy_each_forwarded_address_has_its_own_limit(db: Database, advisor: str) -> None:
+    client = web_app(db, host="0.0.0.0", ips_trusted_proxies=1, ips_failed_signin_limit="1000 per minute",
+                     ips_page_rate_limit="2 per minute").test_client()
+    one = {"X-Forwarded-For": "203.0.113.1"}
+    assert [client.get("/signin", headers=one).status_code for _ in range(3)] == [200, 200, 429]
+    assert client.get("/signin", headers={"X-Forwarded-For": "203.0.113.2"}).status_code == 200
+    # Not trusted: X-Forwarded-For is anyone's to write, so it is not believed.
+    plain = web_app(db, host="0.0.0.0", ips_page_rate_limit="2 per minute").test_client()
+    codes = [plain.get("/signin", headers={"X-Forwarded-For": f"203.0.113.{n}"}).status_code
+             for n in range(3)]
+    assert codes == [200, 200, 429]
+
+
+def test_every_worker_signs_forms_with_the_same_key(db: Database) -> None:
+    from ips.web import secret_key
+    from tests.ips.web_helpers import web_settings
+
+    with_slack = web_settings(ips_secret_key=None, slack_client_secret="app-secret")
+    assert secret_key(with_slack) == secret_key(with_slack) != "app-secret"
+    assert secret_key(web_settings(ips_secret_key="given")) == "given"
+    alone = web_settings(ips_secret_key=None)
+    assert secret_key(alone) != secret_key(alone)  # one machine, no Slack app: its own each start
