@@ -28,12 +28,21 @@ COOKIE = "ips-session"
 SECURE_COOKIE = "__Host-ips-session"
 
 
-def _row_id(store_id: str) -> str:
-    # Only a digest is stored: a copy of the table holds no id that would sign anyone in.
-    return hashlib.sha256(store_id.encode()).hexdigest()
+class DigestedIds:
+    """Both stores key a session by the SHA-256 digest of its id, never the id itself: a copy
+    of the table, or a look into Redis, holds nothing that would sign anyone in."""
+
+    key_prefix: str
+
+    def _get_store_id(self, sid: str) -> str:
+        return self.key_prefix + hashlib.sha256(sid.encode()).hexdigest()
 
 
-class DatabaseSessionInterface(ServerSideSessionInterface):  # type: ignore[misc]
+class RedisSessions(DigestedIds, RedisSessionInterface):  # type: ignore[misc]
+    """Flask-Session's Redis store, keyed by digests."""
+
+
+class DatabaseSessionInterface(DigestedIds, ServerSideSessionInterface):  # type: ignore[misc]
     """Flask-Session's server-side session, kept in the record's database."""
 
     ttl = False
@@ -41,7 +50,7 @@ class DatabaseSessionInterface(ServerSideSessionInterface):  # type: ignore[misc
     def __init__(self, app: Flask, database: Database) -> None:
         self.database = database
         # Expired rows are cleared now and then as requests come in (one in a hundred).
-        super().__init__(app, key_prefix="session:", use_signer=False, permanent=True, sid_length=32,
+        super().__init__(app, key_prefix="", use_signer=False, permanent=True, sid_length=32,
                          serialization_format="msgpack", cleanup_n_requests=100)
 
     def should_set_storage(self, app: Flask, session: ServerSideSession) -> bool:
@@ -55,7 +64,7 @@ class DatabaseSessionInterface(ServerSideSessionInterface):  # type: ignore[misc
 
     def _retrieve_session_data(self, store_id: str) -> dict[str, Any] | None:
         with self.database.reading() as session:
-            row = session.scalar(select(WebSession).where(WebSession.id == _row_id(store_id),
+            row = session.scalar(select(WebSession).where(WebSession.id == store_id,
                                                           WebSession.expires_at > utcnow()))
             data = row.data if row is not None else None
         if data is None:
@@ -66,7 +75,7 @@ class DatabaseSessionInterface(ServerSideSessionInterface):  # type: ignore[misc
 
     def _delete_session(self, store_id: str) -> None:
         with self.database.transaction() as session:
-            session.execute(delete(WebSession).where(WebSession.id == _row_id(store_id)))
+            session.execute(delete(WebSession).where(WebSession.id == store_id))
 
     def _upsert_session(self, session_lifetime: timedelta, session: ServerSideSession,
                         store_id: str) -> None:
@@ -74,9 +83,9 @@ class DatabaseSessionInterface(ServerSideSessionInterface):  # type: ignore[misc
         data = self.serializer.encode(session)
         expires = utcnow() + session_lifetime
         with self.database.transaction() as db_session:
-            row = db_session.get(WebSession, _row_id(store_id))
+            row = db_session.get(WebSession, store_id)
             if row is None:
-                db_session.add(WebSession(id=_row_id(store_id), data=data, expires_at=expires))
+                db_session.add(WebSession(id=store_id, data=data, expires_at=expires))
             else:
                 row.data, row.expires_at = data, expires
 
@@ -101,7 +110,7 @@ def install_sessions(app: Flask, database: Database, *, redis_url: str | None, i
     if redis_url:
         from redis import Redis
 
-        interface = RedisSessionInterface(app, client=Redis.from_url(redis_url), key_prefix="ips-session:",
+        interface = RedisSessions(app, client=Redis.from_url(redis_url), key_prefix="ips-session:",
                                           use_signer=False, permanent=True, sid_length=32,
                                           serialization_format="msgpack")
     else:
