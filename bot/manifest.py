@@ -15,7 +15,7 @@ from urllib.parse import urlsplit
 
 import yaml
 
-from messaging.oauth import MANIFEST, REDIRECT_PATH
+from messaging.oauth import MANIFEST, REDIRECT_PATH, SIGN_IN_REDIRECT_PATH
 
 # Where Bolt's Flask handler answers events, commands and interactions (bot/http.py uses
 # this same constant; it lives here so the manifest needs no Flask to be imported).
@@ -55,7 +55,8 @@ def http_mode_manifest(public_url: str, path: Path = MANIFEST) -> dict[str, Any]
     settings["interactivity"]["is_enabled"] = True
     if settings.get("event_subscriptions", {}).get("bot_events"):
         settings["event_subscriptions"]["request_url"] = events_url
-    manifest.setdefault("oauth_config", {})["redirect_urls"] = [base + REDIRECT_PATH]
+    manifest.setdefault("oauth_config", {})["redirect_urls"] = [base + REDIRECT_PATH,
+                                                            base + SIGN_IN_REDIRECT_PATH]
     return manifest
 
 

@@ -37,8 +37,8 @@ from caseload.db import Database
 from caseload.errors import UnknownUser
 from caseload.models import Staff
 from caseload.staff import list_staff, staff_by_slack_id
+from messaging.oauth import SIGN_IN_REDIRECT_PATH, SIGN_IN_SCOPES
 
-SCOPES = ["openid", "profile"]
 SLACK_ISSUER = "https://slack.com"
 USER_CLAIM = "https://slack.com/user_id"
 TEAM_CLAIM = "https://slack.com/team_id"
@@ -203,7 +203,7 @@ def _check_claims(claims: dict[str, Any], settings: WebSettings, nonce: str | No
 
 def _redirect_uri(settings: WebSettings) -> str:
     base = settings.ips_public_url or request.host_url
-    return base.rstrip("/") + "/signin/slack/callback"
+    return base.rstrip("/") + SIGN_IN_REDIRECT_PATH
 
 
 def _finish_slack_sign_in(settings: WebSettings, database: Database) -> str:
@@ -260,11 +260,11 @@ def sign_in_blueprint(settings: WebSettings, database: Database, limiter: Limite
         session["oidc_nonce"] = secrets.token_urlsafe(24)
         session["oidc_next"] = _safe_next(request.args.get("next"))
         generator = OpenIDConnectAuthorizeUrlGenerator(
-            client_id=settings.slack_client_id or "", redirect_uri=_redirect_uri(settings), scopes=SCOPES,
-            authorization_url=settings.slack_openid_authorize_url)
+            client_id=settings.slack_client_id or "", redirect_uri=_redirect_uri(settings),
+            scopes=SIGN_IN_SCOPES, authorization_url=settings.slack_openid_authorize_url)
         return redirect(generator.generate(session["oidc_state"], nonce=session["oidc_nonce"]))
 
-    @bp.get("/signin/slack/callback")
+    @bp.get(SIGN_IN_REDIRECT_PATH)
     @failures
     def slack_callback() -> Any:
         if not settings.slack_sign_in:

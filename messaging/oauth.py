@@ -41,6 +41,10 @@ MANIFEST = PROJECT_ROOT / "slack" / "manifest.yml"
 STATE_LIFETIME = timedelta(minutes=10)
 INSTALL_PATH = "/slack/install"
 REDIRECT_PATH = "/slack/oauth_redirect"
+# Where Slack returns a person signing in to the web pages (Sign in with Slack, ips/signin.py),
+# and the user scopes that asks for; the manifest registers both.
+SIGN_IN_REDIRECT_PATH = "/signin/slack/callback"
+SIGN_IN_SCOPES = ["openid", "profile"]
 
 
 class AppCredentials(Protocol):

@@ -16,8 +16,10 @@ from bot.http import create_flask_app
 from bot.settings import BotSettings
 from caseload.db import Database
 from ips.cli import main
+from messaging.oauth import SIGN_IN_SCOPES
 from tests.bot.driver import SECRET, event
 from tests.fakes.slack_api import CLIENT_ID, CLIENT_SECRET, FakeSlack
+from tests.ips.web_helpers import web_app
 
 ROOT = Path(__file__).parents[2]
 MANIFEST_TEXT = (ROOT / "slack" / "manifest.yml").read_text()
@@ -100,7 +102,8 @@ def test_with_a_public_url_it_is_the_same_app_in_http_mode() -> None:
     assert [c["url"] for c in http["features"]["slash_commands"]] == [events]
     assert http["settings"]["interactivity"] == {"is_enabled": True, "request_url": events}
     assert http["settings"]["event_subscriptions"]["request_url"] == events
-    assert http["oauth_config"]["redirect_urls"] == ["https://ips.sussex.nhs.uk/slack/oauth_redirect"]
+    assert http["oauth_config"]["redirect_urls"] == ["https://ips.sussex.nhs.uk/slack/oauth_redirect",
+                                                     "https://ips.sussex.nhs.uk/signin/slack/callback"]
     # Everything else (name, command, shortcuts, scopes, events) is the kept manifest's.
     expected = copy.deepcopy(MANIFEST)
     for command in expected["features"]["slash_commands"]:
@@ -108,7 +111,8 @@ def test_with_a_public_url_it_is_the_same_app_in_http_mode() -> None:
     expected["settings"] |= {"socket_mode_enabled": False}
     expected["settings"]["interactivity"]["request_url"] = events
     expected["settings"]["event_subscriptions"]["request_url"] = events
-    expected["oauth_config"]["redirect_urls"] = ["https://ips.sussex.nhs.uk/slack/oauth_redirect"]
+    expected["oauth_config"]["redirect_urls"] = ["https://ips.sussex.nhs.uk/slack/oauth_redirect",
+                                                 "https://ips.sussex.nhs.uk/signin/slack/callback"]
     assert http == expected
     assert result.output.startswith("# HTTP mode for https://ips.sussex.nhs.uk")
 
@@ -116,7 +120,8 @@ def test_with_a_public_url_it_is_the_same_app_in_http_mode() -> None:
 def test_a_path_prefix_and_trailing_slash_are_kept_tidy() -> None:
     http = yaml.safe_load(_cli("--public-url", "https://nhs.example.org/ips/").output)
     assert http["settings"]["interactivity"]["request_url"] == "https://nhs.example.org/ips/slack/events"
-    assert http["oauth_config"]["redirect_urls"] == ["https://nhs.example.org/ips/slack/oauth_redirect"]
+    assert http["oauth_config"]["redirect_urls"] == ["https://nhs.example.org/ips/slack/oauth_redirect",
+                                                     "https://nhs.example.org/ips/signin/slack/callback"]
 
 
 @pytest.mark.parametrize("bad", ["http://ips.example.org", "ips.example.org", "https://",
@@ -139,5 +144,13 @@ def test_the_http_manifests_urls_are_the_routes_the_web_process_serves(db: Datab
               *[c["url"] for c in http["features"]["slash_commands"]]]
     for url in called:
         assert "POST" in routes[urlsplit(url).path]
-    [redirect] = http["oauth_config"]["redirect_urls"]
-    assert "GET" in routes[urlsplit(redirect).path]
+    install, sign_in = http["oauth_config"]["redirect_urls"]
+    assert "GET" in routes[urlsplit(install).path]
+    # Sign in with Slack returns to the web process's pages, which serve the callback.
+    web = web_app(db, host="0.0.0.0", slack_client_id=CLIENT_ID, slack_client_secret=CLIENT_SECRET,
+                  ips_public_url="https://ips.example.org")
+    assert "GET" in {rule.rule: rule.methods for rule in web.url_map.iter_rules()}[urlsplit(sign_in).path]
+
+
+def test_the_manifest_asks_for_the_user_scopes_sign_in_uses() -> None:
+    assert MANIFEST["oauth_config"]["scopes"]["user"] == SIGN_IN_SCOPES
