@@ -32,7 +32,9 @@ browser:
 test: setup browser
 	$(BIN)/ruff check .
 	$(BIN)/mypy
-	$(BIN)/pytest -n 2 -q
+	# Three workers on two cores: many tests wait on PostgreSQL, a browser or a subprocess, so a
+	# third keeps the cores busy (8.3 min against 10.6 with two, measured 2026-11-29).
+	$(BIN)/pytest -n 3 -q
 
 lint: setup
 	$(BIN)/ruff check .
