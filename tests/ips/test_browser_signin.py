@@ -73,7 +73,9 @@ def _demo_sign_in(page: Page, name: str) -> None:
     page.get_by_label("Sign in as").select_option(
         label=next(o for o in page.locator("#slack_user_id option").all_inner_texts() if o.startswith(name))
     )
-    page.get_by_role("button", name="Sign in as this person").click()
+    # Wait for the page the form leads to, so nothing reads the old one as it goes.
+    with page.expect_navigation():
+        page.get_by_role("button", name="Sign in as this person").click()
 
 
 @pytest.mark.parametrize(
@@ -176,7 +178,8 @@ def _signed_in_pages(page: Page, db: Database, people: dict[str, str]) -> Iterat
     yield "sign-in callback without an app"
     _demo_sign_in(page, "Lee Leader")
     yield "overview, team leader"
-    page.get_by_role("button", name="Sign out").click()
+    with page.expect_navigation():
+        page.get_by_role("button", name="Sign out").click()
     yield "signed out"
     _demo_sign_in(page, "Ada Advisor")
     yield "overview, advisor"
@@ -193,7 +196,8 @@ def _signed_in_pages(page: Page, db: Database, people: dict[str, str]) -> Iterat
     yield "link already used"
     page.goto("/calculator/link/made-up")
     yield "link not one of yours"
-    page.get_by_role("button", name="Sign out").click()
+    with page.expect_navigation():
+        page.get_by_role("button", name="Sign out").click()
     yield "signed out again"
 
 
@@ -209,6 +213,7 @@ def test_sign_in_pages_reflow_on_a_phone_and_axe_finds_nothing(browser, db, peop
         try:
             for name in _signed_in_pages(page, db, people):
                 seen.append(name)
+                page.wait_for_load_state("load")
                 scroll_width = page.evaluate("document.documentElement.scrollWidth")
                 assert scroll_width <= width, f"the {name} page is {scroll_width} px wide at {width} px"
                 results = axe.run(page)
