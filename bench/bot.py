@@ -77,7 +77,10 @@ def open_database() -> tuple[Database, str]:
         config = alembic_config(db.url)
         config.attributes["connection"] = conn
         command.upgrade(config, "head")
-    return db, f"{POSTGRES_URL}?options={quote(f'-csearch_path={SCHEMA}')}"
+    # The application name lets the run find the server's own database backends to count
+    # their CPU (`cpu_seconds`).
+    return db, (f"{POSTGRES_URL}?options={quote(f'-csearch_path={SCHEMA}')}"
+                f"&application_name={SCHEMA}")
 
 
 def seed(db: Database, users: int) -> dict:
@@ -187,8 +190,38 @@ def ms(seconds: float) -> str:
     return f"{seconds * 1000:7.1f} ms"
 
 
+def cpu_seconds(pids: list[int]) -> dict[int, float]:
+    """User and system CPU time each process has used so far (Linux /proc)."""
+    used = {}
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue  # ended
+        # utime and stime, fields 14 and 15 of stat
+        used[pid] = (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    return used
+
+
+def cpu_since(before: dict[int, float], now: dict[int, float]) -> float:
+    """CPU used since `before`; a process that started since counts whole."""
+    return sum(seconds - before.get(pid, 0.0) for pid, seconds in now.items())
+
+
+def server_pids(db: Database, master: int | None) -> tuple[list[int], list[int]]:
+    """The gunicorn workers under `master`, and the database backends serving them."""
+    workers = []
+    if master is not None:
+        children = Path(f"/proc/{master}/task/{master}/children")
+        workers = [int(pid) for pid in children.read_text().split()] if children.exists() else []
+    with db.engine.connect() as conn:
+        backends = list(conn.scalars(sa.text(
+            "SELECT pid FROM pg_stat_activity WHERE application_name = :name"), {"name": SCHEMA}))
+    return workers, backends
+
+
 def start_server(args: argparse.Namespace, db: Database, db_url: str, fake: FakeSlack):  # type: ignore[no-untyped-def]
-    """The bot's HTTP endpoint; returns (url, stop)."""
+    """The bot's HTTP endpoint; returns (url, stop, gunicorn's pid or None)."""
     if args.server == "werkzeug":
         from werkzeug.serving import make_server
 
@@ -201,7 +234,7 @@ def start_server(args: argparse.Namespace, db: Database, db_url: str, fake: Fake
                                slack_api_url=fake.url)
         server = make_server("127.0.0.1", 0, create_flask_app(db, settings), threaded=True)
         threading.Thread(target=server.serve_forever, daemon=True).start()
-        return f"http://127.0.0.1:{server.server_port}/slack/events", server.shutdown
+        return f"http://127.0.0.1:{server.server_port}/slack/events", server.shutdown, None
     port = free_port()
     env = {**os.environ, "DATABASE_URL": db_url, "SLACK_BOT_TOKEN": BOT_TOKEN,
            "SLACK_SIGNING_SECRET": SECRET, "SLACK_API_URL": fake.url, "LOG_LEVEL": "WARNING"}
@@ -221,7 +254,7 @@ def start_server(args: argparse.Namespace, db: Database, db_url: str, fake: Fake
         process.terminate()
         process.wait(timeout=30)
 
-    return f"http://127.0.0.1:{port}/slack/events", stop
+    return f"http://127.0.0.1:{port}/slack/events", stop, process.pid
 
 
 def home_times(db: Database, url: str, fake: FakeSlack, user: str, runs: int) -> tuple[list, list, int]:
@@ -278,7 +311,7 @@ def main() -> None:
     db, db_url = open_database()
     plan = seed(db, args.users)
     fake = FakeSlack().start()
-    url, stop = start_server(args, db, db_url, fake)
+    url, stop, master = start_server(args, db, db_url, fake)
     shape = (f"gunicorn, {args.workers} workers x {args.threads} threads"
              if args.server == "gunicorn" else "werkzeug threaded server in this process")
     try:
@@ -286,6 +319,8 @@ def main() -> None:
         load.run(warm_up=True)  # connections, imports and caches in every worker
         load.times = {"referral": [], "contact": []}
         warm_failures, load.failures = load.failures, []
+        workers, backends = server_pids(db, master)
+        before = (cpu_seconds(workers), cpu_seconds(backends))
         seconds = load.run()
         every = load.times["referral"] + load.times["contact"]
         # Each referral tells the referrer and the specialist; each contact confirms: all DMs.
@@ -294,6 +329,11 @@ def main() -> None:
         while len(fake.successful("chat.postMessage")) < expected and time.monotonic() < deadline:
             time.sleep(0.05)
         delivered = len(fake.successful("chat.postMessage"))
+        # CPU the server spent on the timed requests and the messages after them: a figure that
+        # load from other programs on the machine barely moves, unlike the latency.
+        workers, backends = server_pids(db, master)
+        cpu = (cpu_since(before[0], cpu_seconds(workers)),
+               cpu_since(before[1], cpu_seconds(backends)))
         written, teams, staff = written_rows(db)
 
         rendered, end_to_end, blocks = home_times(db, url, fake, plan["home"], args.home_runs)
@@ -311,6 +351,10 @@ def main() -> None:
         print(f"    {failure}")
     print(f"  written: {written[0]:,} referrals, {written[1]:,} contacts; "
           f"{delivered:,} of {expected:,} DMs after acknowledgement reached the fake Slack")
+    if master is not None:
+        print(f"  CPU a request, its messages included: gunicorn workers "
+              f"{cpu[0] / len(every) * 1000:.1f} ms, PostgreSQL {cpu[1] / len(every) * 1000:.1f} ms "
+              f"({len(backends)} connections)")
     print("  acknowledgement latency           p50        p90        p99        max")
     for label, values in (("referral (refer_modal)", load.times["referral"]),
                           ("employer contact", load.times["contact"]), ("all", every)):

@@ -5,18 +5,27 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
 # `Session` is the public name callers annotate with, so no front end imports sqlalchemy for it.
-__all__ = ["Database", "DatabaseError", "Session", "make_engine"]
+__all__ = ["Database", "DatabaseError", "Session", "insert_or_skip", "make_engine"]
 
 # Anything the database layer raises (unreachable, not migrated, a failed statement): the one
 # type front ends catch, so they need not import SQLAlchemy.
 DatabaseError = SQLAlchemyError
+
+
+def insert_or_skip(session: Session, table: Any) -> Any:
+    """An INSERT into `table` for this session's database, so callers can add
+    `.on_conflict_do_nothing()`: both dialects' inserts have it; the generic one does not."""
+    return (postgresql.insert if session.get_bind().dialect.name == "postgresql"
+            else sqlite.insert)(table)
 
 
 def _normalise_url(url: str) -> str:

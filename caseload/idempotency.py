@@ -2,27 +2,22 @@
 
 from __future__ import annotations
 
-from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session
-
-from caseload.models import IdempotencyKey
+from caseload.db import Session, insert_or_skip
+from caseload.models import IdempotencyKey, utcnow
 
 
 def claim(session: Session, key: str) -> bool:
     """True if this is the first time `key` is seen; False if it was acted on already.
 
     The claim commits or rolls back with the caller's work, so a failed write frees the key
-    for the retry, and two processes racing on the same key cannot both win.
+    for the retry, and two processes racing on the same key cannot both win: the second
+    insert waits on the first's unique key and then inserts nothing.
     """
     if len(key) > 255:
         raise ValueError("idempotency key longer than 255 characters")
-    if session.scalar(select(IdempotencyKey.id).where(IdempotencyKey.key == key)) is not None:
-        return False
-    try:
-        with session.begin_nested():
-            session.add(IdempotencyKey(key=key))
-            session.flush()
-    except IntegrityError:
-        return False
-    return True
+    # One statement (no look-up first, no savepoint): a modal submission makes this claim on
+    # every request.
+    stored = session.scalar(
+        insert_or_skip(session, IdempotencyKey).values(key=key, created_at=utcnow())
+        .on_conflict_do_nothing(index_elements=["key"]).returning(IdempotencyKey.id))
+    return stored is not None

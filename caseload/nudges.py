@@ -19,11 +19,10 @@ from datetime import date, timedelta
 from typing import Any
 
 from sqlalchemy import select
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from caseload import outbox
-from caseload.db import Database
+from caseload.db import Database, insert_or_skip
 from caseload.models import NudgeLog, OutboxMessage, utcnow
 
 Key = tuple[str, str, str]
@@ -63,10 +62,9 @@ def record_and_queue(db: Database, keys: list[Key], recipient: str, dm_key: str,
         return []
     try:
         with db.transaction() as session:
-            insert = _insert_for(db)
             now = utcnow()
             statement = (
-                insert(NudgeLog)
+                insert_or_skip(session, NudgeLog)
                 .values([{"kind": k, "subject": s, "period": p, "recipient": recipient,
                           "outbox_key": dm_key, "created_at": now} for k, s, p in keys])
                 .on_conflict_do_nothing(index_elements=["kind", "subject", "period"])
@@ -80,11 +78,6 @@ def record_and_queue(db: Database, keys: list[Key], recipient: str, dm_key: str,
             return won
     except _Taken:
         return []
-
-
-def _insert_for(db: Database) -> Callable[[type[NudgeLog]], Any]:
-    # Both dialects' insert() have on_conflict_do_nothing; the generic one does not.
-    return postgresql.insert if db.dialect == "postgresql" else sqlite.insert
 
 
 def all_queued(db: Database, keys: list[Key]) -> bool:

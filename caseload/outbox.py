@@ -25,11 +25,10 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import CursorResult, or_, select, update
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from caseload.audit import record_change, snapshot
-from caseload.db import Database
+from caseload.db import Database, insert_or_skip
 from caseload.errors import Conflict, NotFound
 from caseload.models import OutboxMessage, OutboxStatus, Staff, utcnow
 
@@ -56,15 +55,30 @@ class Delivery:
 def enqueue(session: Session, key: str, recipient: str, message: dict[str, Any]) -> bool:
     """Store a message to send after this transaction commits; a key already stored is left
     as it is (a retried write queues nothing twice). True if it was stored now."""
-    insert = postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
+    return _insert(session, key, recipient, message, claimed_at=None) is not None
+
+
+def enqueue_claimed(session: Session, key: str, recipient: str,
+                    message: dict[str, Any]) -> Delivery | None:
+    """`enqueue`, already claimed by the caller, who sends it as soon as this transaction
+    commits: a web request's own messages skip a claim transaction of their own. If the
+    caller dies before sending, the claim's lease runs out and the clock's sweep sends it.
+    None if the key was stored already (a retried write: its first try has it)."""
+    stored = _insert(session, key, recipient, message, claimed_at=utcnow())
+    return None if stored is None else Delivery(stored, key, recipient, message, 1)
+
+
+def _insert(session: Session, key: str, recipient: str, message: dict[str, Any],
+            claimed_at: datetime | None) -> int | None:
     now = utcnow()
-    stored = session.scalar(
-        insert(OutboxMessage)
+    stored: int | None = session.scalar(
+        insert_or_skip(session, OutboxMessage)
         .values(key=key, recipient=recipient, message=message, status=OutboxStatus.PENDING,
-                attempts=0, next_attempt_at=now, created_at=now)
+                attempts=0 if claimed_at is None else 1, next_attempt_at=now, created_at=now,
+                claimed_at=claimed_at)
         .on_conflict_do_nothing(index_elements=["key"])
         .returning(OutboxMessage.id))
-    return stored is not None
+    return stored
 
 
 def file_message(content: bytes, filename: str, title: str) -> dict[str, Any]:

@@ -76,6 +76,15 @@ class Sender:
             self._send_one(delivery, done)
         return done
 
+    def send(self, deliveries: list[outbox.Delivery]) -> Drained:
+        """Send messages the caller has claimed already (`outbox.enqueue_claimed`), and mark each."""
+        done = Drained()
+        if not self._mark_unmarked():
+            return done  # the leases run out and the clock's sweep sends them
+        for delivery in deliveries:
+            self._send_one(delivery, done)
+        return done
+
     def _send_one(self, delivery: outbox.Delivery, done: Drained) -> None:
         client = self.client_for(delivery.recipient)
         try:

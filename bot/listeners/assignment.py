@@ -28,29 +28,30 @@ from caseload.access import require_team_lead
 from caseload.db import Database, Session
 from caseload.errors import CaseloadError, InvalidInput
 from caseload.models import Client, Staff
+from caseload.outbox import Delivery
 from caseload.staff import get_staff
 
 log = logging.getLogger("bot.assignment")
 
 
 def assignment_notices(session: Session, actor: Staff, record: Client, previous: int | None,
-                       key: str) -> list[str]:
+                       key: str) -> list[Delivery | None]:
     """Queue the confirmation to `actor` and the notes to the specialist who now holds the
     client and to the one who held it before (each once, never to the actor themself)."""
     assert record.specialist_id is not None
     now = get_staff(session, record.specialist_id)
-    keys = [queue(session, f"{key}:confirm", actor.slack_user_id,
+    queued = [queue(session, f"{key}:confirm", actor.slack_user_id,
                   f"{record.reference} is assigned to {now.display_name}.")]
     if now.slack_user_id != actor.slack_user_id:
-        keys.append(queue(session, f"{key}:specialist", now.slack_user_id,
+        queued.append(queue(session, f"{key}:specialist", now.slack_user_id,
                           f"{record.reference} has been assigned to you by {actor.display_name}."))
     if previous is not None and previous != now.id:
         before = get_staff(session, previous)
         if before.slack_user_id != actor.slack_user_id:
-            keys.append(queue(session, f"{key}:previous", before.slack_user_id,
+            queued.append(queue(session, f"{key}:previous", before.slack_user_id,
                               f"{record.reference} has been reassigned to {now.display_name} by "
                               f"{actor.display_name}."))
-    return keys
+    return queued
 
 
 def over_metadata(do: str, client_id: int, specialist_id: int | None, press: str) -> str:
@@ -70,19 +71,19 @@ def ask_to_confirm(client: WebClient, body: dict[str, Any], refusal: clients.Ove
         tell_privately(client, body, str(refusal))
 
 
-def _confirmed(session: Session, actor: Staff, view: dict[str, Any]) -> list[str]:
+def _confirmed(session: Session, actor: Staff, view: dict[str, Any]) -> list[Delivery | None]:
     plan = json.loads(view["private_metadata"])
     record = clients.get_client(session, actor, int(plan["client"]))
     previous = record.specialist_id
     if plan["do"] == "accept":
         clients.accept(session, actor, record, confirm_over=True)
-        keys = [queue(session, f"accepted:{record.id}:confirm", actor.slack_user_id,
+        queued = [queue(session, f"accepted:{record.id}:confirm", actor.slack_user_id,
                       f"Accepted {record.reference} onto the caseload.")]
         referrer = clients.referrer_of(session, record)
         if referrer and referrer.slack_user_id != actor.slack_user_id:
-            keys.append(queue(session, f"accepted:{record.id}:referrer", referrer.slack_user_id,
+            queued.append(queue(session, f"accepted:{record.id}:referrer", referrer.slack_user_id,
                               f"Your referral {record.reference} has been accepted."))
-        return keys
+        return queued
     clients.assign(session, actor, record, int(plan["specialist"]), confirm_over=True)
     return assignment_notices(session, actor, record, previous,
                               f"assigned:{record.id}:{plan['press']}")
@@ -93,7 +94,7 @@ def confirm_submitted(database: Database, ack: Ack, body: dict[str, Any], client
     say) undoes its own part and is told in a direct message instead."""
     refused: list[str] = []
 
-    def work(session: Session, actor: Staff, view: dict[str, Any]) -> list[str]:
+    def work(session: Session, actor: Staff, view: dict[str, Any]) -> list[Delivery | None]:
         try:
             with session.begin_nested():
                 return _confirmed(session, actor, view)
@@ -101,8 +102,8 @@ def confirm_submitted(database: Database, ack: Ack, body: dict[str, Any], client
             refused.append(sentence(exc))
             return []
 
-    keys = write_once(database, ack, body, work, {}, "confirm")
-    send_queued(database, client, keys or [])
+    queued = write_once(database, ack, body, work, {}, "confirm")
+    send_queued(database, client, queued or [])
     if refused:
         client.chat_postMessage(channel=body["user"]["id"], text=refused[0])
 
@@ -128,7 +129,7 @@ def reassign_pressed(database: Database, ack: Ack, body: dict[str, Any], client:
                        else "That client is not known.")
 
 
-def _reassign(session: Session, actor: Staff, view: dict[str, Any]) -> list[str]:
+def _reassign(session: Session, actor: Staff, view: dict[str, Any]) -> list[Delivery | None]:
     values = values_of(view)
     record = clients.get_client(session, actor, int(view["private_metadata"]))
     chosen = submitted(values, "specialist")
@@ -146,9 +147,9 @@ def _reassign(session: Session, actor: Staff, view: dict[str, Any]) -> list[str]
 
 
 def reassign_submitted(database: Database, ack: Ack, body: dict[str, Any], client: WebClient) -> None:
-    keys = write_once(database, ack, body, _reassign, {"specialist_id": "specialist"},
+    queued = write_once(database, ack, body, _reassign, {"specialist_id": "specialist"},
                       "specialist")
-    send_queued(database, client, keys or [])
+    send_queued(database, client, queued or [])
 
 
 def register(app: App, database: Database) -> None:

@@ -20,6 +20,7 @@ from caseload import clients
 from caseload.db import Database, Session
 from caseload.errors import CaseloadError, InvalidInput, UnknownUser
 from caseload.models import Role, Staff
+from caseload.outbox import Delivery
 from caseload.staff import staff_by_slack_id
 from caseload.teams import get_team, teams_in_workspace
 from caseload.validation import parse
@@ -69,9 +70,9 @@ def _staff_id(session: Session, slack_user_id: str | None, block: str) -> int | 
         raise InvalidInput.one(block, "that person is not set up in IPS Assist yet") from None
 
 
-def _refer(session: Session, actor: Staff, view: dict[str, Any]) -> list[str]:
+def _refer(session: Session, actor: Staff, view: dict[str, Any]) -> list[Delivery | None]:
     """Save the referral and queue, in the same transaction, the referrer's confirmation and
-    the note asking each decider to accept it. Returns the queued messages' keys."""
+    the note asking each decider to accept it. Returns the queued messages' queued."""
     values = values_of(view)
     referral = parse(clients.Referral, {
         "reference": submitted(values, "reference") or "",
@@ -86,17 +87,17 @@ def _refer(session: Session, actor: Staff, view: dict[str, Any]) -> list[str]:
     team = get_team(session, record.team_id)
     note = referral_for_acceptance(record.reference, team.name, record.id, actor.display_name)
     deciders = [d.slack_user_id for d in clients.who_accepts(session, record)]
-    keys = [queue(session, f"referral:{record.id}:confirm", actor.slack_user_id,
+    queued = [queue(session, f"referral:{record.id}:confirm", actor.slack_user_id,
                   f"Referred {record.reference}. You'll hear when it is accepted.")]
-    keys += [queue(session, f"referral:{record.id}:to:{decider}", decider, note)
+    queued += [queue(session, f"referral:{record.id}:to:{decider}", decider, note)
              for decider in deciders]
     log.info("referral %s queued for %d people to accept", record.reference, len(deciders))
-    return keys
+    return queued
 
 
 def referral_submitted(database: Database, ack: Ack, body: dict[str, Any], client: WebClient) -> None:
-    keys = write_once(database, ack, body, _refer, BLOCKS, "reference")
-    send_queued(database, client, keys or [])
+    queued = write_once(database, ack, body, _refer, BLOCKS, "reference")
+    send_queued(database, client, queued or [])
 
 
 def accept_pressed(database: Database, ack: Ack, body: dict[str, Any], client: WebClient) -> None:
@@ -109,10 +110,10 @@ def accept_pressed(database: Database, ack: Ack, body: dict[str, Any], client: W
             record = clients.get_client(session, actor, client_id)
             clients.accept(session, actor, record)
             referrer = clients.referrer_of(session, record)
-            keys = [queue(session, f"accepted:{record.id}:confirm", user_id,
+            queued = [queue(session, f"accepted:{record.id}:confirm", user_id,
                           f"Accepted {record.reference} onto the caseload.")]
             if referrer and referrer.slack_user_id != user_id:
-                keys.append(queue(session, f"accepted:{record.id}:referrer", referrer.slack_user_id,
+                queued.append(queue(session, f"accepted:{record.id}:referrer", referrer.slack_user_id,
                                   f"Your referral {record.reference} has been accepted."))
     except clients.OverCaseload as over:
         ask_to_confirm(client, body, over, over_metadata("accept", client_id, None, ""),
@@ -121,7 +122,7 @@ def accept_pressed(database: Database, ack: Ack, body: dict[str, Any], client: W
     except CaseloadError as exc:
         tell_privately(client, body, sentence(exc))
         return
-    send_queued(database, client, keys)
+    send_queued(database, client, queued)
 
 
 def assign_picked(database: Database, ack: Ack, body: dict[str, Any], client: WebClient) -> None:
@@ -139,7 +140,7 @@ def assign_picked(database: Database, ack: Ack, body: dict[str, Any], client: We
             previous = record.specialist_id
             clients.assign(session, actor, record, specialist_id)
             # Each pick is its own press: Slack's action_ts tells a retry from a new pick.
-            keys = assignment_notices(session, actor, record, previous,
+            queued = assignment_notices(session, actor, record, previous,
                                       f"assigned:{record.id}:{action.get('action_ts', '')}")
     except clients.OverCaseload as over:
         ask_to_confirm(client, body, over, over_metadata(
@@ -149,7 +150,7 @@ def assign_picked(database: Database, ack: Ack, body: dict[str, Any], client: We
     except CaseloadError as exc:
         tell_privately(client, body, sentence(exc))
         return
-    send_queued(database, client, keys)
+    send_queued(database, client, queued)
 
 
 def register(app: App, database: Database) -> None:

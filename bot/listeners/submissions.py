@@ -7,7 +7,7 @@ person submitting in one transaction, answer errors beside the fields, then ackn
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Any, TypeVar
 
 from slack_bolt import Ack
@@ -18,7 +18,7 @@ from caseload.db import Database, Session
 from caseload.errors import CaseloadError
 from caseload.idempotency import claim
 from caseload.models import Staff
-from caseload.outbox import enqueue
+from caseload.outbox import Delivery, enqueue_claimed
 from caseload.staff import staff_by_slack_id
 from messaging.outbox import Sender
 from messaging.views import Message
@@ -66,25 +66,27 @@ def save_and_confirm(database: Database, ack: Ack, body: dict[str, Any], client:
                      work: Work[str | Message], blocks: dict[str, str], fallback: str) -> None:
     """`write_once`, its confirmation to the person who submitted queued in the same
     transaction (keyed by the view id), then sent."""
-    def work_and_queue(session: Session, actor: Staff, view: dict[str, Any]) -> list[str]:
+    def work_and_queue(session: Session, actor: Staff,
+                       view: dict[str, Any]) -> list[Delivery | None]:
         confirmation = work(session, actor, view)
         return [queue(session, f"view:{view['id']}:confirm", actor.slack_user_id, confirmation)]
 
-    keys = write_once(database, ack, body, work_and_queue, blocks, fallback)
-    send_queued(database, client, keys or [])
+    queued = write_once(database, ack, body, work_and_queue, blocks, fallback)
+    send_queued(database, client, queued or [])
 
 
-def queue(session: Session, key: str, recipient: str, message: str | Message) -> str:
-    """Store a message to follow this transaction's write (caseload/outbox.py); its key."""
+def queue(session: Session, key: str, recipient: str, message: str | Message) -> Delivery | None:
+    """Store a message to follow this transaction's write (caseload/outbox.py), claimed for
+    this request to send once it commits; None if a retried write stored it already."""
     kwargs = message.as_kwargs() if isinstance(message, Message) else {"text": message}
-    enqueue(session, key, recipient, kwargs)
-    return key
+    return enqueue_claimed(session, key, recipient, kwargs)
 
 
-def send_queued(database: Database, client: WebClient, keys: list[str]) -> None:
+def send_queued(database: Database, client: WebClient, queued: Iterable[Delivery | None]) -> None:
     """Send a request's queued messages now, after the response; whatever Slack does not take
     stays queued for the clock's sweep (messaging/outbox.py)."""
-    if keys:
+    deliveries = [delivery for delivery in queued if delivery is not None]
+    if deliveries:
         # A request's few messages go to different people: no pacing sleep in a web worker
         # (slack_sdk still waits out a 429; the sweep paces what is left).
-        Sender(database, lambda _recipient: client, min_interval=0).drain(keys=keys)
+        Sender(database, lambda _recipient: client, min_interval=0).send(deliveries)

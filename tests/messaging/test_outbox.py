@@ -175,3 +175,45 @@ def test_a_message_being_sent_cannot_be_retried_or_cancelled_under_its_sender(db
     [delivery] = outbox.claim_due(db)
     with pytest.raises(Conflict, match="being sent now"), db.transaction() as s:
         outbox.cancel(s, None, delivery.id)
+
+
+def _queue_claimed(db: Database, count: int) -> list[outbox.Delivery]:
+    """As a web request queues its own messages: claimed in the write's transaction."""
+    with db.transaction() as s:
+        queued = [outbox.enqueue_claimed(s, f"request:{n}", "U0TOM", {"text": f"reply {n}"})
+                  for n in range(count)]
+    return [delivery for delivery in queued if delivery is not None]
+
+
+def test_a_request_sends_what_it_claimed_once_and_the_sweep_leaves_it_alone(db, fake, start) -> None:
+    deliveries = _queue_claimed(db, 2)
+    assert [d.attempt for d in deliveries] == [1, 1]
+    assert _sender(db, fake).send(deliveries).sent == 2
+    assert _statuses(db) == [OutboxStatus.SENT] * 2
+    with _at(start + outbox.CLAIM_LEASE + timedelta(minutes=1)):
+        assert _sender(db, fake).drain().sent == 0
+    assert _texts(fake) == ["reply 0", "reply 1"]
+
+
+def test_a_retried_request_queues_nothing_and_gets_nothing_to_send(db, fake) -> None:
+    assert len(_queue_claimed(db, 1)) == 1
+    assert _queue_claimed(db, 1) == []  # Slack delivered the request again
+
+
+def test_a_request_killed_before_sending_is_sent_by_the_sweep_after_the_lease(db, fake, start) -> None:
+    _queue_claimed(db, 2)  # the write commits; the worker dies before it sends
+    with _at(start + timedelta(minutes=5)):
+        assert _sender(db, fake).drain().sent == 0  # the request's claim still runs
+    with _at(start + outbox.CLAIM_LEASE + timedelta(seconds=1)):
+        assert _sender(db, fake).drain().sent == 2
+        assert _sender(db, fake).drain().sent == 0
+    assert _texts(fake) == ["reply 0", "reply 1"]
+
+
+def test_a_request_whose_send_fails_leaves_it_to_the_sweep_with_a_backoff(db, fake, start) -> None:
+    deliveries = _queue_claimed(db, 1)
+    fake.fail_next(2, status=500)  # the try and slack_sdk's own retry of a 5xx
+    assert _sender(db, fake).send(deliveries).retrying == 1
+    with _at(start + timedelta(minutes=2)):  # after the first backoff, well inside the lease
+        assert _sender(db, fake).drain().sent == 1
+    assert _texts(fake) == ["reply 0"]
