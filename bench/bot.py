@@ -321,7 +321,9 @@ def main() -> None:
         warm_failures, load.failures = load.failures, []
         workers, backends = server_pids(db, master)
         before = (cpu_seconds(workers), cpu_seconds(backends))
+        own_before = time.process_time()
         seconds = load.run()
+        own = time.process_time() - own_before
         every = load.times["referral"] + load.times["contact"]
         # Each referral tells the referrer and the specialist; each contact confirms: all DMs.
         expected = 3 * args.users * (args.rounds + 2)
@@ -354,7 +356,8 @@ def main() -> None:
     if master is not None:
         print(f"  CPU a request, its messages included: gunicorn workers "
               f"{cpu[0] / len(every) * 1000:.1f} ms, PostgreSQL {cpu[1] / len(every) * 1000:.1f} ms "
-              f"({len(backends)} connections)")
+              f"({len(backends)} connections); this process (the simulated users and the fake "
+              f"Slack) {own / len(every) * 1000:.1f} ms")
     print("  acknowledgement latency           p50        p90        p99        max")
     for label, values in (("referral (refer_modal)", load.times["referral"]),
                           ("employer contact", load.times["contact"]), ("all", every)):

@@ -2,19 +2,21 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
+from functools import cache
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import CursorResult, Engine, Executable, create_engine, event
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
 # `Session` is the public name callers annotate with, so no front end imports sqlalchemy for it.
-__all__ = ["Database", "DatabaseError", "Session", "insert_or_skip", "make_engine"]
+__all__ = ["Database", "DatabaseError", "Session", "insert_if_new", "insert_or_skip",
+           "make_engine"]
 
 # Anything the database layer raises (unreachable, not migrated, a failed statement): the one
 # type front ends catch, so they need not import SQLAlchemy.
@@ -26,6 +28,22 @@ def insert_or_skip(session: Session, table: Any) -> Any:
     `.on_conflict_do_nothing()`: both dialects' inserts have it; the generic one does not."""
     return (postgresql.insert if session.get_bind().dialect.name == "postgresql"
             else sqlite.insert)(table)
+
+
+def insert_if_new(session: Session, entity: Any, values: dict[str, Any],
+                  unique: Sequence[str]) -> int | None:
+    """Insert a row of `entity` in the session's transaction unless one with the same `unique`
+    columns exists; the new row's id, or None. One statement, compiled once per database kind:
+    the bot makes such inserts (an idempotency claim, its messages) on every submission."""
+    statement = _insert_if_new(session.get_bind().dialect.name, entity.__table__, tuple(unique))
+    new_id: int | None = session.connection().execute(statement, values).scalar()
+    return new_id
+
+
+@cache
+def _insert_if_new(dialect: str, table: Any, unique: tuple[str, ...]) -> Executable:
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    return insert(table).on_conflict_do_nothing(index_elements=list(unique)).returning(table.c.id)
 
 
 def _normalise_url(url: str) -> str:
@@ -97,6 +115,15 @@ class Database:
             raise
         finally:
             session.close()
+
+    def execute_alone(self, statement: Executable) -> CursorResult[Any]:
+        """One statement in a transaction of its own, without an ORM session (the outbox's
+        bookkeeping after each send: cheap, and never mixed with other work)."""
+        with self.engine.connect() as connection:
+            if self.dialect == "sqlite":
+                connection = connection.execution_options(sqlite_begin="IMMEDIATE")
+            with connection.begin():
+                return connection.execute(statement)
 
     @contextmanager
     def reading(self) -> Iterator[Session]:

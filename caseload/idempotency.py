@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from caseload.db import Session, insert_or_skip
+from caseload.db import Session, insert_if_new
 from caseload.models import IdempotencyKey, utcnow
 
 
@@ -17,7 +17,5 @@ def claim(session: Session, key: str) -> bool:
         raise ValueError("idempotency key longer than 255 characters")
     # One statement (no look-up first, no savepoint): a modal submission makes this claim on
     # every request.
-    stored = session.scalar(
-        insert_or_skip(session, IdempotencyKey).values(key=key, created_at=utcnow())
-        .on_conflict_do_nothing(index_elements=["key"]).returning(IdempotencyKey.id))
-    return stored is not None
+    return insert_if_new(session, IdempotencyKey, {"key": key, "created_at": utcnow()},
+                         unique=["key"]) is not None

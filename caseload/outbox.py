@@ -28,7 +28,7 @@ from sqlalchemy import CursorResult, or_, select, update
 from sqlalchemy.orm import Session
 
 from caseload.audit import record_change, snapshot
-from caseload.db import Database, insert_or_skip
+from caseload.db import Database, insert_if_new
 from caseload.errors import Conflict, NotFound
 from caseload.models import OutboxMessage, OutboxStatus, Staff, utcnow
 
@@ -71,14 +71,10 @@ def enqueue_claimed(session: Session, key: str, recipient: str,
 def _insert(session: Session, key: str, recipient: str, message: dict[str, Any],
             claimed_at: datetime | None) -> int | None:
     now = utcnow()
-    stored: int | None = session.scalar(
-        insert_or_skip(session, OutboxMessage)
-        .values(key=key, recipient=recipient, message=message, status=OutboxStatus.PENDING,
-                attempts=0 if claimed_at is None else 1, next_attempt_at=now, created_at=now,
-                claimed_at=claimed_at)
-        .on_conflict_do_nothing(index_elements=["key"])
-        .returning(OutboxMessage.id))
-    return stored
+    return insert_if_new(session, OutboxMessage, {
+        "key": key, "recipient": recipient, "message": message, "status": OutboxStatus.PENDING,
+        "attempts": 0 if claimed_at is None else 1, "next_attempt_at": now, "created_at": now,
+        "claimed_at": claimed_at}, unique=["key"])
 
 
 def file_message(content: bytes, filename: str, title: str) -> dict[str, Any]:
@@ -116,12 +112,12 @@ def claim_due(db: Database, keys: list[str] | None = None, limit: int = 100,
     return claimed
 
 
-def mark_sent(db: Database, delivery: Delivery) -> None:
-    with db.transaction() as session:
-        session.execute(update(OutboxMessage).where(OutboxMessage.id == delivery.id)
-                        .values(status=OutboxStatus.SENT, sent_at=utcnow(), claimed_at=None,
-                                last_error=None)
-                        .execution_options(synchronize_session=False))
+def mark_sent(db: Database, deliveries: list[Delivery]) -> None:
+    """Slack has these: sent, in one statement."""
+    db.execute_alone(update(OutboxMessage)
+                     .where(OutboxMessage.id.in_([delivery.id for delivery in deliveries]))
+                     .values(status=OutboxStatus.SENT, sent_at=utcnow(), claimed_at=None,
+                             last_error=None))
 
 
 def backoff(attempt: int) -> timedelta:
@@ -137,20 +133,15 @@ def retry_later(db: Database, delivery: Delivery, error: str,
     if delivery.attempt >= MAX_ATTEMPTS:
         give_up(db, delivery, f"gave up after {delivery.attempt} attempts: {error}")
         return False
-    with db.transaction() as session:
-        session.execute(update(OutboxMessage).where(OutboxMessage.id == delivery.id)
-                        .values(claimed_at=None, last_error=error[:2000],
-                                next_attempt_at=utcnow() + (wait or backoff(delivery.attempt)))
-                        .execution_options(synchronize_session=False))
+    db.execute_alone(update(OutboxMessage).where(OutboxMessage.id == delivery.id)
+                     .values(claimed_at=None, last_error=error[:2000],
+                             next_attempt_at=utcnow() + (wait or backoff(delivery.attempt))))
     return True
 
 
 def give_up(db: Database, delivery: Delivery, reason: str) -> None:
-    with db.transaction() as session:
-        session.execute(update(OutboxMessage).where(OutboxMessage.id == delivery.id)
-                        .values(status=OutboxStatus.FAILED, claimed_at=None,
-                                last_error=reason[:2000])
-                        .execution_options(synchronize_session=False))
+    db.execute_alone(update(OutboxMessage).where(OutboxMessage.id == delivery.id)
+                     .values(status=OutboxStatus.FAILED, claimed_at=None, last_error=reason[:2000]))
 
 
 def waiting(db: Database) -> list[OutboxMessage]:

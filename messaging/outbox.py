@@ -81,11 +81,13 @@ class Sender:
         done = Drained()
         if not self._mark_unmarked():
             return done  # the leases run out and the clock's sweep sends them
+        # A request's few messages go out within milliseconds: marked together after.
         for delivery in deliveries:
-            self._send_one(delivery, done)
+            self._send_one(delivery, done, mark=False)
+        self._mark_unmarked()
         return done
 
-    def _send_one(self, delivery: outbox.Delivery, done: Drained) -> None:
+    def _send_one(self, delivery: outbox.Delivery, done: Drained, mark: bool = True) -> None:
         client = self.client_for(delivery.recipient)
         try:
             if client is None:
@@ -100,7 +102,8 @@ class Sender:
             return
         done.sent += 1
         self._unmarked.append(delivery)
-        self._mark_unmarked()
+        if mark:
+            self._mark_unmarked()
 
     def _post(self, client: WebClient, delivery: outbox.Delivery) -> None:
         """A message goes to a user id (their DM) or a channel as it is; a file needs a
@@ -139,14 +142,14 @@ class Sender:
 
     def _mark_unmarked(self) -> bool:
         """Mark what Slack has accepted; False while the database cannot be reached."""
-        while self._unmarked:
+        if self._unmarked:
             try:
-                outbox.mark_sent(self.db, self._unmarked[0])
+                outbox.mark_sent(self.db, self._unmarked)
             except SQLAlchemyError as exc:
                 log.warning("outbox: sent %d message(s) but cannot mark them yet (%s)",
                             len(self._unmarked), type(exc).__name__)
                 return False
-            self._unmarked.pop(0)
+            self._unmarked.clear()
         return True
 
     def _pace(self, channel: str) -> None:

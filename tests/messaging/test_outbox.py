@@ -107,11 +107,11 @@ def test_the_database_away_while_marking_sends_nothing_twice(db, fake, monkeypat
     real = outbox.mark_sent
     away = {"calls": 0}
 
-    def mark_sent(database: Database, delivery: outbox.Delivery) -> None:
+    def mark_sent(database: Database, deliveries: list[outbox.Delivery]) -> None:
         away["calls"] += 1
         if away["calls"] <= 2:
             raise OperationalError("UPDATE outbox", {}, Exception("server closed the connection"))
-        real(database, delivery)
+        real(database, deliveries)
 
     monkeypatch.setattr(outbox, "mark_sent", mark_sent)
     with _at(start):

@@ -86,11 +86,11 @@ def test_the_database_away_while_marking_sends_nothing_twice(db, everything_due,
     real = outbox.mark_sent
     away = {"calls": 0}
 
-    def mark_sent(database: Database, delivery: outbox.Delivery) -> None:
+    def mark_sent(database: Database, deliveries: list[outbox.Delivery]) -> None:
         away["calls"] += 1
         if away["calls"] <= 3:  # the first message is sent; then the database goes away
             raise OperationalError("UPDATE outbox", {}, Exception("server closed the connection"))
-        real(database, delivery)
+        real(database, deliveries)
 
     monkeypatch.setattr(outbox, "mark_sent", mark_sent)
     start = datetime.combine(FIRST, time(10, 30), LONDON)
