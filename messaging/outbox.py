@@ -9,16 +9,19 @@ What Slack answers decides what happens to a message:
 - a permanent error (`PERMANENT`: the channel or person is gone, the token revoked, the
   message refused): given up at once, the reason logged and shown by `ips outbox`.
 
-Nothing twice: the claim is committed before the send. If the database is briefly unavailable
-when marking a message sent, the sender keeps it as sent in memory and marks it before it
-claims anything else, so its lease never runs out on a message Slack already has. (Only a
-process killed between Slack's answer and that mark can send one message twice.)
+Nothing twice: the claim is committed before the send (a web request's own messages are
+stored claimed, in the write's transaction). If the database is briefly unavailable when
+marking a message sent, the sender keeps it as sent in memory (`Unmarked`, shared by a web
+process's request senders) and marks it before it claims or sends anything else, so its lease
+never runs out on a message Slack already has. (Only a process killed between Slack's answer
+and that mark can send one message twice.)
 """
 
 from __future__ import annotations
 
 import base64
 import logging
+import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -49,6 +52,41 @@ class Drained:
     failed: int = 0
 
 
+class Unmarked:
+    """Messages Slack has accepted that are not marked sent yet. A web worker makes a sender
+    for each request, so they share one of these: a message the database could not mark is
+    marked by the next send in the process instead of being forgotten (and sent again by the
+    sweep once its lease ran out)."""
+
+    def __init__(self) -> None:
+        self._items: list[outbox.Delivery] = []
+        self._lock = threading.Lock()
+
+    def __len__(self) -> int:
+        return len(self._items)
+
+    def add(self, delivery: outbox.Delivery) -> None:
+        with self._lock:
+            self._items.append(delivery)
+
+    def mark(self, db: Database) -> bool:
+        """Mark them all sent; False while the database cannot be reached."""
+        with self._lock:
+            batch = list(self._items)
+        if not batch:
+            return True
+        try:
+            outbox.mark_sent(db, batch)
+        except SQLAlchemyError as exc:
+            log.warning("outbox: sent %d message(s) but cannot mark them yet (%s)",
+                        len(batch), type(exc).__name__)
+            return False
+        marked = {delivery.id for delivery in batch}
+        with self._lock:  # others may have been added meanwhile: keep those
+            self._items = [d for d in self._items if d.id not in marked]
+        return True
+
+
 @dataclass
 class Sender:
     """Sends claimed outbox messages; `client_for` gives the client for a recipient (None:
@@ -58,14 +96,14 @@ class Sender:
     client_for: Callable[[str], WebClient | None]
     min_interval: float = 1.0
     sleep: Callable[[float], None] = time.sleep
-    _unmarked: list[outbox.Delivery] = field(default_factory=list)
+    unmarked: Unmarked = field(default_factory=Unmarked)
     _last_sent: dict[str, float] = field(default_factory=dict)
     _dm_channels: dict[str, str] = field(default_factory=dict)
 
     def drain(self, keys: list[str] | None = None, limit: int = 500) -> Drained:
         """Send what is due (only `keys`, when given), at most `limit`, and mark each."""
         done = Drained()
-        if not self._mark_unmarked():
+        if not self.unmarked.mark(self.db):
             return done  # the database is still away: claim nothing new
         try:
             deliveries = outbox.claim_due(self.db, keys=keys, limit=limit)
@@ -79,12 +117,12 @@ class Sender:
     def send(self, deliveries: list[outbox.Delivery]) -> Drained:
         """Send messages the caller has claimed already (`outbox.enqueue_claimed`), and mark each."""
         done = Drained()
-        if not self._mark_unmarked():
+        if not self.unmarked.mark(self.db):
             return done  # the leases run out and the clock's sweep sends them
         # A request's few messages go out within milliseconds: marked together after.
         for delivery in deliveries:
             self._send_one(delivery, done, mark=False)
-        self._mark_unmarked()
+        self.unmarked.mark(self.db)
         return done
 
     def _send_one(self, delivery: outbox.Delivery, done: Drained, mark: bool = True) -> None:
@@ -101,9 +139,9 @@ class Sender:
             self._after_failure(delivery, exc, done)
             return
         done.sent += 1
-        self._unmarked.append(delivery)
+        self.unmarked.add(delivery)
         if mark:
-            self._mark_unmarked()
+            self.unmarked.mark(self.db)
 
     def _post(self, client: WebClient, delivery: outbox.Delivery) -> None:
         """A message goes to a user id (their DM) or a channel as it is; a file needs a
@@ -139,18 +177,6 @@ class Sender:
         except SQLAlchemyError:
             # Not marked: the claim's lease runs out and the next run tries again.
             log.warning("outbox %s: failed (%s) and could not be marked", delivery.key, code)
-
-    def _mark_unmarked(self) -> bool:
-        """Mark what Slack has accepted; False while the database cannot be reached."""
-        if self._unmarked:
-            try:
-                outbox.mark_sent(self.db, self._unmarked)
-            except SQLAlchemyError as exc:
-                log.warning("outbox: sent %d message(s) but cannot mark them yet (%s)",
-                            len(self._unmarked), type(exc).__name__)
-                return False
-            self._unmarked.clear()
-        return True
 
     def _pace(self, channel: str) -> None:
         """About one message a second to each channel, as Slack asks."""

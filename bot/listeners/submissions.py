@@ -20,10 +20,12 @@ from caseload.idempotency import claim
 from caseload.models import Staff
 from caseload.outbox import Delivery, enqueue_claimed
 from caseload.staff import staff_by_slack_id
-from messaging.outbox import Sender
+from messaging.outbox import Sender, Unmarked
 from messaging.views import Message
 
 T = TypeVar("T")
+# What this process has sent but could not mark yet: shared by every request's sender.
+_SENT_NOT_MARKED = Unmarked()
 # What a modal's submission does: given the session, the person submitting and the view.
 Work = Callable[[Session, Staff, dict[str, Any]], T]
 
@@ -89,4 +91,5 @@ def send_queued(database: Database, client: WebClient, queued: Iterable[Delivery
     if deliveries:
         # A request's few messages go to different people: no pacing sleep in a web worker
         # (slack_sdk still waits out a 429; the sweep paces what is left).
-        Sender(database, lambda _recipient: client, min_interval=0).send(deliveries)
+        Sender(database, lambda _recipient: client, min_interval=0,
+               unmarked=_SENT_NOT_MARKED).send(deliveries)

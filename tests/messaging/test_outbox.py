@@ -15,7 +15,7 @@ from caseload import outbox
 from caseload.db import Database
 from caseload.errors import Conflict
 from caseload.models import AuditLog, OutboxMessage, OutboxStatus
-from messaging.outbox import Sender
+from messaging.outbox import Sender, Unmarked
 from messaging.slack_client import make_slack_client
 from tests.fakes.slack_api import BOT_TOKEN, FakeSlack
 
@@ -217,3 +217,30 @@ def test_a_request_whose_send_fails_leaves_it_to_the_sweep_with_a_backoff(db, fa
     with _at(start + timedelta(minutes=2)):  # after the first backoff, well inside the lease
         assert _sender(db, fake).drain().sent == 1
     assert _texts(fake) == ["reply 0"]
+
+
+def test_a_request_that_cannot_mark_what_it_sent_leaves_it_to_the_next_request(
+        db, fake, monkeypatch, start) -> None:
+    shared = Unmarked()  # what the web process's request senders share
+    client = make_slack_client(BOT_TOKEN, fake.url)
+
+    def request_sender() -> Sender:
+        return Sender(db, lambda _recipient: client, min_interval=0, unmarked=shared)
+
+    real = outbox.mark_sent
+
+    def database_away(database: Database, deliveries: list[outbox.Delivery]) -> None:
+        raise OperationalError("UPDATE outbox", {}, Exception("server closed the connection"))
+
+    first = _queue_claimed(db, 1)
+    monkeypatch.setattr(outbox, "mark_sent", database_away)
+    assert request_sender().send(first).sent == 1  # Slack has it; the mark fails
+    assert len(shared) == 1
+    monkeypatch.setattr(outbox, "mark_sent", real)
+    with db.transaction() as s:
+        second = [outbox.enqueue_claimed(s, "request:later", "U0TOM", {"text": "later"})]
+    assert request_sender().send([d for d in second if d is not None]).sent == 1
+    assert len(shared) == 0 and _statuses(db) == [OutboxStatus.SENT] * 2
+    with _at(start + outbox.CLAIM_LEASE + timedelta(minutes=1)):
+        assert _sender(db, fake).drain().sent == 0  # nothing sent twice
+    assert _texts(fake) == ["later", "reply 0"]
