@@ -8,6 +8,7 @@ IPS_TEST_DATABASES=sqlite to run only the SQLite half on a machine without Postg
 from __future__ import annotations
 
 import os
+import time
 from collections.abc import Iterator
 
 import pytest
@@ -75,12 +76,22 @@ def _databases(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, D
 
 def _empty(database: Database) -> None:
     tables = [t.name for t in reversed(Base.metadata.sorted_tables)]
-    with database.engine.begin() as conn:
-        if database.dialect == "postgresql":
-            conn.execute(sa.text("TRUNCATE " + ", ".join(tables) + " RESTART IDENTITY CASCADE"))
-        else:
-            for name in tables:
-                conn.execute(sa.text(f"DELETE FROM {name}"))
+    # Work a test set going after Slack's acknowledgement (a report being drawn, say) can still
+    # hold a table when the test ends; PostgreSQL may then pick the TRUNCATE as a deadlock's
+    # victim. That work finishes within moments, so try again.
+    for attempt in range(10):
+        try:
+            with database.engine.begin() as conn:
+                if database.dialect == "postgresql":
+                    conn.execute(sa.text("TRUNCATE " + ", ".join(tables) + " RESTART IDENTITY CASCADE"))
+                else:
+                    for name in tables:
+                        conn.execute(sa.text(f"DELETE FROM {name}"))
+            return
+        except sa.exc.OperationalError:
+            if attempt == 9:
+                raise
+            time.sleep(0.2)
 
 
 @pytest.fixture(params=BACKENDS)
