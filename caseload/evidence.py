@@ -18,6 +18,7 @@ from dateutil.relativedelta import relativedelta
 from sqlalchemy import and_, exists, func, or_, select
 from sqlalchemy.orm import Session, aliased
 
+from caseload import follow_along
 from caseload.history import in_force_on
 from caseload.jobs import SOC_2020_MAJOR_GROUPS
 from caseload.models import (
@@ -27,7 +28,6 @@ from caseload.models import (
     ClientStatusPeriod,
     EmployerContact,
     InWorkContact,
-    InWorkWith,
     Job,
     Nation,
     Role,
@@ -37,7 +37,6 @@ from caseload.models import (
 from caseload.outcomes import Caseload, caseloads_on
 from caseload.periods import Period
 from caseload.staff import staff_names
-from caseload.working_days import add_working_days
 
 
 @dataclass(frozen=True)
@@ -68,8 +67,7 @@ ANCHORS: dict[str, tuple[str, ...]] = {
     "V8": ("under 50% different", "50 to 59%", "60 to 69%", "70 to 84%", "85% or more"),
     "V9": ("under 50% different", "50 to 59%", "60 to 69%", "70 to 84%", "85% or more"),
     "V10": ("under 65% competitive", "65 to 74%", "75 to 84%", "85 to 94%", "95% or more"),
-    "V12": ("under 50% of support checks met", "50 to 59%", "60 to 69%", "70 to 84%",
-            "85% or more"),
+    "V12": follow_along.ANCHORS,
 }
 
 
@@ -322,72 +320,36 @@ def _competitive(started: Sequence[Any]) -> EvidenceItem:
 
 
 def follow_along_evidence(session: Session, team_id: int, period: Period) -> EvidenceItem:
-    """V12, time-unlimited follow-along support, from in-work support contacts. Each whole month
-    of a job's first year that ended in the period, while the job lasted, is a check met when
-    it had an in-work contact; each job end in the period is a check met when the person was
-    contacted within 3 working days (an end whose 3 days run past the period is left out)."""
+    """V12, time-unlimited follow-along supports, from in-work support contacts against the
+    scale's anchors (`caseload.follow_along`)."""
     title = "Time-unlimited follow-along supports"
     team = session.get(Team, team_id)
     nation = team.nation if team is not None else Nation.ENGLAND
-    jobs = session.execute(
-        select(Job.id, Job.client_id, Job.started_on, Job.ended_on, Client.reference)
-        .join(Client, Client.id == Job.client_id)
-        .where(Job.team_id == team_id, Job.started_on < period.end,
-               Job.started_on > period.start - relativedelta(years=1),
-               or_(Job.ended_on.is_(None), Job.ended_on >= period.start))).all()
-    contacts: dict[int, list[tuple[date, InWorkWith]]] = {}
-    for client_id, on, with_whom in session.execute(
-            select(InWorkContact.client_id, InWorkContact.contacted_on, InWorkContact.with_whom)
+    jobs = [follow_along.JobRow(row.reference, row.client_id, row.started_on, row.ended_on)
+            for row in session.execute(
+                select(Job.client_id, Job.started_on, Job.ended_on, Client.reference)
+                .join(Client, Client.id == Job.client_id)
+                .where(Job.team_id == team_id, Job.started_on < period.end,
+                       Job.started_on > period.start - relativedelta(years=1),
+                       or_(Job.ended_on.is_(None), Job.ended_on >= period.start))
+                .order_by(Job.started_on, Job.id))]
+    contacts: dict[int, list[follow_along.ContactRow]] = {}
+    for row in session.execute(
+            select(InWorkContact.client_id, InWorkContact.contacted_on, InWorkContact.with_whom,
+                   InWorkContact.face_to_face)
             .where(InWorkContact.team_id == team_id, InWorkContact.contacted_on < period.end,
                    InWorkContact.contacted_on >= period.start - relativedelta(years=1))):
-        contacts.setdefault(client_id, []).append((on, with_whom))
-    met = checks = 0
-    rows: list[str] = []
-    for job in jobs:
-        dates = [on for on, _ in contacts.get(job.client_id, [])]
-        months = _support_months(job.started_on, job.ended_on, period)
-        covered = sum(1 for first, last in months if any(first <= on < last for on in dates))
-        if months:
-            met, checks = met + covered, checks + len(months)
-            rows.append(f"{job.reference} (job from {job.started_on:%-d %b %Y}): {covered} of "
-                        f"{len(months)} months with in-work support")
-        end = _follow_up_check(job, contacts.get(job.client_id, []), period, nation)
-        if end is not None:
-            met, checks = met + end[0], checks + 1
-            rows.append(end[1])
-    if checks == 0:
-        return _not_enough("V12", title, "months in work or job ends", True)
-    share = _share(met, checks)
+        contacts.setdefault(row.client_id, []).append(
+            follow_along.ContactRow(row.contacted_on, row.with_whom, row.face_to_face))
+    result = follow_along.follow_along(jobs, contacts, period, nation)
+    value = result.value
+    if value is None:
+        return EvidenceItem(
+            "V12", title, None, "not enough records", None, 0,
+            "Not enough records yet: no job started in the period has had its first months "
+            "(or has ended). " + follow_along.explanation(result), True, ANCHORS["V12"],
+            result.rows)
     return EvidenceItem(
-        "V12", title, share, f"{share:.0%} of support checks met", diversity_score(share), checks,
-        f"{met} of {checks} checks met: a month in a job's first year with an in-work support "
-        "contact, and a job end followed up with the person within 3 working days. IPS asks "
-        "for contact at least monthly for a year and within 3 days of a job ending.", True,
-        ANCHORS["V12"], tuple(rows))
-
-
-def _support_months(started: date, ended: date | None, period: Period) -> list[tuple[date, date]]:
-    """The whole months of a job's first year (while it lasted) that ended in the period."""
-    months = []
-    for n in range(12):
-        first, last = started + relativedelta(months=n), started + relativedelta(months=n + 1)
-        if (ended is not None and last > ended + timedelta(days=1)) or last > period.end:
-            break
-        if last > period.start:
-            months.append((first, last))
-    return months
-
-
-def _follow_up_check(job: Any, contacts: list[tuple[date, InWorkWith]], period: Period,
-                     nation: Nation) -> tuple[int, str] | None:
-    """(1 or 0, the row) for a job end in the period whose 3 working days are over by its end."""
-    if job.ended_on is None or not period.start <= job.ended_on < period.end:
-        return None
-    due = add_working_days(job.ended_on, 3, nation)
-    if due > period.last_day:
-        return None
-    seen = sorted(on for on, with_whom in contacts
-                  if with_whom in (InWorkWith.PERSON, InWorkWith.BOTH) and on >= job.ended_on)
-    if seen and seen[0] <= due:
-        return 1, f"{job.reference} (job ended {job.ended_on:%-d %b %Y}): followed up {seen[0]:%-d %b}"
-    return 0, f"{job.reference} (job ended {job.ended_on:%-d %b %Y}): not followed up within 3 working days"
+        "V12", title, value, f"{value:.0%} seen face to face through their first 4 months",
+        result.score, result.first_months.judged, follow_along.explanation(result), True,
+        ANCHORS["V12"], result.rows)

@@ -6,7 +6,9 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
+from dateutil.relativedelta import relativedelta
 
+from caseload import follow_along
 from caseload.db import Database
 from caseload.evidence import (
     caseload_score,
@@ -207,42 +209,131 @@ def test_one_employer_however_it_was_typed(typed, key) -> None:
     assert employer_key(typed) == key
 
 
-def test_follow_along_support_from_in_work_contacts(db: Database) -> None:
-    """Job A from 1 June, still going: 5 whole months by 31 October, contacts in 3 of them.
-    Job B from 2 March to Friday 15 May: 2 whole months, a contact in 1; its end followed up
-    with the person on the Tuesday (due by Wednesday 20 May). Job C ended Friday 30 October:
-    its 3 working days run past the period, so it is left out. 5 of 8 checks met: 62.5%."""
+def _jobs_and_contacts(s, team, es, jobs, contacts) -> None:
+    ids = {}
+    for ref, started, ended in jobs:
+        c = Client(team_id=team.id, reference=ref, referral_received_on=date(2025, 1, 1),
+                   status=ClientStatus.IN_WORK, consent_recorded=True, specialist_id=es.id)
+        s.add(c)
+        s.flush()
+        s.add(Job(client_id=c.id, team_id=team.id, recorded_by_id=es.id, employer="E",
+                  job_title="x", job_type=JobType.ELEMENTARY, hours_per_week=Decimal(10),
+                  hourly_wage=Decimal(13), age_band=AgeBand.AGE_21_AND_OVER,
+                  started_on=started, ended_on=ended, is_competitive=True,
+                  end_reason_code=JobEndReason.CONTRACT_ENDED if ended else None))
+        ids[ref] = c.id
+    for ref, on, with_whom, face_to_face in contacts:
+        s.add(InWorkContact(team_id=team.id, staff_id=es.id, client_id=ids[ref],
+                            contacted_on=on, with_whom=with_whom, face_to_face=face_to_face))
+
+
+def test_follow_along_support_against_the_scales_anchors(db: Database) -> None:
+    """Period 1 Nov 2025 to 31 Oct 2026, England.
+    A-1 from Mon 1 June, still going: seen face to face on the 2nd, then each week of June, then
+    in July, August, September and October: every part met.
+    B-1 from Mon 2 March to Fri 15 May: 2 whole months; a phone call in March, seen in April;
+    its end followed up by phone on Tue 19 May (due by Wed 20 May).
+    C-1 from 1 October, ended Fri 30 October: no whole month, so not judged on the first 4;
+    its end's 3 working days run past the period, so that is left out.
+    D-1 from 15 August: its 4th month ends after the period (too recent), no contact at all.
+    E-1 from Thu 29 October: its 3 working days run past the period; nothing to judge yet.
+    Through the first 4 months: A of A and B, 50%: at least half, anchor 3. Weekly in the first
+    month: only A of A, B, C, D, so not anchor 4."""
+    f2f, phone = True, False
     with db.transaction() as s:
         team = make_team(s, "Follow-along")
         es = make_staff(s, Role.EMPLOYMENT_SPECIALIST, team)
-        jobs = {}
-        for ref, started, ended in (("A-1", date(2026, 6, 1), None),
-                                    ("B-1", date(2026, 3, 2), date(2026, 5, 15)),
-                                    ("C-1", date(2026, 10, 1), date(2026, 10, 30))):
-            c = Client(team_id=team.id, reference=ref, referral_received_on=date(2026, 1, 1),
-                       status=ClientStatus.IN_WORK, consent_recorded=True, specialist_id=es.id)
-            s.add(c)
-            s.flush()
-            s.add(Job(client_id=c.id, team_id=team.id, recorded_by_id=es.id, employer="E",
-                      job_title="x", job_type=JobType.ELEMENTARY, hours_per_week=Decimal(10),
-                      hourly_wage=Decimal(13), age_band=AgeBand.AGE_21_AND_OVER,
-                      started_on=started, ended_on=ended, is_competitive=True,
-                      end_reason_code=JobEndReason.CONTRACT_ENDED if ended else None))
-            jobs[ref] = c.id
-        for ref, on, with_whom in (("A-1", date(2026, 6, 3), InWorkWith.PERSON),
-                                   ("A-1", date(2026, 7, 20), InWorkWith.EMPLOYER),
-                                   ("A-1", date(2026, 9, 30), InWorkWith.BOTH),
-                                   ("B-1", date(2026, 3, 10), InWorkWith.PERSON),
-                                   ("B-1", date(2026, 5, 18), InWorkWith.EMPLOYER),
-                                   ("B-1", date(2026, 5, 19), InWorkWith.PERSON)):
-            s.add(InWorkContact(team_id=team.id, staff_id=es.id, client_id=jobs[ref],
-                                contacted_on=on, with_whom=with_whom, face_to_face=False))
+        _jobs_and_contacts(s, team, es, (
+            ("A-1", date(2026, 6, 1), None), ("B-1", date(2026, 3, 2), date(2026, 5, 15)),
+            ("C-1", date(2026, 10, 1), date(2026, 10, 30)), ("D-1", date(2026, 8, 15), None),
+            ("E-1", date(2026, 10, 29), None),
+        ), [("A-1", date(2026, 6, d), InWorkWith.PERSON, f2f) for d in (2, 8, 15, 22)] + [
+            ("A-1", date(2026, 7, 20), InWorkWith.PERSON, f2f),
+            ("A-1", date(2026, 8, 10), InWorkWith.BOTH, f2f),
+            ("A-1", date(2026, 9, 30), InWorkWith.PERSON, f2f),
+            ("A-1", date(2026, 10, 20), InWorkWith.BOTH, f2f),
+            # Seen, but the employer alone: not the person.
+            ("A-1", date(2026, 7, 2), InWorkWith.EMPLOYER, f2f),
+            ("B-1", date(2026, 3, 10), InWorkWith.PERSON, phone),
+            ("B-1", date(2026, 4, 20), InWorkWith.PERSON, f2f),
+            ("B-1", date(2026, 5, 18), InWorkWith.EMPLOYER, phone),
+            ("B-1", date(2026, 5, 19), InWorkWith.PERSON, phone),
+            ("C-1", date(2026, 10, 1), InWorkWith.PERSON, f2f)])
     with db.reading() as s:
         v12 = _by_code(fidelity_evidence(s, team.id, UP_TO))["V12"]
-    assert (v12.value, v12.records, v12.suggested_score) == (Decimal("0.625"), 8, 3)
+    assert (v12.value, v12.records, v12.suggested_score) == (Decimal("0.5"), 2, 3)
     assert v12.rows == (
-        "B-1 (job from 2 Mar 2026): 1 of 2 months with in-work support",
+        "B-1 (job from 2 Mar 2026): not seen within 3 working days of starting; face to face "
+        "0 of 4 weeks of the first month; 1 of 2 whole months of the first 4; 1 of 1 later "
+        "months (2nd to 12th)",
         "B-1 (job ended 15 May 2026): followed up 19 May",
-        "A-1 (job from 1 Jun 2026): 3 of 5 months with in-work support",
+        "A-1 (job from 1 Jun 2026): seen within 3 working days of starting; face to face 4 of 4 "
+        "weeks of the first month; 4 of 4 whole months of the first 4; 4 of 4 later months "
+        "(2nd to 12th)",
+        "D-1 (job from 15 Aug 2026): not seen within 3 working days of starting; face to face "
+        "0 of 4 weeks of the first month; 0 of 1 later months (2nd to 12th)",
+        "C-1 (job from 1 Oct 2026): seen within 3 working days of starting; face to face 1 of 4 "
+        "weeks of the first month",
     )
-    assert v12.anchors_need_checking and "within 3 days of a job ending" in v12.explanation
+    assert v12.anchors == follow_along.ANCHORS and v12.anchors_need_checking
+    assert "1 of 2 jobs" in v12.explanation and "starting: 2 of 4." in v12.explanation
+    assert "week before a job starts" in v12.explanation
+
+
+def _weekly_then_monthly(ref: str, started: date, face_to_face: bool
+                         ) -> list[tuple[str, date, InWorkWith, bool]]:
+    first_month = [(ref, started + timedelta(days=d), InWorkWith.PERSON, True)
+                   for d in (1, 7, 14, 21)]
+    later = [(ref, started + relativedelta(months=n, days=3), InWorkWith.PERSON, face_to_face)
+             for n in range(1, 8)]
+    return first_month + later
+
+
+@pytest.mark.parametrize(("face_to_face_later", "ended", "followed_up", "score"), [
+    (True, None, None, 5),
+    # The job ends on Friday 2 October; a call on Wednesday 7 October is its third working day.
+    (True, date(2026, 10, 2), date(2026, 10, 7), 5),
+    (True, date(2026, 10, 2), date(2026, 10, 8), 4),
+    # Phone calls only once the first month is over: nobody seen face to face after it.
+    (False, None, None, 1),
+])
+def test_follow_along_score_from_records(db: Database, face_to_face_later, ended, followed_up,
+                                         score) -> None:
+    """One job from Monday 2 March 2026: seen face to face the next day and every week of the
+    first month, then a contact early in each month after."""
+    started = date(2026, 3, 2)
+    contacts = _weekly_then_monthly("E-1", started, face_to_face_later)
+    if ended is not None:
+        contacts = [c for c in contacts if c[1] <= ended]
+    if followed_up is not None:
+        contacts.append(("E-1", followed_up, InWorkWith.PERSON, False))
+    with db.transaction() as s:
+        team = make_team(s)
+        es = make_staff(s, Role.EMPLOYMENT_SPECIALIST, team)
+        _jobs_and_contacts(s, team, es, [("E-1", started, ended)], contacts)
+    with db.reading() as s:
+        v12 = _by_code(fidelity_evidence(s, team.id, UP_TO))["V12"]
+    assert v12.suggested_score == score
+
+
+def _along(first_months=(1, 1), first_weeks=(1, 1), later_months=(1, 1), after_start=(1, 1),
+           job_ends=(0, 0), seen_later=True) -> follow_along.FollowAlong:
+    parts = [follow_along.Part(*p) for p in (first_months, first_weeks, later_months,
+                                             after_start, job_ends)]
+    return follow_along.FollowAlong(*parts, seen_after_first_month=seen_later, rows=())
+
+
+@pytest.mark.parametrize(("along", "score"), [
+    (_along(first_months=(0, 0)), None),
+    (_along(first_months=(0, 3), seen_later=False), 1),
+    (_along(first_months=(1, 3)), 2),
+    (_along(first_months=(2, 4), first_weeks=(1, 3)), 3),
+    (_along(first_months=(2, 4), later_months=(4, 9)), 3),
+    (_along(first_months=(2, 4), first_weeks=(2, 4), later_months=(5, 9), after_start=(1, 3)), 4),
+    (_along(job_ends=(1, 3)), 4),
+    (_along(first_months=(2, 4), first_weeks=(2, 4), later_months=(5, 9), after_start=(2, 4),
+            job_ends=(1, 2)), 5),
+    (_along(), 5),
+])
+def test_follow_along_anchor_steps(along, score) -> None:
+    assert along.score == score
