@@ -13,7 +13,7 @@ from caseload import clients, jobs
 from caseload.contacts import NewEmployerContact, record_employer_contact
 from caseload.db import Database
 from caseload.in_work import NewInWorkContact, record_in_work_contact
-from caseload.models import Client, Role, Staff
+from caseload.models import Client, Nation, Role, Staff
 from caseload.snoozes import Snooze, snooze_nudges
 from caseload.validation import parse
 from reminders import jobs as clock_jobs
@@ -141,3 +141,59 @@ def test_a_four_week_client_and_an_in_work_one_share_the_days_one_dm(db, w) -> N
                                "support.")
     listed = [b["block_id"] for b in dm.args["blocks"] if b.get("block_id", "").startswith("client_")]
     assert listed == [f"client_{client.id}", f"client_{w['IW-1'].id}"]
+
+
+@pytest.mark.parametrize(("holiday", "closed", "open_"), [
+    # St Andrew's Day, Monday 30 November 2026: a bank holiday in Scotland, not in England.
+    (date(2026, 11, 30), Nation.SCOTLAND, Nation.ENGLAND),
+    # Easter Monday, 29 March 2027: a bank holiday in England, not in Scotland.
+    (date(2027, 3, 29), Nation.ENGLAND, Nation.SCOTLAND),
+])
+def test_in_work_support_due_on_a_bank_holiday_is_nudged_on_the_next_working_day_once(
+        db, holiday, closed, open_) -> None:
+    """A team on each side of the border, each with someone a week into a job, so their first
+    in-work contact falls due on the Monday that is a bank holiday for one of them. And a job
+    in each that ended on the Friday before: its follow-up's 3 working days skip the holiday
+    where it is one. The clock runs Saturday to Wednesday, restarted and doubled."""
+    started, ended = holiday - timedelta(days=7), holiday - timedelta(days=3)
+    people: dict[Nation, dict] = {}
+    with _at(started - timedelta(days=60)), db.transaction() as s:
+        for nation in (closed, open_):
+            team = make_team(s, f"Border {nation.value}", nation=nation)
+            people[nation] = {"leader": make_staff(s, Role.TEAM_LEADER, team),
+                              "cc": make_staff(s, Role.CARE_COORDINATOR, team),
+                              "es": make_staff(s, Role.EMPLOYMENT_SPECIALIST, team),
+                              "team": team}
+    with _at(ended, 12), db.transaction() as s:
+        for nation, p in people.items():
+            for reference, began in (("IW", started), ("JE", started - timedelta(days=21))):
+                client = refer(s, p["cc"], p["team"], f"{reference}-{nation.value}",
+                               received_on=began - timedelta(days=30))
+                clients.accept(s, p["leader"], client, on=began - timedelta(days=29),
+                               specialist_id=p["es"].id)
+                job = jobs.record_job_start(s, p["es"], parse(jobs.NewJobStart, {
+                    "client_id": client.id, "employer": "Border Cafe", "job_title": "Cook",
+                    "job_type": "elementary", "hours_per_week": "16", "hourly_wage": "12.71",
+                    "started_on": began}))
+                if reference == "JE":
+                    jobs.record_job_end(s, p["es"], job.id, parse(jobs.JobEnd, {
+                        "ended_on": ended, "reason": "contract_ended"}))
+    fake = FakeSlack().start()
+    try:
+        _run_days(db, fake, clock_jobs.four_week_nudges, _days(holiday - timedelta(days=2), 5))
+        dms = {nation: [(datetime.fromtimestamp(c.at).date(), " ".join(
+            b["text"]["text"] for b in c.args["blocks"] if b["type"] == "section"))
+            for c in fake.messages_to(p["es"].slack_user_id)] for nation, p in people.items()}
+    finally:
+        fake.stop()
+    after = holiday + timedelta(days=1)
+    # Where Monday is a working day both are in Monday's DM; where it is a bank holiday, in
+    # Tuesday's, and neither comes again.
+    assert [day for day, _ in dms[open_]] == [holiday]
+    assert [day for day, _ in dms[closed]] == [after]
+    for nation in (open_, closed):
+        [(_, body)] = dms[nation]
+        assert f"*IW-{nation.value}*: in-work support due {holiday:%-d %b}" in body
+    # Friday plus 3 working days: Wednesday, or Thursday past the bank holiday.
+    assert f"contact them by Wednesday {holiday + timedelta(days=2):%-d %b}" in dms[open_][0][1]
+    assert f"contact them by Thursday {holiday + timedelta(days=3):%-d %b}" in dms[closed][0][1]
