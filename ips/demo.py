@@ -151,6 +151,12 @@ def load_demo(session: Session, seed: int = 2026, clients_per_team: int = 50) ->
     support = random.Random(seed + 2)
     for team in teams:
         _in_work_support(session, support, today, team, summary)
+    # "Just ask" answers for the rest of the year, from a stream of their own, before the
+    # pipeline's one gap week is written over them.
+    asking = random.Random(seed + 3)
+    for index in range(len(teams)):
+        _just_ask_year(session, asking, today, people[(index, Role.CARE_COORDINATOR)][0],
+                       gap=index == GAP_TEAM)
     _pipeline_gaps(session, today, teams[0], TEAMS[0][4], people, summary)
     # Scored after the in-work support, so V12's evidence is there when the review is.
     _fidelity(session, rng, today, teams, people)
@@ -392,6 +398,34 @@ def _just_ask(session: Session, rng: random.Random, today: date, coordinator: St
         just_ask.record_just_ask(session, coordinator, parse(just_ask.JustAskAnswer, {
             "week_of": monday - timedelta(weeks=weeks_back), "asked_count": asked,
             "said_yes_count": yes, "referred_count": rng.randint(0, yes)}))
+
+
+# The team whose clinicians hear "yes" more often than they refer, across the year: the gap
+# to follow up shows in its yearly funnel, not only in one week.
+GAP_TEAM = 1
+
+
+def _just_ask_year(session: Session, rng: random.Random, today: date, coordinator: Staff,
+                   gap: bool) -> None:
+    """The coordinator's weekly "just ask" answers from 13 weeks back to a year back (the 12
+    weeks before come from `_just_ask`): most weeks answered, those who said yes matching the
+    referrals they actually made that week, and in the gap team one or two more now and then
+    who said yes and were not referred."""
+    monday = just_ask.week_starting(today)
+    made: dict[date, int] = {}
+    for received in session.scalars(select(Client.referral_received_on).where(
+            Client.care_coordinator_id == coordinator.id)):
+        week = just_ask.week_starting(received)
+        made[week] = made.get(week, 0) + 1
+    for weeks_back in range(13, 53):
+        week = monday - timedelta(weeks=weeks_back)
+        if rng.random() < 0.15:
+            continue  # did not answer that week
+        referred = made.get(week, 0)
+        yes = referred + (rng.choice([0, 1, 1, 2]) if gap else 0)
+        just_ask.record_just_ask(session, coordinator, parse(just_ask.JustAskAnswer, {
+            "week_of": week, "asked_count": yes + rng.randint(0, 4), "said_yes_count": yes,
+            "referred_count": referred}))
 
 
 def _calculations(session: Session, rng: random.Random, today: date, advisor: Staff,

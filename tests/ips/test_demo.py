@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from pathlib import Path
 
 from sqlalchemy import func, select
@@ -127,3 +128,14 @@ def test_demo_shows_in_work_support_job_ends_and_the_pipelines_gaps(db: Database
         # A specialist over 20.
         specialists = s.scalars(select(Staff).where(Staff.role == Role.EMPLOYMENT_SPECIALIST)).all()
         assert max(specialist_load(s, person.id).active for person in specialists) > 20
+        # Across the year, too, one team's clinicians heard "yes" more often than they
+        # referred, and the others referred everyone who said yes.
+        from caseload.outcomes import funnel
+        from caseload.periods import parse_period
+
+        year = parse_period("year", today)
+        gaps = {team: sum(step.said_yes_not_referred for step in steps)
+                for team, steps in funnel(s, year).items()}
+        assert sorted(gaps.values())[-1] >= 20 and sorted(gaps.values())[0] == 0
+        weeks = s.scalars(select(JustAskResponse.week_starting).distinct()).all()
+        assert min(weeks) < year.start + timedelta(weeks=4)
