@@ -25,6 +25,7 @@ from caseload import teams as team_service
 from caseload.access import require_admin, shares_workspace
 from caseload.db import Database, Session
 from caseload.errors import CaseloadError, InvalidInput, NotFound, UnknownUser
+from caseload.in_work import InWorkRhythm
 from caseload.models import Role, Staff, Team
 from caseload.validation import parse
 from messaging.views import Message
@@ -68,7 +69,11 @@ TEAM_ADD_BLOCKS = {"name": "name", "nation": "nation", "slack_channel_id": "chan
 TEAM_EDIT_BLOCKS = {"referral_target_per_month": "referral_target",
                     "job_start_target_per_month": "job_start_target",
                     "nudges_at": "nudges_at", "just_ask_weekday": "just_ask_day",
-                    "just_ask_at": "just_ask_at"}
+                    "just_ask_at": "just_ask_at", "working_days": "referral_wait",
+                    "first_weeks": "in_work_first_weeks",
+                    "first_every_days": "in_work_first_every",
+                    "then_every_days": "in_work_then_every"}
+RHYTHM_FIELDS = ("first_weeks", "first_every_days", "then_every_days")
 STAFF_ADD_FIELDS = {"slack_user_id": "user", "display_name": "display_name", "role": "role",
                     "team_id": "team", "fte": "fte"}
 # A rule about the whole person ("a team leader must belong to a team") is shown at the team.
@@ -91,7 +96,8 @@ def _team_edit(session: Session, actor: Staff, view: dict[str, Any]) -> str:
     values = values_of(view)
     given = {field: submitted(values, block) for field, block in TEAM_EDIT_BLOCKS.items()}
     given = {field: None if value == "" else value for field, value in given.items()}
-    # Both halves are checked before either is saved, so every mistake shows at once.
+    team = _team(session, actor, int(view["private_metadata"]))
+    # Every part is checked before any is saved, so every mistake shows at once.
     errors = []
     try:
         targets = parse(team_service.TeamTargets, {
@@ -106,12 +112,34 @@ def _team_edit(session: Session, actor: Staff, view: dict[str, Any]) -> str:
             "just_ask_at": given["just_ask_at"]})
     except InvalidInput as exc:
         errors += exc.errors
+    # A modal opened before the wait and the rhythm were in it keeps the team's own as they are.
+    for field, now in _current(team).items():
+        if TEAM_EDIT_BLOCKS[field] not in values:
+            given[field] = now
+    try:
+        # Left empty, the wait is the usual 5 working days (ReferralWait's None).
+        wait = parse(team_service.ReferralWait, {"working_days": given["working_days"]})
+    except InvalidInput as exc:
+        errors += exc.errors
+    try:
+        rhythm = parse(team_service.InWorkRhythmSetting,
+                       {field: given[field] for field in RHYTHM_FIELDS})
+    except InvalidInput as exc:
+        errors += exc.errors
     if errors:
         raise InvalidInput(errors)
-    team = _team(session, actor, int(view["private_metadata"]))
     team_service.set_targets(session, team, targets, actor=actor)
     team_service.set_schedule(session, team, schedule, actor=actor)
+    team_service.set_referral_wait(session, team, wait, actor=actor)
+    team_service.set_in_work_rhythm(session, team, rhythm, actor=actor)
     return views.team_changed(team)
+
+
+def _current(team: Team) -> dict[str, int | None]:
+    rhythm = InWorkRhythm.of(team)
+    return {"working_days": team.referral_wait_working_days, "first_weeks": rhythm.first_weeks,
+            "first_every_days": rhythm.first_every_days,
+            "then_every_days": rhythm.then_every_days}
 
 
 def request_workspace(body: dict[str, Any]) -> str | None:

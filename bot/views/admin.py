@@ -30,7 +30,9 @@ from slack_sdk.models.blocks import (
 )
 from slack_sdk.models.views import View
 
+from caseload.in_work import InWorkRhythm
 from caseload.models import Nation, Role, Staff, Team
+from caseload.referral_waits import DEFAULT_WAIT_WORKING_DAYS, wait_allowed
 from messaging.views import MESSAGE_BLOCK_LIMIT, Message, line_sections
 
 TEAM_ADD = "admin_team_add_modal"
@@ -62,7 +64,7 @@ _OPTION_TEXT = 75
 _TEAM_ROWS_WITH_BUTTONS = MESSAGE_BLOCK_LIMIT - 3
 
 TEAM_USAGE = ("`/ips team` lists teams · `/ips team add` adds one · `/ips team edit NAME` changes "
-              "a team's targets and reminder times")
+              "a team's targets, reminder times, referral wait and in-work rhythm")
 STAFF_USAGE = ("`/ips staff [TEAM]` lists staff · `/ips staff add` · `/ips staff change` (role or "
                "team) · `/ips staff deactivate` · `/ips staff reactivate`")
 
@@ -150,8 +152,10 @@ def _options(labels: dict[str, str]) -> list[Option]:
 
 
 def _number(block_id: str, label: str, initial: int | str | None, *, decimal: bool = False,
-            low: str = "0", high: str = "1000", hint: str | None = None) -> InputBlock:
-    return InputBlock(block_id=block_id, label=label, hint=hint, element=NumberInputElement(
+            low: str = "0", high: str = "1000", hint: str | None = None,
+            optional: bool = False) -> InputBlock:
+    return InputBlock(block_id=block_id, label=label, hint=hint, optional=optional,
+                      element=NumberInputElement(
         action_id="value", is_decimal_allowed=decimal, min_value=low, max_value=high,
         initial_value=str(initial) if initial is not None else None))
 
@@ -180,9 +184,10 @@ def team_add_modal() -> View:
 
 
 def team_edit_modal(team: Team) -> View:
-    """A team's targets and reminder times, filled in with what it has now.
+    """A team's targets, reminder times, how long a referral may wait and its in-work support
+    rhythm, filled in with what it has now.
 
-    A reminder time left empty is the clock's usual time, so only a team's own times are shown.
+    A reminder time (or the wait) left empty is the usual one, so only a team's own are shown.
     """
     days = _options({str(i): name for i, name in enumerate(WEEKDAY_NAMES)})
     day = days[team.just_ask_weekday] if team.just_ask_weekday is not None else None
@@ -197,6 +202,19 @@ def team_edit_modal(team: Team) -> View:
                    element=StaticSelectElement(action_id="value", options=days,
                                                placeholder="Monday", initial_option=day)),
         _time("just_ask_at", "\"Just ask\" prompt at", team.just_ask_at),
+        _number("referral_wait", "Referrals may wait unaccepted for (working days)",
+                team.referral_wait_working_days, low="1", high="30", optional=True,
+                hint=f"1 to 30; leave empty for {DEFAULT_WAIT_WORKING_DAYS}. Past this the team "
+                     "leaders hear of a referral in their digest, then again each week."),
+        SectionBlock(text=MarkdownTextObject(
+            text="*In-work support:* how often someone in work should hear from their "
+                 "specialist. The clock nudges the specialist when it is due.")),
+        _number("in_work_first_weeks", "Weeks at the early pace, from the start of a job",
+                team.in_work_first_weeks, high="52", hint="0 to 52; 0 for none."),
+        _number("in_work_first_every", "Early pace: a contact every (days)",
+                team.in_work_first_every_days, low="1", high="31", hint="1 to 31."),
+        _number("in_work_then_every", "Then a contact every (days)",
+                team.in_work_then_every_days, low="1", high="92", hint="1 to 92."),
     ])
 
 
@@ -272,7 +290,9 @@ def team_added(team: Team) -> str:
 
 
 def team_changed(team: Team) -> str:
-    return f"{team.name}: {targets_text(team)}; {schedule_text(team)}."
+    return (f"{team.name}: {targets_text(team)}; {schedule_text(team)}; referrals may wait "
+            f"{wait_allowed(team)} working days; in-work support "
+            f"{InWorkRhythm.of(team).describe()}.")
 
 
 def staff_added(person: Staff, team_name: str | None) -> str:

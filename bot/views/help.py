@@ -63,7 +63,8 @@ REVIEW = line("/ips review", "schedule a team's fidelity review, or score it on 
                              "with the evidence from records", TL, TRAINER, ADMIN)
 # Teams and staff are an admin's to manage (bot/listeners/admin.py).
 TEAM = line("/ips team", "teams with their targets and reminder times; `/ips team add`, "
-                         "`/ips team edit NAME` to change targets and reminder times", ADMIN)
+                         "`/ips team edit NAME` to change targets, reminder times, the referral "
+                         "wait and the in-work rhythm", ADMIN)
 STAFF = line("/ips staff [TEAM]", "who is set up, by team; `/ips staff add`, `/ips staff change` "
                                   "(role or team), `/ips staff deactivate` or `reactivate`", ADMIN)
 HELP = line("/ips help", "what you can do here", *Role)

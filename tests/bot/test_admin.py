@@ -221,7 +221,93 @@ def test_the_change_button_opens_the_team_filled_in_and_saves_targets_and_times(
     assert schedule.after == {"just_ask_weekday": 1, "nudges_at": "11:30:00"}
     [done] = eventually(fake, "chat.postMessage")
     assert done.args["text"] == ("Seaford CMHT: 8 referrals and 2 job starts a month; four-week "
-                                 "nudges at 11:30; \"just ask\" on Tuesday at the usual time.")
+                                 "nudges at 11:30; \"just ask\" on Tuesday at the usual time; "
+                                 "referrals may wait 5 working days; in-work support every 7 "
+                                 "days for the first 4 weeks of a job, then every 30 days.")
+
+
+def _edit_values(wait: str | None, weeks: str | None, early: str | None, then: str | None
+                 ) -> dict:
+    return {"referral_target": _number("10"), "job_start_target": _number("0"),
+            "nudges_at": _time(None), "just_ask_day": _option(None), "just_ask_at": _time(None),
+            "referral_wait": _number(wait), "in_work_first_weeks": _number(weeks),
+            "in_work_first_every": _number(early), "in_work_then_every": _number(then)}
+
+
+def test_an_admin_sets_the_referral_wait_and_in_work_rhythm_in_the_team_modal(db, w, slack) -> None:
+    url, fake = slack
+    press(url, w["admin"].slack_user_id, views.OPEN_TEAM_EDIT, w["team"].id)
+    view = opened_view(fake)
+    initial = {b["block_id"]: b["element"].get("initial_value") for b in view["blocks"]
+               if b["type"] == "input"}
+    # No wait of its own (the usual 5), and the default rhythm.
+    assert (initial["referral_wait"], initial["in_work_first_weeks"],
+            initial["in_work_first_every"], initial["in_work_then_every"]) == (None, "4", "7", "30")
+    assert submit(url, w["admin"].slack_user_id, view, _edit_values("8", "6", "5", "14")).text == ""
+    with db.reading() as s:
+        team = s.get(Team, w["team"].id)
+        assert (team.referral_wait_working_days, team.in_work_first_weeks,
+                team.in_work_first_every_days, team.in_work_then_every_days) == (8, 6, 5, 14)
+    [wait] = _audit(db, "set_team_referral_wait")
+    [rhythm] = _audit(db, "set_team_in_work_rhythm")
+    assert wait.actor_id == rhythm.actor_id == w["admin"].id
+    assert wait.after == {"referral_wait_working_days": 8}
+    assert rhythm.after == {"in_work_first_weeks": 6, "in_work_first_every_days": 5,
+                            "in_work_then_every_days": 14}
+    [done] = eventually(fake, "chat.postMessage")
+    assert done.args["text"].endswith("referrals may wait 8 working days; in-work support every 5 "
+                                      "days for the first 6 weeks of a job, then every 14 days.")
+    # Reopened, it shows the team's own; the wait emptied is the usual 5 again.
+    press(url, w["admin"].slack_user_id, views.OPEN_TEAM_EDIT, w["team"].id)
+    view = opened_view(fake)
+    initial = {b["block_id"]: b["element"].get("initial_value") for b in view["blocks"]
+               if b["type"] == "input"}
+    assert (initial["referral_wait"], initial["in_work_first_weeks"]) == ("8", "6")
+    assert submit(url, w["admin"].slack_user_id, view, _edit_values(None, "6", "5", "14"),
+                  view_id="V0002").text == ""
+    with db.reading() as s:
+        assert s.get(Team, w["team"].id).referral_wait_working_days is None
+
+
+def test_a_modal_without_the_new_fields_keeps_the_teams_wait_and_rhythm(db, w, slack) -> None:
+    """A modal opened before the wait and the rhythm were in it changes neither."""
+    url, fake = slack
+    with db.transaction() as s:
+        team = s.get(Team, w["team"].id)
+        team.referral_wait_working_days, team.in_work_then_every_days = 9, 21
+    slash(url, w["admin"].slack_user_id, "team edit Seaford CMHT")
+    values = {"referral_target": _number("10"), "job_start_target": _number("1"),
+              "nudges_at": _time(None), "just_ask_day": _option(None), "just_ask_at": _time(None)}
+    assert submit(url, w["admin"].slack_user_id, opened_view(fake), values).text == ""
+    with db.reading() as s:
+        team = s.get(Team, w["team"].id)
+        assert (team.job_start_target_per_month, team.referral_wait_working_days,
+                team.in_work_then_every_days) == (1, 9, 21)
+
+
+@pytest.mark.parametrize(("values", "errors"), [
+    (_edit_values("0", "4", "7", "30"),
+     {"referral_wait": "Input should be greater than or equal to 1"}),
+    (_edit_values("31", "53", "0", "93"),
+     {"referral_wait": "Input should be less than or equal to 30",
+      "in_work_first_weeks": "Input should be less than or equal to 52",
+      "in_work_first_every": "Input should be greater than or equal to 1",
+      "in_work_then_every": "Input should be less than or equal to 92"}),
+    (_edit_values("5", "4", "7", None),
+     {"in_work_then_every": "Input should be a valid integer"}),
+])
+def test_a_bad_wait_or_rhythm_is_answered_beside_the_field_and_nothing_is_saved(
+        db, w, slack, values, errors) -> None:
+    url, fake = slack
+    slash(url, w["admin"].slack_user_id, "team edit Seaford CMHT")
+    values = {**values, "job_start_target": _number("3")}
+    answer = submit(url, w["admin"].slack_user_id, opened_view(fake), values)
+    assert answer.json() == {"response_action": "errors", "errors": errors}
+    with db.reading() as s:
+        team = s.get(Team, w["team"].id)
+        assert (team.job_start_target_per_month, team.referral_wait_working_days,
+                team.in_work_first_weeks, team.in_work_then_every_days) == (0, None, 4, 30)
+    assert _audit(db, "set_team_targets") == [] and _audit(db, "set_team_in_work_rhythm") == []
 
 
 def test_team_edit_by_name_ignores_case_and_an_unknown_name_is_said_privately(db, w, slack) -> None:
