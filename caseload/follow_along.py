@@ -30,15 +30,13 @@ from caseload.working_days import add_working_days
 # Bond and McLeman, Supported Employment Fidelity Review Manual, 4th ed., IPS Employment
 # Center, Westat, December 2019. Marked for checking word for word against the UK form.
 ANCHORS = (
-    "Specialists do not see people face to face once the first month of a job is over",
-    "Fewer than half of the people in work are seen face to face for at least the first 4 "
-    "months of a job",
-    "At least half of the people in work are seen face to face for at least the first 4 "
-    "months of a job",
-    "Seen face to face every week in a job's first month, then at least monthly for a year "
-    "or more on average once working steadily",
-    "All of 4, and seen in the week before a job starts and within 3 days after, and "
-    "contacted within 3 days of the specialist learning that a job has ended",
+    "no face-to-face contact once a job's first month is over",
+    "face to face with fewer than half of working clients for at least 4 months after a start",
+    "face to face with at least half of working clients for at least 4 months after a start",
+    "face to face weekly in a job's first month, then at least monthly for a year or more, "
+    "on average",
+    "all of 4, and within a week before a start, within 3 days after it, and within 3 days "
+    "of hearing of a job loss",
 )
 
 # The scale's own threshold between anchors 2 and 3.
@@ -172,18 +170,18 @@ def follow_along(jobs: Sequence[JobRow], contacts: dict[int, list[ContactRow]], 
             if due <= period.last_day:
                 ok = any(job.started_on <= on <= due for on in seen)
                 parts["after_start"] = parts["after_start"].add(ok)
-                notes.append("seen within 3 working days of starting" if ok
-                             else "not seen within 3 working days of starting")
+                notes.append("seen in its first 3 working days" if ok
+                             else "not seen in its first 3 working days")
             weeks, over = _spans(job.started_on, job.ended_on, week, 0, FIRST_WEEKS, period)
             if weeks and over:
                 hit = _each_seen(weeks, seen)
                 parts["first_weeks"] = parts["first_weeks"].add(hit == len(weeks))
-                notes.append(f"face to face {hit} of {len(weeks)} weeks of the first month")
+                notes.append(f"first month {hit} of {len(weeks)} weeks")
             months, over = _spans(job.started_on, job.ended_on, month, 0, FIRST_MONTHS, period)
             if months and over:
                 hit = _each_seen(months, seen)
                 parts["first_months"] = parts["first_months"].add(hit == len(months))
-                notes.append(f"{hit} of {len(months)} whole months of the first 4")
+                notes.append(f"first 4 months {hit} of {len(months)}")
                 after, last = months[0][1], job.ended_on or period.last_day
                 seen_later = seen_later or any(after <= on <= last for on in seen)
         later, _ = _spans(job.started_on, job.ended_on, month, 1, SUPPORT_MONTHS, period)
@@ -191,9 +189,9 @@ def follow_along(jobs: Sequence[JobRow], contacts: dict[int, list[ContactRow]], 
         if later:
             hit = _each_seen(later, seen)
             parts["later_months"] = parts["later_months"].add(hit == len(later))
-            notes.append(f"{hit} of {len(later)} later months (2nd to 12th)")
+            notes.append(f"months 2 to 12 {hit} of {len(later)}")
         if notes:
-            rows.append(f"{job.reference} (job from {job.started_on:%-d %b %Y}): "
+            rows.append(f"{job.reference}, job from {job.started_on:%-d %b %Y}: "
                         + "; ".join(notes))
         end = _job_end(job, own, period, nation)
         if end is not None:
@@ -222,15 +220,14 @@ def _job_end(job: JobRow, contacts: list[ContactRow], period: Period, nation: Na
 
 def explanation(result: FollowAlong) -> str:
     return (
-        f"Seen face to face (the person, alone or with the employer) in every whole month of a "
-        f"job's first 4 while it lasted: {result.first_months.words()} jobs started in the "
-        f"period (anchor 3 asks at least half). Every whole week of the first month: "
-        f"{result.first_weeks.words()}. Every whole month from the 2nd to the 12th that ended "
-        f"in the period: {result.later_months.words()}. Within 3 working days of starting: "
-        f"{result.after_start.words()}. Job ends followed up with the person, any way, within "
-        f"3 working days: {result.job_ends.words()}. \"On average\" in anchors 4 and 5 is read "
-        "as at least half of the jobs. The records cannot show contact in the week before a "
-        "job starts (in-work contacts begin on the start day), whether the support was what "
-        "the person wanted, or when the specialist learned a job had ended (the end date "
-        "stands in for it); the reviewer judges those."
+        f"Jobs started in the period, seen face to face (the person, alone or with the "
+        f"employer) in every month of the first 4 while the job lasted: "
+        f"{result.first_months.words()} (anchor 3: at least half); every week of the first "
+        f"month: {result.first_weeks.words()}; in the first 3 working days: "
+        f"{result.after_start.words()}. Jobs seen every month from the 2nd to the 12th (months "
+        f"ended in the period): {result.later_months.words()}. Job ends followed up with the "
+        f"person, any way, within 3 working days: {result.job_ends.words()}. \"On average\" "
+        "(anchors 4 and 5) is read as at least half. Records cannot show contact in the week "
+        "before a start, whether the person wanted the support, or when a job loss became "
+        "known (the end date stands in): the reviewer judges those."
     )

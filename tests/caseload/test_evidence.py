@@ -263,21 +263,19 @@ def test_follow_along_support_against_the_scales_anchors(db: Database) -> None:
         v12 = _by_code(fidelity_evidence(s, team.id, UP_TO))["V12"]
     assert (v12.value, v12.records, v12.suggested_score) == (Decimal("0.5"), 2, 3)
     assert v12.rows == (
-        "B-1 (job from 2 Mar 2026): not seen within 3 working days of starting; face to face "
-        "0 of 4 weeks of the first month; 1 of 2 whole months of the first 4; 1 of 1 later "
-        "months (2nd to 12th)",
+        "B-1, job from 2 Mar 2026: not seen in its first 3 working days; first month 0 of 4 "
+        "weeks; first 4 months 1 of 2; months 2 to 12 1 of 1",
         "B-1 (job ended 15 May 2026): followed up 19 May",
-        "A-1 (job from 1 Jun 2026): seen within 3 working days of starting; face to face 4 of 4 "
-        "weeks of the first month; 4 of 4 whole months of the first 4; 4 of 4 later months "
-        "(2nd to 12th)",
-        "D-1 (job from 15 Aug 2026): not seen within 3 working days of starting; face to face "
-        "0 of 4 weeks of the first month; 0 of 1 later months (2nd to 12th)",
-        "C-1 (job from 1 Oct 2026): seen within 3 working days of starting; face to face 1 of 4 "
-        "weeks of the first month",
+        "A-1, job from 1 Jun 2026: seen in its first 3 working days; first month 4 of 4 weeks; "
+        "first 4 months 4 of 4; months 2 to 12 4 of 4",
+        "D-1, job from 15 Aug 2026: not seen in its first 3 working days; first month 0 of 4 "
+        "weeks; months 2 to 12 0 of 1",
+        "C-1, job from 1 Oct 2026: seen in its first 3 working days; first month 1 of 4 weeks",
     )
     assert v12.anchors == follow_along.ANCHORS and v12.anchors_need_checking
-    assert "1 of 2 jobs" in v12.explanation and "starting: 2 of 4." in v12.explanation
-    assert "week before a job starts" in v12.explanation
+    assert "while the job lasted: 1 of 2 (anchor 3" in v12.explanation
+    assert "first 3 working days: 2 of 4." in v12.explanation
+    assert "cannot show contact in the week before a start" in v12.explanation
 
 
 def _weekly_then_monthly(ref: str, started: date, face_to_face: bool
