@@ -4,7 +4,7 @@ Builds the same regional caseload as bench/caseload.py (100,000 clients, 1,000,0
 contacts), then gives it in-work support as a region would have it: every client in work has a
 job under way (some in its first month, most further on) and in-work contacts on their team's
 rhythm, mostly on time; jobs of clients no longer in work have ended, about 1,000 of them in
-the last four weeks, most of those followed up. It times the day's planning (the daily
+the last four weeks, about half of those followed up. It times the day's planning (the daily
 nudges: the four-week overdue query, snoozes, who was nudged this week, in-work clients due a
 contact under their team's rhythm and job ends awaiting their follow-up; the referral
 digests: referrals waiting past their team's working days) and its peak memory, runs the
@@ -53,7 +53,7 @@ SCHEMA = "ips_bench_reminders"
 # Job ends in the last four weeks across the region at scale 1: about one in-work client in
 # twenty a month, for the 20,000 or so in work.
 RECENT_JOB_ENDS = 1_000
-FOLLOWED_UP = 0.6  # of the recent job ends, the share already followed up
+FOLLOWED_UP = 0.6  # chance a recent job end (over before today) is already followed up
 FIRST_MONTH_STARTS = 0.12  # of in-work clients with no job on record, started in the last 28 days
 LATE = 0.15  # in-work contacts that come late, so some clients are due or overdue
 REASONS = [r.value for r in JobEndReason]
