@@ -4,6 +4,11 @@ A closed period's figures only move when someone corrects the past (a contact lo
 its real date, a back-dated discharge). The first time a team's figures for a closed period are
 reported they are kept; every later report of that period lists the figures that differ, with
 both values, so nobody is surprised by a number that changed under them.
+
+A figure the report gained later (job retention, added on 29 November 2026) has no first value
+for periods reported before it existed: it is kept from the first report that carries it, with
+that report's day, and compared from then on. A figure is never renamed or given a new meaning
+under its old name, since its first value would then be compared with a different count.
 """
 
 from __future__ import annotations
@@ -47,11 +52,24 @@ def compare_with_first(session: Session, period: Period, today: date,
             _keep(session, team_id, period, now)
             continue
         on = row.reported_at.date()
-        differ = [Changed(name, int(row.figures[name]), value, on)
+        added_on = row.figures_added_on or {}
+        differ = [Changed(name, int(row.figures[name]), value,
+                          date.fromisoformat(added_on[name]) if name in added_on else on)
                   for name, value in now.items() if name in row.figures and row.figures[name] != value]
         if differ:
             changes[team_id] = differ
+        _keep_added(row, now, today)
     return changes
+
+
+def _keep_added(row: FirstReport, now: dict[str, int], today: date) -> None:
+    """Figures this first report lacks (the report gained them since) are kept as reported now."""
+    added = {name: value for name, value in now.items() if name not in row.figures}
+    if added:
+        # New dicts, so the JSON columns are seen to change.
+        row.figures = {**row.figures, **added}
+        row.figures_added_on = {**(row.figures_added_on or {}),
+                                **dict.fromkeys(added, today.isoformat())}
 
 
 def _keep(session: Session, team_id: int, period: Period, figures: dict[str, int]) -> None:

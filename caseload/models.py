@@ -580,6 +580,9 @@ class FirstReport(Base):
     period_end: Mapped[date] = mapped_column(Date)
     figures: Mapped[dict[str, int]] = mapped_column(JSON)
     reported_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # Figures the report gained after this period was first reported (job retention, say), each
+    # kept from the first report that carried it, with that report's day (ISO date).
+    figures_added_on: Mapped[dict[str, str] | None] = mapped_column(JSON)
 
     __table_args__ = (UniqueConstraint("team_id", "period_start", "period_end"),)
 

@@ -51,3 +51,22 @@ def test_two_first_reports_at_once_keep_the_one_that_committed_first(db: Databas
         _keep(s, team, OCTOBER, {"Overdue": 4})
     with db.reading() as s:
         assert [r.figures for r in s.scalars(sa.select(FirstReport))] == [{"Overdue": 3}]
+
+
+def test_a_figure_added_since_the_first_report_is_kept_from_its_own_first_report(db: Database) -> None:
+    with db.transaction() as s:
+        team = make_team(s).id
+    with time_machine.travel(date(2026, 11, 2), tick=False), db.transaction() as s:
+        compare_with_first(s, OCTOBER, date(2026, 11, 2), {team: {"Overdue": 3}})
+    with db.transaction() as s:  # the report has since gained "New figure"
+        assert compare_with_first(s, OCTOBER, date(2026, 11, 20),
+                                  {team: {"Overdue": 3, "New figure": 5}}) == {}
+    with db.transaction() as s:
+        assert compare_with_first(s, OCTOBER, date(2026, 11, 25),
+                                  {team: {"Overdue": 2, "New figure": 4}}) == {team: [
+            Changed("Overdue", first=3, now=2, first_reported_on=date(2026, 11, 2)),
+            Changed("New figure", first=5, now=4, first_reported_on=date(2026, 11, 20))]}
+    with db.reading() as s:
+        [row] = s.scalars(sa.select(FirstReport))
+        assert (row.figures, row.figures_added_on) == (
+            {"Overdue": 3, "New figure": 5}, {"New figure": "2026-11-20"})
