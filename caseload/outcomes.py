@@ -35,10 +35,13 @@ from caseload.periods import Period
 
 # IPS Grow's benchmark employment rate, for a rate over a review period or 12 months or more.
 EMPLOYMENT_RATE_BENCHMARK = Decimal("0.40")
-# The fidelity scale's active caseload per full-time specialist, and the in-work share a caseload
-# should stay under (IPS Grow: job retention at most 15% of the caseload).
+# The fidelity scale's active caseload per full-time specialist.
 CASELOAD_LIMIT = 20
-IN_WORK_SHARE_LIMIT = Decimal("0.15")
+# The share of an active caseload that may be job retention: people already in work when
+# referred. domain.md ("Outcomes"): "In-work (retention) clients should be at most 15% of a
+# caseload". The people IPS itself has helped into work are not held against it: they are the
+# caseload doing what it should. The caseload guard and every report use this one figure.
+JOB_RETENTION_LIMIT = Decimal("0.15")
 # Making IPS Work (2018), the evaluation's target per site over 18 months.
 EVALUATION_MONTHS = 18
 EVALUATION_REFERRALS = 120
@@ -73,8 +76,14 @@ DEFINITIONS: dict[str, str] = {
                        "fidelity review period, never to a month (IPS Grow policy note, April 2024).",
     "Active caseload": "Clients accepted, looking for work or in work at the end of the period's "
                        "last day; at most 20 per full-time specialist (fidelity item S1).",
-    "In work": "Of the active caseload, those in work at the end of the period; at most 15% "
-               "(IPS Grow Reporting Tool).",
+    "In work": "Of the active caseload, those in work at the end of the period: the people IPS "
+               "helped into work and those already in work when referred. No limit applies: "
+               "people in work are what the service is for.",
+    "Job retention": "Of the active caseload, those at the end of the period who were already in "
+                     "work when referred (job retention, or looking for a better job); at most "
+                     "15% of the caseload, as IPS guidance puts it: \"in-work (retention) clients "
+                     "should be at most 15% of a caseload\". Until 29 November 2026 the reports "
+                     "held everyone in work against the 15%.",
     "Overdue for employer contact": "Clients looking for work at the end of the period with no "
                                     "face-to-face employer contact on their behalf for more than "
                                     "28 days (the four-week rule; fidelity item V4).",
@@ -231,32 +240,53 @@ def employment_rates(session: Session, period: Period, team_id: int | None = Non
     return {row[0]: EmploymentRate(int(row[2] or 0), int(row[1])) for row in session.execute(query)}
 
 
+def over_job_retention_limit(job_retention: int, active: int) -> bool:
+    """More than 15% of an active caseload in work when referred (exact: 3 of 20 is not over)."""
+    return active > 0 and Decimal(job_retention) > JOB_RETENTION_LIMIT * active
+
+
 @dataclass(frozen=True)
 class Caseload:
     """A team's caseload at the end of a day, from the dated history."""
 
     active: int = 0  # accepted, looking for work or in work
-    in_work: int = 0
+    in_work: int = 0  # in work that day, however they came to be: no limit applies
+    job_retention: int = 0  # active that day and in work when referred: at most 15%
 
     @property
     def in_work_share(self) -> Decimal | None:
         return ratio(self.in_work, self.active)
 
+    @property
+    def job_retention_share(self) -> Decimal | None:
+        return ratio(self.job_retention, self.active)
+
+    @property
+    def over_job_retention_limit(self) -> bool:
+        return over_job_retention_limit(self.job_retention, self.active)
+
     def __add__(self, other: Caseload) -> Caseload:
-        return Caseload(self.active + other.active, self.in_work + other.in_work)
+        return Caseload(self.active + other.active, self.in_work + other.in_work,
+                        self.job_retention + other.job_retention)
 
 
 def caseloads_on(session: Session, day: date, team_id: int | None = None) -> dict[int, Caseload]:
-    """Active caseload and how many of it are in work, per team, as things stood on `day`."""
+    """Active caseload, how many of it are in work and how many were in work when referred
+    (job retention), per team, as things stood on `day`. Whether someone was in work when
+    referred is fixed at referral (a new referral is a new episode), so the history row of
+    `day` joined to its episode says it as it was then."""
     query = (
         select(ClientStatusPeriod.team_id, func.count(ClientStatusPeriod.client_id),
-               func.sum(case((ClientStatusPeriod.status == ClientStatus.IN_WORK, 1), else_=0)))
+               func.sum(case((ClientStatusPeriod.status == ClientStatus.IN_WORK, 1), else_=0)),
+               func.sum(case((Client.in_work_at_referral.is_(True), 1), else_=0)))
+        .join(Client, Client.id == ClientStatusPeriod.client_id)
         .where(in_force_on(day), ClientStatusPeriod.status.in_(ACTIVE_CASELOAD))
         .group_by(ClientStatusPeriod.team_id)
     )
     if team_id is not None:
         query = query.where(ClientStatusPeriod.team_id == team_id)
-    return {row[0]: Caseload(int(row[1]), int(row[2] or 0)) for row in session.execute(query)}
+    return {row[0]: Caseload(int(row[1]), int(row[2] or 0), int(row[3] or 0))
+            for row in session.execute(query)}
 
 
 @dataclass(frozen=True)

@@ -243,6 +243,7 @@ class TeamOutcomes:
             "Out-of-work clients who started work": self.employment.started_work,
             "Out-of-work clients on the caseload": self.employment.out_of_work,
             "Active caseload": self.caseload.active, "In work": self.caseload.in_work,
+            "Job retention": self.caseload.job_retention,
             "Overdue for employer contact": self.overdue,
             "Better-off calculations": self.better_off.done,
             **{f"Jobs reaching {m.weeks} weeks": m.reached for m in self.sustainment.milestones},

@@ -5,11 +5,12 @@ from __future__ import annotations
 import csv
 import io
 
-from caseload.outcomes import CASELOAD_LIMIT, EMPLOYMENT_RATE_BENCHMARK, IN_WORK_SHARE_LIMIT
+from caseload.outcomes import CASELOAD_LIMIT, EMPLOYMENT_RATE_BENCHMARK, JOB_RETENTION_LIMIT
 from caseload.reports import OutcomesReport, TeamOutcomes, percent
 
 HEADERS = ["Team", "Referrals", "Job starts", "Target", "People into work", "Not competitive",
-           "Employment rate", "12-month rate", "Caseload", "In work", "Overdue", "Better-off"]
+           "Employment rate", "12-month rate", "Caseload", "In work", "Job retention", "Overdue",
+           "Better-off"]
 
 
 def _cells(t: TeamOutcomes) -> list[str]:
@@ -18,9 +19,14 @@ def _cells(t: TeamOutcomes) -> list[str]:
         str(t.job_starts.people), str(t.job_starts.not_competitive),
         f"{percent(t.employment.rate)} ({t.employment.started_work}/{t.employment.out_of_work})",
         percent(t.employment_year.rate), str(t.caseload.active),
-        percent(t.caseload.in_work_share), str(t.overdue),
+        percent(t.caseload.in_work_share), _job_retention(t), str(t.overdue),
         f"{t.better_off.better_off}/{t.better_off.done}",
     ]
+
+
+def _job_retention(t: TeamOutcomes) -> str:
+    share = percent(t.caseload.job_retention_share)
+    return f"{share} over" if t.caseload.over_job_retention_limit else share
 
 
 def _table(rows: list[list[str]]) -> list[str]:
@@ -45,9 +51,11 @@ def _notes(report: OutcomesReport) -> list[str]:
         f"clients on the caseload (IPS Grow). The {percent(EMPLOYMENT_RATE_BENCHMARK)} benchmark "
         f"applies to the 12-month rate ({report.year.label()})"
         + (", and to this period's." if report.benchmark_applies else ", not to a shorter period's."),
-        f"Caseload, in work and overdue are as of {report.as_of:%-d %B %Y}: overdue = looking for "
-        "work with no face-to-face employer contact for over 28 days; in work against "
-        f"{percent(IN_WORK_SHARE_LIMIT)} of the caseload at most.",
+        f"Caseload, in work, job retention and overdue are as of {report.as_of:%-d %B %Y}: in "
+        "work = everyone in work, however they came to be (no limit); job retention = in work "
+        f"when referred, at most {percent(JOB_RETENTION_LIMIT)} of the caseload (\"over\" when "
+        "past it; until 29 November 2026 everyone in work was held against it); overdue = "
+        "looking for work with no face-to-face employer contact for over 28 days.",
         "Since each service started (as the 2018 evaluation's Table 3):",
     ]
     notes += [f"  {t.team_name}: {t.since_start_sentence()}" for t in report.teams]
@@ -91,10 +99,14 @@ def render_outcomes_csv(report: OutcomesReport) -> str:
     names = list(teams[0].figures()) if teams else []
     writer.writerow(["Period start", "Period end", "Team", *names, "Job start target",
                      "Employment rate", "12-month employment rate", "In-work share",
+                     "Job retention share", "Over the job retention limit",
                      "Since the service started"])
     for t in teams:
-        rates = [t.employment.rate, t.employment_year.rate, t.caseload.in_work_share]
+        rates = [t.employment.rate, t.employment_year.rate, t.caseload.in_work_share,
+                 t.caseload.job_retention_share]
         writer.writerow([report.period.start, report.period.last_day, t.team_name,
                          *t.figures().values(), t.job_start_target,
-                         *("" if r is None else r for r in rates), t.since_start_sentence()])
+                         *("" if r is None else r for r in rates),
+                         "yes" if t.caseload.over_job_retention_limit else "no",
+                         t.since_start_sentence()])
     return out.getvalue()

@@ -14,15 +14,19 @@ from caseload.outcomes import DEFINITIONS
 from caseload.periods import Period
 from caseload.reports import OutcomesReport, TeamOutcomes
 
-RATES = ["Employment rate", "12-month employment rate", "In-work share of the caseload"]
+RATES = ["Employment rate", "12-month employment rate", "In-work share of the caseload",
+         "Job retention share of the caseload (at most 15%)"]
+OVER = "Over the job retention limit"
 
 
-def _rates(t: TeamOutcomes) -> list[float | None]:
+def _rates(t: TeamOutcomes) -> list[object]:
+    """The rates (as fractions, shown as percentages), then whether job retention is past 15%."""
     def number(value: Decimal | None) -> float | None:
         return None if value is None else float(value)
 
     return [number(t.employment.rate), number(t.employment_year.rate),
-            number(t.caseload.in_work_share)]
+            number(t.caseload.in_work_share), number(t.caseload.job_retention_share),
+            "yes" if t.caseload.over_job_retention_limit else "no"]
 
 
 def _figure_names(report: OutcomesReport) -> list[str]:
@@ -47,7 +51,7 @@ def _summary(sheet: Worksheet, report: OutcomesReport) -> None:
                   f"{report.as_of:%-d %B %Y})"])
     sheet["A1"].font = Font(bold=True, size=14)
     names = _figure_names(report)
-    _bold_row(sheet, ["Team", *names, "Job start target", *RATES, "Since the service started"])
+    _bold_row(sheet, ["Team", *names, "Job start target", *RATES, OVER, "Since the service started"])
     teams = [*report.teams, *([report.totals] if len(report.teams) > 1 else [])]
     for t in teams:
         sheet.append([t.team_name, *t.figures().values(), t.job_start_target, *_rates(t),
@@ -64,7 +68,7 @@ def _summary(sheet: Worksheet, report: OutcomesReport) -> None:
 
 def _by_month(sheet: Worksheet, months: list[OutcomesReport]) -> None:
     names = _figure_names(months[0]) if months else []
-    _bold_row(sheet, ["Month", "Team", *names, "Job start target", *RATES])
+    _bold_row(sheet, ["Month", "Team", *names, "Job start target", *RATES, OVER])
     for report in months:
         teams = [*report.teams, *([report.totals] if len(report.teams) > 1 else [])]
         for t in teams:

@@ -1,5 +1,5 @@
 """Who holds a client: reassigning from the client card (team leaders), and confirming an
-acceptance or assignment onto a caseload of 20 or more (or over 15% in work).
+acceptance or assignment onto a caseload of 20 or more (or over 15% job retention).
 
 The caseload service refuses such a move unless confirmed (caseload/clients.py OverCaseload);
 here the refusal becomes a modal that shows the number and asks. Whoever gains or loses the
@@ -115,7 +115,7 @@ def _reassign_view(session: Session, actor: Staff, client_id: int) -> View:
     current = next((load.name for load in loads if load.specialist_id == record.specialist_id),
                    None)
     return modals.reassign_modal(record.id, record.reference, current, [
-        (load.specialist_id, load.name, load.active, load.in_work, load.over) for load in loads
+        (load.specialist_id, load.name, load.active, load.job_retention, load.over) for load in loads
         if load.specialist_id != record.specialist_id])
 
 

@@ -148,9 +148,9 @@ def reassign_modal(client_id: int, reference: str, current: str | None,
                    choices: list[tuple[int, str, int, int, bool]]) -> View:
     """Reassign the client to one of the team's specialists, each shown with their active
     caseload against 20 (`choices`: id, name, active, in work when referred, over)."""
-    options = [Option(value=str(sid), label=f"{name}: {active} active, {in_work} retention"
+    options = [Option(value=str(sid), label=f"{name}: {active} active, {retention} retention"
                       f"{' (over)' if over else ''}"[:75])
-               for sid, name, active, in_work, over in choices[:100]]
+               for sid, name, active, retention, over in choices[:100]]
     now = f"now with *{current}*" if current else "with no specialist yet"
     return _modal(REASSIGN, "Reassign", "Reassign", client_id, [
         SectionBlock(text=f"*{reference}* is {now}. Both specialists are told."),

@@ -11,7 +11,7 @@ from slack_sdk.models.blocks import (
     SectionBlock,
 )
 
-from caseload.outcomes import CASELOAD_LIMIT, EMPLOYMENT_RATE_BENCHMARK, IN_WORK_SHARE_LIMIT
+from caseload.outcomes import CASELOAD_LIMIT, EMPLOYMENT_RATE_BENCHMARK, JOB_RETENTION_LIMIT, Caseload
 from caseload.reports import OutcomesReport, TeamOutcomes, percent
 from messaging.views import Message, line_sections
 
@@ -52,7 +52,8 @@ def _figures(report: OutcomesReport, team: TeamOutcomes) -> list[str]:
                            f"{team.profiles_started} vocational profiles started"),
         *_employment(report, team),
         _line(f"Caseload on {report.as_of:%-d %B}", f"{caseload.active} active, {caseload.in_work} "
-              f"in work ({percent(caseload.in_work_share)}; at most {percent(IN_WORK_SHARE_LIMIT)})"),
+              f"in work ({percent(caseload.in_work_share)})"),
+        _line("Job retention", job_retention_in_words(caseload)),
         _line("Overdue for employer contact", str(team.overdue)),
         _line("Better-off calculations", f"{team.better_off.done} done, "
                                          f"{team.better_off.better_off} showed the person better off"),
@@ -60,6 +61,14 @@ def _figures(report: OutcomesReport, team: TeamOutcomes) -> list[str]:
         _line("From asking to work", funnel_in_words(team)),
         _line("Since the service started", team.since_start_sentence()),
     ]
+
+
+def job_retention_in_words(caseload: Caseload) -> str:
+    """Those in work when referred against the 15%; the people IPS helped into work are not."""
+    words = (f"{caseload.job_retention} in work when referred "
+             f"({percent(caseload.job_retention_share)} of the caseload; at most "
+             f"{percent(JOB_RETENTION_LIMIT)})")
+    return words + (" *over the limit*" if caseload.over_job_retention_limit else "")
 
 
 def funnel_in_words(team: TeamOutcomes) -> str:
@@ -125,7 +134,9 @@ def several_teams_message(report: OutcomesReport) -> Message:
     message = outcomes_message(report, total, chart_file_id=None)
     lines = [f"• *{t.team_name}*: {t.job_starts.total} job starts (target {t.job_start_target}), "
              f"{t.referrals} referrals, 12-month employment rate {percent(t.employment_year.rate)}, "
-             f"{t.overdue} overdue" for t in report.teams]
+             f"{t.overdue} overdue"
+             + (f", job retention over {percent(JOB_RETENTION_LIMIT)}"
+                if t.caseload.over_job_retention_limit else "") for t in report.teams]
     changed = [f"• {team}: {c.figure} {c.first} → {c.now} (first reported {c.first_reported_on:%-d %B %Y})"
                for team, c in report.changed]
     blocks = [*message.blocks[:-1], *line_sections(["*Each team*", *lines])]

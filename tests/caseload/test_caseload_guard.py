@@ -121,5 +121,5 @@ def test_the_team_leaders_choice_lists_each_specialist_with_their_caseload(db, w
     _load(db, w, "room", 3)
     with db.reading() as s:
         loads = clients.team_loads(s, w["team"].id)
-    assert [(load.name, load.active, load.in_work, load.over) for load in loads] == [
+    assert [(load.name, load.active, load.job_retention, load.over) for load in loads] == [
         ("Ann", 3, 0, False), ("Tom", 25, 4, True)]

@@ -30,13 +30,14 @@ def test_the_first_quarter_counted_by_hand(seaford: Seaford) -> None:
     # when referred); of them S-01 started a competitive job. S-02's job below the minimum
     # wage is shown apart and makes nobody "into work".
     # On 31 March: active S-01 and S-02 in work (a job is a job for the caseload), S-03 back
-    # from hold, S-04, S-05 -> 5, 2 in work. Overdue: S-03 (no contact since 21 Jan), S-04
+    # from hold, S-04, S-05 -> 5, 2 in work; 1 job retention (S-04, in work when referred, which
+    # is not the same as the 2 in work). Overdue: S-03 (no contact since 21 Jan), S-04
     # (since 4 Feb) and S-05 (since 2 Mar, 29 days): 3.
     assert seaford.figures(Q4) == {
         "referrals": 5, "in work at referral": 1, "profiles": 1,
         "job starts": outcomes.JobStarts(total=2, people=1, not_competitive=1),
         "employment": outcomes.EmploymentRate(started_work=1, out_of_work=4),
-        "caseload": outcomes.Caseload(active=5, in_work=2), "overdue": 3,
+        "caseload": outcomes.Caseload(active=5, in_work=2, job_retention=1), "overdue": 3,
     }
     assert seaford.figures(Q4)["employment"].rate == Decimal("0.250")  # type: ignore[attr-defined]
 
@@ -47,20 +48,21 @@ def test_april_and_the_year_counted_by_hand(seaford: Seaford) -> None:
     # April: S-06 referred (accepted 2 Apr) with its profile; S-02's first competitive job and
     # S-05's. Out of work in April: S-02 (in a job, but not a competitive one), S-03, S-05,
     # S-06; S-01 was in competitive work on 1 April. On 30 April all six are active, S-01,
-    # S-02 and S-05 in work; overdue: S-03, S-04 and S-06 (accepted 2 Apr... 28 days: not yet)
-    # -> S-03, S-04.
+    # S-02 and S-05 in work, S-04 job retention; overdue: S-03, S-04 and S-06 (accepted 2
+    # Apr... 28 days: not yet) -> S-03, S-04.
     assert seaford.figures(APRIL) == {
         "referrals": 1, "in work at referral": 0, "profiles": 1,
         "job starts": outcomes.JobStarts(total=2, people=2, not_competitive=0),
         "employment": outcomes.EmploymentRate(started_work=2, out_of_work=4),
-        "caseload": outcomes.Caseload(active=6, in_work=3), "overdue": 2,
+        "caseload": outcomes.Caseload(active=6, in_work=3, job_retention=1), "overdue": 2,
     }
     # July 2025 to June 2026: six referrals; out of work S-01, S-02, S-03, S-05, S-06, of whom
     # S-01, S-02 and S-05 started competitive work: 60%, a rate the 40% benchmark applies to.
-    # On 30 June S-03 is discharged and S-05's job has ended: 5 active, 2 in work.
+    # On 30 June S-03 is discharged and S-05's job has ended: 5 active, 2 in work, S-04 still
+    # job retention.
     year = seaford.figures(YEAR_TO_JUNE)
     assert (year["referrals"], year["employment"], year["caseload"]) == (
-        6, outcomes.EmploymentRate(3, 5), outcomes.Caseload(active=5, in_work=2))
+        6, outcomes.EmploymentRate(3, 5), outcomes.Caseload(active=5, in_work=2, job_retention=1))
     assert year["job starts"] == outcomes.JobStarts(total=4, people=3, not_competitive=1)
     assert outcomes.benchmark_applies(YEAR_TO_JUNE)
     assert not outcomes.benchmark_applies(Q4) and not outcomes.benchmark_applies(APRIL)

@@ -184,8 +184,10 @@ def test_overdue_and_caseload_per_specialist(db, sussex) -> None:
     # caseload since 1 April, is April's, whatever day the report is made.
     [alex] = brighton.specialists
     assert (alex.name, alex.active_clients, alex.per_fte) == ("Alex", 3, Decimal("6.0"))
-    assert brighton.caseload == Caseload(active=3, in_work=3)
+    assert brighton.caseload == Caseload(active=3, in_work=3, job_retention=0)
     assert brighton.caseload.in_work_share == Decimal("1.000")
+    # Everyone helped into work is success, not a breach of the 15% for job retention.
+    assert not brighton.caseload.over_job_retention_limit
 
 
 @time_machine.travel(date(2026, 5, 20))
