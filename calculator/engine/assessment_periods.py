@@ -15,9 +15,10 @@ from functools import lru_cache
 
 from calculator.engine.deductions import PERIODS_PER_YEAR, pence
 from calculator.engine.household import PayFrequency, ProposedJob
+from calculator.engine.records import keyword_builder
 from calculator.engine.rules import Rules
-from calculator.engine.scenario import Money, Pay, Situation, money
-from calculator.engine.universal_credit import UcAward
+from calculator.engine.scenario import Money, Situation, money, new_pay
+from calculator.engine.universal_credit import UcAward, UcHousehold
 
 ONE_DAY = timedelta(days=1)
 STEP_DAYS = {PayFrequency.WEEKLY: 7, PayFrequency.FORTNIGHTLY: 14, PayFrequency.FOUR_WEEKLY: 28}
@@ -48,6 +49,10 @@ class AssessmentPeriods:
     average_universal_credit: float
     note: str
     surplus_earnings_carried: float = 0.0  # the most carried into any period (reg 54A)
+
+
+new_assessment_period = keyword_builder(AssessmentPeriod)
+new_assessment_periods = keyword_builder(AssessmentPeriods)
 
 
 DAYS_IN_MONTH = (31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
@@ -118,6 +123,7 @@ class _Calendar:
     ends: tuple[date, ...]
     paydays: tuple[tuple[date, ...], ...]  # one tuple per period
     counts: tuple[int, ...]  # how many paydays each period has
+    usual: int  # the most common number of paydays after the first period
 
 
 @lru_cache(maxsize=1024)
@@ -137,12 +143,21 @@ def _calendar(
     # later ones are on the 31st again, not on the 30th for good.
     day_of_month = (first_payday or start).day
     by_period = _by_period(paydays(first, frequency, starts[-1] - ONE_DAY, day_of_month), starts)
+    counts = tuple(map(len, by_period))
     return _Calendar(
         starts=tuple(starts[:count]),
         ends=tuple([day - ONE_DAY for day in starts[1:]]),
         paydays=by_period,
-        counts=tuple(map(len, by_period)),
+        counts=counts,
+        usual=_usual(counts),
     )
+
+
+def _usual(counts: tuple[int, ...]) -> int:
+    """The number of paydays most periods after the first have: a period with more has an extra
+    payday (the first can have more or fewer as the job starts)."""
+    later = counts[1:] or counts
+    return max(set(later), key=later.count)
 
 
 NOTE = (
@@ -169,15 +184,15 @@ def project(
         start, job.assessment_period_start_day or start.day, job.first_payday, job.pay_frequency, count
     )
     paid = steady.pay[who].payslip is not None
-    period_money = _PeriodMoney(
+    period_money = new_period_money(
         s=s, job=job, steady=steady, who=who, childcare=childcare, work_costs=work_costs
     )
     # Periods with the same number of paydays have the same money, so it is worked out once
     # per number, not once per period.
-    counts = calendar.counts if paid else (0,) * count
+    counts, usual = (calendar.counts, calendar.usual) if paid else ((0,) * count, 0)
     rounded = {n: _rounded(period_money(n)) for n in set(counts)}
 
-    periods = _periods(calendar, counts, rounded)
+    periods = _periods(calendar, counts, usual, rounded)
     one_off = _one_off_period(calendar, job) if job.one_off_payment else None
     # Surplus earnings need an award to end (some period with UC) and a nil period or a one-off
     # payment; the few distinct figures say so without looking at every period.
@@ -188,7 +203,7 @@ def project(
         carried = max(period.surplus_earnings for period in periods)
     nets = [period.net_income for period in periods]
     lowest = min(nets)
-    return AssessmentPeriods(
+    return new_assessment_periods(
         periods=periods,
         average_net_income=pence(sum(nets) / count),
         lowest_net_income=lowest,
@@ -200,12 +215,10 @@ def project(
 
 
 def _periods(
-    calendar: _Calendar, counts: tuple[int, ...], rounded: dict[int, tuple[float, float, float]]
+    calendar: _Calendar, counts: tuple[int, ...], usual: int, rounded: dict[int, tuple[float, float, float]]
 ) -> list[AssessmentPeriod]:
     """Each period with its dates and the rounded money for its number of paydays; a period with
     more paydays than usual after the first is an extra-payday period, with the UC it costs."""
-    later = counts[1:] or counts
-    usual = max(set(later), key=later.count)
     usual_uc = rounded[usual][1]
     # Everything but the dates, once per number of paydays: earnings, UC, net income, whether
     # it is an extra payday, and the UC that costs.
@@ -214,27 +227,23 @@ def _periods(
         extra = n > usual
         lost = pence(usual_uc - award) if extra and usual_uc > award else 0.0
         figures[n] = (earnings, award, net, extra, lost)
-    return [
-        AssessmentPeriod(
-            number=number,
-            starts=first_day,
-            ends=last_day,
-            paydays=list(days),
-            earnings=earnings,
-            universal_credit=award,
-            net_income=net,
-            extra_payday=extra,
-            universal_credit_lost_to_extra_payday=lost,
+    periods = []
+    for index, n in enumerate(counts):  # the calendar has a start, end and paydays for each
+        earnings, award, net, extra, lost = figures[n]
+        periods.append(
+            new_assessment_period(
+                number=index + 1,
+                starts=calendar.starts[index],
+                ends=calendar.ends[index],
+                paydays=list(calendar.paydays[index]),
+                earnings=earnings,
+                universal_credit=award,
+                net_income=net,
+                extra_payday=extra,
+                universal_credit_lost_to_extra_payday=lost,
+            )
         )
-        for number, first_day, last_day, days, (earnings, award, net, extra, lost) in zip(
-            range(1, len(counts) + 1),
-            calendar.starts,
-            calendar.ends,
-            calendar.paydays,
-            [figures[n] for n in counts],
-            strict=True,
-        )
-    ]
+    return periods
 
 
 def _period_full(
@@ -270,7 +279,7 @@ def _period_full(
     ):
         # Monthly pay, one payday: the steady month, already worked out (`money` is pure).
         return steady
-    period_pay = Pay(
+    period_pay = new_pay(
         hours=pay.hours,
         hourly_wage=pay.hourly_wage,
         gross=gross,
@@ -321,21 +330,24 @@ class _PeriodMoney:
         return m
 
 
+new_period_money = keyword_builder(_PeriodMoney)
+
+
 # UC Regulations reg 54A(1)(a): surplus counts in a new claim within six months of the award ending.
 SURPLUS_MONTHS = 6
 
 
-def nil_point(rules: Rules, award: UcAward) -> float:
-    """The earned income at which the award is nil (reg 54A): the work allowance plus the
-    maximum amount less unearned income, grossed up by the taper."""
-    return award.work_allowance + max(0.0, award.maximum_amount - award.unearned_income) / rules.uc_taper
+def nil_point(rules: Rules, uc: UcHousehold, award: UcAward) -> float:
+    """The earned income at which the award is nil (reg 54A): the household's work allowance
+    plus the maximum amount less unearned income, grossed up by the taper."""
+    return uc.work_allowance + max(0.0, award.maximum_amount - award.unearned_income) / rules.uc_taper
 
 
-def _carried(rules: Rules, award: UcAward, surplus: float, cash: float) -> float:
+def _carried(rules: Rules, uc: UcHousehold, award: UcAward, surplus: float, cash: float) -> float:
     """The surplus a nil period passes on: its own earnings above the nil point and the relevant
     threshold, plus what was carried in less the amount by which its own earnings fall short
     of the nil point (the "adjusted surplus earnings" of reg 54A)."""
-    nil = nil_point(rules, award)
+    nil = nil_point(rules, uc, award)
     own = award.earned_income - surplus  # the period's earnings, one-off payment included
     new = max(0.0, own - nil - rules.uc_surplus_earnings_threshold)
     return new + max(0.0, surplus - max(0.0, nil - own))
@@ -352,7 +364,7 @@ def surplus_earnings(
     earnings above the nil point plus the relevant threshold count in the new claim's first
     period; a new claim still nil carries what is left on, for up to six months. The one-off
     payment counts in the period it is paid in."""
-    rules = period_money.s.rules
+    rules, uc = period_money.s.rules, period_money.s.uc
     surplus, months = 0.0, 0
     for index, period in enumerate(periods):
         cash = one_off_amount if index == one_off else 0.0
@@ -369,7 +381,7 @@ def surplus_earnings(
             continue
         award = period_money(counts[index], surplus + cash).universal_credit
         months = months + 1 if surplus else 1
-        surplus = _carried(rules, award, surplus, cash) if months <= SURPLUS_MONTHS else 0.0
+        surplus = _carried(rules, uc, award, surplus, cash) if months <= SURPLUS_MONTHS else 0.0
 
 
 def _rounded(m: Money) -> tuple[float, float, float]:

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from calculator.engine.household import PayFrequency, PensionScheme
+from calculator.engine.records import keyword_builder
 from calculator.engine.rules import Bands, Rules
 
 WEEKS_IN_PERIOD = {
@@ -42,6 +43,9 @@ class Payslip:
     pension: float  # what the employee actually pays (after relief at source)
     pension_gross: float  # the contribution going into the pension, relief included
     pension_reduces_taxable_pay: bool
+
+
+new_payslip = keyword_builder(Payslip)
 
 
 @lru_cache(maxsize=64)
@@ -108,7 +112,7 @@ def payslip(
         if pension is PensionScheme.RELIEF_AT_SOURCE:
             # The scheme claims basic-rate relief from HMRC: the employee pays the rest.
             pension_paid = pence(pension_gross * (1 - rules.pension_basic_rate_relief))
-    return Payslip(
+    return new_payslip(
         gross=gross,
         national_insurance=(
             0.0 if past_pension_age else employee_national_insurance(rules, gross, threshold, upper)

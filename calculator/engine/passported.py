@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from calculator.engine.household import Nation
+from calculator.engine.records import keyword_builder
 from calculator.engine.rules import Rules
 from calculator.engine.scenario import Money, Situation
 
@@ -22,6 +23,9 @@ class HelpLost:
     name: str
     monthly_value: float | None  # about what it is worth a month, or None when it depends on use
     detail: str
+
+
+new_help_lost = keyword_builder(HelpLost)
 
 
 def _money(amount: float) -> str:
@@ -37,7 +41,7 @@ def prescriptions_limit(rules: Rules, s: Situation) -> float:
 def _health_costs(rules: Rules, s: Situation, limit: float) -> list[HelpLost]:
     yearly = rules.prescription_certificate_yearly
     return [
-        HelpLost(
+        new_help_lost(
             key="free_prescriptions",
             name="Free NHS prescriptions",
             monthly_value=round(yearly / 12, 2),
@@ -45,7 +49,7 @@ def _health_costs(rules: Rules, s: Situation, limit: float) -> list[HelpLost]:
             f"period is over {_money(limit)} or UC stops; a 12-month prepayment certificate "
             f"({_money(yearly)}) caps it at {_money(yearly / 12)} a month.",
         ),
-        HelpLost(
+        new_help_lost(
             key="free_dental_treatment",
             name="Free NHS dental treatment",
             monthly_value=None,
@@ -60,7 +64,7 @@ def _with_universal_credit(rules: Rules, s: Situation, nation: Nation) -> list[H
     if nation is Nation.ENGLAND and s.school_age_children:
         per_child = rules.free_school_meals_yearly
         lost.append(
-            HelpLost(
+            new_help_lost(
                 key="free_school_meals",
                 name="Free school meals",
                 monthly_value=round(per_child * s.school_age_children / 12, 2),
@@ -69,7 +73,7 @@ def _with_universal_credit(rules: Rules, s: Situation, nation: Nation) -> list[H
             )
         )
     lost.append(
-        HelpLost(
+        new_help_lost(
             key="social_tariff",
             name="Broadband social tariff",
             monthly_value=round(rules.social_tariff_saving_yearly / 12, 2),
@@ -78,7 +82,7 @@ def _with_universal_credit(rules: Rules, s: Situation, nation: Nation) -> list[H
         )
     )
     lost.append(
-        HelpLost(
+        new_help_lost(
             key="warm_home_discount",
             name="Warm Home Discount",
             monthly_value=round(rules.warm_home_discount_yearly / 12, 2),

@@ -11,6 +11,7 @@ from calculator.engine.assessment_periods import AssessmentPeriods, project
 from calculator.engine.household import BetterOffRequest, PayFrequency, SweepRequest
 from calculator.engine.lines import LINES, amounts, explain
 from calculator.engine.passported import HelpLost, help_lost_in_work
+from calculator.engine.records import keyword_builder
 from calculator.engine.rules import Rules, rules_on
 from calculator.engine.scenario import (
     WEEKS_PER_MONTH,
@@ -40,13 +41,16 @@ class Line:
     estimate: bool = False
 
 
-@dataclass(slots=True)
+new_line = keyword_builder(Line)
+
+
+@dataclass(slots=True, kw_only=True)
 class Totals:
     weekly: float
     monthly: float
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, kw_only=True)
 class BetterOff:
     weekly: float
     monthly: float
@@ -93,6 +97,11 @@ class BetterOffResult:
     help_lost_in_work: list[HelpLost] = field(default_factory=list)
 
 
+new_totals = keyword_builder(Totals)
+new_better_off = keyword_builder(BetterOff)
+new_result = keyword_builder(BetterOffResult)
+
+
 def _budget(p: _Prepared, now_net: float, work_net: float) -> BudgetResult | None:
     """What is left after the bills: read from the answer's totals, never feeding back into it."""
     household = p.request.household
@@ -129,12 +138,17 @@ def _budget(p: _Prepared, now_net: float, work_net: float) -> BudgetResult | Non
 
 
 def _totals(monthly: float) -> Totals:
-    return Totals(weekly=pence_signed(monthly / WEEKS_PER_MONTH), monthly=pence_signed(monthly))
+    return new_totals(weekly=pence_signed(monthly / WEEKS_PER_MONTH), monthly=pence_signed(monthly))
 
 
 def pence_signed(amount: float) -> float:
     """To the penny, halves away from zero (the same as `pence` for amounts of either sign)."""
-    return int(amount * 100 + (0.5 + 1e-9 if amount >= 0 else -0.5 - 1e-9)) / 100
+    return pennies(amount) / 100
+
+
+def pennies(amount: float) -> int:
+    """`amount` in whole pennies, halves away from zero."""
+    return int(amount * 100 + (0.5 + 1e-9 if amount >= 0 else -0.5 - 1e-9))
 
 
 @dataclass(slots=True, kw_only=True)
@@ -149,6 +163,9 @@ class _Prepared:
     childcare_in_work: float
     work_costs_in_work: float
     help_lost: list[HelpLost]
+
+
+new_prepared = keyword_builder(_Prepared)
 
 
 def _prepare(request: BetterOffRequest, same_household: _Prepared | None = None) -> _Prepared:
@@ -166,7 +183,7 @@ def _prepare(request: BetterOffRequest, same_household: _Prepared | None = None)
     job = request.job
     work_costs = job.childcare_costs_monthly + job.travel_costs_weekly * WEEKS_PER_MONTH
     in_work = money(s, pays_in_work(s, job, who, now=now.pay), job.childcare_costs_monthly, work_costs)
-    return _Prepared(
+    return new_prepared(
         request=request,
         rules=rules,
         on=on,
@@ -190,29 +207,32 @@ def _lines(p: _Prepared) -> tuple[list[Line], float, float]:
     """The lines shown, and net income now and in work as the sums of the rounded main lines."""
     lines = []
     now_net = work_net = 0.0
-    for line, label, a, b in zip(LINES, _labels(p.rules), amounts(p.now), amounts(p.in_work), strict=True):
+    labels, now, work = _labels(p.rules), amounts(p.now), amounts(p.in_work)
+    for index, line in enumerate(LINES):  # labels and amounts are in the order of LINES
+        a, b = now[index], work[index]
         # Lines that are nothing either way (Scottish Child Payment in Wales, say) only clutter
         # the page and the client's summary; the core of the calculation is always shown.
         # Most lines are nothing both ways, so they are passed over before any rounding: they
         # would add 0.0 to the totals, which changes nothing (the totals are never -0.0).
         if not (a or b or line.always_shown):
             continue
-        a = pence_signed(a) if a else 0.0
-        b = pence_signed(b) if b else 0.0
+        pennies_now = pennies(a) if a else 0
+        pennies_in_work = pennies(b) if b else 0
+        a, b = pennies_now / 100, pennies_in_work / 100
         if line.part_of is None:
             now_net += a
             work_net += b
         if not (a or b or line.always_shown):  # under half a penny both ways
             continue
         lines.append(
-            Line(
+            new_line(
                 key=line.key,
-                label=label,
+                label=labels[index],
                 now_monthly=a,
                 in_work_monthly=b,
-                # round() is slow and only needed when both sides are non-zero: a penny amount
-                # less nothing is already exactly its own rounding.
-                change_monthly=round(b - a, 2) if a and b else b - a,
+                # The same float as round(b - a, 2), without round()'s detour through decimal
+                # digits: the difference in whole pennies, divided once.
+                change_monthly=(pennies_in_work - pennies_now) / 100,
                 explanation=explain(line, p.rules, p.s, p.now, p.in_work),
                 part_of=line.part_of,
                 estimate=line.estimate,
@@ -226,7 +246,7 @@ def _better_off(p: _Prepared, difference: float) -> BetterOff:
     current = p.s.adults[p.who].job
     extra_hours = job.hours_per_week - (current.hours_per_week if current else 0.0)
     weekly = difference / WEEKS_PER_MONTH
-    return BetterOff(
+    return new_better_off(
         weekly=pence_signed(weekly),
         monthly=pence_signed(difference),
         per_extra_hour=pence_signed(weekly / extra_hours) if extra_hours >= MIN_EXTRA_HOURS else None,
@@ -247,7 +267,7 @@ def result_of(p: _Prepared) -> BetterOffResult:
     difference = work_net - now_net
     start = job.start_date or p.on
     periods = project(p.s, job, p.in_work, p.who, start, p.childcare_in_work, p.work_costs_in_work)
-    return BetterOffResult(
+    return new_result(
         tax_year=p.rules.tax_year,
         calculation_date=p.on,
         hours_per_week=job.hours_per_week,
@@ -364,8 +384,8 @@ def _capability_earnings(
 ) -> None:
     rules = p.rules
     threshold = rules.capability_earnings_threshold
-    for adult, pay in zip(p.s.adults, p.in_work.pay, strict=True):
-        if (adult.lcw or adult.lcwra) and pay.net >= threshold:
+    for index, adult in enumerate(p.s.adults):
+        if (adult.lcw or adult.lcwra) and p.in_work.pay[index].net >= threshold:
             what = "LCWRA" if adult.lcwra else "LCW"
             out.append(
                 Caution(

@@ -19,6 +19,7 @@ from calculator.engine.deductions import (
 )
 from calculator.engine.household import (
     Adult,
+    CouncilTax,
     Household,
     Job,
     Nation,
@@ -27,8 +28,10 @@ from calculator.engine.household import (
     PipRate,
 )
 from calculator.engine.pension_age import reached
+from calculator.engine.records import keyword_builder
 from calculator.engine.rules import Rules
 from calculator.engine.universal_credit import (
+    NO_AWARD,
     UcAward,
     UcHousehold,
     assess,
@@ -59,6 +62,8 @@ class Pay:
     def net(self) -> float:
         return self.gross - self.income_tax - self.national_insurance - self.pension
 
+
+new_pay = keyword_builder(Pay)
 
 NO_PAY = Pay(
     hours=0,
@@ -107,7 +112,7 @@ def pay_for(
     ni = slip.national_insurance * per_year / 12
     pension = slip.pension * per_year / 12
     relief_at_source = 0.0 if slip.pension_reduces_taxable_pay else slip.pension_gross * per_year
-    return Pay(
+    return new_pay(
         hours=hours,
         hourly_wage=job.hourly_wage,
         gross=gross,
@@ -139,6 +144,10 @@ class Situation:
     unable_to_look_after_children: tuple[bool, ...]
     past_pension_age: tuple[bool, ...]  # per adult, on the calculation date
     married: bool  # a married couple or civil partners: Marriage Allowance may apply
+    council_tax: CouncilTax | None  # None when there is no charge to reduce
+
+
+new_situation = keyword_builder(Situation)
 
 
 def situation(rules: Rules, household: Household, on: date) -> Situation:
@@ -153,7 +162,7 @@ def situation(rules: Rules, household: Household, on: date) -> Situation:
         past: tuple[bool, ...] = (False,) * len(adults)
     else:
         past = tuple([reached(rules.state_pension_ages, a.age, a.date_of_birth, on) for a in adults])
-    return Situation(
+    return new_situation(
         rules=rules,
         household=household,
         adults=adults,
@@ -178,6 +187,7 @@ def situation(rules: Rules, household: Household, on: date) -> Situation:
         unable_to_look_after_children=tuple([a.lcw or a.lcwra or a.cares_35_hours for a in adults]),
         past_pension_age=past,
         married=household.married and partner is not None,
+        council_tax=household.council_tax if household.council_tax.charge_monthly else None,
     )
 
 
@@ -207,29 +217,31 @@ class Money:
     """A situation's monthly money, unrounded: lines round each amount to the penny once.
 
     Deductions are positive amounts here; lines sign them. UC is already in pence (reg 6).
+    `money` makes one with what the situation fixes and adds the rest in: the amounts start at
+    nothing, so each adult's income is added as it is worked out.
     """
 
     pay: tuple[Pay, ...]
-    earnings: float
-    income_tax: float
-    marriage_allowance: float  # tax a married couple saves by transferring allowance, monthly
-    national_insurance: float
-    pension: float
+    earnings: float = 0.0
+    income_tax: float = 0.0
+    marriage_allowance: float = 0.0  # tax a married couple saves by transferring allowance, monthly
+    national_insurance: float = 0.0
+    pension: float = 0.0
     universal_credit: UcAward
-    new_style_esa: float
-    new_style_jsa: float
+    new_style_esa: float = 0.0
+    new_style_jsa: float = 0.0
     pip: float
-    carers_allowance: float
+    carers_allowance: float = 0.0
     child_benefit: float
-    high_income_child_benefit_charge: float
-    council_tax_reduction: float
-    scottish_child_payment: float
-    pension_income: float
+    high_income_child_benefit_charge: float = 0.0
+    council_tax_reduction: float = 0.0
+    scottish_child_payment: float = 0.0
+    pension_income: float = 0.0
     work_costs: float
     # Which benefits stop because of work, for warnings and the sweep's cliff edges.
-    esa_stopped_by_work: bool
-    jsa_stopped_by_work: bool
-    carers_allowance_stopped_by_work: bool
+    esa_stopped_by_work: bool = False
+    jsa_stopped_by_work: bool = False
+    carers_allowance_stopped_by_work: bool = False
 
     @property
     def net_income(self) -> float:
@@ -251,6 +263,9 @@ class Money:
             + self.pension_income
             - self.work_costs
         )
+
+
+new_money = keyword_builder(Money)
 
 
 def _esa_weekly(rules: Rules, adult: Adult, pay: Pay) -> tuple[float, bool]:
@@ -292,21 +307,11 @@ def _ca_weekly(rules: Rules, adult: Adult, pay: Pay) -> tuple[float, bool]:
 
 @dataclass(slots=True)
 class _Income:
-    """The adults' income, added up one adult at a time."""
+    """What the adults' income adds up to for UC and for tax, one adult at a time (the amounts
+    shown are added to the `Money` itself)."""
 
-    earnings: float = 0.0
-    income_tax: float = 0.0
-    national_insurance: float = 0.0
-    pension: float = 0.0
-    esa: float = 0.0
-    jsa: float = 0.0
-    carers_allowance: float = 0.0
-    pension_income: float = 0.0
     earned: float = 0.0  # for UC: net of tax, NI and pension (reg 55)
     unearned: float = 0.0  # for UC: taxable benefits and pensions (reg 66)
-    esa_stopped: bool = False
-    jsa_stopped: bool = False
-    ca_stopped: bool = False
     top_adjusted_net_income: float = 0.0  # the higher earner's, for the child benefit charge
     # Yearly taxable income of all adults and of the last added: two floats, not a list, as
     # only a married couple's Marriage Allowance needs each one's.
@@ -314,27 +319,28 @@ class _Income:
     taxable_last: float = 0.0
 
 
-def _add_pay(income: _Income, pay: Pay) -> None:
+def _add_pay(m: Money, income: _Income, pay: Pay) -> None:
     """An adult with no ESA, JSA, Carer's Allowance or pension: nothing else to test."""
     income.earned += pay.net
-    income.earnings += pay.gross
-    income.income_tax += pay.income_tax
-    income.national_insurance += pay.national_insurance
-    income.pension += pay.pension
-    income.top_adjusted_net_income = max(income.top_adjusted_net_income, pay.adjusted_net_income)
+    m.earnings += pay.gross
+    m.income_tax += pay.income_tax
+    m.national_insurance += pay.national_insurance
+    m.pension += pay.pension
+    if pay.adjusted_net_income > income.top_adjusted_net_income:
+        income.top_adjusted_net_income = pay.adjusted_net_income
     income.taxable_total += pay.taxable
     income.taxable_last = pay.taxable
 
 
-def _add_tested(income: _Income, s: Situation, adult: Adult, pay: Pay) -> None:
+def _add_tested(m: Money, income: _Income, s: Situation, adult: Adult, pay: Pay) -> None:
     """An adult whose benefits or pension interact with their earnings and tax."""
     rules = s.rules
     esa_w, esa_stopped = _esa_weekly(rules, adult, pay)
     jsa_w, jsa_stopped = _jsa_weekly(rules, adult, pay)
     ca_w, ca_stopped = _ca_weekly(rules, adult, pay)
-    income.esa_stopped |= esa_stopped
-    income.jsa_stopped |= jsa_stopped
-    income.ca_stopped |= ca_stopped
+    m.esa_stopped_by_work |= esa_stopped
+    m.jsa_stopped_by_work |= jsa_stopped
+    m.carers_allowance_stopped_by_work |= ca_stopped
     esa, jsa, ca = esa_w * WEEKS_PER_MONTH, jsa_w * WEEKS_PER_MONTH, ca_w * WEEKS_PER_MONTH
     # Taxable benefits and pensions sit below earnings in the tax calculation, so the tax on
     # earnings is what the earnings add.
@@ -347,14 +353,14 @@ def _add_tested(income: _Income, s: Situation, adult: Adult, pay: Pay) -> None:
         income.earned += pay.gross - (tax_all - tax_other) / 12 - pay.national_insurance - pay.pension
     else:
         income.earned += pay.net
-    income.earnings += pay.gross
-    income.income_tax += tax
-    income.national_insurance += pay.national_insurance
-    income.pension += pay.pension
-    income.esa += esa
-    income.jsa += jsa
-    income.carers_allowance += ca
-    income.pension_income += adult.pension_income_monthly
+    m.earnings += pay.gross
+    m.income_tax += tax
+    m.national_insurance += pay.national_insurance
+    m.pension += pay.pension
+    m.new_style_esa += esa
+    m.new_style_jsa += jsa
+    m.carers_allowance += ca
+    m.pension_income += adult.pension_income_monthly
     income.unearned += esa + jsa + ca + adult.pension_income_monthly
     income.top_adjusted_net_income = max(
         income.top_adjusted_net_income, pay.adjusted_net_income + other_taxable_year
@@ -392,8 +398,8 @@ def scottish_child_payment(s: Situation, uc: UcAward) -> float:
 
 def council_tax_reduction(s: Situation, earned: float) -> float:
     """An estimate from the local scheme's maximum, taper and weekly earnings disregard."""
-    council = s.household.council_tax
-    if not council.charge_monthly:
+    council = s.council_tax
+    if council is None:
         return 0.0
     net_weekly = earned / WEEKS_PER_MONTH
     taper = council.taper * max(0.0, net_weekly - council.earnings_disregard_weekly) * WEEKS_PER_MONTH
@@ -414,49 +420,42 @@ def money(
 ) -> Money:
     """`extra_earned`: take-home pay UC counts beyond the pays' own (a one-off payment, or
     surplus earnings carried into a new claim), for the assessment periods."""
+    # UC is assessed once the adults' income is in, below.
+    m = new_money(
+        pay=pays,
+        universal_credit=NO_AWARD,
+        pip=s.pip_total,
+        child_benefit=s.child_benefit_monthly,
+        work_costs=work_costs,
+    )
     income = _Income()
-    for adult, pay, tested in zip(s.adults, pays, s.earnings_tested, strict=True):
-        if tested:
-            _add_tested(income, s, adult, pay)
+    # By index rather than zip(..., strict=True): a keyword argument to a type costs a dict
+    # in CPython 3.11, and this runs four times a calculation (pays and adults match by
+    # construction).
+    for index, pay in enumerate(pays):
+        if s.earnings_tested[index]:
+            _add_tested(m, income, s, s.adults[index], pay)
         else:
-            _add_pay(income, pay)
-    marriage = _marriage_allowance(s, income) if s.married else 0.0
+            _add_pay(m, income, pay)
+    if s.married:
+        m.marriage_allowance = _marriage_allowance(s, income)
     cb = s.child_benefit_monthly
     condition = childcare_work_condition(s, pays)
-    other_capped = cb + income.esa + income.jsa
+    other_capped = cb + m.new_style_esa + m.new_style_jsa
     earned = income.earned + extra_earned
-    uc = assess(s.rules, s.uc, earned, income.unearned, childcare_costs, condition, other_capped)
-    return Money(
-        pay=pays,
-        earnings=income.earnings,
-        income_tax=income.income_tax,
-        marriage_allowance=marriage,
-        national_insurance=income.national_insurance,
-        pension=income.pension,
-        universal_credit=uc,
-        new_style_esa=income.esa,
-        new_style_jsa=income.jsa,
-        pip=s.pip_total,
-        carers_allowance=income.carers_allowance,
-        child_benefit=cb,
-        high_income_child_benefit_charge=high_income_child_benefit_charge(
-            s.rules, cb, income.top_adjusted_net_income
-        ),
-        council_tax_reduction=council_tax_reduction(s, income.earned),
-        scottish_child_payment=scottish_child_payment(s, uc),
-        pension_income=income.pension_income,
-        work_costs=work_costs,
-        esa_stopped_by_work=income.esa_stopped,
-        jsa_stopped_by_work=income.jsa_stopped,
-        carers_allowance_stopped_by_work=income.ca_stopped,
-    )
+    rules = s.rules
+    uc = assess(rules, s.uc, earned, income.unearned, childcare_costs, condition, other_capped)
+    m.universal_credit = uc
+    top_income = income.top_adjusted_net_income
+    m.high_income_child_benefit_charge = high_income_child_benefit_charge(rules, cb, top_income)
+    m.council_tax_reduction = council_tax_reduction(s, income.earned)
+    m.scottish_child_payment = scottish_child_payment(s, uc)
+    return m
 
 
 def pays_now(s: Situation) -> tuple[Pay, ...]:
-    return tuple(
-        pay_for(s.rules, a.job, s.scotland, a.age, past)
-        for a, past in zip(s.adults, s.past_pension_age, strict=True)
-    )
+    past = s.past_pension_age
+    return tuple([pay_for(s.rules, a.job, s.scotland, a.age, past[i]) for i, a in enumerate(s.adults)])
 
 
 def pays_in_work(

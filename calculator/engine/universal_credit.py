@@ -22,6 +22,7 @@ from calculator.engine.household import (
     Tenure,
     born_before_april_2017,
 )
+from calculator.engine.records import keyword_builder
 from calculator.engine.rules import Rules
 
 
@@ -58,13 +59,17 @@ class UcAward:
     housing_costs_element: float
     transitional_element: float
     maximum_amount: float
-    work_allowance: float
+    # The work allowance is the household's (UcHousehold), the same in every period.
     earned_income: float
     earnings_deduction: float
     unearned_income: float
     benefit_cap_reduction: float
     award: float
     capped: bool
+
+
+new_uc_household = keyword_builder(UcHousehold)
+new_uc_award = keyword_builder(UcAward)
 
 
 def not_entitled(
@@ -201,7 +206,7 @@ def uc_household(
     disabled = disabled_child_addition(rules, children)
     housing = housing_costs_element(rules, household.housing)
     two_or_more = len(children) >= 2
-    return UcHousehold(
+    return new_uc_household(
         standard_allowance=standard_allowance(rules, ages),
         child_element=child_element(rules, children, on_date_children),
         disabled_child_addition=disabled,
@@ -232,7 +237,6 @@ NO_AWARD = UcAward(
     housing_costs_element=0,
     transitional_element=0,
     maximum_amount=0,
-    work_allowance=0,
     earned_income=0,
     earnings_deduction=0,
     unearned_income=0,
@@ -311,7 +315,7 @@ def assess(
     capped = benefit_cap_reduction(rules, uc, award, earned, other_capped_benefits, childcare)
     cap_reduction = capped or 0.0
     award -= cap_reduction
-    return UcAward(
+    return new_uc_award(
         standard_allowance=uc.standard_allowance,
         child_element=uc.child_element,
         disabled_child_addition=uc.disabled_child_addition,
@@ -321,7 +325,6 @@ def assess(
         housing_costs_element=uc.housing_costs_element,
         transitional_element=uc.transitional_element,
         maximum_amount=pence(maximum),
-        work_allowance=uc.work_allowance,
         earned_income=pence(earned) if earned else 0.0,
         earnings_deduction=taper,
         unearned_income=unearned,
