@@ -26,10 +26,10 @@ TOLERANCE = 1.00  # £ a month
 RULES = rules_for("2026-27")
 # Known differences, each with the rule behind it (listed in docs/policyengine-oracle.md).
 KNOWN: dict[str, str] = {
-    # Marriage Allowance for a Scottish taxpayer: ITA 2007 s.55B gives the receiver a tax
-    # reduction of 20% of the amount transferred (£252), in Scotland as elsewhere; PolicyEngine
-    # adds the amount to the receiver's allowance, so it saves at their Scottish rate (19% or
-    # 21%): £1.05 a month apart.
+    # Marriage Allowance for a Scottish taxpayer: ITA 2007 s.55B(1) and (3) give the receiver a
+    # tax reduction of the basic rate of the amount transferred, for a Scottish taxpayer the
+    # Scottish basic rate, 20% in 2026/27 (£252); PolicyEngine adds the amount to the receiver's
+    # allowance, so it saves at their Scottish marginal rate (19% or 21%): £1.05 a month apart.
     "pe-270": "Scottish Marriage Allowance at the marginal rate",
     "pe-272": "Scottish Marriage Allowance at the marginal rate",
     "pe-276": "Scottish Marriage Allowance at the marginal rate",
