@@ -286,6 +286,7 @@ def _period_full(
         income_tax=tax,
         national_insurance=ni,
         pension=pension,
+        net=gross - tax - ni - pension,
         pension_gross=pension_gross,
         taxable=pay.taxable,
         adjusted_net_income=pay.adjusted_net_income,

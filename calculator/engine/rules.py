@@ -11,7 +11,7 @@ import math
 from collections.abc import Callable
 from dataclasses import dataclass, field, fields
 from datetime import date
-from functools import cache
+from functools import cache, lru_cache
 from typing import Any
 
 from calculator.engine.pension_age import PensionAges, pension_age_rows
@@ -185,8 +185,13 @@ def rules_for(name: str) -> Rules:
     return Rules(tax_year=year.tax_year, starts=year.starts, **_figures(year))
 
 
+@lru_cache(maxsize=1024)
 def rules_on(on: date) -> Rules:
-    """The rules for the tax year containing `on`; refused plainly if that year is not on file."""
+    """The rules for the tax year containing `on`; refused plainly if that year is not on file.
+
+    Remembered by date (a refusal is not): every calculation asks, and finding the year means
+    going through the tax years on file.
+    """
     year = tax_year_for(on)
     try:
         return rules_for(year.tax_year)
