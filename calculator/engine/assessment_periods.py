@@ -190,7 +190,7 @@ def project(
     # Periods with the same number of paydays have the same money, so it is worked out once
     # per number, not once per period.
     counts, usual = (calendar.counts, calendar.usual) if paid else ((0,) * count, 0)
-    rounded = {n: _rounded(period_money(n)) for n in set(counts)}
+    rounded = {n: _rounded(period_money.for_paydays(n)) for n in set(counts)}
 
     periods = _periods(calendar, counts, usual, rounded)
     one_off = _one_off_period(calendar, job) if job.one_off_payment else None
@@ -322,7 +322,7 @@ class _PeriodMoney:
     work_costs: float
     known: dict[tuple[int, float], Money] = field(default_factory=dict)
 
-    def __call__(self, n: int, extra_earned: float = 0.0) -> Money:
+    def for_paydays(self, n: int, extra_earned: float = 0.0) -> Money:
         m = self.known.get((n, extra_earned))
         if m is None:
             m = self.known[(n, extra_earned)] = _period_full(
@@ -371,7 +371,7 @@ def surplus_earnings(
         cash = one_off_amount if index == one_off else 0.0
         if surplus or cash:
             before = period.universal_credit
-            m = period_money(counts[index], surplus + cash)
+            m = period_money.for_paydays(counts[index], surplus + cash)
             period.universal_credit = m.universal_credit.award
             period.net_income = pence(m.net_income + cash)
             period.one_off_payment = cash
@@ -380,7 +380,7 @@ def surplus_earnings(
         if period.universal_credit > 0:
             surplus, months = 0.0, 0
             continue
-        award = period_money(counts[index], surplus + cash).universal_credit
+        award = period_money.for_paydays(counts[index], surplus + cash).universal_credit
         months = months + 1 if surplus else 1
         surplus = _carried(rules, uc, award, surplus, cash) if months <= SURPLUS_MONTHS else 0.0
 

@@ -389,9 +389,11 @@ def _capability_earnings(
     p: _Prepared, periods: AssessmentPeriods, difference: float, out: list[Caution]
 ) -> None:
     rules = p.rules
-    threshold = rules.capability_earnings_threshold
     for index, adult in enumerate(p.s.adults):
-        if (adult.lcw or adult.lcwra) and p.in_work.pay[index].net >= threshold:
+        if not (adult.lcw or adult.lcwra):
+            continue
+        threshold = rules.capability_earnings_threshold
+        if p.in_work.pay[index].net >= threshold:
             what = "LCWRA" if adult.lcwra else "LCW"
             out.append(
                 Caution(
@@ -435,13 +437,16 @@ def _scottish_child_payment_ends(
 
 def _extra_paydays(p: _Prepared, periods: AssessmentPeriods, difference: float, out: list[Caution]) -> None:
     frequency = p.request.job.pay_frequency
-    if frequency is MONTHLY or not any([period.extra_payday for period in periods.periods]):
+    if frequency is MONTHLY:
         return
-    lost = sum(period.universal_credit_lost_to_extra_payday for period in periods.periods)
+    extra = [period for period in periods.periods if period.extra_payday]
+    if not extra:
+        return
+    lost = sum([period.universal_credit_lost_to_extra_payday for period in extra])
     out.append(
         Caution(
             "extra_paydays",
-            f"Being paid {frequency.value.replace('_', '-')} puts an extra payday into "
+            f"Being paid {frequency.replace('_', '-')} puts an extra payday into "
             f"some assessment periods, and UC is about £{lost:,.2f} lower over the year in "
             f"those months. Budget for the lowest month: about "
             f"£{periods.lowest_net_income:,.2f} (period {periods.lowest_period}).",

@@ -304,7 +304,9 @@ def assess(
     """
     if uc.not_entitled:
         return NO_AWARD
-    childcare = childcare_costs_element(rules, uc, childcare_costs, childcare_work_condition)
+    childcare = 0.0
+    if childcare_costs:  # most households pay none
+        childcare = childcare_costs_element(rules, uc, childcare_costs, childcare_work_condition)
     maximum = (
         uc.standard_allowance
         + uc.child_element
