@@ -22,7 +22,6 @@ from calculator.engine.scenario import Money, Situation
 ENGLAND = Nation.ENGLAND
 
 
-
 @dataclass(slots=True, kw_only=True)
 class HelpLost:
     key: str

@@ -34,7 +34,6 @@ MIN_EXTRA_HOURS = 0.01
 MONTHLY = PayFrequency.MONTHLY
 
 
-
 @dataclass(slots=True, kw_only=True)
 class Line:
     key: str

@@ -33,7 +33,6 @@ PROTECTED = LcwraRate.PROTECTED
 SOCIAL_RENT, PRIVATE_RENT = Tenure.SOCIAL_RENT, Tenure.PRIVATE_RENT
 
 
-
 @dataclass(slots=True, kw_only=True)
 class UcHousehold:
     """What UC needs that does not change with earnings, worked out once per household."""

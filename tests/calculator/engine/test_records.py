@@ -70,12 +70,20 @@ def test_the_engines_builders_fill_every_field() -> None:
     pay = new_pay(**{f.name: getattr(NO_PAY, f.name) for f in fields(Pay)})
     assert pay == NO_PAY
     periods = new_assessment_periods(
-        periods=[], average_net_income=1.0, lowest_net_income=0.5, lowest_period=2,
-        average_universal_credit=3.0, note="n",
+        periods=[],
+        average_net_income=1.0,
+        lowest_net_income=0.5,
+        lowest_period=2,
+        average_universal_credit=3.0,
+        note="n",
     )
     assert periods == AssessmentPeriods(
-        periods=[], average_net_income=1.0, lowest_net_income=0.5, lowest_period=2,
-        average_universal_credit=3.0, note="n",
+        periods=[],
+        average_net_income=1.0,
+        lowest_net_income=0.5,
+        lowest_period=2,
+        average_universal_credit=3.0,
+        note="n",
     )
 
 
