@@ -2,8 +2,8 @@
 
 CPython 3.11 (the version the service runs) has no fast path for a class called with
 keyword arguments: it packs them into a dict and unpacks it again for `__init__`, about 430
-machine instructions a keyword, three times the cost of the record itself. A calculation
-builds some 45 records with 400 keywords, so that was a third of its time. A plain function
+machine instructions a keyword, more than the record itself costs. A calculation builds some
+45 records with 400 keywords, so that was about a fifth of its instructions. A plain function
 called with keywords matches them to its parameters without a dict, as long as there are at
 most 15 (more, and the call itself is compiled to build one), so each hot record gets a
 function taking exactly its fields by keyword, made here from the dataclass's own fields
