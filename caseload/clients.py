@@ -29,7 +29,7 @@ from caseload.access import (
 )
 from caseload.audit import record_change, snapshot
 from caseload.errors import Conflict, InvalidInput, NotAllowed, NotFound
-from caseload.history import record_state
+from caseload.history import record_state, start_history
 from caseload.models import ACTIVE_CASELOAD, Client, ClientStatus, Role, Staff, Team
 from caseload.outcomes import CASELOAD_LIMIT, JOB_RETENTION_LIMIT, over_job_retention_limit
 from caseload.recipients import team_leaders
@@ -191,6 +191,7 @@ def refer(session: Session, actor: Staff, referral: Referral) -> Client:
     previous = _last_episode(session, team.id, referral.reference)
     client = Client(
         team_id=team.id,
+        team=team,  # loaded with the record, so callers reading record.team need no query
         previous_episode_id=previous.id if previous else None,
         reference=referral.reference,
         care_coordinator_id=coordinator_id,
@@ -203,7 +204,7 @@ def refer(session: Session, actor: Staff, referral: Referral) -> Client:
         in_work_at_referral=referral.in_work_at_referral,
     )
     _insert_client(session, client)
-    record_state(session, client, client.referral_received_on)
+    start_history(session, client, client.referral_received_on)
     record_change(session, actor=actor, action="refer", record=client, before=None)
     return client
 

@@ -43,6 +43,13 @@ def _rows(session: Session, client_id: int) -> list[ClientStatusPeriod]:
         .order_by(ClientStatusPeriod.valid_from)))
 
 
+def start_history(session: Session, client: Client, on: date) -> None:
+    """A new episode's first dated state, from `on`: it has no history to compare with."""
+    session.flush()
+    session.add(_period(client.id, state_of(client), on, None))
+    session.flush()
+
+
 def record_state(session: Session, client: Client, on: date) -> None:
     """Record that from `on` the client stands as its row says now (flushes first for its id).
 
@@ -52,11 +59,10 @@ def record_state(session: Session, client: Client, on: date) -> None:
     """
     session.flush()
     rows = _rows(session, client.id)
-    new = state_of(client)
     if not rows:
-        session.add(_period(client.id, new, on, None))
-        session.flush()
+        start_history(session, client, on)
         return
+    new = state_of(client)
     changes = {name: value for name, value in vars(new).items()
                if getattr(_state(rows[-1]), name) != value}
     if not changes:

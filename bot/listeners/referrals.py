@@ -22,7 +22,7 @@ from caseload.errors import CaseloadError, InvalidInput, UnknownUser
 from caseload.models import Role, Staff
 from caseload.outbox import Delivery
 from caseload.staff import staff_by_slack_id
-from caseload.teams import get_team, teams_in_workspace
+from caseload.teams import teams_in_workspace
 from caseload.validation import parse
 from messaging.views.just_ask import OPEN_REFERRAL
 
@@ -61,36 +61,44 @@ def open_referral(database: Database, ack: Ack, body: dict[str, Any], client: We
         client.chat_postMessage(channel=body["user"]["id"], text=unknown_user_message().text)
 
 
-def _staff_id(session: Session, slack_user_id: str | None, block: str) -> int | None:
+def _staff(session: Session, slack_user_id: str | None, block: str) -> Staff | None:
     if not slack_user_id:
         return None
     try:
-        return staff_by_slack_id(session, slack_user_id).id
+        return staff_by_slack_id(session, slack_user_id)
     except UnknownUser:
         raise InvalidInput.one(block, "that person is not set up in IPS Assist yet") from None
 
 
+def _staff_id(session: Session, slack_user_id: str | None, block: str) -> int | None:
+    person = _staff(session, slack_user_id, block)
+    return person.id if person is not None else None
+
+
 def _refer(session: Session, actor: Staff, view: dict[str, Any]) -> list[Delivery | None]:
     """Save the referral and queue, in the same transaction, the referrer's confirmation and
-    the note asking each decider to accept it. Returns the queued messages' queued."""
+    the note asking each decider to accept it. Returns the queued messages."""
     values = values_of(view)
+    # The people picked are held while the referral is made, so its checks find them in the
+    # session instead of reading them again.
+    coordinator = _staff(session, submitted(values, "care_coordinator"), "care_coordinator")
+    specialist = _staff(session, submitted(values, "specialist"), "specialist")
     referral = parse(clients.Referral, {
         "reference": submitted(values, "reference") or "",
         "team_id": submitted(values, "team"),
-        "care_coordinator_id": _staff_id(session, submitted(values, "care_coordinator"),
-                                         "care_coordinator"),
-        "specialist_id": _staff_id(session, submitted(values, "specialist"), "specialist"),
+        "care_coordinator_id": coordinator.id if coordinator is not None else None,
+        "specialist_id": specialist.id if specialist is not None else None,
         "work_preferences": submitted(values, "work_preferences"),
         "consent_recorded": "yes" in (submitted(values, "consent") or []),
     })
     record = clients.refer(session, actor, referral)
-    team = get_team(session, record.team_id)
-    note = referral_for_acceptance(record.reference, team.name, record.id, actor.display_name)
+    note = referral_for_acceptance(record.reference, record.team.name, record.id,
+                                   actor.display_name)
     deciders = [d.slack_user_id for d in clients.who_accepts(session, record)]
     queued = [queue(session, f"referral:{record.id}:confirm", actor.slack_user_id,
-                  f"Referred {record.reference}. You'll hear when it is accepted.")]
+                    f"Referred {record.reference}. You'll hear when it is accepted.")]
     queued += [queue(session, f"referral:{record.id}:to:{decider}", decider, note)
-             for decider in deciders]
+               for decider in deciders]
     log.info("referral %s queued for %d people to accept", record.reference, len(deciders))
     return queued
 
