@@ -13,10 +13,12 @@ from collections.abc import Iterator
 
 import pytest
 import sqlalchemy as sa
+from playwright.sync_api import Browser, sync_playwright
 
 import messaging.models  # noqa: F401  (the Slack install tables share Base.metadata)
 from caseload.db import Database
 from caseload.models import Base
+from tests.browser import CHROMIUM, CHROMIUM_ARGS
 
 POSTGRES_URL = os.environ.get(
     "IPS_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
@@ -102,3 +104,15 @@ def db(request: pytest.FixtureRequest, _databases: dict[str, Database]) -> Itera
     yield database
     _empty(database)
 
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    """Debian's Chromium, headless, once per module (tests/browser.py skips without it)."""
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS,
+                                              headless=True)
+        try:
+            yield launched
+        finally:
+            launched.close()

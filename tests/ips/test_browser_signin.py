@@ -4,46 +4,21 @@ the one-time link from Slack and saving from the result page by reference."""
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Iterator
-from contextlib import contextmanager
 
 import pytest
-from flask import Flask
-from playwright.sync_api import Browser, Page, expect, sync_playwright
-from werkzeug.serving import make_server
+from playwright.sync_api import Browser, Page, expect
 
 from caseload.calculator_links import issue_link
 from caseload.db import Database
 from caseload.models import Role
-from tests.calculator.web.test_browser import CHROMIUM, CHROMIUM_ARGS, pytestmark  # noqa: F401
+from tests.browser import needs_chromium, serving
 from tests.calculator.web.test_pages import FORM
 from tests.factories import make_staff, make_team, refer
 from tests.fakes.slack_openid import CLIENT_ID, CLIENT_SECRET, FakeSlackOpenID
 from tests.ips.web_helpers import web_app
 
-
-@contextmanager
-def serving(app: Flask) -> Iterator[str]:
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, name="ips-http", daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_port}"
-    finally:
-        server.shutdown()
-        thread.join(timeout=5)
-        server.server_close()
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
-        try:
-            yield browser
-        finally:
-            browser.close()
+pytestmark = needs_chromium
 
 
 @pytest.fixture

@@ -10,9 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import json
-import os
 import re
-import threading
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
@@ -20,57 +18,26 @@ from urllib.parse import parse_qsl
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
-from playwright.sync_api import Browser, Locator, Page, Request, expect, sync_playwright
+from playwright.sync_api import Browser, Locator, Page, Request, expect
 from pydantic import ValidationError
-from werkzeug.serving import make_server
 
 from calculator.engine import BetterOffRequest, BetterOffResult, calculate
 from calculator.household_form import parse_form
 from calculator.web import create_app
 from calculator.web.plain import answers_in_words, cautions_in_words, changes_in_words, what_to_do_next
+from tests.browser import needs_chromium, serving
 
 from .conftest import settings
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 ARTIFACTS = Path(__file__).resolve().parents[2] / "artifacts"
 
-pytestmark = pytest.mark.skipif(
-    not os.access(CHROMIUM, os.X_OK),
-    reason=f"no {CHROMIUM}: install Debian's chromium (`make browser` as root) to run the browser tests",
-)
+pytestmark = needs_chromium
 
 
 @pytest.fixture(scope="module")
 def base_url() -> Iterator[str]:
-    server = make_server("127.0.0.1", 0, create_app(settings()), threaded=True)
-    thread = threading.Thread(target=server.serve_forever, name="calculator-http", daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_port}"
-    finally:
-        server.shutdown()
-        thread.join(timeout=5)
-        server.server_close()
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
-        try:
-            yield browser
-        finally:
-            browser.close()
+    with serving(create_app(settings())) as base:
+        yield base
 
 
 @pytest.fixture
