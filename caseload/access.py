@@ -15,9 +15,9 @@ every workspace: nothing changes until teams are given one (`ips team set-worksp
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, TypeVar
 
-from sqlalchemy import ColumnElement, false, or_, select, true
+from sqlalchemy import ColumnElement, Select, false, or_, select, true
 from sqlalchemy.orm import QueryableAttribute
 
 from caseload.errors import NotAllowed
@@ -107,6 +107,23 @@ def _client_refusal(actor: Staff, client: Client, what: str) -> str:
     if sees_all_teams(actor):
         return f"You can only {what} clients within your own Slack workspace; {ref} is not."
     return f"You are not allowed to {what} {ref}."
+
+
+# Any query selecting from clients, whatever its columns.
+Query = TypeVar("Query", bound="Select[*tuple[Any, ...]]")
+
+
+def clients_scoped(query: Query, team_id: int | None = None,
+                   specialist_id: int | None = None, actor: Staff | None = None) -> Query:
+    """`query` over clients, narrowed to a team, a specialist's caseload and what `actor` may
+    see, each only when given (the shared filters of the reminder and overdue reads)."""
+    if team_id is not None:
+        query = query.where(Client.team_id == team_id)
+    if specialist_id is not None:
+        query = query.where(Client.specialist_id == specialist_id)
+    if actor is not None:
+        query = query.where(visible_clients(actor))
+    return query
 
 
 def visible_clients(actor: Staff) -> ColumnElement[bool]:

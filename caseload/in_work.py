@@ -21,7 +21,7 @@ from pydantic import AfterValidator, Field
 from sqlalchemy import and_, exists, func, select
 from sqlalchemy.orm import Session, aliased
 
-from caseload.access import require_change_client, require_role, visible_clients
+from caseload.access import clients_scoped, require_change_client, require_role
 from caseload.audit import record_change, snapshot
 from caseload.contacts import CONTACT_ROLES
 from caseload.errors import Conflict, InvalidInput
@@ -165,12 +165,7 @@ def in_work_contacts_due(session: Session, on: date, *, team_id: int | None = No
         .join(Team, Team.id == Client.team_id)
         .where(Client.status == ClientStatus.IN_WORK)
     )
-    if team_id is not None:
-        query = query.where(Client.team_id == team_id)
-    if specialist_id is not None:
-        query = query.where(Client.specialist_id == specialist_id)
-    if actor is not None:
-        query = query.where(visible_clients(actor))
+    query = clients_scoped(query, team_id, specialist_id, actor)
     due = []
     for row in session.execute(query):
         rhythm = InWorkRhythm(row.in_work_first_weeks, row.in_work_first_every_days,
@@ -227,12 +222,7 @@ def job_end_follow_ups_awaiting(session: Session, on: date, *, team_id: int | No
                Client.status.not_in((ClientStatus.DISCHARGED, ClientStatus.ON_HOLD)),
                ~followed_up)
     )
-    if team_id is not None:
-        query = query.where(Client.team_id == team_id)
-    if specialist_id is not None:
-        query = query.where(Client.specialist_id == specialist_id)
-    if actor is not None:
-        query = query.where(visible_clients(actor))
+    query = clients_scoped(query, team_id, specialist_id, actor)
     awaiting = [
         JobEndFollowUp(row.id, row.client_id, row.reference, row.team_id, row.specialist_id,
                        row.ended_on, row.end_reason_code or JobEndReason.OTHER,

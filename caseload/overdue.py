@@ -14,7 +14,7 @@ from datetime import date, timedelta
 from sqlalchemy import ColumnElement, Date, and_, case, func, select, type_coerce
 from sqlalchemy.orm import Session
 
-from caseload.access import visible_clients
+from caseload.access import clients_scoped
 from caseload.history import in_force_on
 from caseload.models import LOOKING_FOR_WORK, Client, ClientStatusPeriod, EmployerContact, Staff
 
@@ -60,12 +60,7 @@ def overdue_for_employer_contact(
         .where(Client.status.in_(LOOKING_FOR_WORK))
         .where(start < on - timedelta(days=FOUR_WEEKS_DAYS))
     )
-    if team_id is not None:
-        query = query.where(Client.team_id == team_id)
-    if specialist_id is not None:
-        query = query.where(Client.specialist_id == specialist_id)
-    if actor is not None:
-        query = query.where(visible_clients(actor))
+    query = clients_scoped(query, team_id, specialist_id, actor)
     query = query.order_by(start, Client.id)
     return [
         OverdueClient(
