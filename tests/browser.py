@@ -9,6 +9,8 @@ from contextlib import contextmanager
 from typing import Any
 
 import pytest
+from axe_playwright_python.sync_playwright import Axe
+from playwright.sync_api import Page
 from werkzeug.serving import make_server
 
 CHROMIUM = "/usr/bin/chromium"
@@ -41,3 +43,11 @@ def serving(app: Any) -> Iterator[str]:
         server.shutdown()
         thread.join(timeout=5)
         server.server_close()
+
+
+def fits_and_passes_axe(page: Page, name: str, width: int, axe: Axe) -> None:
+    """The page needs no sideways scrolling at `width` and axe-core finds no violations."""
+    scroll_width = page.evaluate("document.documentElement.scrollWidth")
+    assert scroll_width <= width, f"the {name} page is {scroll_width} px wide at {width} px"
+    results = axe.run(page)
+    assert results.violations_count == 0, f"{name}: {results.generate_report()}"

@@ -12,7 +12,7 @@ from playwright.sync_api import Browser, Page, expect
 from caseload.calculator_links import issue_link
 from caseload.db import Database
 from caseload.models import Role
-from tests.browser import needs_chromium, serving
+from tests.browser import fits_and_passes_axe, needs_chromium, serving
 from tests.calculator.web.test_pages import FORM
 from tests.factories import make_staff, make_team, refer
 from tests.fakes.slack_openid import CLIENT_ID, CLIENT_SECRET, FakeSlackOpenID
@@ -189,10 +189,7 @@ def test_sign_in_pages_reflow_on_a_phone_and_axe_finds_nothing(browser, db, peop
             for name in _signed_in_pages(page, db, people):
                 seen.append(name)
                 page.wait_for_load_state("load")
-                scroll_width = page.evaluate("document.documentElement.scrollWidth")
-                assert scroll_width <= width, f"the {name} page is {scroll_width} px wide at {width} px"
-                results = axe.run(page)
-                assert results.violations_count == 0, f"{name}: {results.generate_report()}"
+                fits_and_passes_axe(page, name, width, axe)
         finally:
             context.close()
         assert len(seen) == 11

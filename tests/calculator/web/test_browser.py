@@ -25,7 +25,7 @@ from calculator.engine import BetterOffRequest, BetterOffResult, calculate
 from calculator.household_form import parse_form
 from calculator.web import create_app
 from calculator.web.plain import answers_in_words, cautions_in_words, changes_in_words, what_to_do_next
-from tests.browser import needs_chromium, serving
+from tests.browser import fits_and_passes_axe, needs_chromium, serving
 
 from .conftest import settings
 
@@ -297,10 +297,7 @@ def test_every_page_reflows_on_a_phone_and_axe_finds_nothing(
     try:
         for name in phone_pages(page):
             seen.append(name)
-            scroll_width = page.evaluate("document.documentElement.scrollWidth")
-            assert scroll_width <= width, f"the {name} page is {scroll_width} px wide at {width} px"
-            results = axe.run(page)
-            assert results.violations_count == 0, f"{name}: {results.generate_report()}"
+            fits_and_passes_axe(page, name, width, axe)
     finally:
         context.close()
     assert len(seen) == 8
