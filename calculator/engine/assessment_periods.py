@@ -270,12 +270,17 @@ def _period_full(
         n * slip.pension,
         n * slip.pension_gross,
     )
-    if not extra_earned and n and (gross, tax, ni, pension, pension_gross) == (
-        pay.gross,
-        pay.income_tax,
-        pay.national_insurance,
-        pay.pension,
-        pay.pension_gross,
+    if (
+        not extra_earned
+        and n
+        and (gross, tax, ni, pension, pension_gross)
+        == (
+            pay.gross,
+            pay.income_tax,
+            pay.national_insurance,
+            pay.pension,
+            pay.pension_gross,
+        )
     ):
         # Monthly pay, one payday: the steady month, already worked out (`money` is pure).
         return steady
@@ -334,8 +339,9 @@ class _PeriodMoney:
 new_period_money = keyword_builder(_PeriodMoney)
 
 
-# UC Regulations reg 54A(1)(a): surplus counts in a new claim within six months of the award ending.
-SURPLUS_MONTHS = 6
+# UC Regulations reg 54A(3)(a) to (d) define surplus earnings for the first to the fifth claim
+# after the old award ends (all within the six months of reg 54A(1)(a)); a sixth has none.
+SURPLUS_CLAIMS = 5
 
 
 def nil_point(rules: Rules, uc: UcHousehold, award: UcAward) -> float:
@@ -344,14 +350,13 @@ def nil_point(rules: Rules, uc: UcHousehold, award: UcAward) -> float:
     return uc.work_allowance + max(0.0, award.maximum_amount - award.unearned_income) / rules.uc_taper
 
 
-def _carried(rules: Rules, uc: UcHousehold, award: UcAward, surplus: float, cash: float) -> float:
-    """The surplus a nil period passes on: its own earnings above the nil point and the relevant
-    threshold, plus what was carried in less the amount by which its own earnings fall short
-    of the nil point (the "adjusted surplus earnings" of reg 54A)."""
-    nil = nil_point(rules, uc, award)
-    own = award.earned_income - surplus  # the period's earnings, one-off payment included
-    new = max(0.0, own - nil - rules.uc_surplus_earnings_threshold)
-    return new + max(0.0, surplus - max(0.0, nil - own))
+def _carried(rules: Rules, uc: UcHousehold, award: UcAward) -> float:
+    """The surplus a nil period passes on: the earned income it counted (its own pay, any
+    one-off payment and the surplus carried in) above the relevant threshold, the nil point
+    plus £300 (or £2,500). Reg 54A(3)(b) to (d), as substituted by SI 2018/65 reg 7(3), take
+    the whole threshold off again for each later claim ("the adjusted surplus"), not only the
+    amount by which a month's own pay falls short of the nil point."""
+    return max(0.0, award.earned_income - nil_point(rules, uc, award) - rules.uc_surplus_earnings_threshold)
 
 
 def surplus_earnings(
@@ -363,10 +368,10 @@ def surplus_earnings(
 ) -> None:
     """Reg 54A, period by period: a period with UC nil ends the award, a new claim follows, and
     earnings above the nil point plus the relevant threshold count in the new claim's first
-    period; a new claim still nil carries what is left on, for up to six months. The one-off
+    period; a new claim still nil carries what is left on, into at most five claims. The one-off
     payment counts in the period it is paid in."""
     rules, uc = period_money.s.rules, period_money.s.uc
-    surplus, months = 0.0, 0
+    surplus, claim = 0.0, 0  # the new claim the surplus goes into: 1 to SURPLUS_CLAIMS
     for index, period in enumerate(periods):
         cash = one_off_amount if index == one_off else 0.0
         if surplus or cash:
@@ -378,11 +383,11 @@ def surplus_earnings(
             period.surplus_earnings = pence(surplus)
             period.universal_credit_lost_to_surplus = pence(max(0.0, before - period.universal_credit))
         if period.universal_credit > 0:
-            surplus, months = 0.0, 0
+            surplus, claim = 0.0, 0
             continue
         award = period_money.for_paydays(counts[index], surplus + cash).universal_credit
-        months = months + 1 if surplus else 1
-        surplus = _carried(rules, uc, award, surplus, cash) if months <= SURPLUS_MONTHS else 0.0
+        claim = claim + 1 if surplus else 1
+        surplus = _carried(rules, uc, award) if claim <= SURPLUS_CLAIMS else 0.0
 
 
 def _rounded(m: Money) -> tuple[float, float, float]:

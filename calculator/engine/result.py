@@ -470,7 +470,7 @@ def _surplus_earnings(
             f"a new claim straight away, £{first.surplus_earnings:,.2f} of surplus earnings (pay "
             f"over the point where UC stops, plus £{threshold:,.0f}) counts as pay in period "
             f"{first.number}"
-            + (" and after, for up to 6 months" if len(carried) > 1 else "")
+            + (" and up to 4 periods after it" if len(carried) > 1 else "")
             + f", so UC is about £{lost:,.2f} lower. The £2,500 allowance for this ended on "
             "31 March 2026 and no later extension has been published.",
         )
