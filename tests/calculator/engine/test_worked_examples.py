@@ -111,3 +111,50 @@ def test_paydays_in_a_year_of_assessment_periods(
     assert dict(counts) == paydays_by_period
     extra = [p for p in result.assessment_periods.periods if p.extra_payday]
     assert len(extra) == {"weekly": 4, "fortnightly": 2, "four_weekly": 1, "monthly": 0}[frequency]
+
+
+# Southampton City Council, "Example of Council Tax Reduction calculation"
+# (https://www.southampton.gov.uk/benefits-welfare/housing-benefit/council-tax-reduction/example-ctrs-calculation/),
+# working-age examples: a weekly charge of £18.45; on a passport benefit the reduction is 75%
+# of it, £13.84 (£4.61 left to pay); for someone working with £40 a week of income over their
+# applicable amount, 20% of the excess (£8) comes off the charge first, leaving £10.45, and the
+# 25% cut then takes £2.61 more: £7.84 a week, so £10.61 left to pay. The engine takes the
+# maximum before the taper, so the council's order is the same scheme entered as a maximum of
+# 75% and a taper of 15% (20% of the 75% kept); the page gives the excess rather than income
+# and applicable amount, so the disregard is set to the job's weekly take-home less £40.
+SOUTHAMPTON_WEEKLY_CHARGE = 18.45
+SOUTHAMPTON_CUT = 0.25
+SOUTHAMPTON_TAPER = 0.20
+# 16 hours at £12.71 with no pension: £203.36 a week, under the NI threshold and the personal
+# allowance, so take-home is gross.
+SOUTHAMPTON_JOB = {"hours_per_week": 16, "hourly_wage": 12.71, "pension": "opt_out"}
+TAKE_HOME_WEEKLY = 16 * 12.71
+
+
+def _southampton(excess_weekly: float) -> tuple[float, float]:
+    """The engine's council tax reduction now (no earnings) and in work, weekly, for a job whose
+    take-home is `excess_weekly` over the applicable amount."""
+    kept = 1 - SOUTHAMPTON_CUT
+    council_tax = {
+        "charge_monthly": round(SOUTHAMPTON_WEEKLY_CHARGE * WEEKS, 2),  # £79.95
+        "maximum_reduction": kept,
+        "taper": SOUTHAMPTON_TAPER * kept,
+        "earnings_disregard_weekly": round(TAKE_HOME_WEEKLY - excess_weekly, 2),
+    }
+    result = calculate(request({"claimant": {"age": 30}, "council_tax": council_tax}, SOUTHAMPTON_JOB))
+    reduction = line(result, "council_tax_reduction")
+    return reduction.now_monthly / WEEKS, reduction.in_work_monthly / WEEKS
+
+
+def test_southampton_council_tax_reduction_worked_example() -> None:
+    now, in_work = _southampton(excess_weekly=40)
+    assert round(now, 2) == 13.84 and round(SOUTHAMPTON_WEEKLY_CHARGE - now, 2) == 4.61
+    assert round(in_work, 2) == 7.84 and round(SOUTHAMPTON_WEEKLY_CHARGE - in_work, 2) == 10.61
+
+
+@pytest.mark.parametrize("excess_weekly", [0, 12.5, 40, 80, 92.25, 150])
+def test_southampton_order_taper_then_cut_is_the_same_as_cut_then_smaller_taper(excess_weekly: float) -> None:
+    # The council's arithmetic: the charge less 20% of the excess, not below nothing, then 75% of that.
+    council = max(0.0, SOUTHAMPTON_WEEKLY_CHARGE - SOUTHAMPTON_TAPER * excess_weekly) * (1 - SOUTHAMPTON_CUT)
+    _, in_work = _southampton(excess_weekly)
+    assert in_work == pytest.approx(council, abs=0.005)
