@@ -289,6 +289,8 @@ def arguments() -> argparse.Namespace:
     parser.add_argument("--threads", type=int, default=1,
                         help="gunicorn threads per worker (1 = sync workers, as the Procfile)")
     parser.add_argument("--home-runs", type=int, default=20)
+    parser.add_argument("--slack-latency", type=float, default=0.0, metavar="MS",
+                        help="milliseconds each fake Web API call takes to answer (0: at once)")
     return parser.parse_args()
 
 
@@ -310,7 +312,7 @@ def main() -> None:
 
     db, db_url = open_database()
     plan = seed(db, args.users)
-    fake = FakeSlack().start()
+    fake = FakeSlack(latency=args.slack_latency / 1000).start()
     url, stop, master = start_server(args, db, db_url, fake)
     shape = (f"gunicorn, {args.workers} workers x {args.threads} threads"
              if args.server == "gunicorn" else "werkzeug threaded server in this process")
@@ -347,6 +349,7 @@ def main() -> None:
           f"{os.cpu_count()} cores")
     print(f"  {args.users} concurrent specialists, {teams} teams, {staff} staff; each user "
           f"{args.rounds} referrals + {args.rounds} employer contacts, no pause between requests")
+    print(f"  the fake Slack answers each Web API call after {args.slack_latency:.0f} ms")
     print(f"  {len(every):,} requests in {seconds:.1f} s ({len(every) / seconds:.0f} a second); "
           f"{len(load.failures)} failed ({len(warm_failures)} in the warm-up)")
     for failure in load.failures[:5]:

@@ -92,6 +92,9 @@ class FakeSlack:
     # When set, a second message to one channel within this many seconds gets a 429, as
     # Slack's "about one message a second per channel" limit would.
     per_channel_interval: float | None = None
+    # Seconds each Web API call takes to answer, as Slack's servers take some (the benchmark's
+    # --slack-latency); 0 answers at once.
+    latency: float = 0.0
     _last_post: dict[str, float] = field(default_factory=dict)
     # Bot tokens the fake accepts: the test token, and any oauth.v2.access has issued.
     tokens: set[str] = field(default_factory=lambda: {BOT_TOKEN})
@@ -157,6 +160,8 @@ class FakeSlack:
             upload.content = body
             return self._reply(request, 200, b"OK - " + str(len(body)).encode(), raw=True)
         method = path.removeprefix("/api/")
+        if self.latency:
+            time.sleep(self.latency)
         try:
             args = self._arguments(request, body)
         except SlackError as exc:
