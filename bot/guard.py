@@ -1,22 +1,34 @@
-"""A Slack failure after the acknowledgement must not cost the acknowledgement.
+"""How every listener runs: acknowledged as soon as it calls `ack()`, and a Slack failure after
+the acknowledgement never costs it.
 
-Bolt runs a listener in a worker thread and waits for its `ack()`. If the listener then
-raises, Bolt clears the acknowledgement it already had, and Slack gets "unhandled request"
-(404) three seconds later: the person sees an error although their record was stored. So
-every listener is registered through `never_lose_ack`, which catches Slack's errors (an
-expired trigger, a channel it cannot post to, a 5xx after slack_sdk's retry, a network
-failure), logs them with ids only, makes sure Slack was acknowledged, and tells the person
-privately where it can. Errors of our own still raise, as before.
+Bolt can run a listener in a worker thread and wait for its `ack()`, but it waits by polling
+every 10 ms, so each acknowledgement sat up to 10 ms after it was ready, and a sync web worker
+could take no other request meanwhile (at 20 busy users that was a third of a worker's time a
+request). So the app runs its listeners itself (`process_before_response=True` tells Bolt to
+call them in the request's thread): `run_until_acknowledged` starts the listener on the app's
+executor and wakes the moment it acknowledges or ends (`AckSignal`), answering Slack at once
+while the rest of the listener (its messages, a form to open) goes on in the background.
+
+If a listener raises after the acknowledgement, Bolt would have cleared the acknowledgement it
+already had, and Slack got "unhandled request" (404) three seconds later: the person saw an
+error although their record was stored. So every listener is also wrapped in `never_lose_ack`,
+which catches Slack's errors (an expired trigger, a channel it cannot post to, a 5xx after
+slack_sdk's retry, a network failure), logs them with ids only, makes sure Slack was
+acknowledged, and tells the person privately where it can. Errors of our own before the
+acknowledgement still reach Bolt (a 500, as before); after it they are logged.
 """
 
 from __future__ import annotations
 
 import inspect
 import logging
+import threading
 from collections.abc import Callable
+from concurrent.futures import Executor, Future, ThreadPoolExecutor
 from typing import Any
 
-from slack_bolt import App
+from slack_bolt import Ack, App
+from slack_bolt.context import BoltContext
 from slack_bolt.kwargs_injection.args import Args
 from slack_sdk.errors import SlackApiError, SlackClientError
 
@@ -88,17 +100,92 @@ def never_lose_ack(listener: Listener) -> Listener:
     return guarded
 
 
+# Slack waits 3 seconds for an acknowledgement; past that, answering is pointless.
+ACK_TIMEOUT_SECONDS = 3.0
+# Listener threads a process keeps. A sync worker answers one request at a time, but the work
+# after each acknowledgement (a request's messages, each Slack call taking 100 ms or more) goes
+# on while it answers the next: at 20 busy users with Slack answering in 100 ms, 8 threads were
+# all busy and requests queued for one (bench/bot.py --slack-latency 100, docs/benchmarks.md).
+LISTENER_THREADS = 24
+
+
+class AckSignal(Ack):
+    """Bolt's `ack`, which also wakes the request's thread the moment it is called."""
+
+    def __init__(self) -> None:
+        super().__init__()  # type: ignore[no-untyped-call]  # Bolt leaves it unannotated
+        self.given = threading.Event()
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        try:
+            return super().__call__(*args, **kwargs)
+        finally:
+            self.given.set()
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> AckSignal:
+        # Bolt copies the request for a lazy listener; an Event cannot be copied, and the
+        # copy's acknowledgement is never waited for.
+        copy = AckSignal()
+        copy.response = self.response
+        return copy
+
+
+def _install_ack_signal(context: BoltContext, next: Callable[[], Any]) -> Any:
+    """Middleware: every request's `ack` is an `AckSignal` (Bolt makes its own on first use)."""
+    context["ack"] = AckSignal()
+    return next()
+
+
+def run_until_acknowledged(executor: Executor, listener: Listener) -> Listener:
+    """`listener`, started on `executor`; returns to Bolt once it has acknowledged (what it
+    returned, if it has ended) and lets it finish in the background."""
+
+    def start(args: Args) -> Any:
+        signal = args.ack
+        if not isinstance(signal, AckSignal):  # a request the middleware did not see
+            return listener(args)
+        if (args.body or {}).get("type") == "event_callback":
+            signal()  # Events API: acknowledged at once, as Bolt does, whatever the work
+        running = executor.submit(listener, args)
+        running.add_done_callback(lambda _: signal.given.set())
+        signal.given.wait(ACK_TIMEOUT_SECONDS)
+        if running.done():
+            return running.result()  # an error before the acknowledgement reaches Bolt
+        running.add_done_callback(_log_failure_after_ack)
+        return None
+
+    start.__name__ = getattr(listener, "__name__", "listener")
+    return start
+
+
+def _log_failure_after_ack(finished: Future[Any]) -> None:
+    error = finished.exception()
+    if error is not None:
+        log.error("a listener failed after acknowledging", exc_info=error)
+
+
 class AckSafeApp(App):
-    """Bolt's App with every listener registered through `never_lose_ack`."""
+    """Bolt's App that runs its listeners itself (`run_until_acknowledged`), each registered
+    through `never_lose_ack`."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        self._listener_threads = ThreadPoolExecutor(LISTENER_THREADS,
+                                                    thread_name_prefix="listener")
+        super().__init__(process_before_response=True,
+                         listener_executor=self._listener_threads, **kwargs)
+        self.use(_install_ack_signal)
 
     def _guard(self, register: Callable[..., Any]) -> Callable[..., Any]:
+        def run(listener: Listener) -> Listener:
+            return run_until_acknowledged(self._listener_threads, never_lose_ack(listener))
+
         def guarded_register(*functions: Listener, ack: Listener | None = None,
                              **lazy: Any) -> Any:
             # Lazy listeners run after the response has gone, so only the acknowledging
             # function can cost an acknowledgement.
             if ack is not None:
-                return register(*functions, ack=never_lose_ack(ack), **lazy)
-            return register(*[never_lose_ack(f) for f in functions], **lazy)
+                return register(*functions, ack=run(ack), **lazy)
+            return register(*[run(f) for f in functions], **lazy)
 
         return guarded_register
 
