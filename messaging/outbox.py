@@ -70,9 +70,13 @@ class Unmarked:
             self._items.append(delivery)
 
     def mark(self, db: Database) -> bool:
-        """Mark them all sent; False while the database cannot be reached."""
+        """Mark them all sent; False while the database cannot be reached.
+
+        The batch is taken out while it is marked, so two request threads never mark the same
+        rows at once: overlapping UPDATEs locked rows in different orders and PostgreSQL broke
+        the deadlock after a second by failing one of them."""
         with self._lock:
-            batch = list(self._items)
+            batch, self._items = self._items, []
         if not batch:
             return True
         try:
@@ -80,10 +84,9 @@ class Unmarked:
         except SQLAlchemyError as exc:
             log.warning("outbox: sent %d message(s) but cannot mark them yet (%s)",
                         len(batch), type(exc).__name__)
+            with self._lock:  # back for the next send to mark
+                self._items = batch + self._items
             return False
-        marked = {delivery.id for delivery in batch}
-        with self._lock:  # others may have been added meanwhile: keep those
-            self._items = [d for d in self._items if d.id not in marked]
         return True
 
 

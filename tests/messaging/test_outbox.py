@@ -3,6 +3,7 @@ the database away while marking. Nothing lost, nothing sent twice."""
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 
@@ -244,3 +245,31 @@ def test_a_request_that_cannot_mark_what_it_sent_leaves_it_to_the_next_request(
     with _at(start + outbox.CLAIM_LEASE + timedelta(minutes=1)):
         assert _sender(db, fake).drain().sent == 0  # nothing sent twice
     assert _texts(fake) == ["later", "reply 0"]
+
+
+def test_two_requests_marking_at_once_never_mark_the_same_messages(db, fake, monkeypatch) -> None:
+    """Overlapping marks deadlocked on PostgreSQL: what one request is marking is not the
+    next one's to mark."""
+    shared, real = Unmarked(), outbox.mark_sent
+    marking, release = threading.Event(), threading.Event()
+    batches: list[list[int]] = []
+
+    def recorded(database: Database, deliveries: list[outbox.Delivery]) -> None:
+        batches.append(sorted(d.id for d in deliveries))
+        if len(batches) == 1:  # the first request is still marking when the second comes
+            marking.set()
+            release.wait(5)
+        real(database, deliveries)
+
+    first, second = _queue_claimed(db, 2)
+    monkeypatch.setattr(outbox, "mark_sent", recorded)
+    shared.add(first)
+    earlier = threading.Thread(target=shared.mark, args=(db,))
+    earlier.start()
+    assert marking.wait(5)
+    shared.add(second)
+    assert shared.mark(db)
+    release.set()
+    earlier.join(5)
+    assert batches == [[first.id], [second.id]]
+    assert len(shared) == 0 and _statuses(db) == [OutboxStatus.SENT] * 2
