@@ -476,9 +476,11 @@ class Supervision:
         return (Decimal(self.employer_contacts) / self.weeks).quantize(Decimal("0.1"))
 
 
-def supervision(session: Session, period: Period, team_id: int | None = None
+def supervision(session: Session, period: Period, team_id: int | None = None, *,
+                overdue: dict[tuple[int, int | None], int] | None = None
                 ) -> dict[int, list[Supervision]]:
-    """Per team, each specialist who had anything to count in the period."""
+    """Per team, each specialist who had anything to count in the period. `overdue` is
+    `overdue_by_specialist_as_of` the period's last day, when the caller has read it already."""
     tallies: dict[tuple[int, int], dict[str, int]] = {}
 
     def add(rows: Any, name: str) -> None:
@@ -513,8 +515,9 @@ def supervision(session: Session, period: Period, team_id: int | None = None
     add(session.execute(starts), "job_starts")
     add(session.execute(support), "in_work_contacts")
     add(session.execute(held), "caseload")
-    add(((t, sp, n) for (t, sp), n in overdue_by_specialist_as_of(session, period.last_day, team_id).items()),
-        "overdue")
+    if overdue is None:
+        overdue = overdue_by_specialist_as_of(session, period.last_day, team_id)
+    add(((t, sp, n) for (t, sp), n in overdue.items()), "overdue")
     weeks = (Decimal((period.end - period.start).days) / 7).quantize(Decimal("0.01"))
     out: dict[int, list[Supervision]] = {}
     for (team, specialist), tally in sorted(tallies.items()):

@@ -82,7 +82,15 @@ def overdue_counts_as_of(session: Session, day: date, team_id: int | None = None
     contacts dated up to that day, so later events do not move the figure, while a contact
     logged late with its real date corrects it.
     """
-    return {team: count for (team, _), count in _overdue_as_of(session, day, team_id, False).items()}
+    return per_team(_overdue_as_of(session, day, team_id, False))
+
+
+def per_team(counts: dict[tuple[int, int | None], int]) -> dict[int, int]:
+    """Counts keyed by (team, specialist or None), added up per team."""
+    totals: dict[int, int] = {}
+    for (team, _), count in counts.items():
+        totals[team] = totals.get(team, 0) + count
+    return totals
 
 
 def overdue_by_specialist_as_of(session: Session, day: date, team_id: int | None = None

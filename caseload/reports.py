@@ -53,7 +53,7 @@ from caseload.outcomes import (
     sustainment,
     vocational_profiles_started,
 )
-from caseload.overdue import overdue_counts_as_of
+from caseload.overdue import overdue_by_specialist_as_of, overdue_counts_as_of, per_team
 from caseload.periods import Period, month, months_ending, twelve_months_ending
 from caseload.staff import staff_names
 
@@ -312,12 +312,16 @@ def outcomes_report(session: Session, period: Period, team_id: int | None = None
     employment_year = employment_rates(session, year, team_id)
     better_off = better_off_counts(session, period, team_id)
     caseloads = caseloads_on(session, as_of, team_id)
-    overdue = overdue_counts_as_of(session, as_of, team_id)
+    # The overdue count per specialist at the period's end is the report's costliest read: a
+    # closed period's team figure is its sum rather than a second read.
+    overdue_at_end = overdue_by_specialist_as_of(session, period.last_day, team_id)
+    overdue = (per_team(overdue_at_end) if as_of == period.last_day
+               else overdue_counts_as_of(session, as_of, team_id))
     specialists = caseload_by_specialist(session, as_of, team_id)
     since_start = conversion_since_start(session, period.end, team_id)
     lasted = sustainment(session, period, team_id)
     steps = funnel(session, period, team_id)
-    supervised = supervision(session, period, team_id)
+    supervised = supervision(session, period, team_id, overdue=overdue_at_end)
     names = staff_names(session, [*(step.clinician_id for rows in steps.values() for step in rows),
                                   *(row.specialist_id for rows in supervised.values() for row in rows)])
     teams = []

@@ -23,6 +23,7 @@ from caseload.models import (
     Role,
 )
 from caseload.outcomes import Caseload, Conversion, EmploymentRate, JobStarts
+from caseload.overdue import overdue_counts_as_of
 from caseload.periods import Period, month, parse_month
 from caseload.reports import (
     all_teams_by_month,
@@ -196,6 +197,24 @@ def test_overdue_counts_as_of_the_months_end(db, sussex) -> None:
         april = outcomes_report(s, month(date(2026, 4, 1)))
     # By 30 April, H1's last contact (30 March) is 31 days old.
     assert _team(april, "Hastings").overdue == 1
+
+
+@time_machine.travel(date(2026, 5, 20))
+def test_a_teams_overdue_counts_clients_with_no_specialist_in_a_closed_and_the_open_month(
+        db, sussex) -> None:
+    """A closed month's team figure is added up from the per-specialist read, which must not
+    drop the client nobody has taken on; the open month's is read as of today."""
+    with db.transaction() as s:
+        hastings = s.merge(sussex["hastings"])
+        _client(s, hastings, "H2", date(2026, 3, 10), date(2026, 3, 11))  # no specialist, no contact
+    with db.reading() as s:
+        april = outcomes_report(s, month(date(2026, 4, 1)))
+        may = outcomes_report(s, month(date(2026, 5, 1)))
+        today = overdue_counts_as_of(s, date(2026, 5, 20))
+    assert _team(april, "Hastings").overdue == 2  # H1 (with Kim) and H2 (with nobody)
+    assert [row.overdue for _, row in _team(april, "Hastings").supervision] == [1]
+    assert may.as_of == date(2026, 5, 20)
+    assert _team(may, "Hastings").overdue == today[sussex["hastings"].id] == 2
 
 
 @time_machine.travel(date(2026, 4, 20))
