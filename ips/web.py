@@ -43,7 +43,7 @@ from caseload.db import Database
 from caseload.errors import CaseloadError, InvalidInput, NotAllowed
 from caseload.fidelity import upcoming_review
 from caseload.models import Staff
-from caseload.outcomes import EMPLOYMENT_RATE_BENCHMARK
+from caseload.outcomes import EMPLOYMENT_RATE_BENCHMARK, JOB_RETENTION_LIMIT
 from caseload.periods import month
 from caseload.reports import outcomes_report_for, percent
 from caseload.settings import get_settings
@@ -114,7 +114,7 @@ def overview_page(db_session: Session, actor: Staff) -> str:
     return render_template(
         "overview.html", report=report, person=actor,
         reviews=_reviews(db_session, [t.team_id for t in report.teams]), percent=percent,
-        benchmark=percent(EMPLOYMENT_RATE_BENCHMARK),
+        benchmark=percent(EMPLOYMENT_RATE_BENCHMARK), retention_limit=percent(JOB_RETENTION_LIMIT),
     )
 
 

@@ -25,6 +25,7 @@ from messaging.views.reports import outcomes_message, several_teams_message
 from rendering.tables import HEADERS, render_outcomes_csv, render_outcomes_table
 from rendering.workbooks import outcomes_workbook
 from tests.factories import make_staff, make_team, refer
+from tests.ips.web_helpers import signed_in
 
 OCTOBER = month(date(2026, 10, 1))
 NOVEMBER = month(date(2026, 11, 1))
@@ -191,6 +192,22 @@ def test_the_slack_report_holds_job_retention_not_in_work_against_15_percent(db:
     [lewes_line] = [line for line in every.splitlines() if line.startswith("• *Lewes*")]
     assert crawley_line.endswith(", job retention over 15%")
     assert "job retention" not in lewes_line
+
+
+def test_the_web_overview_shows_the_in_work_share_and_flags_job_retention(db: Database) -> None:
+    _build(db)
+    with db.transaction() as s:
+        admin = make_staff(s, Role.ADMIN, None).slack_user_id
+    with _on(date(2026, 11, 15)):
+        page = signed_in(db, admin).get("/").get_data(as_text=True)
+
+    def cells(team: str) -> list[str]:
+        row = page.split(f"<span>{team}</span></th>", 1)[1].split("</tr>", 1)[0]
+        return re.findall(r"<span>([^<]*)</span></td>", row)
+
+    # Caseload with its in-work share, then job retention, after the overdue column.
+    assert cells("Lewes")[6:8] == ["11 (54% in work)", "9%"]
+    assert cells("Crawley")[6:8] == ["10 (0% in work)", "20%, over the limit"]
 
 
 def test_a_period_first_reported_without_job_retention_keeps_it_from_its_first_report(

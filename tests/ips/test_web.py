@@ -7,7 +7,9 @@ from sqlalchemy import select
 from caseload import clock
 from caseload.db import Database
 from caseload.models import Role, Staff, Team
+from caseload.outcomes import caseloads_on
 from caseload.overdue import overdue_for_employer_contact
+from caseload.reports import percent
 from ips.demo import load_demo
 from ips.web import create_app
 from tests.factories import make_staff, make_team
@@ -52,6 +54,7 @@ def test_overview_shows_this_months_outcomes_and_overdue_counts(db: Database) ->
         teams = {t.name: t.id for t in s.scalars(select(Team))}
         expected_overdue = {name: len(overdue_for_employer_contact(s, clock.today(), team_id=team_id))
                             for name, team_id in teams.items()}
+        caseloads = caseloads_on(s, clock.today())
         admin = s.scalars(select(Staff).where(Staff.role == Role.ADMIN)).first()
         assert admin is not None
         admin_id = admin.slack_user_id
@@ -60,6 +63,12 @@ def test_overview_shows_this_months_outcomes_and_overdue_counts(db: Database) ->
     for name, overdue in expected_overdue.items():
         row = page.split(f"<span>{name}</span></th>", 1)[1].split("</tr>", 1)[0]
         cells = re.findall(r"<span>([^<]*)</span></td>", row)
-        # Columns: job starts, target, people into work, referrals, employment rate, overdue.
+        # Columns: job starts, target, people into work, referrals, employment rate, overdue,
+        # caseload with its in-work share, job retention.
         assert cells[5] == str(overdue)
+        held = caseloads[teams[name]]
+        assert cells[6] == f"{held.active} ({percent(held.in_work_share)} in work)"
+        assert cells[7] == percent(held.job_retention_share) + (
+            ", over the limit" if held.over_job_retention_limit else "")
     assert sum(expected_overdue.values()) > 0  # the demo has clients who drifted
+    assert "at most 15% of the" in page
