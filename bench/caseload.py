@@ -53,7 +53,8 @@ JOB_TYPES = ["elementary", "sales_customer_service", "administrative_secretarial
 
 CLIENT_COLUMNS = ["id", "team_id", "reference", "care_coordinator_id", "specialist_id", "status",
                   "referral_received_on", "accepted_on", "discharged_on", "consent_recorded",
-                  "last_face_to_face_contact_on", "created_at", "updated_at"]
+                  "last_face_to_face_contact_on", "first_face_to_face_contact_on", "created_at",
+                  "updated_at"]
 CONTACT_COLUMNS = ["team_id", "staff_id", "client_id", "contacted_on", "employer", "face_to_face",
                    "created_at"]
 HISTORY_COLUMNS = ["client_id", "team_id", "status", "specialist_id", "valid_from", "valid_to",
@@ -239,6 +240,7 @@ def build(db: Database, scale: float, today: date, seed: int = 1) -> dict[str, i
         return specialists[c.team][((c.id - 1) // teams) % specialists_per_team]
 
     last_contact: dict[int, date] = {}
+    first_contact: dict[int, date] = {}
 
     def contact_rows() -> Iterator[tuple]:
         for c in plan:
@@ -250,9 +252,11 @@ def build(db: Database, scale: float, today: date, seed: int = 1) -> dict[str, i
                 f2f = rng.random() < 0.7
                 if f2f and (c.id not in last_contact or day > last_contact[c.id]):
                     last_contact[c.id] = day
+                if f2f and (c.id not in first_contact or day < first_contact[c.id]):
+                    first_contact[c.id] = day
                 yield (c.team, specialist_of(c), c.id, day, "Employer", f2f, now)
 
-    # Contacts reference clients, so the clients go in first with their last contact dates,
+    # Contacts reference clients, so the clients go in first with their first and last contact dates,
     # worked out in a first pass over the same random stream (rather than holding a million
     # contact rows in memory).
     state = rng.getstate()
@@ -262,8 +266,10 @@ def build(db: Database, scale: float, today: date, seed: int = 1) -> dict[str, i
     loader.load("clients", CLIENT_COLUMNS, (
         (c.id, c.team, f"R{c.id:07d}", coordinators[c.team][((c.id - 1) // teams) % 10],
          None if c.accepted is None else specialist_of(c), c.status, c.received, c.accepted,
-         c.discharged, True, last_contact.get(c.id), now, now) for c in plan), clients, "clients")
+         c.discharged, True, last_contact.get(c.id), first_contact.get(c.id), now, now)
+        for c in plan), clients, "clients")
     last_contact.clear()
+    first_contact.clear()
     loader.load("employer_contacts", CONTACT_COLUMNS, contact_rows(), contacts, "contacts")
     history = list(_history_rows(plan, specialist_of, today, now))
     loader.load("client_status_history", HISTORY_COLUMNS, iter(history), len(history), "history")

@@ -77,6 +77,9 @@ def record_employer_contact(
         latest = client.last_face_to_face_contact_on
         if latest is None or contact.contacted_on > latest:
             client.last_face_to_face_contact_on = contact.contacted_on
+        earliest = client.first_face_to_face_contact_on
+        if earliest is None or contact.contacted_on < earliest:
+            client.first_face_to_face_contact_on = contact.contacted_on
     # Contacting employers on someone's behalf is their job search under way: without this an
     # accepted client would stay "accepted" until a job start, as nothing else in Slack moves it.
     if client.status == ClientStatus.ACCEPTED:

@@ -264,6 +264,9 @@ class Client(Base):
     # Kept by the contact service so the daily four-week check is one indexed scan, not a
     # max() over a million contacts.
     last_face_to_face_contact_on: Mapped[date | None] = mapped_column(Date)
+    # The earliest, kept by the same service (a contact logged late with an earlier date moves
+    # it back), so the report's funnel reads the client row, not a min() over every contact.
+    first_face_to_face_contact_on: Mapped[date | None] = mapped_column(Date)
     # Kept by the in-work contact service (it only moves forward), so the daily in-work check
     # reads the client row rather than every in-work contact.
     last_in_work_contact_on: Mapped[date | None] = mapped_column(Date)

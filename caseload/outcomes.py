@@ -435,12 +435,8 @@ def funnel(session: Session, period: Period, team_id: int | None = None
     by_client = (Client.team_id, Client.care_coordinator_id)
     for name, when in (("referred", Client.referral_received_on), ("accepted", Client.accepted_on)):
         add(session.execute(_per_clinician(by_client, team_id).where(_within(when, period))), name)
-    first_meeting = (select(EmployerContact.client_id, func.min(EmployerContact.contacted_on).label("day"))
-                     .where(EmployerContact.face_to_face.is_(True), EmployerContact.client_id.is_not(None))
-                     .group_by(EmployerContact.client_id).subquery())
-    add(session.execute(_per_clinician(by_client, team_id).join(
-        first_meeting, first_meeting.c.client_id == Client.id).where(_within(first_meeting.c.day, period))),
-        "met_an_employer")
+    add(session.execute(_per_clinician(by_client, team_id).where(
+        _within(Client.first_face_to_face_contact_on, period))), "met_an_employer")
     add(session.execute(_per_clinician(by_client, team_id).join(Job, Job.client_id == Client.id).where(
         Job.is_competitive.is_(True), _first_competitive(), _within(Job.started_on, period))),
         "started_work")

@@ -86,6 +86,23 @@ def test_an_older_contact_logged_late_does_not_move_the_clock_back(db, team) -> 
         assert s.get(Client, client.id).last_face_to_face_contact_on == days_ago(2)
 
 
+def test_the_first_face_to_face_date_is_the_earliest_whatever_order_they_are_logged_in(
+        db, team) -> None:
+    client = _job_seeker(db, team, "CON-4", 40)
+
+    def first():  # type: ignore[no-untyped-def]
+        with db.reading() as s:
+            return s.get(Client, client.id).first_face_to_face_contact_on
+
+    _contact(db, team["es"], client.id, days_ago(5), face_to_face=False)
+    assert first() is None  # a phone call is not meeting an employer
+    _contact(db, team["es"], client.id, days_ago(3))
+    _contact(db, team["es"], client.id, days_ago(1))
+    assert first() == days_ago(3)
+    _contact(db, team["es"], client.id, days_ago(20))  # logged late: it came first
+    assert first() == days_ago(20)
+
+
 def test_the_first_contact_for_an_accepted_client_starts_their_job_search(db, team) -> None:
     with db.transaction() as s:
         client = refer(s, team["cc"], team["team"], "CON-4", received_on=days_ago(12))
@@ -98,9 +115,11 @@ def test_the_first_contact_for_an_accepted_client_starts_their_job_search(db, te
                                                                  days_ago(6))
         changes = [r.after for r in history(s, "clients", client.id)
                    if r.action == "employer_contact"]
-    # The phone call starts the search; the face-to-face visit only moves the four-week clock.
+    # The phone call starts the search; the face-to-face visit only moves the four-week clock
+    # (and, being the first, is the client's first meeting with an employer).
     assert changes == [{"job_search_started_on": days_ago(6).isoformat(), "status": "job_seeking"},
-                       {"last_face_to_face_contact_on": days_ago(2).isoformat()}]
+                       {"first_face_to_face_contact_on": days_ago(2).isoformat(),
+                        "last_face_to_face_contact_on": days_ago(2).isoformat()}]
 
 
 def test_general_job_development_needs_no_client(db, team) -> None:

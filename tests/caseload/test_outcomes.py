@@ -176,7 +176,7 @@ def test_the_referral_funnel_per_clinician_counted_by_hand(db: Database) -> None
     """Cara, a care coordinator, asks about work in March 2026 (8 asked, 5 said yes over two
     weeks) and refers two people; the team leader refers a third with no coordinator."""
     from caseload import clients, contacts, jobs, just_ask
-    from caseload.models import JobType, Role
+    from caseload.models import Client, JobType, Role, Staff
     from caseload.validation import parse
     from tests.factories import make_staff, make_team, refer
 
@@ -213,6 +213,17 @@ def test_the_referral_funnel_per_clinician_counted_by_hand(db: Database) -> None
     assert steps[1].said_yes_not_referred == 3
     with db.reading() as s:
         assert outcomes.funnel(s, month(date(2026, 4, 1))) == {}
+    # A meeting on 28 February logged late (after the 4 March acceptance was backdated, say)
+    # moves LW-1's first meeting out of March and into February: the past corrected.
+    with time_machine.travel(date(2026, 4, 2), tick=False), db.transaction() as s:
+        s.get(Client, first.id).referral_received_on = date(2026, 2, 20)
+        contacts.record_employer_contact(s, s.get(Staff, sam.id), parse(
+            contacts.NewEmployerContact, {"employer": "Harveys Brewery", "face_to_face": True,
+                                          "contacted_on": date(2026, 2, 28), "client_id": first.id}))
+    with db.reading() as s:
+        assert outcomes.funnel(s, march)[ids[0]][1].met_an_employer == 0
+        february = outcomes.funnel(s, month(date(2026, 2, 1)))[ids[0]]
+    assert [(step.clinician_id, step.met_an_employer) for step in february] == [(ids[1], 1)]
 
 
 def test_figures_for_supervision_per_specialist(seaford: Seaford) -> None:

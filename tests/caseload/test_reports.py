@@ -43,7 +43,8 @@ def _client(s, team, ref, received, accepted=None, status=ClientStatus.JOB_SEEKI
     client = Client(team_id=team.id, reference=ref, referral_received_on=received,
                     accepted_on=accepted, status=ClientStatus.REFERRED, consent_recorded=True,
                     specialist_id=specialist.id if specialist else None,
-                    discharged_on=discharged, last_face_to_face_contact_on=last_contact)
+                    discharged_on=discharged, last_face_to_face_contact_on=last_contact,
+                    first_face_to_face_contact_on=last_contact)
     s.add(client)
     # The dated history the services would have written: referred, then on the caseload from
     # acceptance in the status given, then discharged.
