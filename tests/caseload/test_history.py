@@ -16,6 +16,7 @@ from caseload.db import Database
 from caseload.history import in_force_on, periods_of
 from caseload.models import ClientStatus, ClientStatusPeriod, JobType, Role
 from caseload.validation import parse
+from tests.caseload.old_schema import database_at, upgrade
 from tests.factories import make_staff, make_team, refer
 
 S = ClientStatus
@@ -123,56 +124,20 @@ def test_in_force_on_reads_each_episode_as_it_stood_that_day(db: Database) -> No
         assert on(date(2026, 6, 30)) == {ids[0]: "accepted", ids[1]: "referred"}
 
 
-def _database_at(db: Database, revision: str, tmp_path) -> Database:
-    """A fresh database of `db`'s kind migrated to `revision` only."""
-    from caseload.migrate import alembic_config
-
-    if db.dialect == "sqlite":
-        fresh = Database(f"sqlite:///{tmp_path / 'backfill.sqlite3'}")
-    else:
-        schema = "ips_backfill_" + datetime.now(UTC).strftime("%H%M%S%f")
-        with db.engine.begin() as conn:
-            conn.execute(sa.text(f'CREATE SCHEMA "{schema}"'))
-        fresh = Database(str(db.engine.url.render_as_string(hide_password=False)),
-                         connect_args={"options": f"-csearch_path={schema}"})
-        fresh.schema = schema  # type: ignore[attr-defined]
-    from alembic import command
-
-    with fresh.engine.begin() as conn:
-        config = alembic_config(fresh.url)
-        config.attributes["connection"] = conn
-        command.upgrade(config, revision)
-    return fresh
-
-
 @contextmanager
 def _before_history(db: Database, tmp_path) -> Iterator[Database]:
     """A database of `db`'s kind at revision 0008 with one team, dropped afterwards."""
-    old = _database_at(db, "0008", tmp_path)
-    try:
+    with database_at(db, "0008", tmp_path) as old:
         with old.engine.begin() as conn:
             conn.execute(sa.text(
                 "INSERT INTO teams (id, name, nation, referral_target_per_month, "
                 "job_start_target_per_month, created_at) VALUES (1, 'T', 'ENG', 0, 0, :now)"),
                 {"now": datetime(2026, 1, 1, tzinfo=UTC)})
         yield old
-    finally:
-        schema = getattr(old, "schema", None)
-        old.dispose()
-        if schema:
-            with db.engine.begin() as conn:
-                conn.execute(sa.text(f'DROP SCHEMA "{schema}" CASCADE'))
 
 
 def _upgrade_to_history(old: Database) -> None:
-    from alembic import command
-
-    from caseload.migrate import alembic_config
-
-    with old.engine.begin() as conn:
-        config = alembic_config(old.url)
-        config.attributes["connection"] = conn
-        command.upgrade(config, "0009")
+    upgrade(old, "0009")
 
 
 def test_the_migration_back_fills_history_from_dates_and_the_audit_log(db: Database, tmp_path) -> None:

@@ -337,28 +337,13 @@ def test_follow_ups_are_filtered_by_team_specialist_and_who_may_see(db, world) -
 
 def test_the_migration_gives_jobs_already_ended_a_reason_from_their_words(db, tmp_path) -> None:
     import sqlalchemy as sa
-    from alembic import command
 
-    from caseload.migrate import alembic_config
-    from tests.caseload.test_history import _database_at
+    from tests.caseload.old_schema import add_team_and_clients, database_at, upgrade
 
-    old = _database_at(db, "0013", tmp_path)
-    try:
-        now = datetime(2026, 1, 1, tzinfo=UTC)
+    now = datetime(2026, 1, 1, tzinfo=UTC)
+    with database_at(db, "0013", tmp_path) as old:
         with old.engine.begin() as conn:
-            conn.execute(sa.text(
-                "INSERT INTO teams (id, name, nation, referral_target_per_month, "
-                "job_start_target_per_month, created_at) VALUES (1, 'T', 'ENG', 0, 0, :now)"),
-                {"now": now})
-            conn.execute(sa.text(
-                "INSERT INTO staff (id, slack_user_id, display_name, role, team_id, fte, active, "
-                "created_at) VALUES (1, 'U1', 'x', 'employment_specialist', 1, 1, :yes, :now)"),
-                {"yes": True, "now": now})
-            conn.execute(sa.text(
-                "INSERT INTO clients (id, team_id, reference, specialist_id, status, "
-                "referral_received_on, consent_recorded, in_work_at_referral, created_at, "
-                "updated_at) VALUES (1, 1, 'OLD-1', 1, 'in_work', :ref, :yes, :no, :now, :now)"),
-                {"ref": date(2026, 1, 5), "yes": True, "no": False, "now": now})
+            add_team_and_clients(conn, {1: "in_work"}, now)
             for job_id, ended, words in ((1, date(2026, 3, 1), "Resigned after a month"),
                                          (2, date(2026, 4, 1), "temporary contract ended"),
                                          (3, date(2026, 5, 1), "moved away"),
@@ -370,23 +355,14 @@ def test_the_migration_gives_jobs_already_ended_a_reason_from_their_words(db, tm
                     "'J', 'elementary', 16, 13, '21_and_over', :yes, :start, :ended, :words, :yes, "
                     ":now)"), {"id": job_id, "yes": True, "start": date(2026, 2, 1),
                                "ended": ended, "words": words, "now": now})
-        with old.engine.begin() as conn:
-            config = alembic_config(old.url)
-            config.attributes["connection"] = conn
-            command.upgrade(config, "0014")
+        upgrade(old, "0014")
         with old.engine.connect() as conn:
             codes = conn.execute(sa.text(
                 "SELECT id, end_reason_code, end_reason FROM jobs ORDER BY id")).all()
             rhythm = conn.execute(sa.text(
                 "SELECT in_work_first_weeks, in_work_first_every_days, in_work_then_every_days "
                 "FROM teams")).one()
-        assert [tuple(row) for row in codes] == [
-            (1, "resigned", "Resigned after a month"), (2, "contract_ended", "temporary contract ended"),
-            (3, "other", "moved away"), (4, None, None)]
-        assert tuple(rhythm) == (4, 7, 30)
-    finally:
-        schema = getattr(old, "schema", None)
-        old.dispose()
-        if schema:
-            with db.engine.begin() as conn:
-                conn.execute(sa.text(f'DROP SCHEMA "{schema}" CASCADE'))
+    assert [tuple(row) for row in codes] == [
+        (1, "resigned", "Resigned after a month"), (2, "contract_ended", "temporary contract ended"),
+        (3, "other", "moved away"), (4, None, None)]
+    assert tuple(rhythm) == (4, 7, 30)

@@ -44,29 +44,13 @@ def test_0018_fills_each_clients_first_face_to_face_date_from_the_contacts_kept(
     from datetime import UTC, date, datetime
 
     import sqlalchemy as sa
-    from alembic import command
 
-    from caseload.migrate import alembic_config
-    from tests.caseload.test_history import _database_at
+    from tests.caseload.old_schema import add_team_and_clients, database_at, upgrade
 
-    old = _database_at(db, "0017", tmp_path)
     now = datetime(2026, 1, 1, tzinfo=UTC)
-    try:
+    with database_at(db, "0017", tmp_path) as old:
         with old.engine.begin() as conn:
-            conn.execute(sa.text(
-                "INSERT INTO teams (id, name, nation, referral_target_per_month, "
-                "job_start_target_per_month, created_at) VALUES (1, 'T', 'ENG', 0, 0, :now)"), {"now": now})
-            conn.execute(sa.text(
-                "INSERT INTO staff (id, slack_user_id, display_name, role, team_id, fte, active, "
-                "created_at) VALUES (1, 'U1', 'x', 'employment_specialist', 1, 1, :yes, :now)"),
-                {"yes": True, "now": now})
-            for client in (1, 2):
-                conn.execute(sa.text(
-                    "INSERT INTO clients (id, team_id, reference, specialist_id, status, "
-                    "referral_received_on, consent_recorded, in_work_at_referral, created_at, "
-                    "updated_at) VALUES (:id, 1, :ref, 1, 'job_seeking', :day, :yes, :no, :now, :now)"),
-                    {"id": client, "ref": f"OLD-{client}", "day": date(2026, 1, 5), "yes": True,
-                     "no": False, "now": now})
+            add_team_and_clients(conn, {1: "job_seeking", 2: "job_seeking"}, now)
             # Client 1: a phone call first, then two meetings logged out of order; client 2: none.
             for day, face_to_face in ((date(2026, 1, 10), False), (date(2026, 2, 3), True),
                                       (date(2026, 1, 20), True)):
@@ -74,17 +58,9 @@ def test_0018_fills_each_clients_first_face_to_face_date_from_the_contacts_kept(
                     "INSERT INTO employer_contacts (team_id, staff_id, client_id, contacted_on, "
                     "employer, face_to_face, created_at) VALUES (1, 1, 1, :day, 'E', :f2f, :now)"),
                     {"day": day, "f2f": face_to_face, "now": now})
-            config = alembic_config(old.url)
-            config.attributes["connection"] = conn
-            command.upgrade(config, "0018")
+        upgrade(old, "0018")
         with old.engine.connect() as conn:
             firsts = dict(conn.execute(sa.text(
                 "SELECT id, first_face_to_face_contact_on FROM clients ORDER BY id")).all())
-        assert {client: day if day is None or isinstance(day, date) else date.fromisoformat(day)
-                for client, day in firsts.items()} == {1: date(2026, 1, 20), 2: None}
-    finally:
-        schema = getattr(old, "schema", None)
-        old.dispose()
-        if schema:
-            with db.engine.begin() as conn:
-                conn.execute(sa.text(f'DROP SCHEMA "{schema}" CASCADE'))
+    assert {client: day if day is None or isinstance(day, date) else date.fromisoformat(day)
+            for client, day in firsts.items()} == {1: date(2026, 1, 20), 2: None}
