@@ -39,6 +39,20 @@ def test_the_element_adds_to_universal_credit_now_and_in_work() -> None:
     assert "transitional_protection_kept" in warning_keys(protected)
 
 
+def test_the_benefit_cap_takes_the_element_with_the_rest_of_the_award() -> None:
+    # The element is part of the maximum amount (reg 55), and the cap (UC Regs regs 79-81)
+    # reduces the award worked out from it: a capped household keeps none of it above the cap.
+    # Single, private rent of £1,200 at its LHA: 424.90 + 1200 = 1624.90 against the single
+    # cap of 1229.42 (tests/calculator/engine/test_universal_credit.py works the same case).
+    housing = {"tenure": "private_rent", "rent_monthly": 1200, "local_housing_allowance_monthly": 1200}
+    nothing = {"hours_per_week": 0, "hourly_wage": 0}
+    protected = calculate(request({"claimant": {"age": 30}, "housing": housing,
+                                   "transitional_element_monthly": 100}, nothing))
+    assert line(protected, "universal_credit.transitional_element").now_monthly == 100.0
+    assert line(protected, "universal_credit.benefit_cap_reduction").now_monthly == pytest.approx(-495.48)
+    assert line(protected, "universal_credit").now_monthly == 1229.42
+
+
 def test_the_childcare_element_starting_in_work_does_not_erode_it() -> None:
     # Reg 55(4): a relevant increase is any element's increase apart from the childcare element.
     household = _with(80, children=[{"age": 3}])
