@@ -149,8 +149,10 @@ def run_until_acknowledged(executor: Executor, listener: Listener) -> Listener:
         running = executor.submit(listener, args)
         running.add_done_callback(lambda _: signal.given.set())
         signal.given.wait(ACK_TIMEOUT_SECONDS)
-        if running.done():
-            return running.result()  # an error before the acknowledgement reaches Bolt
+        # An error before the acknowledgement reaches Bolt (a 500); one after it, even if the
+        # listener has already ended, must not take back the answer Slack is owed.
+        if running.done() and (signal.response is None or running.exception() is None):
+            return running.result()
         running.add_done_callback(_log_failure_after_ack)
         return None
 
@@ -169,7 +171,7 @@ class AckSafeApp(App):
     through `never_lose_ack`."""
 
     def __init__(self, **kwargs: Any) -> None:
-        self._listener_threads = ThreadPoolExecutor(LISTENER_THREADS,
+        self._listener_threads: Executor = ThreadPoolExecutor(LISTENER_THREADS,
                                                     thread_name_prefix="listener")
         super().__init__(process_before_response=True,
                          listener_executor=self._listener_threads, **kwargs)

@@ -9,6 +9,7 @@ import json
 import logging
 import threading
 from collections.abc import Callable, Iterator
+from concurrent.futures import Executor, Future
 from typing import Any
 from urllib.parse import urlencode
 
@@ -116,6 +117,34 @@ def test_an_error_after_the_acknowledgement_keeps_the_answer_and_is_logged(fake,
     assert failed.wait(WAIT)
     _wait_for(lambda: "failed after acknowledging" in caplog.text)
     assert "our own bug, after answering" in caplog.text
+
+
+class _Inline(Executor):
+    """Runs each listener to its end before `submit` returns: the listener that raises just
+    after acknowledging has always ended by the time the request's thread looks."""
+
+    def submit(self, fn: Callable[..., Any], /, *args: Any, **kwargs: Any) -> Future[Any]:
+        done: Future[Any] = Future()
+        try:
+            done.set_result(fn(*args, **kwargs))
+        except Exception as exc:
+            done.set_exception(exc)
+        return done
+
+
+def test_an_error_just_after_the_acknowledgement_keeps_the_answer_however_fast(fake, caplog) -> None:
+    caplog.set_level(logging.ERROR, logger="bot.guard")
+    app = _app(fake)
+    app._listener_threads = _Inline()  # before registering: listeners are bound to it then
+
+    @app.action("press")
+    def listener(ack: Ack) -> None:
+        ack(text="Saved.")
+        raise RuntimeError("our own bug, at once after answering")
+
+    response = app.dispatch(_press("press"))
+    assert (response.status, response.body) == (200, "Saved.")
+    assert "failed after acknowledging" in caplog.text
 
 
 def test_a_listener_that_ends_without_acknowledging_is_not_waited_for_longer(fake) -> None:
