@@ -69,22 +69,9 @@ def test_records_whose_init_does_more_than_set_fields_are_refused() -> None:
 def test_the_engines_builders_fill_every_field() -> None:
     pay = new_pay(**{f.name: getattr(NO_PAY, f.name) for f in fields(Pay)})
     assert pay == NO_PAY
-    periods = new_assessment_periods(
-        periods=[],
-        average_net_income=1.0,
-        lowest_net_income=0.5,
-        lowest_period=2,
-        average_universal_credit=3.0,
-        note="n",
-    )
-    assert periods == AssessmentPeriods(
-        periods=[],
-        average_net_income=1.0,
-        lowest_net_income=0.5,
-        lowest_period=2,
-        average_universal_credit=3.0,
-        note="n",
-    )
+    values = {"periods": [], "average_net_income": 1.0, "lowest_net_income": 0.5, "lowest_period": 2,
+              "average_universal_credit": 3.0, "note": "n"}
+    assert new_assessment_periods(**values) == AssessmentPeriods(**values)
 
 
 def test_a_calculation_is_made_of_the_records_the_classes_make() -> None:
